@@ -1,0 +1,271 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Encoding names how a key, value or header was decoded; it appears as key_encoding / value_encoding.
+type Encoding string
+
+// Encodings kpeek reports.
+const (
+	EncodingNull       Encoding = "null"
+	EncodingJSON       Encoding = "json"
+	EncodingString     Encoding = "string"
+	EncodingBase64     Encoding = "base64"
+	EncodingHex        Encoding = "hex"
+	EncodingAvro       Encoding = "avro"
+	EncodingProtobuf   Encoding = "protobuf"
+	EncodingJSONSchema Encoding = "jsonschema"
+)
+
+// Decoded is one decoded key, value or header value.
+type Decoded struct {
+	// JSON is the value rendered as one compact JSON value (exact digits kept); nil means null.
+	JSON     []byte
+	Encoding Encoding
+	SchemaID *int   // registry schema id, when the bytes carried one
+	Subject  string // registry subject, when known
+	Version  int    // registry version, when known
+	Error    string // one-line reason decoding failed; JSON then holds a fallback rendering
+	Raw      []byte // the original bytes
+}
+
+// HeaderValue is one decoded header.
+type HeaderValue struct {
+	Key   string
+	Value Decoded
+}
+
+// Envelope is one record as kpeek shows, filters and exports it (see PRODUCT.md).
+type Envelope struct {
+	Topic         string
+	Partition     int32
+	Offset        int64
+	Timestamp     time.Time
+	TimestampType string
+	Key           Decoded
+	Value         Decoded
+	Headers       []HeaderValue
+	Size          int
+}
+
+// JSONOptions tunes AppendJSON.
+type JSONOptions struct {
+	// IncludeRaw adds key_raw, value_raw (base64) and raw header bytes.
+	IncludeRaw bool
+}
+
+// MarshalJSON renders the envelope with default options.
+func (e *Envelope) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil, JSONOptions{}), nil }
+
+// AppendJSON appends the envelope as one line of JSON (no trailing newline) to dst.
+// Field names and order are the contract in PRODUCT.md.
+func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
+	dst = append(dst, `{"topic":`...)
+	dst = appendString(dst, e.Topic)
+	dst = append(dst, `,"partition":`...)
+	dst = strconv.AppendInt(dst, int64(e.Partition), 10)
+	dst = append(dst, `,"offset":`...)
+	dst = strconv.AppendInt(dst, e.Offset, 10)
+	dst = append(dst, `,"timestamp":"`...)
+	dst = e.Timestamp.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+	dst = append(dst, `","timestamp_type":`...)
+	dst = appendString(dst, e.TimestampType)
+	dst = appendDecoded(dst, "key", &e.Key)
+	dst = appendDecoded(dst, "value", &e.Value)
+	dst = append(dst, `,"headers":`...)
+	dst = appendHeaders(dst, e.Headers)
+	dst = append(dst, `,"size":`...)
+	dst = strconv.AppendInt(dst, int64(e.Size), 10)
+	if o.IncludeRaw {
+		dst = appendRaw(dst, "key_raw", e.Key.Raw)
+		dst = appendRaw(dst, "value_raw", e.Value.Raw)
+	}
+	return append(dst, '}')
+}
+
+func appendDecoded(dst []byte, name string, d *Decoded) []byte {
+	dst = append(dst, ',', '"')
+	dst = append(dst, name...)
+	dst = append(dst, `":`...)
+	if d.JSON == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, d.JSON...)
+	}
+	dst = append(dst, `,"`...)
+	dst = append(dst, name...)
+	dst = append(dst, `_encoding":`...)
+	dst = appendString(dst, string(d.Encoding))
+	if name == "value" || d.SchemaID != nil {
+		dst = append(dst, `,"`...)
+		dst = append(dst, name...)
+		dst = append(dst, `_schema_id":`...)
+		if d.SchemaID == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = strconv.AppendInt(dst, int64(*d.SchemaID), 10)
+		}
+	}
+	if d.Subject != "" {
+		dst = append(dst, `,"`...)
+		dst = append(dst, name...)
+		dst = append(dst, `_subject":`...)
+		dst = appendString(dst, d.Subject)
+	}
+	if d.Version != 0 {
+		dst = append(dst, `,"`...)
+		dst = append(dst, name...)
+		dst = append(dst, `_schema_version":`...)
+		dst = strconv.AppendInt(dst, int64(d.Version), 10)
+	}
+	if d.Error != "" {
+		dst = append(dst, `,"`...)
+		dst = append(dst, name...)
+		dst = append(dst, `_error":`...)
+		dst = appendString(dst, d.Error)
+	}
+	return dst
+}
+
+// appendHeaders renders headers as an object; a key that repeats becomes an array of its values in order.
+func appendHeaders(dst []byte, hs []HeaderValue) []byte {
+	dst = append(dst, '{')
+	first := true
+	for i, h := range hs {
+		if seenBefore(hs[:i], h.Key) {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = appendString(dst, h.Key)
+		dst = append(dst, ':')
+		n := 0
+		for _, o := range hs[i:] {
+			if o.Key == h.Key {
+				n++
+			}
+		}
+		if n == 1 {
+			dst = appendJSONOrNull(dst, h.Value.JSON)
+			continue
+		}
+		dst = append(dst, '[')
+		for j, o := range hs[i:] {
+			if o.Key != h.Key {
+				continue
+			}
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONOrNull(dst, o.Value.JSON)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+func seenBefore(hs []HeaderValue, key string) bool {
+	for _, h := range hs {
+		if h.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func appendJSONOrNull(dst, v []byte) []byte {
+	if v == nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, v...)
+}
+
+func appendRaw(dst []byte, name string, raw []byte) []byte {
+	dst = append(dst, `,"`...)
+	dst = append(dst, name...)
+	dst = append(dst, `":`...)
+	if raw == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '"')
+	dst = base64.StdEncoding.AppendEncode(dst, raw)
+	return append(dst, '"')
+}
+
+// appendString appends s as a JSON string. Every control character, DEL, C1 control and
+// bidi override is \u-escaped so the line is safe to print raw; invalid UTF-8 bytes are
+// written as \u00XX escapes of the byte (never silently dropped).
+func appendString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			i++
+			continue
+		}
+		if unsafeRune(r) {
+			dst = append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
+
+// unsafeRune reports runes that must never reach a terminal raw: C1 controls, bidi
+// controls, line/paragraph separators (which also break JavaScript JSON parsers).
+func unsafeRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	case r == 0x2028 || r == 0x2029:
+		return true
+	}
+	return false
+}
+
+// quoteJSON returns s as a JSON string value.
+func quoteJSON(s string) []byte { return appendString(nil, s) }
+
+// compactJSON returns b compacted if it is one valid JSON value, keeping number digits exactly.
+func compactJSON(b []byte) ([]byte, bool) {
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if err := json.Compact(&buf, b); err != nil {
+		return nil, false
+	}
+	return buf.Bytes(), true
+}

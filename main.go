@@ -1,0 +1,1011 @@
+// Command kpeek shows what is inside Apache Kafka right now and ships it as evidence.
+// main.go holds the command line: flags, config load, wiring, and errors mapped to exit codes.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/filter"
+	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/kafka/demo"
+	"github.com/kpeek/kpeek/tui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+	exitInt   = 130
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError marks errors in how kpeek was called.
+type usageError struct{ error }
+
+// run executes kpeek with args and returns the exit code; it never panics to the user.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "kpeek: internal error: %v (run with --debug and report it)\n", r)
+			code = exitError
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := newRootCmd(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	g.close()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "kpeek: %s\n", oneLine(err.Error()))
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case ctx.Err() != nil:
+		return exitInt
+	}
+	return exitError
+}
+
+// oneLine keeps an error to one line so a terminal shows it whole.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(decode.Sanitize(s)), " ")
+}
+
+// globals are the flags every command shares and what they resolve to.
+type globals struct {
+	stdout, stderr io.Writer
+
+	demo           bool
+	brokers        string
+	cluster        string
+	configPath     string
+	props          []string
+	propFiles      []string
+	schemaRegistry string
+	debug          bool
+
+	logger  *slog.Logger
+	logFile *os.File
+	demoC   *demo.Cluster
+}
+
+func (g *globals) close() {
+	if g.demoC != nil {
+		g.demoC.Close()
+	}
+	if g.logFile != nil {
+		g.logFile.Close()
+	}
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kpeek",
+		Short: "See what is inside Kafka right now, find the records that matter, ship them as evidence",
+		Long: "kpeek is a read-only Kafka explorer for incident response.\n" +
+			"Run bare it opens the explorer; every view also exists as a headless command.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return runExplorer(cmd.Context(), g) },
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	f := root.PersistentFlags()
+	f.BoolVar(&g.demo, "demo", false, "use the embedded demo cluster and schema registry")
+	f.StringVarP(&g.brokers, "brokers", "b", "", "bootstrap brokers, HOST:PORT[,HOST:PORT]")
+	f.StringVarP(&g.cluster, "cluster", "c", "", "a cluster named in the config file")
+	f.StringVar(&g.configPath, "config", "", "config file (default $KPEEK_CONFIG, else the user config dir's kpeek/config.yaml)")
+	f.StringArrayVarP(&g.props, "property", "X", nil, "client property key=value (librdkafka/Java names), repeatable")
+	f.StringArrayVarP(&g.propFiles, "properties-file", "F", nil, "client.properties file, repeatable")
+	f.StringVar(&g.schemaRegistry, "schema-registry", "", "schema registry URL")
+	f.BoolVar(&g.debug, "debug", false, "log diagnostics (to stderr for commands, to a file for the explorer)")
+
+	root.AddCommand(newTopicsCmd(g), newGroupsCmd(g), newConsumeCmd(g), newExportCmd(g),
+		newVerifyCmd(g), newDemoCmd(g), newVersionCmd())
+	return root
+}
+
+// setupLogger sends logs to stderr (headless) or a file (explorer) when --debug is on.
+func (g *globals) setupLogger(toFile bool) error {
+	if !g.debug {
+		g.logger = slog.New(slog.DiscardHandler)
+		return nil
+	}
+	if !toFile {
+		g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		return nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, "kpeek", "debug.log")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create debug log folder: %w", err)
+	}
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open debug log: %w", err)
+	}
+	g.logFile = fh
+	g.logger = slog.New(slog.NewTextHandler(fh, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fmt.Fprintf(g.stderr, "kpeek: debug log at %s\n", path)
+	return nil
+}
+
+// loadConfig reads --config, $KPEEK_CONFIG, or the default path (absent is fine there).
+func (g *globals) loadConfig() (*kafka.Config, error) {
+	path := g.configPath
+	if path == "" {
+		path = os.Getenv("KPEEK_CONFIG")
+	}
+	explicit := path != ""
+	if !explicit {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return &kafka.Config{}, nil
+		}
+		path = filepath.Join(dir, "kpeek", "config.yaml")
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return &kafka.Config{}, nil
+		}
+	}
+	return kafka.LoadConfig(path)
+}
+
+// clusterConfigs resolves which clusters the flags name. For the explorer with no
+// selection it returns every configured cluster; headless commands need exactly one.
+func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.ClusterConfig, error) {
+	chosen := 0
+	for _, set := range []bool{g.demo, g.brokers != "", g.cluster != ""} {
+		if set {
+			chosen++
+		}
+	}
+	if chosen > 1 {
+		return nil, usageError{errors.New("choose one of --demo, -b and -c")}
+	}
+	var cfg kafka.ClusterConfig
+	switch {
+	case g.demo:
+		c, err := demo.Start(ctx, demo.WithLogger(g.logger))
+		if err != nil {
+			return nil, fmt.Errorf("start demo cluster: %w", err)
+		}
+		g.demoC = c
+		cfg = c.ClusterConfig()
+	case g.brokers != "":
+		cfg = kafka.ClusterConfig{Name: g.brokers, Brokers: splitList(g.brokers)}
+	default:
+		conf, err := g.loadConfig()
+		if err != nil {
+			return nil, err
+		}
+		name := g.cluster
+		if name == "" {
+			name = conf.Default
+		}
+		if name == "" && len(conf.Clusters) == 1 {
+			for n := range conf.Clusters {
+				name = n
+			}
+		}
+		if name == "" {
+			if needOne || len(conf.Clusters) == 0 {
+				if len(g.props) > 0 || len(g.propFiles) > 0 {
+					break // bootstrap.servers may come from -X/-F
+				}
+				return nil, usageError{errors.New("no cluster chosen: use --demo, -b HOST:PORT, or -c NAME from the config file")}
+			}
+			return g.allConfigured(conf)
+		}
+		c, ok := conf.Clusters[name]
+		if !ok {
+			return nil, usageError{fmt.Errorf("cluster %q is not in the config file (have: %s)", name, strings.Join(sortedKeys(conf.Clusters), ", "))}
+		}
+		c.Name = name
+		cfg = c
+	}
+	if err := g.applyOverrides(&cfg); err != nil {
+		return nil, err
+	}
+	if len(cfg.Brokers) == 0 {
+		return nil, usageError{errors.New("no brokers: use -b HOST:PORT or set bootstrap.servers")}
+	}
+	if cfg.Name == "" {
+		cfg.Name = strings.Join(cfg.Brokers, ",")
+	}
+	return []kafka.ClusterConfig{cfg}, nil
+}
+
+func (g *globals) allConfigured(conf *kafka.Config) ([]kafka.ClusterConfig, error) {
+	var out []kafka.ClusterConfig
+	for _, name := range sortedKeys(conf.Clusters) {
+		c := conf.Clusters[name]
+		c.Name = name
+		if err := g.applyOverrides(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// applyOverrides applies -F files, then -X properties, then --schema-registry.
+func (g *globals) applyOverrides(cfg *kafka.ClusterConfig) error {
+	props := map[string]string{}
+	for _, path := range g.propFiles {
+		p, err := readProperties(path)
+		if err != nil {
+			return err
+		}
+		for k, v := range p {
+			props[k] = v
+		}
+	}
+	for _, kv := range g.props {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return usageError{fmt.Errorf("-X %q: want key=value", kv)}
+		}
+		props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if len(props) > 0 {
+		if err := kafka.ParseProperties(cfg, props); err != nil {
+			return usageError{err}
+		}
+	}
+	if g.schemaRegistry != "" {
+		if cfg.SchemaRegistry == nil {
+			cfg.SchemaRegistry = &kafka.RegistryConfig{}
+		}
+		cfg.SchemaRegistry.URL = g.schemaRegistry
+	}
+	return nil
+}
+
+// readProperties reads a Java-style client.properties file (key=value or key: value, # comments).
+func readProperties(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read properties file: %w", err)
+	}
+	out := map[string]string{}
+	lines := strings.Split(strings.ReplaceAll(string(b), "\\\n", ""), "\n")
+	for i, line := range lines {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' || line[0] == '!' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if i := strings.IndexByte(line, ':'); !ok || (i >= 0 && i < len(k)) {
+			k, v, ok = strings.Cut(line, ":")
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want key=value", path, i+1)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return out, nil
+}
+
+// connect resolves exactly one cluster and connects to it.
+func (g *globals) connect(ctx context.Context) (*kafka.Client, kafka.ClusterConfig, error) {
+	if err := g.setupLogger(false); err != nil {
+		return nil, kafka.ClusterConfig{}, err
+	}
+	cfgs, err := g.clusterConfigs(ctx, true)
+	if err != nil {
+		return nil, kafka.ClusterConfig{}, err
+	}
+	cfg := cfgs[0]
+	cl, err := kafka.New(ctx, cfg, kafka.WithLogger(g.logger))
+	if err != nil {
+		return nil, cfg, err
+	}
+	return cl, cfg, nil
+}
+
+func runExplorer(ctx context.Context, g *globals) error {
+	if err := g.setupLogger(true); err != nil {
+		return err
+	}
+	cfgs, err := g.clusterConfigs(ctx, false)
+	if err != nil {
+		return err
+	}
+	initial := ""
+	if len(cfgs) == 1 {
+		initial = cfgs[0].Name
+	}
+	return tui.Run(ctx, tui.Options{
+		Clusters: cfgs,
+		Initial:  initial,
+		NewDecoder: func(c kafka.ClusterConfig) (*decode.Decoder, error) {
+			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics})
+		},
+		Logger:  g.logger,
+		Version: version,
+	})
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print kpeek's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "kpeek", version)
+			return nil
+		},
+	}
+}
+
+func newTopicsCmd(g *globals) *cobra.Command {
+	var output string
+	var internal bool
+	cmd := &cobra.Command{
+		Use:   "topics",
+		Short: "List topics with partitions, record counts and retention",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkChoice("-o", output, "table", "json"); err != nil {
+				return err
+			}
+			cl, _, err := g.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			topics, err := cl.Topics(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if !internal {
+				topics = topics.WithoutInternal()
+			}
+			if output == "json" {
+				return writeJSON(g.stdout, topicsJSON(topics))
+			}
+			return writeTopicsTable(g.stdout, topics)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	cmd.Flags().BoolVar(&internal, "internal", false, "include internal topics (__consumer_offsets, ...)")
+	return cmd
+}
+
+func newGroupsCmd(g *globals) *cobra.Command {
+	var output, topic string
+	cmd := &cobra.Command{
+		Use:   "groups",
+		Short: "List consumer groups with state, members and lag",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkChoice("-o", output, "table", "json"); err != nil {
+				return err
+			}
+			cl, _, err := g.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			groups, err := cl.Groups(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if topic != "" {
+				groups = groups.Reading(topic)
+			}
+			if output == "json" {
+				return writeJSON(g.stdout, groupsJSON(groups))
+			}
+			return writeGroupsTable(g.stdout, groups)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	cmd.Flags().StringVarP(&topic, "topic", "t", "", "only groups that read this topic")
+	return cmd
+}
+
+// selection is the record selection shared by consume and export.
+type selection struct {
+	topic       string
+	from, to    string
+	partitions  string
+	max         int64
+	follow      bool
+	filter      string
+	keyFormat   string
+	valueFormat string
+}
+
+func (s *selection) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&s.topic, "topic", "t", "", "topic to read (required)")
+	f.StringVar(&s.from, "from", "", "start: beginning|end|OFFSET|-N (last N per partition)|RFC3339|-1h (default beginning)")
+	f.StringVar(&s.to, "to", "", "stop: end|now|OFFSET|RFC3339|-1h (default end as of now)")
+	f.StringVarP(&s.partitions, "partitions", "p", "", "partitions, e.g. 0,2 (default all)")
+	f.Int64VarP(&s.max, "max", "n", 0, "stop after this many records")
+	f.BoolVarP(&s.follow, "follow", "f", false, "keep reading new records until interrupted")
+	f.StringVar(&s.filter, "filter", "", "text, /regex/ or CEL expression, e.g. 'value.amount > 10000'")
+	f.StringVar(&s.keyFormat, "key-format", "", "auto|avro|protobuf|json|string|hex|base64")
+	f.StringVar(&s.valueFormat, "value-format", "", "auto|avro|protobuf|json|string|hex|base64")
+}
+
+// request turns the selection into a read request, a decoder and a filter.
+func (s *selection) request(cfg kafka.ClusterConfig) (kafka.ReadRequest, *decode.Decoder, *filter.Filter, error) {
+	var req kafka.ReadRequest
+	if s.topic == "" {
+		return req, nil, nil, usageError{errors.New("missing -t TOPIC")}
+	}
+	if s.max < 0 {
+		return req, nil, nil, usageError{errors.New("-n must be positive")}
+	}
+	now := time.Now()
+	req = kafka.ReadRequest{Topic: s.topic, Max: s.max, Follow: s.follow}
+	if s.from != "" {
+		start, err := kafka.ParseStart(s.from, now)
+		if err != nil {
+			return req, nil, nil, usageError{fmt.Errorf("--from: %w", err)}
+		}
+		req.From = start
+	}
+	if s.to != "" {
+		if s.follow {
+			return req, nil, nil, usageError{errors.New("--to and --follow cannot be used together")}
+		}
+		stop, err := kafka.ParseStop(s.to, now)
+		if err != nil {
+			return req, nil, nil, usageError{fmt.Errorf("--to: %w", err)}
+		}
+		req.To = stop
+	}
+	if s.partitions != "" {
+		for _, p := range splitList(s.partitions) {
+			n, err := strconv.ParseInt(p, 10, 32)
+			if err != nil || n < 0 {
+				return req, nil, nil, usageError{fmt.Errorf("-p: %q is not a partition number", p)}
+			}
+			req.Partitions = append(req.Partitions, int32(n))
+		}
+	}
+	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
+		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat})
+	if err != nil {
+		return req, nil, nil, usageError{err}
+	}
+	flt, err := filter.Compile(s.filter)
+	if err != nil {
+		return req, nil, nil, usageError{fmt.Errorf("--filter: %w", err)}
+	}
+	return req, dec, flt, nil
+}
+
+func newConsumeCmd(g *globals) *cobra.Command {
+	var sel selection
+	var output string
+	var withRaw bool
+	cmd := &cobra.Command{
+		Use:   "consume -t TOPIC",
+		Short: "Print records (read-only: never joins a group or commits)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if err := checkChoice("-o", output, export.OutputFormats...); err != nil {
+				return err
+			}
+			if sel.topic == "" {
+				return usageError{errors.New("missing -t TOPIC")}
+			}
+			cl, cfg, err := g.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			req, dec, flt, err := sel.request(cfg)
+			if err != nil {
+				return err
+			}
+			w, err := export.NewRecordWriter(g.stdout, output, export.WithRaw(withRaw))
+			if err != nil {
+				return usageError{err}
+			}
+			stream, err := cl.Read(ctx, req)
+			if err != nil {
+				return err
+			}
+			defer stream.Close()
+			n, err := copyRecords(ctx, stream, dec, flt, w, sel.follow)
+			if ferr := w.Flush(); err == nil {
+				err = ferr
+			}
+			g.logger.Debug("consume done", "records", n)
+			if err != nil && sel.follow && ctx.Err() != nil {
+				return nil // interrupted follow is the normal way to stop
+			}
+			return err
+		},
+	}
+	sel.register(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "ndjson", "ndjson, json, table or raw")
+	cmd.Flags().BoolVar(&withRaw, "raw-bytes", false, "add key_raw and value_raw (base64) to each envelope")
+	return cmd
+}
+
+// copyRecords decodes, filters and writes every record of the stream; it flushes after
+// each batch while following so records appear as they arrive.
+func copyRecords(ctx context.Context, s *kafka.Stream, dec *decode.Decoder, flt *filter.Filter,
+	w export.RecordWriter, follow bool) (int, error) {
+	n := 0
+	for b := range s.Batches() {
+		if b.Err != nil {
+			return n, b.Err
+		}
+		for i := range b.Records {
+			env := dec.Decode(ctx, &b.Records[i])
+			if !flt.Match(&env) {
+				continue
+			}
+			if err := w.Write(&env); err != nil {
+				return n, fmt.Errorf("write output: %w", err)
+			}
+			n++
+		}
+		if follow {
+			if err := w.Flush(); err != nil {
+				return n, fmt.Errorf("write output: %w", err)
+			}
+		}
+	}
+	return n, ctx.Err()
+}
+
+func newVerifyCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify BUNDLE",
+		Short: "Re-check every hash of an evidence bundle",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := export.Verify(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "%s: verified\n", args[0])
+			return nil
+		},
+	}
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	demoCmd := &cobra.Command{Use: "demo", Short: "The embedded demo cluster"}
+	var addr, regAddr string
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the demo cluster and schema registry on loopback until interrupted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.setupLogger(false); err != nil {
+				return err
+			}
+			c, err := demo.Start(cmd.Context(), demo.WithKafkaAddr(addr), demo.WithRegistryAddr(regAddr),
+				demo.WithLogger(g.logger))
+			if err != nil {
+				return fmt.Errorf("start demo cluster: %w", err)
+			}
+			defer c.Close()
+			cfg := c.ClusterConfig()
+			fmt.Fprintf(g.stderr, "kpeek demo: kafka on %s, schema registry on %s (Ctrl-C to stop)\n",
+				strings.Join(cfg.Brokers, ","), cfg.SchemaRegistry.URL)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:9092", "Kafka listen address")
+	serve.Flags().StringVar(&regAddr, "registry-addr", "127.0.0.1:8081", "schema registry listen address")
+	demoCmd.AddCommand(serve)
+	return demoCmd
+}
+
+func checkChoice(flag, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("%s %q: want one of %s", flag, v, strings.Join(allowed, ", "))}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func analyst() string {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	host, _ := os.Hostname()
+	return who + "@" + host
+}
+
+func writeTopicsTable(w io.Writer, topics kafka.Topics) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION")
+	for _, t := range topics {
+		name := decode.Sanitize(t.Name)
+		if t.Internal {
+			name += " (internal)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
+			t.Records(), t.CleanupPolicy, retention(t.RetentionMs))
+	}
+	return tw.Flush()
+}
+
+func retention(ms int64) string {
+	if ms < 0 {
+		return "infinite"
+	}
+	return (time.Duration(ms) * time.Millisecond).String()
+}
+
+type topicJSON struct {
+	Name              string          `json:"name"`
+	Internal          bool            `json:"internal"`
+	Partitions        []partitionJSON `json:"partitions"`
+	ReplicationFactor int             `json:"replication_factor"`
+	Records           int64           `json:"records"`
+	CleanupPolicy     string          `json:"cleanup_policy"`
+	RetentionMs       int64           `json:"retention_ms"`
+	Error             string          `json:"error,omitempty"`
+}
+
+type partitionJSON struct {
+	Partition int32   `json:"partition"`
+	Leader    int32   `json:"leader"`
+	Replicas  []int32 `json:"replicas"`
+	ISR       []int32 `json:"isr"`
+	Earliest  int64   `json:"earliest_offset"`
+	Latest    int64   `json:"latest_offset"`
+}
+
+func topicsJSON(topics kafka.Topics) []topicJSON {
+	out := make([]topicJSON, 0, len(topics))
+	for _, t := range topics {
+		tj := topicJSON{Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
+			Records: t.Records(), CleanupPolicy: t.CleanupPolicy, RetentionMs: t.RetentionMs,
+			Partitions: make([]partitionJSON, 0, len(t.Partitions))}
+		if t.Err != nil {
+			tj.Error = t.Err.Error()
+		}
+		for _, p := range t.Partitions {
+			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
+		}
+		out = append(out, tj)
+	}
+	return out
+}
+
+func writeGroupsTable(w io.Writer, groups kafka.Groups) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "GROUP\tSTATE\tMEMBERS\tLAG\tTOPICS")
+	for _, gr := range groups {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", decode.Sanitize(gr.ID), gr.State, len(gr.Members),
+			gr.TotalLag(), decode.Sanitize(strings.Join(gr.Topics(), ",")))
+	}
+	return tw.Flush()
+}
+
+type groupJSON struct {
+	Group        string       `json:"group"`
+	State        string       `json:"state"`
+	ProtocolType string       `json:"protocol_type"`
+	Protocol     string       `json:"protocol"`
+	Members      []memberJSON `json:"members"`
+	Topics       []string     `json:"topics"`
+	Offsets      []offsetJSON `json:"offsets"`
+	TotalLag     int64        `json:"total_lag"`
+	Error        string       `json:"error,omitempty"`
+}
+
+type memberJSON struct {
+	MemberID   string   `json:"member_id"`
+	ClientID   string   `json:"client_id"`
+	ClientHost string   `json:"client_host"`
+	Assigned   []string `json:"assigned"`
+}
+
+type offsetJSON struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Committed int64  `json:"committed"`
+	End       int64  `json:"end"`
+	Lag       int64  `json:"lag"`
+}
+
+func groupsJSON(groups kafka.Groups) []groupJSON {
+	out := make([]groupJSON, 0, len(groups))
+	for _, gr := range groups {
+		gj := groupJSON{Group: gr.ID, State: gr.State, ProtocolType: gr.ProtocolType, Protocol: gr.Protocol,
+			Topics: gr.Topics(), TotalLag: gr.TotalLag(), Members: []memberJSON{}, Offsets: []offsetJSON{}}
+		if gj.Topics == nil {
+			gj.Topics = []string{}
+		}
+		if gr.Err != nil {
+			gj.Error = gr.Err.Error()
+		}
+		for _, m := range gr.Members {
+			mj := memberJSON{MemberID: m.ID, ClientID: m.ClientID, ClientHost: m.ClientHost, Assigned: []string{}}
+			for _, tp := range m.Assigned {
+				mj.Assigned = append(mj.Assigned, fmt.Sprintf("%s/%d", tp.Topic, tp.Partition))
+			}
+			gj.Members = append(gj.Members, mj)
+		}
+		for _, o := range gr.Offsets {
+			gj.Offsets = append(gj.Offsets, offsetJSON(o))
+		}
+		out = append(out, gj)
+	}
+	return out
+}
+
+func newExportCmd(g *globals) *cobra.Command {
+	var sel selection
+	var fileOpts export.FileOptions
+	var hec export.HECOptions
+	var tokenFile, resume string
+	var redact []string
+	cmd := &cobra.Command{
+		Use:   "export -t TOPIC (--file PATH [--format ndjson|csv|bundle] | --splunk URL)",
+		Short: "Export records to a file or evidence bundle, or to Splunk HEC, losing none",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			progress := progressPrinter(g.stderr)
+			if resume != "" {
+				token, err := splunkToken(tokenFile, "")
+				if err != nil {
+					return err
+				}
+				sum, err := export.Resume(ctx, resume, token, progress)
+				printSummary(g.stderr, sum)
+				return err
+			}
+			if (fileOpts.Path == "") == (hec.URL == "") {
+				return usageError{errors.New("choose one destination: --file PATH or --splunk URL")}
+			}
+			if fileOpts.Path != "" {
+				if err := checkChoice("--format", fileOpts.Format, "ndjson", "csv", "bundle"); err != nil {
+					return err
+				}
+			}
+			if sel.follow {
+				return usageError{errors.New("export takes a bounded range: use --to instead of --follow")}
+			}
+			cl, cfg, err := g.connect(ctx)
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			req, dec, flt, err := sel.request(cfg)
+			if err != nil {
+				return err
+			}
+			info, err := cl.ClusterInfo(ctx)
+			if err != nil {
+				return err
+			}
+			stream, err := cl.Read(ctx, req)
+			if err != nil {
+				return err
+			}
+			defer stream.Close()
+			var total int64
+			for _, r := range stream.Ranges() {
+				if r.End > r.Start {
+					total += r.End - r.Start
+				}
+			}
+			if req.Max > 0 && req.Max < total {
+				total = req.Max
+			}
+			xr := export.Request{
+				Records: stream.Batches(), Total: total, Decoder: dec, Filter: flt, Redact: redact,
+				Progress: progress,
+				Capture: export.Capture{Cluster: cfg.Name, ClusterID: info.ID, Bootstrap: cl.Bootstrap(),
+					Topic: sel.topic, Ranges: stream.Ranges(), Selection: sel.describe(), Filter: sel.filter,
+					Analyst: analyst(), Version: version},
+			}
+			var sum export.Summary
+			if fileOpts.Path != "" {
+				sum, err = export.ToFile(ctx, xr, fileOpts)
+			} else {
+				if hec.URL == "default" {
+					if cfg.Splunk == nil || cfg.Splunk.URL == "" {
+						return usageError{fmt.Errorf("--splunk default: cluster %q has no splunk destination in the config", cfg.Name)}
+					}
+					hec = mergeHEC(hec, *cfg.Splunk)
+				}
+				conf := ""
+				if cfg.Splunk != nil {
+					conf = cfg.Splunk.Token
+				}
+				if hec.Token, err = splunkToken(tokenFile, conf); err != nil {
+					return err
+				}
+				if hec.Source == "" {
+					hec.Source = "kafka:" + cfg.Name + ":" + sel.topic
+				}
+				sum, err = export.ToSplunk(ctx, xr, hec)
+			}
+			printSummary(g.stderr, sum)
+			return err
+		},
+	}
+	sel.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&fileOpts.Path, "file", "", "write to this file (or bundle folder)")
+	f.StringVar(&fileOpts.Format, "format", "ndjson", "ndjson, csv or bundle (BagIt evidence bag)")
+	f.BoolVar(&fileOpts.Force, "force", false, "overwrite an existing file")
+	f.StringVar(&hec.URL, "splunk", "", "Splunk HEC event endpoint URL (…/services/collector/event), or 'default' for the config's")
+	f.StringVar(&tokenFile, "splunk-token-file", "", "file holding the HEC token (else $KPEEK_SPLUNK_TOKEN, else the config)")
+	f.StringVar(&hec.Index, "index", "", "Splunk index")
+	f.StringVar(&hec.Sourcetype, "sourcetype", "_json", "Splunk sourcetype")
+	f.StringVar(&hec.Source, "source", "", "Splunk source (default kafka:<cluster>:<topic>)")
+	f.StringVar(&hec.Host, "host", "", "Splunk host field")
+	f.StringVar(&hec.CAFile, "splunk-ca", "", "CA file to verify the HEC endpoint")
+	f.BoolVar(&hec.Ack, "ack", false, "use HEC indexer acknowledgement")
+	f.IntVar(&hec.BatchBytes, "batch-bytes", 1<<20, "largest HEC request body before gzip")
+	f.IntVar(&hec.Concurrency, "concurrency", 4, "HEC requests in flight")
+	f.StringVar(&hec.SpoolDir, "spool-dir", ".", "where unconfirmed records are spooled")
+	f.StringSliceVar(&redact, "redact", nil, "mask these field paths, e.g. value.card_number,value.email")
+	f.StringVar(&resume, "resume", "", "finish an interrupted export from its spool file")
+	return cmd
+}
+
+// describe renders the selection as the user gave it, for manifests.
+func (s *selection) describe() string {
+	var parts []string
+	add := func(flag, v string) {
+		if v != "" {
+			parts = append(parts, flag+" "+v)
+		}
+	}
+	add("--from", s.from)
+	add("--to", s.to)
+	add("-p", s.partitions)
+	if s.max > 0 {
+		add("-n", strconv.FormatInt(s.max, 10))
+	}
+	return strings.Join(parts, " ")
+}
+
+func mergeHEC(h export.HECOptions, c kafka.SplunkConfig) export.HECOptions {
+	h.URL = c.URL
+	if h.Index == "" {
+		h.Index = c.Index
+	}
+	if c.Sourcetype != "" && h.Sourcetype == "_json" {
+		h.Sourcetype = c.Sourcetype
+	}
+	if h.Source == "" {
+		h.Source = c.Source
+	}
+	if h.CAFile == "" {
+		h.CAFile = c.CAFile
+	}
+	return h
+}
+
+// splunkToken finds the HEC token: a file, $KPEEK_SPLUNK_TOKEN, or the config's reference.
+func splunkToken(file, configRef string) (string, error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read Splunk token file: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	case os.Getenv("KPEEK_SPLUNK_TOKEN") != "":
+		return os.Getenv("KPEEK_SPLUNK_TOKEN"), nil
+	case configRef != "":
+		tok, err := kafka.ResolveSecret(configRef)
+		if err != nil {
+			return "", fmt.Errorf("splunk token: %w", err)
+		}
+		return tok, nil
+	}
+	return "", usageError{errors.New("no Splunk token: set KPEEK_SPLUNK_TOKEN, use --splunk-token-file, or put a reference in the config")}
+}
+
+// progressPrinter draws export progress on stderr when it is a terminal.
+func progressPrinter(w io.Writer) func(export.Progress) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(p export.Progress) {
+		rate := 0.0
+		if s := p.Elapsed.Seconds(); s > 0 {
+			rate = float64(p.Written) / s
+		}
+		eta := ""
+		if p.Total > 0 && rate > 0 && p.Written < p.Total {
+			eta = " ETA " + (time.Duration(float64(p.Total-p.Written)/rate) * time.Second).String()
+		}
+		fmt.Fprintf(w, "\r\x1b[Kexport: %d/%d written, %d confirmed, %d failed, %.0f rec/s%s",
+			p.Written, p.Total, p.Acked, p.Failed, rate, eta)
+	}
+}
+
+func printSummary(w io.Writer, s export.Summary) {
+	if s.Destination == "" && s.Selected == 0 && s.Spool == "" {
+		return
+	}
+	fmt.Fprintf(w, "\rexport: %d selected, %d written, %d confirmed, %d failed -> %s\n",
+		s.Selected, s.Written, s.Acked, s.Failed, s.Destination)
+	if s.Duplicates > 0 {
+		fmt.Fprintf(w, "export: %d records may have been delivered twice (acknowledgement timed out)\n", s.Duplicates)
+	}
+	if s.Spool != "" {
+		fmt.Fprintf(w, "export: unconfirmed records are in %s; finish with: kpeek export --resume %s\n", s.Spool, s.Spool)
+	}
+}
