@@ -1,73 +1,127 @@
 package decode
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
-// DisplayValue renders a decoded value as terminal-safe text: JSON for structured
-// values, the plain text for strings, every control sequence made visible.
-// OWNER: decode helper (route through the one sanitizer).
+// DisplayValue renders a decoded value as terminal-safe text on one line: JSON for
+// structured values, the plain text for strings, every control sequence made visible.
 func DisplayValue(d *Decoded) string {
 	if d.JSON == nil {
 		return "null"
 	}
-	if d.Encoding == EncodingString {
+	if d.Encoding == EncodingString && d.Error == "" {
 		return Sanitize(string(d.Raw))
 	}
 	return Sanitize(string(d.JSON))
 }
 
-// Preview is DisplayValue cut to at most width runes on one line.
-func Preview(d *Decoded, width int) string {
-	s := DisplayValue(d)
-	s = strings.ReplaceAll(s, `\n`, " ")
-	if utf8.RuneCountInString(s) <= width {
-		return s
+// DisplayIndented renders a decoded value for a detail view: JSON indented by two spaces,
+// text with its line breaks kept; everything else is made visible as Sanitize does.
+func DisplayIndented(d *Decoded) string {
+	if d.JSON == nil {
+		return "null"
 	}
-	r := []rune(s)
-	return string(r[:width-1]) + "…"
+	if d.Encoding == EncodingString && d.Error == "" {
+		return SanitizeMultiline(string(d.Raw))
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, d.JSON, "", "  "); err != nil {
+		return Sanitize(string(d.JSON))
+	}
+	return SanitizeMultiline(buf.String())
 }
 
-// Sanitize makes s safe to print to a terminal: control characters, escape sequences,
-// C1 controls, bidi overrides and invalid UTF-8 become visible escapes like \x1b.
+// Preview is DisplayValue cut to at most width terminal cells, ending in "…" when cut.
+func Preview(d *Decoded, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s := DisplayValue(d)
+	if runewidth.StringWidth(s) <= width {
+		return s
+	}
+	return runewidth.Truncate(s, width, "…")
+}
+
+// Sanitize makes s safe to print to a terminal on one line. C0 controls, DEL and bytes
+// that are not valid UTF-8 become \xNN (\n, \r, \t as such); C1 controls, bidi controls
+// and invisible runes (see unsafeRune) become \uNNNN. ESC becomes \x1b, so CSI, OSC (title,
+// clipboard), DCS, APC and PM sequences are left as inert visible text. It is the one
+// sanitizer every text output uses: the TUI, table output and error lines.
 func Sanitize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	return sanitize(s, false)
+}
+
+// SanitizeMultiline is Sanitize that keeps line feeds, for multi-line detail views.
+func SanitizeMultiline(s string) string {
+	return sanitize(s, true)
+}
+
+func sanitize(s string, keepNewlines bool) string {
+	if isSafe(s, keepNewlines) {
+		return s
+	}
 	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				switch c {
-				case '\n':
-					b.WriteString(`\n`)
-				case '\t':
-					b.WriteString(`\t`)
-				case '\r':
-					b.WriteString(`\r`)
-				default:
-					b.WriteString(`\x`)
-					b.WriteByte(hex[c>>4])
-					b.WriteByte(hex[c&0xf])
-				}
-			} else {
+			switch {
+			case c == '\n' && keepNewlines:
+				b.WriteByte(c)
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\t':
+				b.WriteString(`\t`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			case c < 0x20 || c == 0x7f:
+				b.Write([]byte{'\\', 'x', hex[c>>4], hex[c&0xf]})
+			default:
 				b.WriteByte(c)
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
-			for _, x := range []byte(s[i : i+size]) {
-				b.WriteString(`\x`)
-				b.WriteByte(hex[x>>4])
-				b.WriteByte(hex[x&0xf])
-			}
-		} else {
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.Write([]byte{'\\', 'x', hex[c>>4], hex[c&0xf]})
+		case unsafeRune(r) && r > 0xffff:
+			b.Write([]byte{'\\', 'U', '0', '0', hex[r>>20&0xf], hex[r>>16&0xf], hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf]})
+		case unsafeRune(r):
+			b.Write([]byte{'\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf]})
+		default:
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// isSafe reports whether s needs no escaping, so the common case does not allocate.
+func isSafe(s string, keepNewlines bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 || c == 0x7f) && !(c == '\n' && keepNewlines) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }

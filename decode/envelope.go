@@ -1,11 +1,10 @@
 package decode
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -201,9 +200,10 @@ func appendRaw(dst []byte, name string, raw []byte) []byte {
 	return append(dst, '"')
 }
 
-// appendString appends s as a JSON string. Every control character, DEL, C1 control and
-// bidi override is \u-escaped so the line is safe to print raw; invalid UTF-8 bytes are
-// written as \u00XX escapes of the byte (never silently dropped).
+// appendString appends s as a JSON string that is safe to print raw: every control
+// character, DEL, C1 control and invisible or bidi formatting rune (see unsafeRune) is
+// \u-escaped. A byte that is not valid UTF-8 becomes the visible text \xNN (JSON "\\xNN"),
+// the same spelling Sanitize uses: \u00NN would silently turn it into a Latin-1 letter.
 func appendString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
@@ -228,14 +228,12 @@ func appendString(dst []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			i++
-			continue
-		}
-		if unsafeRune(r) {
-			dst = append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-		} else {
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, '\\', '\\', 'x', hex[c>>4], hex[c&0xf])
+		case unsafeRune(r):
+			dst = appendRuneEscape(dst, r)
+		default:
 			dst = append(dst, s[i:i+size]...)
 		}
 		i += size
@@ -243,15 +241,47 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
+// appendRuneEscape appends r as a JSON \u escape (a surrogate pair above U+FFFF).
+func appendRuneEscape(dst []byte, r rune) []byte {
+	if r > 0xffff {
+		r1, r2 := utf16.EncodeRune(r)
+		return appendRuneEscape(appendRuneEscape(dst, r1), r2)
+	}
+	const hex = "0123456789abcdef"
+	return append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+}
+
+// appendStringBytes is appendString for bytes, copying plain printable ASCII without a
+// conversion (the common case on the hot decoding paths).
+func appendStringBytes(dst, b []byte) []byte {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return appendString(dst, string(b))
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, b...)
+	return append(dst, '"')
+}
+
 // unsafeRune reports runes that must never reach a terminal raw: C1 controls, bidi
-// controls, line/paragraph separators (which also break JavaScript JSON parsers).
+// controls, line/paragraph separators (which also break JavaScript JSON parsers), and
+// invisible runes that can hide or smuggle text (zero-width space, word joiner, BOM,
+// interlinear annotations, Unicode tags). Zero-width (non-)joiners stay: emoji and
+// several scripts need them.
 func unsafeRune(r rune) bool {
 	switch {
+	case r < 0x20 || r == 0x7f:
+		return true
 	case r >= 0x80 && r <= 0x9f:
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
 		return true
 	case r == 0x2028 || r == 0x2029:
+		return true
+	case r == 0x200b, r == 0x2060, r == 0xfeff, r == 0x180e, r >= 0xfff9 && r <= 0xfffb:
+		return true
+	case r >= 0xe0000 && r <= 0xe007f:
 		return true
 	}
 	return false
@@ -259,13 +289,3 @@ func unsafeRune(r rune) bool {
 
 // quoteJSON returns s as a JSON string value.
 func quoteJSON(s string) []byte { return appendString(nil, s) }
-
-// compactJSON returns b compacted if it is one valid JSON value, keeping number digits exactly.
-func compactJSON(b []byte) ([]byte, bool) {
-	var buf bytes.Buffer
-	buf.Grow(len(b))
-	if err := json.Compact(&buf, b); err != nil {
-		return nil, false
-	}
-	return buf.Bytes(), true
-}

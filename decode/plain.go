@@ -1,0 +1,144 @@
+package decode
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// decodePlain decodes bytes without a schema: a JSON object or array, else text, else
+// base64. Text must be valid UTF-8 and look like text (see isText).
+func decodePlain(b []byte) Decoded {
+	if b == nil {
+		return Decoded{Encoding: EncodingNull}
+	}
+	if looksLikeJSON(b) {
+		if j, ok := compactJSON(nil, b); ok {
+			return Decoded{JSON: j, Encoding: EncodingJSON, Raw: b}
+		}
+	}
+	if isText(b) {
+		return decodeText(b)
+	}
+	return decodeBase64(b)
+}
+
+// looksLikeJSON reports whether b, after leading whitespace, starts an object or array.
+// Bare scalars ("42", "true") stay text: they are far more often plain strings.
+func looksLikeJSON(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{', '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// isText reports whether b is valid UTF-8 that reads as text: no NUL bytes and few
+// control characters. Escape sequences count as text (they are shown escaped), so a
+// hostile "\x1b]52;..." stays readable rather than turning into base64.
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	controls := 0
+	for _, c := range b {
+		switch {
+		case c == 0:
+			return false
+		case c == '\t' || c == '\n' || c == '\r' || c == 0x1b:
+		case c < 0x20 || c == 0x7f:
+			controls++
+		}
+	}
+	return controls*16 <= len(b)
+}
+
+// decodeText renders b as a JSON string, whatever it holds.
+func decodeText(b []byte) Decoded {
+	return Decoded{JSON: appendStringBytes(make([]byte, 0, len(b)+2), b), Encoding: EncodingString, Raw: b}
+}
+
+func decodeBase64(b []byte) Decoded {
+	return Decoded{JSON: appendBase64(nil, b), Encoding: EncodingBase64, Raw: b}
+}
+
+func decodeHex(b []byte) Decoded {
+	out := make([]byte, 0, hex.EncodedLen(len(b))+2)
+	out = append(out, '"')
+	out = hex.AppendEncode(out, b)
+	return Decoded{JSON: append(out, '"'), Encoding: EncodingHex, Raw: b}
+}
+
+// decodeJSON is the forced "json" format: b must be one JSON value.
+func decodeJSON(b []byte) Decoded {
+	if j, ok := compactJSON(nil, b); ok {
+		return Decoded{JSON: j, Encoding: EncodingJSON, Raw: b}
+	}
+	return failed(b, "json: not a valid JSON value")
+}
+
+// failed is the fallback for bytes that could not be decoded as asked: base64 of the raw
+// bytes and the reason. The record is never lost.
+func failed(b []byte, reason string) Decoded {
+	d := decodeBase64(b)
+	d.Error = reason
+	return d
+}
+
+// compactJSON appends b to dst compacted, if b is one valid JSON value. Number digits
+// are kept exactly; inside strings, runes that are unsafe on a terminal are \u-escaped
+// and invalid UTF-8 bytes become \\xNN, exactly as appendString writes them.
+func compactJSON(dst, b []byte) ([]byte, bool) {
+	if !json.Valid(b) {
+		return dst, false
+	}
+	const hexDigits = "0123456789abcdef"
+	inString := false
+	for i := 0; i < len(b); {
+		c := b[i]
+		if !inString {
+			switch c {
+			case ' ', '\t', '\n', '\r':
+			case '"':
+				inString = true
+				dst = append(dst, c)
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		switch {
+		case c == '\\':
+			dst = append(dst, c, b[i+1]) // valid JSON: an escape is always complete
+			i += 2
+			continue
+		case c == '"':
+			inString = false
+			dst = append(dst, c)
+		case c == 0x7f:
+			dst = append(dst, `\u007f`...)
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				dst = append(dst, '\\', '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+			case unsafeRune(r):
+				dst = appendRuneEscape(dst, r)
+			default:
+				dst = append(dst, b[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return dst, true
+}

@@ -1,0 +1,267 @@
+package decode
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riferrei/srclient"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// Registry defaults: how long one request may take, and how long a failed lookup is
+// remembered so a burst of records with an unknown id costs one request, not thousands.
+const (
+	DefaultRegistryTimeout = 10 * time.Second
+	DefaultNegativeTTL     = 15 * time.Second
+)
+
+// Registry fetches and compiles schemas from a Confluent-compatible schema registry. It
+// caches compiled schemas by id, remembers failures for a short while and merges
+// concurrent lookups of one id into one request. Safe for concurrent use.
+type Registry struct {
+	client *srclient.SchemaRegistryClient
+	log    *slog.Logger
+	negTTL time.Duration
+	now    func() time.Time
+
+	mu    sync.RWMutex
+	byID  map[int]registryEntry
+	group singleflight.Group
+}
+
+type registryEntry struct {
+	schema  *registeredSchema
+	err     error
+	expires time.Time // failures only
+}
+
+// registeredSchema is one schema by id, compiled for its type.
+type registeredSchema struct {
+	id       int
+	subject  string
+	version  int
+	encoding Encoding // EncodingAvro, EncodingProtobuf or EncodingJSONSchema
+	avro     *avroProgram
+	proto    *protoSchema
+}
+
+// RegistryOption configures a Registry.
+type RegistryOption func(*registryOptions)
+
+type registryOptions struct {
+	log     *slog.Logger
+	timeout time.Duration
+	negTTL  time.Duration
+	now     func() time.Time
+}
+
+// WithRegistryLogger routes the registry's logs to l.
+func WithRegistryLogger(l *slog.Logger) RegistryOption {
+	return func(o *registryOptions) { o.log = l }
+}
+
+// WithRegistryTimeout bounds each registry request.
+func WithRegistryTimeout(d time.Duration) RegistryOption {
+	return func(o *registryOptions) { o.timeout = d }
+}
+
+// WithNegativeTTL sets how long a failed lookup is remembered before it is retried.
+func WithNegativeTTL(d time.Duration) RegistryOption {
+	return func(o *registryOptions) { o.negTTL = d }
+}
+
+// NewRegistry returns a client for the registry cfg describes: basic auth (username and
+// password) or a bearer token, TLS and mutual TLS. Secrets are resolved here.
+func NewRegistry(cfg kafka.RegistryConfig, opts ...RegistryOption) (*Registry, error) {
+	o := registryOptions{log: slog.New(slog.DiscardHandler), timeout: DefaultRegistryTimeout,
+		negTTL: DefaultNegativeTTL, now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	url := strings.TrimRight(strings.TrimSpace(strings.Split(cfg.URL, ",")[0]), "/")
+	if url == "" {
+		return nil, errors.New("schema registry: no url")
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.TLS != nil && (cfg.TLS.Enabled || strings.HasPrefix(url, "https://")) {
+		tc, err := registryTLS(cfg.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("schema registry %s: %w", url, err)
+		}
+		transport.TLSClientConfig = tc
+	}
+	client := srclient.NewSchemaRegistryClient(url,
+		srclient.WithClient(&http.Client{Timeout: o.timeout, Transport: transport}))
+	if cfg.Username != "" {
+		pw, err := kafka.ResolveSecret(cfg.Password)
+		if err != nil {
+			return nil, fmt.Errorf("schema registry password: %w", err)
+		}
+		client.SetCredentials(cfg.Username, pw)
+	} else if cfg.Token != "" {
+		tok, err := kafka.ResolveSecret(cfg.Token)
+		if err != nil {
+			return nil, fmt.Errorf("schema registry token: %w", err)
+		}
+		client.SetBearerToken(tok)
+	}
+	return &Registry{client: client, log: o.log, negTTL: o.negTTL, now: o.now,
+		byID: map[int]registryEntry{}}, nil
+}
+
+// registryTLS builds the TLS config: a CA file to trust, a client certificate for mTLS.
+func registryTLS(c *kafka.TLSConfig) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName,
+		InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // the user asked for it by name
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", c.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if c.CertFile != "" || c.KeyFile != "" {
+		if c.KeyPassword != "" {
+			return nil, errors.New("encrypted client keys are not supported for the registry; decrypt the key file first")
+		}
+		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("load client certificate: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// schema returns the compiled schema with id, from the cache or the registry.
+func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error) {
+	r.mu.RLock()
+	e, ok := r.byID[id]
+	r.mu.RUnlock()
+	if ok && (e.err == nil || r.now().Before(e.expires)) {
+		return e.schema, e.err
+	}
+	ch := r.group.DoChan(strconv.Itoa(id), func() (any, error) {
+		s, err := r.fetch(id)
+		entry := registryEntry{schema: s, err: err}
+		if err != nil {
+			entry.expires = r.now().Add(r.negTTL)
+			r.log.Warn("schema registry lookup failed", "id", id, "err", err)
+		}
+		r.mu.Lock()
+		r.byID[id] = entry
+		r.mu.Unlock()
+		return s, err
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*registeredSchema), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("schema %d: %w", id, ctx.Err())
+	}
+}
+
+// fetch asks the registry for schema id and its references, and compiles it.
+func (r *Registry) fetch(id int) (*registeredSchema, error) {
+	s, err := r.client.GetSchema(id)
+	if err != nil {
+		return nil, registryError(fmt.Sprintf("schema id %d", id), err)
+	}
+	rs := &registeredSchema{id: id}
+	if pairs, err := r.client.GetSubjectVersionsById(id); err == nil && len(pairs) > 0 {
+		rs.subject, rs.version = pairs[0].Subject, pairs[0].Version
+	} else if err != nil {
+		r.log.Debug("schema registry: subject of schema unknown", "id", id, "err", err)
+	}
+	typ := srclient.Avro
+	if t := s.SchemaType(); t != nil && *t != "" {
+		typ = *t
+	}
+	switch typ {
+	case srclient.Avro:
+		rs.encoding = EncodingAvro
+		rs.avro, err = r.compileAvro(s)
+	case srclient.Protobuf:
+		rs.encoding = EncodingProtobuf
+		rs.proto, err = r.compileProto(id, s)
+	case srclient.Json:
+		rs.encoding = EncodingJSONSchema
+	default:
+		return nil, fmt.Errorf("schema id %d: unsupported schema type %q", id, typ)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("schema id %d: %w", id, err)
+	}
+	return rs, nil
+}
+
+// maxReferenceDepth bounds reference chains, which a registry could make cyclic.
+const maxReferenceDepth = 32
+
+// walkReferences visits the references of refs depth-first, dependencies before the
+// schemas that use them, each subject/version once.
+func (r *Registry) walkReferences(refs []srclient.Reference, seen map[string]bool, depth int,
+	visit func(ref srclient.Reference, s *srclient.Schema) error) error {
+	if depth > maxReferenceDepth {
+		return errors.New("references nested too deeply")
+	}
+	for _, ref := range refs {
+		key := ref.Subject + "/" + strconv.Itoa(ref.Version)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		s, err := r.client.GetSchemaByVersion(ref.Subject, ref.Version)
+		if err != nil {
+			return registryError(fmt.Sprintf("reference %s (subject %s version %d)", ref.Name, ref.Subject, ref.Version), err)
+		}
+		if err := r.walkReferences(s.References(), seen, depth+1, visit); err != nil {
+			return err
+		}
+		if err := visit(ref, s); err != nil {
+			return fmt.Errorf("reference %s: %w", ref.Name, err)
+		}
+	}
+	return nil
+}
+
+// registryError turns a client error into a one-line cause a person understands.
+func registryError(what string, err error) error {
+	var se srclient.Error
+	if errors.As(err, &se) {
+		switch {
+		case se.Code == 40403 || se.Code == 40401 || se.Code == 40402:
+			return fmt.Errorf("%s not found in the schema registry", what)
+		case se.Code == 401 || se.Code == 40101:
+			return fmt.Errorf("%s: the schema registry refused the credentials (401)", what)
+		case se.Code == 403 || se.Code == 40301:
+			return fmt.Errorf("%s: the schema registry denied access (403)", what)
+		}
+		return fmt.Errorf("%s: schema registry error %d: %s", what, se.Code, oneLine(se.Message))
+	}
+	return fmt.Errorf("%s: schema registry unreachable: %s", what, oneLine(err.Error()))
+}
+
+// oneLine joins the lines of a message so it fits an error column.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
