@@ -1,30 +1,189 @@
-// Package filter matches decoded records against a user's filter: plain text,
-// /regex/, or a CEL expression. OWNER: filter helper (replace the stub body).
+// Package filter matches decoded records against the one filter syntax kpeek shares
+// between `consume --filter`, export and the explorer's `/`:
+//
+//   - plain text: a case-insensitive substring of the key, the value (its text: a
+//     string value's characters, else its JSON) or a header key or value. A quoted
+//     "text" searches for exactly the words inside the quotes. Text with a backslash,
+//     like \x1b, is searched in the escaped form the explorer displays.
+//   - /regex/ or /regex/i (flags i, m, s): a Go regular expression over the same texts,
+//     as raw bytes (so /\x1b\[/ finds an escape sequence).
+//   - a CEL expression over key, value, headers, topic, partition, offset, timestamp,
+//     timestamp_type, size, key_encoding, value_encoding, value_schema_id and now, e.g.
+//     value.amount > 10000 && headers.source == "erp" or timestamp > now - duration("1h").
+//
+// An expression that compiles as CEL and uses one of those variables is CEL; anything
+// else is text, so slyon or 203.0.113.7 search for those words. Something that looks
+// like CEL (==, &&, ||, a variable followed by '.', has(...)) but does not compile is an
+// error, reported in one line. A bare variable name (value) is a text search.
+//
+// In CEL, value and key are the decoded JSON: objects are maps (value.supplier.name,
+// value.lines[0].qty, has(value.notes)); integers that fit int64 are int, those that
+// only fit uint64 are uint (compare with 12345678901234567890u), other numbers are
+// double; int, uint and double compare with each other. A decimal string such as an
+// Avro decimal "12000.50" compared with a number is compared as an exact decimal, so
+// value.amount > 10000 works on it; decimal(x) turns one into a double for arithmetic.
+// headers maps each key to its last value's text. now is the time the filter was
+// compiled. A missing field, a type mismatch or any other evaluation error means the
+// record does not match; loops are bounded by a cost limit.
 package filter
 
 import (
-	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
 
 	"github.com/kpeek/kpeek/decode"
 )
 
-// Filter is a compiled filter; safe for concurrent use.
+// Kind is how a filter expression was understood.
+type Kind int
+
+// The kinds of filter.
+const (
+	KindAll   Kind = iota // empty expression: every record matches
+	KindText              // case-insensitive substring
+	KindRegex             // /regex/
+	KindCEL               // CEL expression
+)
+
+// String names the kind for status lines ("text", "regex", "CEL").
+func (k Kind) String() string {
+	switch k {
+	case KindText:
+		return "text"
+	case KindRegex:
+		return "regex"
+	case KindCEL:
+		return "CEL"
+	}
+	return "all"
+}
+
+// Filter is a compiled filter; safe for concurrent use. A nil Filter matches everything.
 type Filter struct {
-	src string
+	src  string
+	kind Kind
+	text *textMatcher
+	re   *regexp.Regexp
+	cel  *celFilter
 }
 
 // Compile parses expr: "/re/" is a regex, something that parses as a CEL expression
 // over key, value, headers, partition, offset, timestamp is CEL, anything else is plain
 // case-insensitive text over key, value and headers. An empty expr matches everything.
-func Compile(expr string) (*Filter, error) {
-	if expr == "" {
-		return &Filter{}, nil
+func Compile(expr string) (*Filter, error) { return compileAt(expr, time.Now()) }
+
+// compileAt is Compile with the CEL variable now fixed to now.
+func compileAt(expr string, now time.Time) (*Filter, error) {
+	f := &Filter{src: expr}
+	trimmed := strings.TrimSpace(expr)
+	if trimmed == "" {
+		return f, nil
 	}
-	return nil, errors.New("filter: not implemented yet")
+	re, isRegex, err := parseRegex(trimmed)
+	if err != nil {
+		return nil, err
+	}
+	if isRegex {
+		f.kind, f.re = KindRegex, re
+		return f, nil
+	}
+	c, needle, err := classify(trimmed, now)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		f.kind, f.cel = KindCEL, c
+		return f, nil
+	}
+	f.kind, f.text = KindText, newTextMatcher(needle)
+	return f, nil
+}
+
+// classify compiles expr as CEL when it is meant as CEL (see the package comment);
+// otherwise it returns the text to search for: the words inside a quoted "text", else
+// expr as typed.
+func classify(expr string, now time.Time) (*celFilter, string, error) {
+	env, err := newEnv()
+	if err != nil {
+		return nil, "", fmt.Errorf("CEL environment: %w", err)
+	}
+	parsed, iss := env.Parse(expr)
+	if iss.Err() != nil {
+		if looksLikeCEL(expr) {
+			return nil, "", issueError(iss)
+		}
+		return nil, expr, nil
+	}
+	if s, ok := stringLiteral(parsed); ok {
+		return nil, s, nil
+	}
+	meant := looksLikeCEL(expr) || hasLogic(parsed) || referencesVariable(parsed)
+	if !meant || bareIdent(parsed) {
+		return nil, expr, nil
+	}
+	c, err := compileCEL(env, parsed, now)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, "", nil
+}
+
+// looksLikeCEL reports text that can only have been meant as a CEL expression.
+func looksLikeCEL(expr string) bool {
+	for _, op := range []string{"==", "!=", "&&", "||", ">=", "<="} {
+		if strings.Contains(expr, op) {
+			return true
+		}
+	}
+	if strings.HasPrefix(expr, "has(") || strings.HasPrefix(expr, "!") {
+		return true
+	}
+	// A variable name followed by a field access, index or operator.
+	name := expr
+	if i := strings.IndexFunc(expr, func(r rune) bool {
+		return !(r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9'))
+	}); i >= 0 {
+		name = expr[:i]
+	} else {
+		return false
+	}
+	if !isVariable(name) {
+		return false
+	}
+	rest := strings.TrimLeft(expr[len(name):], " \t")
+	return rest != "" && strings.ContainsRune(".[<>=!&|+-*/%", rune(rest[0]))
 }
 
 // String is the source expression.
-func (f *Filter) String() string { return f.src }
+func (f *Filter) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.src
+}
+
+// Kind says whether the filter is text, regex or CEL (KindAll when empty).
+func (f *Filter) Kind() Kind {
+	if f == nil {
+		return KindAll
+	}
+	return f.kind
+}
 
 // Match reports whether e passes the filter.
-func (f *Filter) Match(e *decode.Envelope) bool { return true }
+func (f *Filter) Match(e *decode.Envelope) bool {
+	if f == nil {
+		return true
+	}
+	switch f.kind {
+	case KindText:
+		return f.text.match(e)
+	case KindRegex:
+		return haystacks(e, false, f.re.Match)
+	case KindCEL:
+		return f.cel.match(e)
+	}
+	return true
+}

@@ -1,0 +1,230 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
+	"cel.dev/cel-go/interpreter"
+
+	"github.com/kpeek/kpeek/decode"
+)
+
+// costLimit bounds one evaluation of an expression with comprehensions (exists, all,
+// map, filter...): about a million steps, a few milliseconds, so a pathological
+// expression over a large value cannot stall the explorer.
+const costLimit = 1_000_000
+
+// variable is a name a CEL filter can use, with its type.
+type variable struct {
+	name string
+	typ  *cel.Type
+}
+
+// variables lists the filter variables; a function, not a package variable, so the
+// table cannot be changed from outside.
+func variables() []variable {
+	return []variable{
+		{"key", cel.DynType},
+		{"value", cel.DynType},
+		{"headers", cel.MapType(cel.StringType, cel.StringType)},
+		{"topic", cel.StringType},
+		{"partition", cel.IntType},
+		{"offset", cel.IntType},
+		{"timestamp", cel.TimestampType},
+		{"timestamp_type", cel.StringType},
+		{"size", cel.IntType},
+		{"key_encoding", cel.StringType},
+		{"value_encoding", cel.StringType},
+		{"value_schema_id", cel.DynType},
+		{"now", cel.TimestampType},
+	}
+}
+
+// isVariable reports whether name is one of the filter variables.
+func isVariable(name string) bool {
+	for _, v := range variables() {
+		if v.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// newEnv builds the CEL environment every filter is compiled in.
+func newEnv() (*cel.Env, error) {
+	opts := []cel.EnvOption{
+		cel.CrossTypeNumericComparisons(true),
+		cel.DefaultUTCTimeZone(true),
+		ext.Strings(),
+		ext.Encoders(),
+		decimalFunction(),
+		cel.ParserExpressionSizeLimit(10_000),
+		cel.ParserRecursionLimit(100),
+	}
+	for _, v := range variables() {
+		opts = append(opts, cel.Variable(v.name, v.typ))
+	}
+	return cel.NewEnv(opts...)
+}
+
+// celFilter is a compiled CEL expression.
+type celFilter struct {
+	prg cel.Program
+	now time.Time
+}
+
+// compileCEL type-checks a parsed expression and plans it. now is the value of the
+// variable now, fixed when the filter is compiled so one pass over records is consistent.
+func compileCEL(env *cel.Env, parsed *cel.Ast, now time.Time) (*celFilter, error) {
+	checked, iss := env.Check(parsed)
+	if iss.Err() != nil {
+		return nil, issueError(iss)
+	}
+	if t := checked.OutputType(); !t.IsExactType(types.BoolType) && !t.IsExactType(types.DynType) {
+		return nil, fmt.Errorf("CEL expression gives a %s, not true/false: compare it, e.g. with ==", t)
+	}
+	opts := []cel.ProgramOption{
+		cel.EvalOptions(cel.OptOptimize),
+		cel.CustomDecoratorV2(numericComparisons),
+	}
+	if hasComprehension(checked) {
+		// Runtime cost tracking costs time on every record; only loops can blow up.
+		opts = append(opts, cel.CostLimit(costLimit))
+	}
+	prg, err := env.Program(checked, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("CEL: %s", oneLine(err.Error()))
+	}
+	return &celFilter{prg: prg, now: now}, nil
+}
+
+// match evaluates the expression on e; errors (missing field, wrong type, cost
+// exceeded) and non-boolean results mean no match.
+func (c *celFilter) match(e *decode.Envelope) bool {
+	out, _, err := c.prg.Eval(&activation{e: e, now: c.now})
+	return err == nil && out == types.True
+}
+
+// activation resolves the filter variables from one envelope on demand, so a filter
+// that never mentions value never parses it.
+type activation struct {
+	e   *decode.Envelope
+	now time.Time
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	e := a.e
+	switch name {
+	case "key":
+		return jsonValue(e.Key.JSON), true
+	case "value":
+		return jsonValue(e.Value.JSON), true
+	case "headers":
+		return lazyMap[headerFields]{headerFields(e.Headers)}, true
+	case "topic":
+		return types.String(e.Topic), true
+	case "partition":
+		return types.Int(e.Partition), true
+	case "offset":
+		return types.Int(e.Offset), true
+	case "timestamp":
+		return types.Timestamp{Time: e.Timestamp}, true
+	case "timestamp_type":
+		return types.String(e.TimestampType), true
+	case "size":
+		return types.Int(e.Size), true
+	case "key_encoding":
+		return types.String(e.Key.Encoding), true
+	case "value_encoding":
+		return types.String(e.Value.Encoding), true
+	case "value_schema_id":
+		if e.Value.SchemaID == nil {
+			return types.NullValue, true
+		}
+		return types.Int(*e.Value.SchemaID), true
+	case "now":
+		return types.Timestamp{Time: a.now}, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// referencesVariable reports whether a parsed expression names a filter variable
+// (not shadowed names inside comprehensions are good enough here: a false positive
+// only means the text is checked as CEL).
+func referencesVariable(a *cel.Ast) bool {
+	found := false
+	ast.PreOrderVisit(ast.NavigateAST(a.NativeRep()), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() == ast.IdentKind && isVariable(e.AsIdent()) {
+			found = true
+		}
+	}))
+	return found
+}
+
+// hasLogic reports whether a parsed expression uses comparison or boolean operators,
+// the sign that its author meant a condition rather than words to search for.
+func hasLogic(a *cel.Ast) bool {
+	found := false
+	ast.PreOrderVisit(ast.NavigateAST(a.NativeRep()), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() != ast.CallKind {
+			return
+		}
+		switch e.AsCall().FunctionName() {
+		case operators.Equals, operators.NotEquals, operators.Less, operators.LessEquals,
+			operators.Greater, operators.GreaterEquals, operators.LogicalAnd, operators.LogicalOr,
+			operators.LogicalNot, operators.In:
+			found = true
+		}
+	}))
+	return found
+}
+
+// hasComprehension reports whether a checked expression contains a loop.
+func hasComprehension(a *cel.Ast) bool {
+	return len(ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.ComprehensionKind))) > 0
+}
+
+// bareIdent reports whether the expression is nothing but one identifier.
+func bareIdent(a *cel.Ast) bool { return a.NativeRep().Expr().Kind() == ast.IdentKind }
+
+// stringLiteral returns the expression's value if it is a single string literal.
+func stringLiteral(a *cel.Ast) (string, bool) {
+	e := a.NativeRep().Expr()
+	if e.Kind() != ast.LiteralKind {
+		return "", false
+	}
+	s, ok := e.AsLiteral().(types.String)
+	return string(s), ok
+}
+
+// issueError turns CEL's multi-line report into one line: the first problem and
+// where it is.
+func issueError(iss *cel.Issues) error {
+	errs := iss.Errors()
+	if len(errs) == 0 {
+		return errors.New("CEL: " + oneLine(iss.Err().Error()))
+	}
+	return errors.New("CEL: " + describeIssue(errs[0]))
+}
+
+func describeIssue(e *common.Error) string {
+	msg := strings.TrimSuffix(e.Message, " (in container '')")
+	if col := e.Location.Column(); col >= 0 {
+		return fmt.Sprintf("column %d: %s", col+1, oneLine(msg))
+	}
+	return oneLine(msg)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,333 @@
+package filter
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+)
+
+// JSON → CEL without building a Go tree first: objects stay raw bytes and a field is
+// found by scanning when the expression asks for it (a filter usually reads one to
+// three fields of a ~200-byte value), arrays are split into elements once, scalars are
+// converted on the spot. The scanner tolerates malformed input: it returns an error
+// value (which makes the record not match) and never panics or loops.
+//
+// Numbers: an integer that fits int64 is an int, one that fits only uint64 is a uint
+// (so 12345678901234567890 keeps every digit), anything else (fractions, exponents,
+// integers beyond uint64) is the nearest double.
+
+// errMalformed is returned for JSON the scanner cannot read.
+var errMalformed = types.NewErr("malformed JSON value")
+
+// jsonValue converts one JSON value (surrounding whitespace allowed) to a CEL value.
+func jsonValue(raw []byte) ref.Val {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) {
+		if raw == nil {
+			return types.NullValue
+		}
+		return errMalformed
+	}
+	end, ok := skipValue(raw, i)
+	if !ok || skipSpace(raw, end) != len(raw) {
+		return errMalformed
+	}
+	return scalarOrLazy(raw[i:end])
+}
+
+// scalarOrLazy converts a value the scanner has already delimited.
+func scalarOrLazy(v []byte) ref.Val {
+	switch v[0] {
+	case '{':
+		return lazyMap[jsonFields]{jsonFields(v)}
+	case '[':
+		return jsonArray(v)
+	case '"':
+		s, ok := unquote(v)
+		if !ok {
+			return errMalformed
+		}
+		return types.String(s)
+	case 't':
+		return types.True
+	case 'f':
+		return types.False
+	case 'n':
+		return types.NullValue
+	}
+	return jsonNumber(v)
+}
+
+// jsonNumber maps a JSON number to int, uint or double (see the file comment).
+func jsonNumber(v []byte) ref.Val {
+	integer := true
+	for _, c := range v {
+		if c == '.' || c == 'e' || c == 'E' {
+			integer = false
+			break
+		}
+	}
+	if integer {
+		if n, ok := parseSmallInt(v); ok {
+			return types.Int(n)
+		}
+		s := string(v)
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return types.Int(n)
+		}
+		if n, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return types.Uint(n)
+		}
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil && f == 0 {
+		return errMalformed
+	}
+	return types.Double(f)
+}
+
+// parseSmallInt parses integers of up to 18 digits without allocating.
+func parseSmallInt(v []byte) (int64, bool) {
+	neg := len(v) > 0 && v[0] == '-'
+	if neg {
+		v = v[1:]
+	}
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// jsonArray splits a raw JSON array into its elements.
+func jsonArray(raw []byte) ref.Val {
+	var elems []ref.Val
+	i := skipSpace(raw, 1)
+	if i < len(raw) && raw[i] == ']' {
+		return types.NewRefValList(types.DefaultTypeAdapter, elems)
+	}
+	for i < len(raw) {
+		end, ok := skipValue(raw, i)
+		if !ok {
+			return errMalformed
+		}
+		elems = append(elems, scalarOrLazy(raw[i:end]))
+		i = skipSpace(raw, end)
+		if i >= len(raw) {
+			break
+		}
+		switch raw[i] {
+		case ',':
+			i = skipSpace(raw, i+1)
+		case ']':
+			return types.NewRefValList(types.DefaultTypeAdapter, elems)
+		default:
+			return errMalformed
+		}
+	}
+	return errMalformed
+}
+
+// jsonFields is a JSON object kept raw; find scans for the key. A key given twice
+// resolves to its last value, as encoding/json and JavaScript do.
+type jsonFields []byte
+
+// eachField calls fn for every field until fn returns false; it reports whether the
+// object was well formed up to where it stopped.
+func (o jsonFields) eachField(fn func(key []byte, escaped bool, val []byte) bool) bool {
+	raw := o
+	i := skipSpace(raw, 1)
+	if i < len(raw) && raw[i] == '}' {
+		return true
+	}
+	for i < len(raw) {
+		if raw[i] != '"' {
+			return false
+		}
+		kEnd, escaped, ok := skipString(raw, i)
+		if !ok {
+			return false
+		}
+		key := raw[i:kEnd]
+		i = skipSpace(raw, kEnd)
+		if i >= len(raw) || raw[i] != ':' {
+			return false
+		}
+		i = skipSpace(raw, i+1)
+		vEnd, ok := skipValue(raw, i)
+		if !ok {
+			return false
+		}
+		if !fn(key, escaped, raw[i:vEnd]) {
+			return true
+		}
+		i = skipSpace(raw, vEnd)
+		if i >= len(raw) {
+			return false
+		}
+		switch raw[i] {
+		case ',':
+			i = skipSpace(raw, i+1)
+		case '}':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func (o jsonFields) find(key string) (ref.Val, bool) {
+	var found []byte
+	wellFormed := o.eachField(func(raw []byte, escaped bool, val []byte) bool {
+		if escaped {
+			if s, ok := unquote(raw); ok && s == key {
+				found = val
+			}
+		} else if len(raw)-2 == len(key) && string(raw[1:len(raw)-1]) == key {
+			found = val
+		}
+		return true
+	})
+	if !wellFormed {
+		return errMalformed, false
+	}
+	if found == nil {
+		return nil, false
+	}
+	return scalarOrLazy(found), true
+}
+
+func (o jsonFields) full() traits.Mapper {
+	m := map[ref.Val]ref.Val{}
+	o.eachField(func(raw []byte, _ bool, val []byte) bool {
+		if k, ok := unquote(raw); ok {
+			m[types.String(k)] = scalarOrLazy(val)
+		}
+		return true
+	})
+	return types.NewRefValMap(types.DefaultTypeAdapter, m)
+}
+
+// skipSpace returns the index of the first non-space byte at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] == '"' and whether it
+// contains escapes.
+func skipString(b []byte, i int) (end int, escaped, ok bool) {
+	i++
+	for {
+		j := bytes.IndexAny(b[i:], `"\`)
+		if j < 0 {
+			return 0, false, false
+		}
+		i += j
+		if b[i] == '"' {
+			return i + 1, escaped, true
+		}
+		escaped = true
+		i += 2 // a backslash and the byte it escapes
+		if i > len(b) {
+			return 0, false, false
+		}
+	}
+}
+
+// skipValue returns the index after the JSON value starting at b[i]. Nesting is
+// tracked with a counter, so deep input cannot exhaust the stack.
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, _, ok := skipString(b, i)
+		return end, ok
+	case c == '{' || c == '[':
+		return skipNested(b, i)
+	case c == 't':
+		return skipLiteral(b, i, "true")
+	case c == 'f':
+		return skipLiteral(b, i, "false")
+	case c == 'n':
+		return skipLiteral(b, i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		j := i + 1
+		for j < len(b) && isNumberByte(b[j]) {
+			j++
+		}
+		return j, true
+	}
+	return 0, false
+}
+
+func isNumberByte(c byte) bool {
+	return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+func skipLiteral(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return 0, false
+	}
+	return i + len(lit), true
+}
+
+// skipNested skips an object or array; brackets are only counted, the parts are
+// checked when they are read.
+func skipNested(b []byte, i int) (int, bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			end, _, ok := skipString(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = end
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		}
+		i++
+	}
+	return 0, false
+}
+
+// unquote decodes a JSON string literal (with its quotes).
+func unquote(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), true
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
