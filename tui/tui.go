@@ -5,7 +5,10 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
@@ -23,5 +26,27 @@ type Options struct {
 
 // Run runs the explorer until the user quits or ctx ends.
 func Run(ctx context.Context, opts Options) error {
-	return errors.New("explorer: not implemented yet")
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return run(ctx, opts, kafkaConnect(opts.Logger))
+}
+
+// run is Run with the connection and the terminal replaceable, for tests.
+func run(ctx context.Context, opts Options, connect connectFunc, progOpts ...tea.ProgramOption) error {
+	app := newApp(ctx, opts, connect)
+	p := tea.NewProgram(app, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
+	final, err := p.Run()
+	if a, ok := final.(App); ok {
+		a.shutdown()
+	} else {
+		app.shutdown()
+	}
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
+		return ctx.Err()
+	}
+	return fmt.Errorf("explorer: %w", err)
 }

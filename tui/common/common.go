@@ -8,7 +8,9 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// Common is handed to every pane.
+// Common is handed to every pane. Width and Height are the whole terminal's size; each
+// pane learns its own area through SetSize. Styles is replaced in place when the
+// terminal reports its background, so panes must read it at View time, not copy it.
 type Common struct {
 	Width, Height int
 	Styles        *Styles
@@ -16,10 +18,12 @@ type Common struct {
 	Logger        *slog.Logger
 }
 
-// Styles is every style the explorer uses, built for a dark or light background.
-type Styles struct {
-	// Frame helper fills these in (and adds more); see styles.go.
-	Messages MessagesStyles
+// New returns a Common with default dark styles and the default keymap.
+func New(logger *slog.Logger) *Common {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Common{Styles: NewStyles(true, false), Keys: DefaultKeyMap(), Logger: logger}
 }
 
 // KeyMap declares every key binding once, with help text.
@@ -27,4 +31,9 @@ type KeyMap struct {
 	Up, Down, Enter, Back, Tab, Filter, Help, Quit key.Binding
 	Mark, MarkRange, MarkAll, Export, Copy         key.Binding
 	Messages                                       MessagesKeys
+
+	// Frame and table bindings.
+	ShiftTab, PageUp, PageDown, Home, End key.Binding
+	ToggleInternal, Readers, Refresh      key.Binding
+	Yes, No                               key.Binding
 }

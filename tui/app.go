@@ -1,0 +1,350 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/help"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/groups"
+	"github.com/kpeek/kpeek/tui/messages"
+	"github.com/kpeek/kpeek/tui/nav"
+	"github.com/kpeek/kpeek/tui/overview"
+	"github.com/kpeek/kpeek/tui/topics"
+)
+
+// page is what the main pane shows.
+type page int
+
+const (
+	pageOverview page = iota
+	pageTopics
+	pageGroups
+	pageMessages
+)
+
+// conn is the cluster the explorer is connected (or connecting) to.
+type conn struct {
+	req     int // the connect request this state answers; results for others are stale
+	cfg     kafka.ClusterConfig
+	state   nav.ConnState
+	cluster Cluster
+	info    kafka.ClusterInfo
+	dec     *decode.Decoder
+	err     error
+	// in flight, so a slow cluster gets one listing at a time
+	fetchingTopics, fetchingGroups bool
+}
+
+// App is the explorer's root model: it owns the pages, the focus and the connection.
+type App struct {
+	c       *common.Common
+	ctx     context.Context
+	opts    Options
+	connect connectFunc
+	now     func() time.Time
+	noColor bool
+
+	conn     conn
+	lastReq  int
+	nav      nav.Model
+	overview overview.Model
+	topics   topics.Model
+	groups   groups.Model
+	msgs      *messages.Model // the open messages pane, nil when none
+	msgsTopic string          // the topic it reads
+	parked   []messages.Model // panes left while an export runs; they keep receiving messages
+
+	page        page
+	navFocused  bool
+	showHelp    bool
+	confirmQuit bool
+	quitting    bool
+	notice      string // the last error or warning for the status line
+	help        help.Model
+}
+
+// newApp builds the root model; connect opens clusters (tests pass a fake).
+func newApp(ctx context.Context, opts Options, connect connectFunc) App {
+	noColor := os.Getenv("NO_COLOR") != ""
+	c := common.New(opts.Logger)
+	c.Styles = common.NewStyles(true, noColor)
+	names := make([]string, len(opts.Clusters))
+	for i, cfg := range opts.Clusters {
+		names[i] = cfg.Name
+	}
+	a := App{
+		c: c, ctx: ctx, opts: opts, connect: connect, now: time.Now, noColor: noColor,
+		nav:      nav.New(c, names).Focus(),
+		overview: overview.New(c),
+		topics:   topics.New(c),
+		groups:   groups.New(c),
+		help:     help.New(),
+		navFocused: true,
+	}
+	if len(opts.Clusters) == 0 {
+		a.notice = "no clusters configured: start with --demo, -b HOST:PORT or a config file"
+	}
+	return a
+}
+
+// Init asks the terminal for its background and connects to the initial cluster.
+func (a App) Init() tea.Cmd {
+	if a.opts.Initial == "" {
+		return tea.RequestBackgroundColor
+	}
+	return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg {
+		return nav.OpenClusterMsg{Name: a.opts.Initial}
+	})
+}
+
+// Update handles one message.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.c.Width, a.c.Height = msg.Width, msg.Height
+		return a.layout(), nil
+	case tea.BackgroundColorMsg:
+		*a.c.Styles = *common.NewStyles(msg.IsDark(), a.noColor)
+		return a, nil
+	case tea.KeyPressMsg:
+		return a.handleKey(msg)
+	case nav.OpenClusterMsg:
+		return a.openCluster(msg.Name)
+	case nav.OpenViewMsg:
+		return a.showView(msg.View), nil
+	case topics.OpenMsg:
+		return a.openTopic(msg.Topic)
+	case topics.ReadersMsg:
+		a.groups = a.groups.SetReading(msg.Topic)
+		return a.show(pageGroups).focusMain(), nil
+	case connectedMsg:
+		return a.connected(msg)
+	case topicsMsg:
+		return a.gotTopics(msg)
+	case groupsMsg:
+		return a.gotGroups(msg)
+	case refreshMsg:
+		return a.refresh(msg)
+	}
+	return a.forward(msg)
+}
+
+// forward passes other messages (stream batches, cursor blinks) to the panes that may
+// be waiting for them.
+func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	if a.msgs != nil {
+		m, cmd := a.msgs.Update(msg)
+		a.msgs = &m
+		cmds = append(cmds, cmd)
+	}
+	kept := a.parked[:0:0]
+	for _, p := range a.parked {
+		p, cmd := p.Update(msg)
+		cmds = append(cmds, cmd)
+		if p.Busy() {
+			kept = append(kept, p)
+		}
+	}
+	a.parked = kept
+	var cmd tea.Cmd
+	switch a.page {
+	case pageTopics:
+		a.topics, cmd = a.topics.Update(msg)
+	case pageGroups:
+		a.groups, cmd = a.groups.Update(msg)
+	}
+	return a, tea.Batch(append(cmds, cmd)...)
+}
+
+func (a App) cfgNamed(name string) (kafka.ClusterConfig, bool) {
+	for _, c := range a.opts.Clusters {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return kafka.ClusterConfig{}, false
+}
+
+// openCluster connects to a cluster, dropping the current one; selecting the cluster
+// already connected just shows its overview.
+func (a App) openCluster(name string) (tea.Model, tea.Cmd) {
+	cfg, ok := a.cfgNamed(name)
+	if !ok {
+		a.notice = fmt.Sprintf("cluster %q is not configured", name)
+		return a, nil
+	}
+	if a.conn.cfg.Name == name && a.conn.state == nav.Connected {
+		return a.show(pageOverview), nil
+	}
+	cmds := []tea.Cmd{closeCmd(a.conn.cluster, a.c.Logger)}
+	a = a.closeMessages()
+	a.lastReq++
+	a.conn = conn{req: a.lastReq, cfg: cfg, state: nav.Connecting}
+	a.notice = ""
+	a.topics, a.groups = a.topics.Reset(), a.groups.Reset()
+	a.nav = a.nav.SetCluster(name, nav.Connecting).SetCount(nav.Topics, "").SetCount(nav.Groups, "")
+	a.c.Logger.Debug("connect", "cluster", name, "req", a.conn.req)
+	cmds = append(cmds, connectCmd(a.ctx, a.conn.req, cfg, a.connect, a.opts.NewDecoder))
+	return a.show(pageOverview).syncOverview(), tea.Batch(cmds...)
+}
+
+func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req {
+		a.c.Logger.Debug("drop stale connect result", "req", msg.req, "current", a.conn.req)
+		return a, closeCmd(msg.cluster, a.c.Logger)
+	}
+	name := a.conn.cfg.Name
+	if msg.err != nil {
+		a.c.Logger.Debug("connect failed", "cluster", name, "err", msg.err)
+		a.conn.state, a.conn.err = nav.Failed, msg.err
+		a.nav = a.nav.SetCluster(name, nav.Failed)
+		a.notice = "cannot connect to " + name + ": " + msg.err.Error()
+		return a.syncOverview(), nil
+	}
+	a.conn.state, a.conn.cluster, a.conn.info, a.conn.dec = nav.Connected, msg.cluster, msg.info, msg.dec
+	if msg.decErr != nil {
+		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
+	}
+	a.nav = a.nav.SetCluster(name, nav.Connected).SelectView(nav.Topics)
+	a = a.syncOverview()
+	if a.page == pageOverview {
+		a = a.show(pageTopics).focusMain()
+	}
+	return a.fetch()
+}
+
+// fetch lists topics and groups unless a listing is already on its way, and re-arms the timer.
+func (a App) fetch() (App, tea.Cmd) {
+	cmds := []tea.Cmd{refreshCmd(a.conn.req)}
+	if !a.conn.fetchingTopics {
+		a.conn.fetchingTopics = true
+		cmds = append(cmds, topicsCmd(a.ctx, a.conn.req, a.conn.cluster, a.now))
+	}
+	if !a.conn.fetchingGroups {
+		a.conn.fetchingGroups = true
+		cmds = append(cmds, groupsCmd(a.ctx, a.conn.req, a.conn.cluster))
+	}
+	return a, tea.Batch(cmds...)
+}
+
+func (a App) refresh(msg refreshMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req || a.conn.state != nav.Connected {
+		return a, nil
+	}
+	return a.fetch()
+}
+
+func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req {
+		return a, nil
+	}
+	a.conn.fetchingTopics = false
+	if msg.err != nil {
+		a.c.Logger.Debug("list topics", "err", msg.err)
+		a.notice = "list topics: " + msg.err.Error()
+		a.topics = a.topics.SetError(msg.err)
+		return a, nil
+	}
+	a.topics = a.topics.SetTopics(msg.topics, msg.at)
+	a.nav = a.nav.SetCount(nav.Topics, fmt.Sprint(len(msg.topics.WithoutInternal())))
+	return a, nil
+}
+
+func (a App) gotGroups(msg groupsMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req {
+		return a, nil
+	}
+	a.conn.fetchingGroups = false
+	if msg.err != nil {
+		a.c.Logger.Debug("list groups", "err", msg.err)
+		a.notice = "list consumer groups: " + msg.err.Error()
+		a.groups = a.groups.SetError(msg.err)
+		return a, nil
+	}
+	a.groups = a.groups.SetGroups(msg.groups)
+	a.nav = a.nav.SetCount(nav.Groups, fmt.Sprint(len(msg.groups)))
+	return a, nil
+}
+
+func (a App) syncOverview() App {
+	st := overview.State{Name: a.conn.cfg.Name, Bootstrap: a.conn.cfg.Brokers,
+		Connecting: a.conn.state == nav.Connecting, Err: a.conn.err}
+	if a.conn.state == nav.Connected {
+		info := a.conn.info
+		st.Info = &info
+		if b := a.conn.cluster.Bootstrap(); len(b) > 0 {
+			st.Bootstrap = b
+		}
+	}
+	a.overview = a.overview.SetState(st)
+	return a
+}
+
+// openTopic opens the messages pane on a topic.
+func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
+	if a.conn.state != nav.Connected {
+		return a, nil
+	}
+	a = a.closeMessages()
+	client, _ := a.conn.cluster.(*kafka.Client)
+	m := messages.New(a.c, messages.Source{
+		Client: client, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
+		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(),
+	})
+	m = m.SetSize(a.mainSize())
+	a.msgs, a.msgsTopic = &m, t.Name
+	a = a.show(pageMessages).focusMain()
+	return a, a.msgs.Init()
+}
+
+// closeMessages leaves the messages pane; one whose export still runs is parked so
+// the export finishes, reports back and quitting still asks.
+func (a App) closeMessages() App {
+	if a.msgs == nil {
+		return a
+	}
+	m := a.msgs.Blur()
+	m.Close() // stops the reads; a running export goes on
+	if m.Busy() {
+		a.parked = append(a.parked, m)
+	}
+	a.msgs = nil
+	if a.page == pageMessages {
+		a.page = pageTopics
+	}
+	return a
+}
+
+// busy reports whether quitting now would abandon an export.
+func (a App) busy() bool {
+	if a.msgs != nil && a.msgs.Busy() {
+		return true
+	}
+	for _, p := range a.parked {
+		if p.Busy() {
+			return true
+		}
+	}
+	return false
+}
+
+// shutdown releases everything once the program has ended.
+func (a App) shutdown() {
+	if a.msgs != nil {
+		a.msgs.Close()
+	}
+	for _, p := range a.parked {
+		p.Close()
+	}
+	if a.conn.cluster != nil {
+		_ = a.conn.cluster.Close()
+	}
+}

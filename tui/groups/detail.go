@@ -1,0 +1,138 @@
+package groups
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/common"
+)
+
+// detail is one group's page: the topics it reads, per-partition offsets, members.
+type detail struct {
+	open   bool
+	id     string
+	offset int // first line shown
+}
+
+func (d detail) update(k tea.KeyPressMsg, keys *common.KeyMap, lines []string) detail {
+	switch {
+	case key.Matches(k, keys.Up):
+		d.offset--
+	case key.Matches(k, keys.Down):
+		d.offset++
+	case key.Matches(k, keys.PageUp):
+		d.offset -= 10
+	case key.Matches(k, keys.PageDown):
+		d.offset += 10
+	case key.Matches(k, keys.Home):
+		d.offset = 0
+	case key.Matches(k, keys.End):
+		d.offset = len(lines)
+	}
+	d.offset = min(max(d.offset, 0), max(len(lines)-1, 0))
+	return d
+}
+
+func (m Model) detailView(title lipgloss.Style) string {
+	s := m.c.Styles
+	g, ok := m.group(m.detail.id)
+	head := title.Render("Group " + decode.Sanitize(m.detail.id))
+	if !ok {
+		return head + "\n\n" + s.Dim.Render("This group is gone from the cluster.")
+	}
+	summary := fmt.Sprintf("  %s · %d members · lag %s", decode.Sanitize(g.State), len(g.Members), lag(g))
+	head += s.Dim.Render(summary)
+	lines := m.detailLines()
+	body := max(m.height-1, 0)
+	start := min(m.detail.offset, max(len(lines)-body, 0))
+	end := min(start+body, len(lines))
+	return head + "\n" + strings.Join(lines[start:end], "\n")
+}
+
+// detailLines renders the open group's body, one entry per screen line.
+func (m Model) detailLines() []string {
+	g, ok := m.group(m.detail.id)
+	if !ok {
+		return nil
+	}
+	s := m.c.Styles
+	w := m.width
+	var out []string
+	add := func(style lipgloss.Style, text string) { out = append(out, style.Render(common.Truncate(text, w))) }
+
+	if g.Err != nil {
+		add(s.Error, "error: "+decode.Sanitize(g.Err.Error()))
+	}
+	topics := g.Topics()
+	add(s.Section, fmt.Sprintf("Reads %d topics", len(topics)))
+	if len(topics) == 0 {
+		add(s.Dim, "  (none committed or assigned)")
+	}
+	for _, t := range topics {
+		add(s.Value, "  "+decode.Sanitize(t))
+	}
+
+	out = append(out, "")
+	add(s.Section, "Offsets")
+	if len(g.Offsets) == 0 {
+		add(s.Dim, "  no committed offsets")
+	} else {
+		nameW := max(min(w-40, 40), 10)
+		add(s.TableHeader, fmt.Sprintf("  %s %4s %11s %11s %9s", common.PadRight("TOPIC", nameW),
+			"PART", "COMMITTED", "END", "LAG"))
+		for _, o := range g.Offsets {
+			committed := strconv.FormatInt(o.Committed, 10)
+			if o.Committed < 0 {
+				committed = "-"
+			}
+			add(s.Value, fmt.Sprintf("  %s %4d %11s %11d %9d",
+				common.PadRight(decode.Sanitize(o.Topic), nameW), o.Partition, committed, o.End, o.Lag))
+		}
+	}
+
+	out = append(out, "")
+	add(s.Section, "Members")
+	if len(g.Members) == 0 {
+		add(s.Dim, "  no active members")
+	}
+	for _, mem := range g.Members {
+		add(s.Value, fmt.Sprintf("  %s  %s", decode.Sanitize(mem.ClientID), decode.Sanitize(mem.ClientHost)))
+		if a := assigned(mem.Assigned); a != "" {
+			add(s.Dim, "    assigned "+a)
+		}
+		add(s.Dim, "    member "+decode.Sanitize(mem.ID))
+	}
+	return out
+}
+
+// assigned renders partitions per topic: "orders[0,1,2] shipments[0]".
+func assigned(tps []kafka.TopicPartition) string {
+	parts := map[string][]int32{}
+	var order []string
+	for _, tp := range tps {
+		if _, ok := parts[tp.Topic]; !ok {
+			order = append(order, tp.Topic)
+		}
+		parts[tp.Topic] = append(parts[tp.Topic], tp.Partition)
+	}
+	slices.Sort(order)
+	out := make([]string, 0, len(order))
+	for _, t := range order {
+		ps := parts[t]
+		slices.Sort(ps)
+		nums := make([]string, len(ps))
+		for i, p := range ps {
+			nums[i] = strconv.Itoa(int(p))
+		}
+		out = append(out, decode.Sanitize(t)+"["+strings.Join(nums, ",")+"]")
+	}
+	return strings.Join(out, " ")
+}

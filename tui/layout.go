@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/kpeek/kpeek/tui/nav"
+)
+
+// Sizes the frame lays out: the header, status and footer lines take three rows.
+const (
+	chromeRows = 3
+	minWidth   = 40
+	minHeight  = 8
+)
+
+// navWidth is the left column's width for a terminal width.
+func navWidth(total int) int { return min(max(total/5, 18), 30) }
+
+// mainSize is the main pane's area.
+func (a App) mainSize() (int, int) {
+	w := a.c.Width - navWidth(a.c.Width) - 1 // one column for the separator
+	return max(w, 0), max(a.c.Height-chromeRows, 0)
+}
+
+// layout hands every pane its area after a resize.
+func (a App) layout() App {
+	h := max(a.c.Height-chromeRows, 0)
+	a.nav = a.nav.SetSize(navWidth(a.c.Width), h)
+	w, h := a.mainSize()
+	a.overview = a.overview.SetSize(w, h)
+	a.topics = a.topics.SetSize(w, h)
+	a.groups = a.groups.SetSize(w, h)
+	if a.msgs != nil {
+		m := a.msgs.SetSize(w, h)
+		a.msgs = &m
+	}
+	a.help.SetWidth(a.c.Width)
+	return a
+}
+
+// show puts a page in the main pane, keeping the focus where it is.
+func (a App) show(p page) App {
+	a.page = p
+	switch p {
+	case pageOverview:
+		a.nav = a.nav.SetCurrent(nav.Overview)
+	case pageTopics, pageMessages:
+		a.nav = a.nav.SetCurrent(nav.Topics)
+	case pageGroups:
+		a.nav = a.nav.SetCurrent(nav.Groups)
+	}
+	return a.applyFocus()
+}
+
+// showView opens a navigation view in the main pane and gives it the keyboard.
+func (a App) showView(v nav.View) App {
+	switch v {
+	case nav.Topics:
+		if a.msgs != nil {
+			return a.show(pageMessages).focusMain()
+		}
+		return a.show(pageTopics).focusMain()
+	case nav.Groups:
+		a.groups = a.groups.SetReading("")
+		return a.show(pageGroups).focusMain()
+	}
+	return a.show(pageOverview).focusMain()
+}
+
+func (a App) focusMain() App { a.navFocused = false; return a.applyFocus() }
+
+func (a App) focusNav() App { a.navFocused = true; return a.applyFocus() }
+
+// applyFocus tells every pane whether it has the keyboard.
+func (a App) applyFocus() App {
+	a.nav = a.nav.Blur()
+	a.overview, a.topics, a.groups = a.overview.Blur(), a.topics.Blur(), a.groups.Blur()
+	if a.msgs != nil {
+		m := a.msgs.Blur()
+		a.msgs = &m
+	}
+	if a.navFocused {
+		a.nav = a.nav.Focus()
+		return a
+	}
+	switch a.page {
+	case pageOverview:
+		a.overview = a.overview.Focus()
+	case pageTopics:
+		a.topics = a.topics.Focus()
+	case pageGroups:
+		a.groups = a.groups.Focus()
+	case pageMessages:
+		if a.msgs != nil {
+			m := a.msgs.Focus()
+			a.msgs = &m
+		}
+	}
+	return a
+}
+
+// pane is what the frame asks of whichever pane has the keyboard.
+type pane interface {
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// focused returns the pane with the keyboard and its name for the help screen.
+func (a App) focused() (pane, string) {
+	if a.navFocused {
+		return a.nav, "Navigation"
+	}
+	switch a.page {
+	case pageTopics:
+		return a.topics, "Topics"
+	case pageGroups:
+		return a.groups, "Consumer groups"
+	case pageMessages:
+		if a.msgs != nil {
+			return *a.msgs, "Messages"
+		}
+	}
+	return a.overview, "Cluster"
+}
+
+// capturesInput reports whether a text input in the focused pane has the keyboard.
+func (a App) capturesInput() bool {
+	if a.navFocused {
+		return false
+	}
+	switch a.page {
+	case pageTopics:
+		return a.topics.CapturesInput()
+	case pageGroups:
+		return a.groups.CapturesInput()
+	case pageMessages:
+		return a.msgs != nil && a.msgs.CapturesInput()
+	}
+	return false
+}
+
+// rooter is implemented by panes that say when esc has nothing left to close in them.
+type rooter interface{ AtRoot() bool }
+
+// atRoot reports whether esc should go back a level in the frame rather than to the pane.
+func (a App) atRoot() bool {
+	if a.navFocused {
+		return true
+	}
+	switch a.page {
+	case pageTopics:
+		return a.topics.AtRoot()
+	case pageGroups:
+		return a.groups.AtRoot()
+	case pageMessages:
+		if a.msgs == nil {
+			return true
+		}
+		// The messages contract has no AtRoot yet; use it as soon as the pane grows one.
+		if r, ok := any(*a.msgs).(rooter); ok {
+			return r.AtRoot()
+		}
+		return !a.msgs.CapturesInput()
+	}
+	return true
+}

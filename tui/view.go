@@ -1,0 +1,173 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/nav"
+)
+
+// View draws the frame: header, navigation | main pane, status line, help footer.
+func (a App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "kpeek"
+	return v
+}
+
+// render is the screen as a string, for View and the golden tests.
+func (a App) render() string {
+	w, h := a.c.Width, a.c.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if w < minWidth || h < minHeight {
+		return common.Box(fmt.Sprintf("kpeek needs at least %d×%d (now %d×%d)", minWidth, minHeight, w, h), w, h)
+	}
+	bodyH := h - chromeRows
+	var body string
+	switch {
+	case a.confirmQuit:
+		body = a.overlay(a.quitDialog(), bodyH)
+	case a.showHelp:
+		body = a.overlay(a.helpDialog(), bodyH)
+	default:
+		body = a.panes(bodyH)
+	}
+	return strings.Join([]string{a.header(), body, a.statusLine(), a.footer()}, "\n")
+}
+
+func (a App) panes(height int) string {
+	mw, mh := a.mainSize()
+	var main string
+	switch a.page {
+	case pageOverview:
+		main = a.overview.View()
+	case pageTopics:
+		main = a.topics.View()
+	case pageGroups:
+		main = a.groups.View()
+	case pageMessages:
+		if a.msgs != nil {
+			main = a.msgs.View()
+		}
+	}
+	sep := a.c.Styles.Separator.Render(strings.TrimSuffix(strings.Repeat("│\n", height), "\n"))
+	return lipgloss.JoinHorizontal(lipgloss.Top,
+		common.Box(a.nav.View(), navWidth(a.c.Width), height), sep, common.Box(main, mw, mh))
+}
+
+// overlay centres a dialog over the panes.
+func (a App) overlay(dialog string, height int) string {
+	base := a.panes(height)
+	dw, dh := lipgloss.Size(dialog)
+	x, y := max((a.c.Width-dw)/2, 0), max((height-dh)/2, 0)
+	return lipgloss.NewCompositor(lipgloss.NewLayer(base),
+		lipgloss.NewLayer(dialog).X(x).Y(y).Z(1)).Render()
+}
+
+func (a App) header() string {
+	s := a.c.Styles
+	parts := []string{s.HeaderTitle.Render("kpeek")}
+	if a.conn.cfg.Name != "" {
+		parts = append(parts, s.HeaderCrumb.Render(decode.Sanitize(a.conn.cfg.Name)))
+	}
+	switch a.page {
+	case pageTopics:
+		parts = append(parts, s.HeaderCrumb.Render("topics"))
+	case pageGroups:
+		parts = append(parts, s.HeaderCrumb.Render("consumer groups"))
+		if r := a.groups.Reading(); r != "" {
+			parts = append(parts, s.HeaderCrumb.Render("reading "+decode.Sanitize(r)))
+		}
+	case pageMessages:
+		parts = append(parts, s.HeaderCrumb.Render("topics"), s.HeaderCrumb.Render(decode.Sanitize(a.msgsTopic)))
+	}
+	left := strings.Join(parts, s.Header.Render(" › "))
+	right := s.Header.Render("read-only " + decode.Sanitize(a.opts.Version))
+	gap := a.c.Width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return common.PadRight(left, a.c.Width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (a App) statusLine() string {
+	s := a.c.Styles
+	var parts []string
+	if name := a.conn.cfg.Name; name != "" {
+		state := ""
+		switch a.conn.state {
+		case nav.Connecting:
+			state = s.StatusBusy.Render("connecting…")
+		case nav.Connected:
+			state = s.StatusOK.Render(fmt.Sprintf("connected · %d brokers", len(a.conn.info.Brokers)))
+		case nav.Failed:
+			state = s.StatusError.Render("not connected")
+		}
+		parts = append(parts, s.StatusKey.Render(decode.Sanitize(name))+" "+state)
+	}
+	if a.page == pageMessages && a.msgs != nil {
+		if st := a.msgs.Status(); st != "" {
+			parts = append(parts, st)
+		}
+	}
+	if len(a.parked) > 0 {
+		parts = append(parts, s.StatusBusy.Render(fmt.Sprintf("%d export(s) running", len(a.parked))))
+	}
+	if a.notice != "" {
+		parts = append(parts, s.StatusError.Render(strings.Join(strings.Fields(decode.Sanitize(a.notice)), " ")))
+	}
+	return common.PadRight(" "+strings.Join(parts, s.Status.Render(" │ ")), a.c.Width)
+}
+
+// footer is the focused pane's short help followed by the global keys.
+func (a App) footer() string {
+	p, _ := a.focused()
+	bindings := append(enabled(p.ShortHelp()), a.c.Keys.Global()...)
+	if a.showHelp {
+		bindings = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
+	}
+	if a.confirmQuit {
+		bindings = []key.Binding{a.c.Keys.Yes, a.c.Keys.No}
+	}
+	h := a.help
+	h.Styles = a.c.Styles.Help
+	return common.PadRight(" "+h.ShortHelpView(bindings), a.c.Width)
+}
+
+func enabled(bs []key.Binding) []key.Binding {
+	out := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		if b.Enabled() && b.Help().Key != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (a App) helpDialog() string {
+	s := a.c.Styles
+	p, name := a.focused()
+	k := a.c.Keys
+	groups := append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit})
+	h := a.help
+	h.Styles = s.Help
+	body := s.DialogTitle.Render("Keys · "+name) + "\n\n" + h.FullHelpView(groups) +
+		"\n\n" + s.Dim.Render("kpeek only reads: it never commits offsets, joins groups or produces.")
+	return s.Dialog.MaxWidth(a.c.Width).Render(body)
+}
+
+func (a App) quitDialog() string {
+	s := a.c.Styles
+	body := s.DialogTitle.Render("An export is still running") + "\n\n" +
+		"Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed.\n\n" +
+		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " keep running"
+	return s.Dialog.Render(body)
+}
