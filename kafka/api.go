@@ -1,8 +1,5 @@
 package kafka
 
-// CONTRACT: types and signatures other packages code against.
-// OWNER: kafka helper. Replace the stub bodies in stub.go with real ones; keep names stable.
-
 import (
 	"slices"
 	"time"

@@ -1,7 +1,6 @@
 package kafka
 
 // This file is the contract between the config file, main.go and the packages.
-// OWNER: kafka helper (may extend; keep field names and yaml tags stable).
 
 // Config is the whole kpeek config file.
 type Config struct {
@@ -20,6 +19,10 @@ type ClusterConfig struct {
 	SchemaRegistry *RegistryConfig        `yaml:"schema_registry"`
 	Splunk         *SplunkConfig          `yaml:"splunk"`
 	Topics         map[string]TopicFormat `yaml:"topics"`
+
+	// IgnoredProperties lists client properties ParseProperties saw but kpeek does not use
+	// (group.id, client.id, ...); New logs them at debug level.
+	IgnoredProperties []string `yaml:"-"`
 }
 
 // TLSConfig turns TLS on for a connection.
@@ -31,6 +34,9 @@ type TLSConfig struct {
 	KeyPassword        string `yaml:"key_password"` // secret
 	ServerName         string `yaml:"server_name"`
 	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+	// SkipHostnameCheck verifies the certificate chain but not that it names the broker
+	// (ssl.endpoint.identification.algorithm= empty in Java clients).
+	SkipHostnameCheck bool `yaml:"skip_hostname_check"`
 }
 
 // SASLConfig selects a SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.

@@ -1,0 +1,243 @@
+package kafka
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/IBM/sarama"
+)
+
+// ClusterInfo returns the cluster id, controller and brokers.
+func (c *Client) ClusterInfo(ctx context.Context) (ClusterInfo, error) {
+	md, err := c.metadata(ctx, nil)
+	if err != nil {
+		return ClusterInfo{}, c.explain(ctx, err, "describe", "the cluster")
+	}
+	info := ClusterInfo{Controller: md.ControllerID}
+	if md.ClusterID != nil {
+		info.ID = *md.ClusterID
+	}
+	for _, b := range md.Brokers {
+		info.Brokers = append(info.Brokers, Broker{ID: b.ID(), Addr: b.Addr(), Rack: b.Rack()})
+	}
+	slices.SortFunc(info.Brokers, func(a, b Broker) int { return cmp.Compare(a.ID, b.ID) })
+	return info, nil
+}
+
+// Topics lists every topic with its partitions' watermarks and main configs, sorted by name.
+// A topic that cannot be fully described keeps what was learnt and has Err set; the call
+// itself fails only when the cluster cannot be asked at all.
+func (c *Client) Topics(ctx context.Context) (Topics, error) {
+	md, err := c.metadata(ctx, nil)
+	if err != nil {
+		return nil, c.explain(ctx, err, "list", "topics")
+	}
+	return c.describeTopics(ctx, md.Topics), nil
+}
+
+// Topic describes one topic; a missing topic is a *TopicNotFoundError.
+func (c *Client) Topic(ctx context.Context, name string) (TopicInfo, error) {
+	md, err := c.metadata(ctx, []string{name})
+	if err != nil {
+		return TopicInfo{}, c.explain(ctx, err, "describe", fmt.Sprintf("topic %q", name))
+	}
+	for _, t := range md.Topics {
+		if t.Name != name {
+			continue
+		}
+		if !errors.Is(t.Err, sarama.ErrNoError) {
+			return TopicInfo{}, c.translate(t.Err, "describe", fmt.Sprintf("topic %q", name))
+		}
+		ts := c.describeTopics(ctx, []*sarama.TopicMetadata{t})
+		return ts[0], nil
+	}
+	return TopicInfo{}, &TopicNotFoundError{Topic: name}
+}
+
+// metadata asks one broker for topic metadata; nil topics means all of them.
+func (c *Client) metadata(ctx context.Context, topics []string) (*sarama.MetadataResponse, error) {
+	b := c.client.LeastLoadedBroker()
+	if b == nil {
+		return nil, sarama.ErrOutOfBrokers
+	}
+	req := sarama.NewMetadataRequest(c.sc.Version, topics)
+	req.AllowAutoTopicCreation = false
+	return call(ctx, func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+}
+
+// describeTopics fills in watermarks and configs for topics from a metadata response.
+func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata) Topics {
+	out := make(Topics, 0, len(mds))
+	leaders := map[TopicPartition]int32{}
+	for _, t := range mds {
+		info := TopicInfo{Name: t.Name, Internal: t.IsInternal, RetentionMs: -1}
+		if !errors.Is(t.Err, sarama.ErrNoError) {
+			info.Err = c.translate(t.Err, "describe", fmt.Sprintf("topic %q", t.Name))
+		}
+		for _, p := range t.Partitions {
+			info.Partitions = append(info.Partitions, PartitionInfo{
+				ID: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.Isr, Earliest: -1, Latest: -1,
+			})
+			info.ReplicationFactor = max(info.ReplicationFactor, len(p.Replicas))
+			leaders[TopicPartition{t.Name, p.ID}] = p.Leader
+		}
+		slices.SortFunc(info.Partitions, func(a, b PartitionInfo) int { return cmp.Compare(a.ID, b.ID) })
+		out = append(out, info)
+	}
+	slices.SortFunc(out, func(a, b TopicInfo) int { return cmp.Compare(a.Name, b.Name) })
+
+	var earliest, latest offsetResult
+	var configs map[string]topicConfig
+	var configErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { earliest = c.listOffsets(ctx, leaders, sarama.OffsetOldest, sarama.ReadUncommitted) })
+	wg.Go(func() { latest = c.listOffsets(ctx, leaders, sarama.OffsetNewest, sarama.ReadUncommitted) })
+	wg.Go(func() { configs, configErr = c.topicConfigs(ctx, out) })
+	wg.Wait()
+
+	for i := range out {
+		t := &out[i]
+		if t.Err != nil {
+			continue
+		}
+		part := partial{op: fmt.Sprintf("list offsets of topic %q", t.Name), total: len(t.Partitions)}
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			tp := TopicPartition{t.Name, p.ID}
+			p.Earliest, p.Latest = earliest.offsets[tp], latest.offsets[tp]
+			part.add("partition "+strconv.Itoa(int(p.ID)), cmp.Or(earliest.errs[tp], latest.errs[tp]))
+		}
+		t.Err = part.err()
+		if cf, ok := configs[t.Name]; ok {
+			t.CleanupPolicy, t.RetentionMs = cf.cleanupPolicy, cf.retentionMs
+			t.Err = cmp.Or(t.Err, cf.err)
+		} else if configErr != nil {
+			t.Err = cmp.Or(t.Err, configErr)
+		}
+	}
+	return out
+}
+
+// offsetResult is a ListOffsets answer per partition; a partition is in offsets or in errs.
+type offsetResult struct {
+	offsets map[TopicPartition]int64
+	errs    map[TopicPartition]error
+}
+
+// listOffsets asks each partition's leader for the offset at ts (a time in ms, or
+// sarama.OffsetOldest/OffsetNewest), one request per leader, all leaders at once.
+func (c *Client) listOffsets(ctx context.Context, leaders map[TopicPartition]int32, ts int64,
+	iso sarama.IsolationLevel) offsetResult {
+	res := offsetResult{offsets: map[TopicPartition]int64{}, errs: map[TopicPartition]error{}}
+	byLeader := map[int32][]TopicPartition{}
+	for tp, l := range leaders {
+		byLeader[l] = append(byLeader[l], tp)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for leader, tps := range byLeader {
+		wg.Go(func() {
+			offs, errs := c.listOffsetsOn(ctx, leader, tps, ts, iso)
+			mu.Lock()
+			defer mu.Unlock()
+			maps.Copy(res.offsets, offs)
+			maps.Copy(res.errs, errs)
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPartition, ts int64,
+	iso sarama.IsolationLevel) (map[TopicPartition]int64, map[TopicPartition]error) {
+	offs := map[TopicPartition]int64{}
+	errs := map[TopicPartition]error{}
+	failAll := func(err error) {
+		for _, tp := range tps {
+			errs[tp] = err
+		}
+	}
+	if leader < 0 {
+		failAll(errors.New("partition has no leader"))
+		return offs, errs
+	}
+	b, err := c.client.Broker(leader)
+	if err != nil {
+		failAll(fmt.Errorf("leader broker %d: %w", leader, err))
+		return offs, errs
+	}
+	req := sarama.NewOffsetRequest(c.sc.Version)
+	req.IsolationLevel = iso
+	for _, tp := range tps {
+		req.AddBlock(tp.Topic, tp.Partition, ts, 1)
+	}
+	resp, err := call(ctx, func() (*sarama.OffsetResponse, error) { return b.GetAvailableOffsets(req) })
+	if err != nil {
+		failAll(c.translate(err, "list offsets on", fmt.Sprintf("broker %d", leader)))
+		return offs, errs
+	}
+	for _, tp := range tps {
+		blk := resp.GetBlock(tp.Topic, tp.Partition)
+		switch {
+		case blk == nil:
+			errs[tp] = errors.New("broker left the partition out of its answer")
+		case !errors.Is(blk.Err, sarama.ErrNoError):
+			errs[tp] = c.translate(blk.Err, "list offsets of", fmt.Sprintf("topic %q", tp.Topic))
+		case resp.Version == 0 && len(blk.Offsets) > 0:
+			offs[tp] = blk.Offsets[0]
+		default:
+			offs[tp] = blk.Offset
+		}
+	}
+	return offs, errs
+}
+
+// topicConfig is the part of a topic's configuration kpeek shows.
+type topicConfig struct {
+	cleanupPolicy string
+	retentionMs   int64
+	err           error
+}
+
+// topicConfigs describes cleanup.policy and retention.ms of every topic in one request.
+func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]topicConfig, error) {
+	if len(topics) == 0 {
+		return nil, nil
+	}
+	res := make([]*sarama.ConfigResource, 0, len(topics))
+	for _, t := range topics {
+		res = append(res, &sarama.ConfigResource{Type: sarama.TopicResource, Name: t.Name,
+			ConfigNames: []string{"cleanup.policy", "retention.ms"}})
+	}
+	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
+		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
+	})
+	if err != nil {
+		return nil, c.translate(err, "describe configs of", "topics")
+	}
+	out := make(map[string]topicConfig, len(results))
+	for _, r := range results {
+		cf := topicConfig{retentionMs: -1}
+		if !errors.Is(r.ErrorCode, sarama.ErrNoError) {
+			cf.err = c.translate(r.ErrorCode, "describe configs of", fmt.Sprintf("topic %q", r.Name))
+		}
+		for _, e := range r.Configs {
+			switch e.Name {
+			case "cleanup.policy":
+				cf.cleanupPolicy = e.Value
+			case "retention.ms":
+				if n, err := strconv.ParseInt(e.Value, 10, 64); err == nil {
+					cf.retentionMs = n
+				}
+			}
+		}
+		out[r.Name] = cf
+	}
+	return out, nil
+}

@@ -1,0 +1,272 @@
+// Package kafka is kpeek's read-only access to Apache Kafka: connect, describe topics and
+// consumer groups, and read ranges of records. It never joins a group, commits, or produces.
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/xdg-go/scram"
+)
+
+// Client is a read-only connection to one cluster.
+type Client struct {
+	cfg      ClusterConfig
+	sc       *sarama.Config
+	client   sarama.Client
+	admin    sarama.ClusterAdmin
+	log      *slog.Logger
+	warnings []string
+	opts     clientOptions
+}
+
+// Option configures a Client.
+type Option func(*clientOptions)
+
+type clientOptions struct {
+	logger      *slog.Logger
+	dialTimeout time.Duration
+	clientID    string
+}
+
+// WithLogger routes the client's (and sarama's) logs to l.
+func WithLogger(l *slog.Logger) Option { return func(o *clientOptions) { o.logger = l } }
+
+// WithDialTimeout bounds each broker connection attempt (default 5s).
+func WithDialTimeout(d time.Duration) Option { return func(o *clientOptions) { o.dialTimeout = d } }
+
+// WithClientID sets the client.id brokers see in their logs and quotas (default "kpeek").
+func WithClientID(id string) Option { return func(o *clientOptions) { o.clientID = id } }
+
+// kafkaVersion is what kpeek tells sarama it may use. sarama then lowers each request to the
+// broker's advertised ApiVersions range, so 2.x brokers still work; it must be high enough that
+// no request falls below the versions Kafka 4 removed (KIP-896), which older defaults did.
+var kafkaVersion = sarama.V3_9_0_0
+
+// New connects to the cluster described by cfg and checks that a broker answers. Failures
+// name the cause: unreachable broker, refused credentials, TLS problem.
+func New(ctx context.Context, cfg ClusterConfig, opts ...Option) (*Client, error) {
+	o := clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("connect: no brokers given")
+	}
+	routeSaramaLogs(o.logger)
+	c := &Client{cfg: cfg, log: o.logger, opts: o}
+	if len(cfg.IgnoredProperties) > 0 {
+		c.log.Debug("ignoring client properties kpeek does not use", "keys", strings.Join(cfg.IgnoredProperties, ","))
+	}
+	sc, warnings, err := saramaConfig(cfg, o)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", clusterName(cfg), err)
+	}
+	c.sc, c.warnings = sc, warnings
+	for _, w := range warnings {
+		c.log.Warn(w, "cluster", clusterName(cfg))
+	}
+	client, err := connect(ctx, cfg.Brokers, sc)
+	if err != nil {
+		return nil, c.explain(ctx, err, "connect to", "cluster "+clusterName(cfg))
+	}
+	admin, err := sarama.NewClusterAdminFromClient(client)
+	if err != nil {
+		_ = client.Close()
+		return nil, c.explain(ctx, err, "connect to", "cluster "+clusterName(cfg))
+	}
+	c.client, c.admin = client, admin
+	return c, nil
+}
+
+// connect runs sarama.NewClient, which cannot be cancelled, so that ctx still ends the wait;
+// a client that arrives after ctx ended is closed.
+func connect(ctx context.Context, brokers []string, sc *sarama.Config) (sarama.Client, error) {
+	type result struct {
+		c   sarama.Client
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		c, err := sarama.NewClient(brokers, sc)
+		ch <- result{c, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.c, r.err
+	case <-ctx.Done():
+		go func() {
+			if r := <-ch; r.c != nil {
+				_ = r.c.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// Close releases the client's connections.
+func (c *Client) Close() error {
+	if c == nil || c.admin == nil {
+		return nil
+	}
+	// Closing the admin closes the client it was built from.
+	return c.admin.Close()
+}
+
+// Bootstrap is the broker list the client was created with.
+func (c *Client) Bootstrap() []string { return slices.Clone(c.cfg.Brokers) }
+
+// Warnings are security downgrades the user asked for (TLS verification off), for display.
+func (c *Client) Warnings() []string { return slices.Clone(c.warnings) }
+
+// Name is the cluster's name from the config, or its broker list.
+func (c *Client) Name() string { return clusterName(c.cfg) }
+
+func clusterName(cfg ClusterConfig) string {
+	if cfg.Name != "" {
+		return cfg.Name
+	}
+	return strings.Join(cfg.Brokers, ",")
+}
+
+// saramaConfig builds sarama's config for read-only use with short timeouts, so a dead
+// address fails in seconds rather than after sarama's default minute of retries.
+func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string, error) {
+	sc := sarama.NewConfig()
+	sc.Version = kafkaVersion
+	sc.ClientID = o.clientID
+	sc.Net.DialTimeout = o.dialTimeout
+	sc.Net.ReadTimeout = 15 * time.Second
+	sc.Net.WriteTimeout = 5 * time.Second
+	sc.Metadata.Retry.Max = 1
+	sc.Metadata.Retry.Backoff = 250 * time.Millisecond
+	sc.Metadata.Timeout = 10 * time.Second
+	sc.Metadata.Full = false
+	// Never create a topic by asking about it.
+	sc.Metadata.AllowAutoTopicCreation = false
+	sc.Admin.Retry.Max = 1
+	sc.Admin.Timeout = 10 * time.Second
+	sc.Consumer.Return.Errors = true
+	sc.Consumer.Offsets.AutoCommit.Enable = false
+	sc.Consumer.IsolationLevel = sarama.ReadCommitted
+	sc.Consumer.Retry.Backoff = 250 * time.Millisecond
+	sc.Producer.Retry.Max = 0
+
+	var warnings []string
+	if cfg.TLS != nil && (cfg.TLS.Enabled || cfg.TLS.CAFile != "" || cfg.TLS.CertFile != "") {
+		tc, w, err := buildTLS(cfg.TLS)
+		if err != nil {
+			return nil, nil, err
+		}
+		sc.Net.TLS.Enable, sc.Net.TLS.Config = true, tc
+		warnings = append(warnings, w...)
+	}
+	if cfg.SASL != nil {
+		if err := configureSASL(sc, cfg.SASL); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("client settings: %w", err)
+	}
+	return sc, warnings, nil
+}
+
+// saslMechanism maps a mechanism name to sarama's; empty means PLAIN.
+func saslMechanism(m string) (sarama.SASLMechanism, error) {
+	switch strings.ToUpper(m) {
+	case "", "PLAIN":
+		return sarama.SASLTypePlaintext, nil
+	case "SCRAM-SHA-256":
+		return sarama.SASLTypeSCRAMSHA256, nil
+	case "SCRAM-SHA-512":
+		return sarama.SASLTypeSCRAMSHA512, nil
+	}
+	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)", m)
+}
+
+func saslName(m string) string {
+	if m == "" {
+		return "PLAIN"
+	}
+	return strings.ToUpper(m)
+}
+
+func configureSASL(sc *sarama.Config, s *SASLConfig) error {
+	mech, err := saslMechanism(s.Mechanism)
+	if err != nil {
+		return err
+	}
+	if s.Username == "" {
+		return fmt.Errorf("SASL %s needs a user name", saslName(s.Mechanism))
+	}
+	password, err := resolveOptional("SASL password", s.Password)
+	if err != nil {
+		return err
+	}
+	sc.Net.SASL.Enable = true
+	sc.Net.SASL.Handshake = true
+	sc.Net.SASL.Mechanism = mech
+	sc.Net.SASL.User = s.Username
+	sc.Net.SASL.Password = password
+	switch mech {
+	case sarama.SASLTypeSCRAMSHA256:
+		sc.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: scram.SHA256} }
+	case sarama.SASLTypeSCRAMSHA512:
+		sc.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: scram.SHA512} }
+	}
+	return nil
+}
+
+// scramClient adapts xdg-go/scram to sarama's SCRAMClient.
+type scramClient struct {
+	hash scram.HashGeneratorFcn
+	conv *scram.ClientConversation
+}
+
+func (s *scramClient) Begin(user, password, authzID string) error {
+	c, err := s.hash.NewClient(user, password, authzID)
+	if err != nil {
+		return fmt.Errorf("start SCRAM conversation: %w", err)
+	}
+	s.conv = c.NewConversation()
+	return nil
+}
+
+func (s *scramClient) Step(challenge string) (string, error) { return s.conv.Step(challenge) }
+
+func (s *scramClient) Done() bool { return s.conv.Done() }
+
+// call runs a blocking sarama call so that ctx can end the wait; sarama's own timeouts end
+// the abandoned call soon after.
+func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	if err := ctx.Err(); err != nil {
+		var zero T
+		return zero, err
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}

@@ -1,0 +1,289 @@
+package kafka
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/IBM/sarama"
+)
+
+// UnreachableError means no TCP connection could be made to a broker.
+type UnreachableError struct {
+	Addr         string
+	AdvertisedBy string // the bootstrap broker that named Addr, when Addr came from metadata
+	Err          error
+}
+
+func (e *UnreachableError) Error() string {
+	if e.AdvertisedBy != "" {
+		return fmt.Sprintf("cannot reach broker %s (as advertised by %s): %s", e.Addr, e.AdvertisedBy, netCause(e.Err))
+	}
+	return fmt.Sprintf("cannot reach broker %s: %s", e.Addr, netCause(e.Err))
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// AuthError means the broker refused the SASL credentials; it never holds the password.
+type AuthError struct {
+	Mechanism string
+	User      string
+	Err       error
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("authentication failed: SASL %s as user %q was refused (check the user name and password)",
+		e.Mechanism, e.User)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// TLSError means the TLS handshake with a broker failed; Problem says which certificate check.
+type TLSError struct {
+	Addr    string
+	Problem string
+	Err     error
+}
+
+func (e *TLSError) Error() string {
+	return fmt.Sprintf("TLS with broker %s failed: %s", e.Addr, e.Problem)
+}
+
+func (e *TLSError) Unwrap() error { return e.Err }
+
+// NotAuthorizedError means an ACL denied an operation on a resource.
+type NotAuthorizedError struct {
+	Operation string // e.g. "describe", "read", "describe configs of"
+	Resource  string // e.g. `topic "orders"`, `group "billing"`, "the cluster"
+	Err       error
+}
+
+func (e *NotAuthorizedError) Error() string {
+	return fmt.Sprintf("not authorized to %s %s (ask for ACLs granting it)", e.Operation, e.Resource)
+}
+
+func (e *NotAuthorizedError) Unwrap() error { return e.Err }
+
+// TopicNotFoundError means the topic does not exist (or is invisible to this user).
+type TopicNotFoundError struct {
+	Topic string
+}
+
+func (e *TopicNotFoundError) Error() string { return fmt.Sprintf("topic %q does not exist", e.Topic) }
+
+// PartitionNotFoundError means a requested partition is not in the topic.
+type PartitionNotFoundError struct {
+	Topic      string
+	Partition  int32
+	Partitions int // how many the topic has
+}
+
+func (e *PartitionNotFoundError) Error() string {
+	return fmt.Sprintf("topic %q has no partition %d (it has partitions 0-%d)", e.Topic, e.Partition, e.Partitions-1)
+}
+
+// PartialError is a result where some parts (partitions, groups) answered and some did not.
+// The answered parts are still in the result; Failed says what is missing and why.
+type PartialError struct {
+	Op     string           // what was attempted, e.g. "list offsets of topic \"orders\""
+	Total  int              // how many parts were asked
+	Failed map[string]error // part name (e.g. "partition 3") to its error
+}
+
+func (e *PartialError) Error() string {
+	names := make([]string, 0, len(e.Failed))
+	for n := range e.Failed {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	first := names[0]
+	more := ""
+	if len(names) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(names)-1)
+	}
+	return fmt.Sprintf("%s: %d of %d failed; %s: %v%s", e.Op, len(e.Failed), e.Total, first, e.Failed[first], more)
+}
+
+// Unwrap exposes every part's error to errors.Is and errors.As.
+func (e *PartialError) Unwrap() []error {
+	out := make([]error, 0, len(e.Failed))
+	for _, err := range e.Failed {
+		out = append(out, err)
+	}
+	return out
+}
+
+// partial collects per-part errors and yields a *PartialError only when some part failed.
+type partial struct {
+	op     string
+	total  int
+	failed map[string]error
+}
+
+func (p *partial) add(part string, err error) {
+	if err == nil {
+		return
+	}
+	if p.failed == nil {
+		p.failed = map[string]error{}
+	}
+	p.failed[part] = err
+}
+
+func (p *partial) err() error {
+	if len(p.failed) == 0 {
+		return nil
+	}
+	return &PartialError{Op: p.op, Total: p.total, Failed: p.failed}
+}
+
+// tlsProblem names the certificate problem behind a TLS failure in words, or "" when err is
+// not a TLS failure.
+func tlsProblem(err error) string {
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		header   tls.RecordHeaderError
+		alert    tls.AlertError
+	)
+	switch {
+	case errors.As(err, &unknown):
+		return "certificate signed by unknown authority (set the CA: tls.ca_file or ssl.ca.location)"
+	case errors.As(err, &hostname):
+		return fmt.Sprintf("certificate name mismatch: %s (set tls.server_name, or fix the broker address)", hostname.Error())
+	case errors.As(err, &invalid):
+		if invalid.Reason == x509.Expired {
+			return "certificate has expired or is not yet valid: " + invalid.Detail
+		}
+		return "certificate is not valid: " + invalid.Error()
+	case errors.As(err, &header):
+		return "the broker did not answer in TLS (is this a plaintext port?)"
+	case errors.As(err, &alert):
+		return fmt.Sprintf("the broker rejected the handshake (%v); does it want a client certificate?", alert)
+	}
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) {
+		return "certificate verification failed: " + verr.Err.Error()
+	}
+	return ""
+}
+
+// netCause words a dial failure: "connection refused", "no such host", "timed out".
+func netCause(err error) string {
+	var dns *net.DNSError
+	switch {
+	case err == nil:
+		return "unknown cause"
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return "no such host " + dns.Name
+		}
+		return "DNS lookup of " + dns.Name + " failed: " + dns.Err
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
+		return "connection timed out"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route to host"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the broker"
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err.Error()
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// dialAddr finds the address of a failed dial in err, or "" when none is named.
+func dialAddr(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		if op.Addr != nil {
+			return op.Addr.String()
+		}
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.Name
+	}
+	return ""
+}
+
+// translate turns a sarama error from operation op on resource into a typed error that
+// names the cause; ErrOutOfBrokers is left for Client.explain, which probes the brokers.
+func (c *Client) translate(err error, op, resource string) error {
+	if err == nil {
+		return nil
+	}
+	var kerr sarama.KError
+	if !errors.As(err, &kerr) {
+		kerr = sarama.ErrNoError
+	}
+	switch {
+	case errors.Is(err, sarama.ErrSASLAuthenticationFailed), errors.Is(err, sarama.ErrUnsupportedSASLMechanism),
+		errors.Is(err, sarama.ErrIllegalSASLState):
+		return c.authError(err)
+	case kerr == sarama.ErrTopicAuthorizationFailed:
+		return &NotAuthorizedError{Operation: op, Resource: resource, Err: err}
+	case kerr == sarama.ErrGroupAuthorizationFailed:
+		if strings.HasPrefix(resource, "group") {
+			return &NotAuthorizedError{Operation: op, Resource: resource, Err: err}
+		}
+		return &NotAuthorizedError{Operation: op, Resource: "its consumer groups", Err: err}
+	case kerr == sarama.ErrClusterAuthorizationFailed:
+		return &NotAuthorizedError{Operation: op, Resource: "the cluster", Err: err}
+	case kerr == sarama.ErrTransactionalIDAuthorizationFailed:
+		return &NotAuthorizedError{Operation: op, Resource: "transactional ids", Err: err}
+	case kerr == sarama.ErrUnknownTopicOrPartition && strings.HasPrefix(resource, "topic "):
+		return &TopicNotFoundError{Topic: unquote(strings.TrimPrefix(resource, "topic "))}
+	}
+	if p := tlsProblem(err); p != "" {
+		return &TLSError{Addr: c.firstBroker(), Problem: p, Err: err}
+	}
+	if addr := dialAddr(err); addr != "" {
+		return &UnreachableError{Addr: addr, Err: err}
+	}
+	return fmt.Errorf("%s %s: %w", op, resource, err)
+}
+
+func (c *Client) authError(err error) error {
+	mech, user := "", ""
+	if c != nil && c.cfg.SASL != nil {
+		mech, user = saslName(c.cfg.SASL.Mechanism), c.cfg.SASL.Username
+	}
+	return &AuthError{Mechanism: mech, User: user, Err: err}
+}
+
+func (c *Client) firstBroker() string {
+	if c == nil || len(c.cfg.Brokers) == 0 {
+		return "?"
+	}
+	return c.cfg.Brokers[0]
+}
+
+func unquote(s string) string { return strings.Trim(s, `"`) }
+
+// isTyped reports whether err is already one of this package's cause-naming errors.
+func isTyped(err error) bool {
+	var (
+		u *UnreachableError
+		a *AuthError
+		t *TLSError
+		n *NotAuthorizedError
+		f *TopicNotFoundError
+	)
+	return errors.As(err, &u) || errors.As(err, &a) || errors.As(err, &t) || errors.As(err, &n) || errors.As(err, &f)
+}

@@ -1,0 +1,140 @@
+package kafka
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/IBM/sarama"
+)
+
+// causeError keeps the library error for errors.Is/As while showing a message of our own.
+type causeError struct {
+	msg string
+	err error
+}
+
+func (e *causeError) Error() string { return e.msg }
+
+func (e *causeError) Unwrap() error { return e.err }
+
+// explain turns a failed sarama call into one line naming the cause. sarama's
+// "client has run out of available brokers" says nothing, so when no typed cause is in the
+// error chain, explain probes the brokers itself: TCP dial, TLS handshake, SASL login.
+func (c *Client) explain(ctx context.Context, err error, op, resource string) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s %s: %w", op, resource, ctx.Err())
+	}
+	if t := c.translate(err, op, resource); isTyped(t) {
+		return t
+	}
+	if perr := c.probe(ctx); perr != nil {
+		return perr
+	}
+	return &causeError{
+		msg: fmt.Sprintf("%s %s: the brokers accept connections but did not answer: %s", op, resource, innerCause(err)),
+		err: err,
+	}
+}
+
+// innerCause drops sarama's generic out-of-brokers preamble and keeps what the brokers said.
+func innerCause(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, sarama.ErrOutOfBrokers.Error())
+	s = strings.TrimPrefix(s, ": ")
+	if s == "" {
+		return "no answer"
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// probe checks each bootstrap broker and then the addresses the cluster advertises, and
+// returns the first cause it finds, or nil when every check passes.
+func (c *Client) probe(ctx context.Context) error {
+	var first error
+	for _, addr := range c.cfg.Brokers {
+		err := c.probeAddr(ctx, addr)
+		if err == nil {
+			// This broker works; maybe the addresses it advertises do not.
+			return c.probeAdvertised(ctx, addr)
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// probeAddr dials addr, does the TLS handshake and the SASL login as the client would.
+func (c *Client) probeAddr(ctx context.Context, addr string) error {
+	d := net.Dialer{Timeout: c.opts.dialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return &UnreachableError{Addr: addr, Err: err}
+	}
+	defer conn.Close()
+	if c.sc.Net.TLS.Enable {
+		conf := c.sc.Net.TLS.Config.Clone()
+		if conf.ServerName == "" {
+			host, _, _ := net.SplitHostPort(addr)
+			conf.ServerName = host
+		}
+		tc := tls.Client(conn, conf)
+		hctx, cancel := context.WithTimeout(ctx, c.opts.dialTimeout)
+		defer cancel()
+		if err := tc.HandshakeContext(hctx); err != nil {
+			problem := tlsProblem(err)
+			if problem == "" {
+				problem = err.Error()
+			}
+			return &TLSError{Addr: addr, Problem: problem, Err: err}
+		}
+	}
+	if !c.sc.Net.SASL.Enable {
+		return nil
+	}
+	b := sarama.NewBroker(addr)
+	if err := b.Open(c.sc); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return c.translate(err, "connect to", "broker "+addr)
+	}
+	defer b.Close()
+	if _, err := call(ctx, func() (bool, error) { return b.Connected() }); err != nil {
+		if t := c.translate(err, "log in to", "broker "+addr); isTyped(t) {
+			return t
+		}
+		return &causeError{msg: fmt.Sprintf("log in to broker %s: %s", addr, err), err: err}
+	}
+	return nil
+}
+
+// probeAdvertised asks a working broker for the cluster's broker list and dials each
+// advertised address: a broker advertising a name the client cannot reach (a container
+// host name, an internal listener) is a common reason for a cluster to look dead.
+func (c *Client) probeAdvertised(ctx context.Context, addr string) error {
+	b := sarama.NewBroker(addr)
+	if err := b.Open(c.sc); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return nil
+	}
+	defer b.Close()
+	md, err := call(ctx, func() (*sarama.MetadataResponse, error) {
+		return b.GetMetadata(sarama.NewMetadataRequest(c.sc.Version, nil))
+	})
+	if err != nil {
+		if t := c.translate(err, "describe", "the cluster"); isTyped(t) {
+			return t
+		}
+		return nil
+	}
+	for _, adv := range md.Brokers {
+		d := net.Dialer{Timeout: c.opts.dialTimeout}
+		conn, err := d.DialContext(ctx, "tcp", adv.Addr())
+		if err != nil {
+			return &UnreachableError{Addr: adv.Addr(), AdvertisedBy: addr, Err: err}
+		}
+		conn.Close()
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package kafka
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// ParseProperties applies librdkafka/Java client properties (-X key=value, -F client.properties)
+// onto cfg, so a platform team's existing files work unchanged. Literal passwords are accepted
+// here because that is the file format. Keys kpeek has no use for (group.id, client.id, ...)
+// are recorded in cfg.IgnoredProperties; keys it cannot honour (JKS stores, GSSAPI) are errors.
+func ParseProperties(cfg *ClusterConfig, props map[string]string) error {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	// The JAAS line goes first so explicit sasl.username/sasl.password override it.
+	slices.SortFunc(keys, func(a, b string) int {
+		if (a == "sasl.jaas.config") != (b == "sasl.jaas.config") {
+			if a == "sasl.jaas.config" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	p := propParser{cfg: cfg}
+	for _, k := range keys {
+		if err := p.apply(k, strings.TrimSpace(props[k])); err != nil {
+			return fmt.Errorf("property %s: %w", k, err)
+		}
+	}
+	return p.finish()
+}
+
+// propParser carries what one key implies for another (the JAAS module picks a mechanism).
+type propParser struct {
+	cfg        *ClusterConfig
+	jaasModule string // "plain" or "scram" when sasl.jaas.config was given
+}
+
+func (p *propParser) sasl() *SASLConfig {
+	if p.cfg.SASL == nil {
+		p.cfg.SASL = &SASLConfig{}
+	}
+	return p.cfg.SASL
+}
+
+func (p *propParser) tls() *TLSConfig {
+	if p.cfg.TLS == nil {
+		p.cfg.TLS = &TLSConfig{}
+	}
+	return p.cfg.TLS
+}
+
+func (p *propParser) registry() *RegistryConfig {
+	if p.cfg.SchemaRegistry == nil {
+		p.cfg.SchemaRegistry = &RegistryConfig{}
+	}
+	return p.cfg.SchemaRegistry
+}
+
+func (p *propParser) apply(key, v string) error {
+	switch key {
+	case "bootstrap.servers", "metadata.broker.list":
+		p.cfg.Brokers = nil
+		for _, b := range strings.Split(v, ",") {
+			if b = strings.TrimSpace(b); b != "" {
+				p.cfg.Brokers = append(p.cfg.Brokers, b)
+			}
+		}
+	case "security.protocol":
+		return p.securityProtocol(v)
+	case "sasl.mechanism", "sasl.mechanisms":
+		m := strings.ToUpper(v)
+		if _, err := saslMechanism(m); err != nil {
+			return err
+		}
+		p.sasl().Mechanism = m
+	case "sasl.username":
+		p.sasl().Username = v
+	case "sasl.password":
+		p.sasl().Password = v
+	case "sasl.jaas.config":
+		return p.jaas(v)
+	case "ssl.ca.location":
+		p.tls().CAFile = v
+	case "ssl.certificate.location":
+		p.tls().CertFile = v
+	case "ssl.key.location":
+		p.tls().KeyFile = v
+	case "ssl.key.password":
+		p.tls().KeyPassword = v
+	case "ssl.endpoint.identification.algorithm":
+		switch strings.ToLower(v) {
+		case "", "none":
+			p.tls().SkipHostnameCheck = true
+		case "https":
+			p.tls().SkipHostnameCheck = false
+		default:
+			return fmt.Errorf("%q is not a known algorithm (want https or empty)", v)
+		}
+	case "enable.ssl.certificate.verification":
+		b, err := propBool(v)
+		if err != nil {
+			return err
+		}
+		p.tls().InsecureSkipVerify = !b
+	case "schema.registry.url":
+		p.registry().URL = v
+	case "basic.auth.user.info", "schema.registry.basic.auth.user.info":
+		user, pass, ok := strings.Cut(v, ":")
+		if !ok {
+			return fmt.Errorf("want user:password")
+		}
+		p.registry().Username, p.registry().Password = user, pass
+	case "bearer.auth.token", "schema.registry.bearer.auth.token":
+		p.registry().Token = v
+	case "ssl.truststore.location", "ssl.keystore.location", "ssl.truststore.password",
+		"ssl.keystore.password", "ssl.truststore.type", "ssl.keystore.type", "ssl.keystore.key":
+		return fmt.Errorf("Java key stores (JKS/PKCS12) are not supported; convert to PEM files and use ssl.ca.location, ssl.certificate.location and ssl.key.location")
+	case "ssl.ca.pem", "ssl.certificate.pem", "ssl.key.pem":
+		return fmt.Errorf("inline PEM is not supported; put it in a file and use the matching *.location property")
+	default:
+		p.cfg.IgnoredProperties = append(p.cfg.IgnoredProperties, key)
+	}
+	return nil
+}
+
+func (p *propParser) securityProtocol(v string) error {
+	switch strings.ToUpper(v) {
+	case "PLAINTEXT":
+		p.cfg.SASL = nil
+		if p.cfg.TLS != nil {
+			p.cfg.TLS.Enabled = false
+		}
+	case "SSL":
+		p.cfg.SASL = nil
+		p.tls().Enabled = true
+	case "SASL_PLAINTEXT":
+		p.sasl()
+		if p.cfg.TLS != nil {
+			p.cfg.TLS.Enabled = false
+		}
+	case "SASL_SSL":
+		p.sasl()
+		p.tls().Enabled = true
+	default:
+		return fmt.Errorf("%q is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL", v)
+	}
+	return nil
+}
+
+// jaasOption matches key="value" pairs in a JAAS line; values may contain escaped quotes.
+var jaasOption = regexp.MustCompile(`(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"`)
+
+// jaas reads the PlainLoginModule or ScramLoginModule line Java clients use for credentials.
+func (p *propParser) jaas(v string) error {
+	module, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	switch {
+	case strings.HasSuffix(module, ".PlainLoginModule"):
+		p.jaasModule = "plain"
+	case strings.HasSuffix(module, ".ScramLoginModule"):
+		p.jaasModule = "scram"
+	default:
+		return fmt.Errorf("login module %q is not supported (want PlainLoginModule or ScramLoginModule)", module)
+	}
+	s := p.sasl()
+	for _, m := range jaasOption.FindAllStringSubmatch(rest, -1) {
+		val := strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[2])
+		switch m[1] {
+		case "username":
+			s.Username = val
+		case "password":
+			s.Password = val
+		}
+	}
+	if s.Username == "" {
+		return fmt.Errorf(`no username="..." in the login module options`)
+	}
+	return nil
+}
+
+// finish settles what depends on several keys: the mechanism a JAAS module implies.
+func (p *propParser) finish() error {
+	s := p.cfg.SASL
+	if s == nil {
+		return nil
+	}
+	switch p.jaasModule {
+	case "plain":
+		if s.Mechanism == "" {
+			s.Mechanism = "PLAIN"
+		}
+	case "scram":
+		if s.Mechanism == "" {
+			return fmt.Errorf("property sasl.jaas.config uses ScramLoginModule: set sasl.mechanism to SCRAM-SHA-256 or SCRAM-SHA-512")
+		}
+	}
+	return nil
+}
+
+func propBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", v)
+}

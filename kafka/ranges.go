@@ -1,0 +1,189 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// resolveRanges turns a request into concrete offsets per partition, as of now: watermarks,
+// start and end offsets (times become offsets through ListOffsets), clamped to the log.
+func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]PartitionRange, map[TopicPartition]int32, error) {
+	topic := fmt.Sprintf("topic %q", req.Topic)
+	md, err := c.metadata(ctx, []string{req.Topic})
+	if err != nil {
+		return nil, nil, c.explain(ctx, err, "read", topic)
+	}
+	var tm *sarama.TopicMetadata
+	for _, t := range md.Topics {
+		if t.Name == req.Topic {
+			tm = t
+		}
+	}
+	if tm == nil {
+		return nil, nil, &TopicNotFoundError{Topic: req.Topic}
+	}
+	if !errors.Is(tm.Err, sarama.ErrNoError) {
+		return nil, nil, c.translate(tm.Err, "read", topic)
+	}
+	all := map[int32]int32{}
+	for _, p := range tm.Partitions {
+		all[p.ID] = p.Leader
+	}
+	parts := slices.Clone(req.Partitions)
+	if len(parts) == 0 {
+		for id := range all {
+			parts = append(parts, id)
+		}
+	}
+	slices.Sort(parts)
+	parts = slices.Compact(parts)
+	leaders := map[TopicPartition]int32{}
+	for _, p := range parts {
+		l, ok := all[p]
+		if !ok {
+			return nil, nil, &PartitionNotFoundError{Topic: req.Topic, Partition: p, Partitions: len(all)}
+		}
+		leaders[TopicPartition{req.Topic, p}] = l
+	}
+
+	// Read committed: the end is the last stable offset, where the consumer will stop too.
+	earliest := c.listOffsets(ctx, leaders, sarama.OffsetOldest, sarama.ReadCommitted)
+	latest := c.listOffsets(ctx, leaders, sarama.OffsetNewest, sarama.ReadCommitted)
+	var startAt, stopAt offsetResult
+	if req.From.Kind == StartTime {
+		startAt = c.listOffsets(ctx, leaders, req.From.Time.UnixMilli(), sarama.ReadCommitted)
+	}
+	follow := req.Follow || req.To.Kind == StopNever
+	if !follow && req.To.Kind == StopTime {
+		// The first offset at or after T+1ms is the first one strictly after T.
+		stopAt = c.listOffsets(ctx, leaders, req.To.Time.Add(time.Millisecond).UnixMilli(), sarama.ReadCommitted)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	ranges := make([]PartitionRange, 0, len(parts))
+	for _, p := range parts {
+		tp := TopicPartition{req.Topic, p}
+		for _, res := range []offsetResult{earliest, latest, startAt, stopAt} {
+			if err := res.errs[tp]; err != nil {
+				return nil, nil, fmt.Errorf("read topic %q partition %d: %w", req.Topic, p, err)
+			}
+		}
+		pr := PartitionRange{Partition: p, Earliest: earliest.offsets[tp], Latest: latest.offsets[tp]}
+		pr.Start = startOffset(req.From, pr, startAt.offsets, tp)
+		pr.End = endOffset(req.To, follow, pr, stopAt.offsets, tp)
+		if pr.End >= 0 && pr.End < pr.Start {
+			pr.End = pr.Start
+		}
+		ranges = append(ranges, pr)
+	}
+	return ranges, leaders, nil
+}
+
+// startOffset resolves where one partition's read starts; offsets outside the log are
+// clamped to the nearest one that exists.
+func startOffset(s Start, pr PartitionRange, atTime map[TopicPartition]int64, tp TopicPartition) int64 {
+	switch s.Kind {
+	case StartEnd:
+		return pr.Latest
+	case StartOffset:
+		return min(max(s.Offset, pr.Earliest), pr.Latest)
+	case StartLast:
+		return max(pr.Latest-s.N, pr.Earliest)
+	case StartTime:
+		if off, ok := atTime[tp]; ok && off >= 0 {
+			return min(max(off, pr.Earliest), pr.Latest)
+		}
+		return pr.Latest // no record at or after that time
+	}
+	return pr.Earliest
+}
+
+// endOffset resolves the exclusive end of one partition's read; -1 while following.
+func endOffset(s Stop, follow bool, pr PartitionRange, atTime map[TopicPartition]int64, tp TopicPartition) int64 {
+	if follow {
+		return -1
+	}
+	switch s.Kind {
+	case StopOffset:
+		return min(s.Offset+1, pr.Latest)
+	case StopTime:
+		if off, ok := atTime[tp]; ok && off >= 0 {
+			return min(off, pr.Latest)
+		}
+		return pr.Latest // every record is at or before that time
+	}
+	return pr.Latest
+}
+
+// readableBefore asks the partition's leader whether any record the consumer would deliver
+// (committed, not a control marker) lies in [from, end). It is the exact end check for
+// partitions whose last offsets are transaction markers or were compacted away.
+func (r *rangeRead) readableBefore(ctx context.Context, partition int32, from, end int64) (bool, error) {
+	b, err := r.rc.Leader(r.req.Topic, partition)
+	if err != nil {
+		return false, err
+	}
+	sc := r.rc.Config()
+	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: 0, MinBytes: 0, MaxBytes: sc.Consumer.Fetch.MaxBytes,
+		Isolation: sarama.ReadCommitted, SessionID: 0, SessionEpoch: -1}
+	req.AddBlock(r.req.Topic, partition, from, sc.Consumer.Fetch.Default, -1)
+	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	if err != nil {
+		return false, err
+	}
+	blk := resp.GetBlock(r.req.Topic, partition)
+	if blk == nil {
+		return false, errors.New("no answer for the partition")
+	}
+	if !errors.Is(blk.Err, sarama.ErrNoError) {
+		return false, blk.Err
+	}
+	return hasReadable(blk, from, end), nil
+}
+
+// hasReadable mirrors sarama's consumer: control batches end aborted transactions, batches
+// of an aborted producer are skipped, everything else in range would be delivered.
+func hasReadable(blk *sarama.FetchResponseBlock, from, end int64) bool {
+	aborted := map[int64]int64{} // producer id to first aborted offset
+	for _, t := range blk.AbortedTransactions {
+		if first, ok := aborted[t.ProducerID]; !ok || t.FirstOffset < first {
+			aborted[t.ProducerID] = t.FirstOffset
+		}
+	}
+	for _, recs := range blk.RecordsSet {
+		if recs == nil {
+			continue
+		}
+		if recs.RecordBatch == nil {
+			if recs.MsgSet != nil {
+				for _, m := range recs.MsgSet.Messages {
+					if m.Offset >= from && m.Offset < end {
+						return true
+					}
+				}
+			}
+			continue
+		}
+		rb := recs.RecordBatch
+		if rb.Control {
+			delete(aborted, rb.ProducerID)
+			continue
+		}
+		if first, ok := aborted[rb.ProducerID]; ok && rb.IsTransactional && first <= rb.FirstOffset {
+			continue
+		}
+		for _, rec := range rb.Records {
+			if off := rb.FirstOffset + rec.OffsetDelta; off >= from && off < end {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,318 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// Reader defaults: batches small enough to keep a pane responsive, fetches large enough that
+// one record of 16 MB or more still gets through.
+const (
+	defaultBatchSize   = 500
+	defaultBatchWindow = 50 * time.Millisecond
+	defaultMaxBytes    = 32 << 20
+	partitionBuffer    = 16 // records sarama may hold per partition before we take them
+	// endQuiet is how long a partition may stay silent short of its end offset before the
+	// reader checks whether anything readable is left (transaction markers, compaction).
+	endQuiet = time.Second
+)
+
+// Stream is a running range read.
+type Stream struct {
+	ch     chan Batch
+	ranges []PartitionRange
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Batches yields record batches; it is closed when the read ends and its goroutines are gone.
+func (s *Stream) Batches() <-chan Batch { return s.ch }
+
+// Ranges is what the read covers per partition, resolved at start.
+func (s *Stream) Ranges() []PartitionRange { return append([]PartitionRange(nil), s.ranges...) }
+
+// Close stops the read and waits for its goroutines.
+func (s *Stream) Close() error {
+	s.cancel()
+	<-s.done
+	return nil
+}
+
+// Read starts a read-only range read with sarama's plain consumer: it never joins a group
+// and never commits. Batches arrive on the stream until the ranges are read, Max records
+// were delivered, ctx is cancelled or Close is called.
+func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
+	if req.Topic == "" {
+		return nil, errors.New("read: no topic given")
+	}
+	ranges, leaders, err := c.resolveRanges(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	sc := c.readerConfig(req)
+	// A client of its own keeps long-polling fetches off the connections admin calls use.
+	rc, err := connect(ctx, c.cfg.Brokers, sc)
+	if err != nil {
+		return nil, c.explain(ctx, err, "read", fmt.Sprintf("topic %q", req.Topic))
+	}
+	consumer, err := sarama.NewConsumerFromClient(rc)
+	if err != nil {
+		_ = rc.Close()
+		return nil, fmt.Errorf("read topic %q: %w", req.Topic, err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	s := &Stream{ch: make(chan Batch), ranges: ranges, cancel: cancel, done: make(chan struct{})}
+	r := &rangeRead{c: c, rc: rc, consumer: consumer, req: req, leaders: leaders, s: s}
+	pcs, err := r.start(rctx)
+	if err != nil {
+		cancel()
+		r.closeAll(pcs)
+		return nil, err
+	}
+	go r.run(rctx, pcs)
+	return s, nil
+}
+
+// readerConfig derives the reading client's config: small buffers and bounded fetches so
+// memory stays bounded even for multi-MB records.
+func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
+	sc := *c.sc
+	maxBytes := req.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = defaultMaxBytes
+	}
+	maxBytes = min(maxBytes, sarama.MaxResponseSize-(1<<20))
+	sc.ChannelBufferSize = partitionBuffer
+	sc.Consumer.Fetch.Default = min(1<<20, maxBytes)
+	sc.Consumer.Fetch.Max = maxBytes
+	sc.Consumer.Fetch.MaxBytes = maxBytes
+	sc.Consumer.MaxWaitTime = 500 * time.Millisecond
+	sc.Consumer.IsolationLevel = sarama.ReadCommitted
+	sc.Consumer.Offsets.AutoCommit.Enable = false
+	return &sc
+}
+
+// rangeRead is one running read: its own sarama client, consumer and partition pumps.
+type rangeRead struct {
+	c        *Client
+	rc       sarama.Client
+	consumer sarama.Consumer
+	req      ReadRequest
+	leaders  map[TopicPartition]int32
+	s        *Stream
+}
+
+// event is what a partition pump hands the batcher: a record, its end, or its failure.
+type event struct {
+	rec  Record
+	done bool
+	err  error
+}
+
+// start opens a partition consumer for every range that has something to read.
+func (r *rangeRead) start(ctx context.Context) (map[int32]sarama.PartitionConsumer, error) {
+	pcs := map[int32]sarama.PartitionConsumer{}
+	for _, pr := range r.s.ranges {
+		if pr.End >= 0 && pr.Start >= pr.End {
+			continue
+		}
+		pc, err := call(ctx, func() (sarama.PartitionConsumer, error) {
+			pc, err := r.consumer.ConsumePartition(r.req.Topic, pr.Partition, pr.Start)
+			if errors.Is(err, sarama.ErrOffsetOutOfRange) {
+				// Retention removed the start while we were setting up: begin at what is left.
+				pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, sarama.OffsetOldest)
+			}
+			return pc, err
+		})
+		if err != nil {
+			return pcs, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))
+		}
+		pcs[pr.Partition] = pc
+	}
+	return pcs, nil
+}
+
+// run pumps every partition into the batcher and releases everything when the read ends.
+func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsumer) {
+	defer close(r.s.done)
+	defer close(r.s.ch)
+	defer r.closeAll(pcs)
+	defer r.s.cancel()
+	in := make(chan event, 64)
+	var wg sync.WaitGroup
+	for _, pr := range r.s.ranges {
+		if pc := pcs[pr.Partition]; pc != nil {
+			wg.Go(func() { r.pump(ctx, pc, pr, in) })
+		}
+	}
+	r.batch(ctx, in, len(pcs))
+	r.s.cancel()
+	wg.Wait()
+}
+
+func (r *rangeRead) closeAll(pcs map[int32]sarama.PartitionConsumer) {
+	for _, pc := range pcs {
+		_ = pc.Close()
+	}
+	_ = r.consumer.Close()
+	_ = r.rc.Close()
+}
+
+// pump forwards one partition's records until its end offset, ctx's end or an error.
+func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, in chan<- event) {
+	send := func(ev event) bool {
+		select {
+		case in <- ev:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	next := pr.Start
+	var quiet <-chan time.Time
+	var timer *time.Timer
+	if pr.End >= 0 {
+		timer = time.NewTimer(endQuiet)
+		defer timer.Stop()
+		quiet = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-pc.Messages():
+			if !ok {
+				return
+			}
+			if pr.End >= 0 && m.Offset >= pr.End {
+				send(event{done: true})
+				return
+			}
+			if !send(event{rec: toRecord(m)}) {
+				return
+			}
+			next = m.Offset + 1
+			if pr.End >= 0 && next >= pr.End {
+				send(event{done: true})
+				return
+			}
+			if timer != nil {
+				timer.Reset(endQuiet)
+			}
+		case e, ok := <-pc.Errors():
+			if !ok {
+				return
+			}
+			send(event{err: r.c.translate(e.Err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))})
+			return
+		case <-quiet:
+			// Silence short of the end: the rest may be transaction markers, aborted or
+			// compacted records that will never arrive. Ask the leader directly.
+			more, err := r.readableBefore(ctx, pr.Partition, next, pr.End)
+			if err == nil && !more {
+				send(event{done: true})
+				return
+			}
+			if err != nil {
+				r.c.log.Debug("end check failed", "topic", r.req.Topic, "partition", pr.Partition, "err", err)
+			}
+			timer.Reset(endQuiet)
+		}
+	}
+}
+
+// batch gathers records into batches of BatchSize or whatever arrived within the batch
+// window, stops at Max, and reports the first partition failure as the stream's last batch.
+func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
+	size := r.req.BatchSize
+	if size <= 0 {
+		size = defaultBatchSize
+	}
+	var (
+		buf     []Record
+		total   int64
+		window  = time.NewTimer(time.Hour)
+		pending bool
+	)
+	window.Stop()
+	defer window.Stop()
+	flush := func() bool {
+		pending = false
+		if len(buf) == 0 {
+			return true
+		}
+		select {
+		case r.s.ch <- Batch{Records: buf}:
+			buf = nil
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for active > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-window.C:
+			if !flush() {
+				return
+			}
+		case ev := <-in:
+			switch {
+			case ev.err != nil:
+				if flush() {
+					select {
+					case r.s.ch <- Batch{Err: ev.err}:
+					case <-ctx.Done():
+					}
+				}
+				return
+			case ev.done:
+				active--
+				continue
+			}
+			if buf == nil {
+				buf = make([]Record, 0, size)
+			}
+			buf = append(buf, ev.rec)
+			total++
+			if r.req.Max > 0 && total >= r.req.Max {
+				flush()
+				return
+			}
+			if len(buf) >= size {
+				window.Stop()
+				if !flush() {
+					return
+				}
+			} else if !pending {
+				pending = true
+				window.Reset(defaultBatchWindow)
+			}
+		}
+	}
+	flush()
+}
+
+// toRecord copies sarama's message into kpeek's record.
+func toRecord(m *sarama.ConsumerMessage) Record {
+	rec := Record{
+		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
+		Timestamp: m.Timestamp, TimestampType: TimestampCreate,
+		Key: m.Key, Value: m.Value,
+	}
+	if len(m.Headers) > 0 {
+		rec.Headers = make([]Header, 0, len(m.Headers))
+		for _, h := range m.Headers {
+			if h != nil {
+				rec.Headers = append(rec.Headers, Header{Key: string(h.Key), Value: h.Value})
+			}
+		}
+	}
+	return rec
+}
