@@ -1,7 +1,107 @@
 package common
 
-// MessagesStyles are the messages pane's styles. OWNER: messages pane helper.
-type MessagesStyles struct{}
+import (
+	"os"
 
-// MessagesKeys are the messages pane's own bindings. OWNER: messages pane helper.
-type MessagesKeys struct{}
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+)
+
+// MessagesStyles are the messages pane's styles. OWNER: messages pane helper.
+type MessagesStyles struct {
+	Header      lipgloss.Style // the counter line above the timeline
+	Muted       lipgloss.Style // secondary text: hints, axis labels, empty cells
+	Error       lipgloss.Style // inline errors (bad filter, failed read)
+	Notice      lipgloss.Style // warnings such as "oldest records dropped"
+	ColumnTitle lipgloss.Style // the table's column header row
+	Row         lipgloss.Style
+	Cursor      lipgloss.Style // the selected row
+	Marked      lipgloss.Style // a marked row
+	MarkGlyph   lipgloss.Style // the mark column's glyph
+	Timeline    lipgloss.Style // histogram bars
+	FilterLabel lipgloss.Style
+	DialogTitle lipgloss.Style
+	Dialog      lipgloss.Style // the box around the start prompt and the export dialog
+	Label       lipgloss.Style // field labels in dialogs and the detail view
+	Focused     lipgloss.Style // the focused field's label
+	Progress    lipgloss.Style
+
+	// Highlight turns chroma highlighting on in the detail view; off under NO_COLOR.
+	Highlight bool
+	// ChromaStyle names the chroma style for the background.
+	ChromaStyle string
+	// ProgressFrom and ProgressTo are the progress bar's gradient ends.
+	ProgressFrom, ProgressTo string
+}
+
+// NewMessagesStyles builds the messages pane's styles for a dark or light background.
+func NewMessagesStyles(dark bool) MessagesStyles {
+	ld := lipgloss.LightDark(dark)
+	fg := ld(lipgloss.Color("#1f2328"), lipgloss.Color("#e6edf3"))
+	muted := ld(lipgloss.Color("#6e7781"), lipgloss.Color("#8b949e"))
+	accent := ld(lipgloss.Color("#0969da"), lipgloss.Color("#58a6ff"))
+	warn := ld(lipgloss.Color("#9a6700"), lipgloss.Color("#d29922"))
+	bad := ld(lipgloss.Color("#cf222e"), lipgloss.Color("#f85149"))
+	selBG := ld(lipgloss.Color("#ddf4ff"), lipgloss.Color("#1f3a5f"))
+	markFG := ld(lipgloss.Color("#8250df"), lipgloss.Color("#d2a8ff"))
+
+	s := MessagesStyles{
+		Header:      lipgloss.NewStyle().Foreground(fg).Bold(true),
+		Muted:       lipgloss.NewStyle().Foreground(muted),
+		Error:       lipgloss.NewStyle().Foreground(bad),
+		Notice:      lipgloss.NewStyle().Foreground(warn),
+		ColumnTitle: lipgloss.NewStyle().Foreground(muted).Bold(true),
+		Row:         lipgloss.NewStyle().Foreground(fg),
+		Cursor:      lipgloss.NewStyle().Background(selBG).Foreground(fg).Bold(true),
+		Marked:      lipgloss.NewStyle().Foreground(markFG),
+		MarkGlyph:   lipgloss.NewStyle().Foreground(markFG).Bold(true),
+		Timeline:    lipgloss.NewStyle().Foreground(accent),
+		FilterLabel: lipgloss.NewStyle().Foreground(accent).Bold(true),
+		DialogTitle: lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Dialog: lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).
+			BorderForeground(accent).Padding(0, 1),
+		Label:        lipgloss.NewStyle().Foreground(muted),
+		Focused:      lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Progress:     lipgloss.NewStyle().Foreground(fg),
+		Highlight:    os.Getenv("NO_COLOR") == "",
+		ChromaStyle:  "github",
+		ProgressFrom: "#0969da",
+		ProgressTo:   "#8250df",
+	}
+	if dark {
+		s.ChromaStyle = "github-dark"
+		s.ProgressFrom, s.ProgressTo = "#58a6ff", "#d2a8ff"
+	}
+	return s
+}
+
+// MessagesKeys are the messages pane's own bindings; the shared ones (up, down, enter,
+// esc, /, space, v, e, y) come from KeyMap. OWNER: messages pane helper.
+type MessagesKeys struct {
+	PageUp, PageDown, Top, Bottom key.Binding
+	ClearMarks                    key.Binding // unmark everything
+	Start                         key.Binding // reopen the "where to start" prompt
+	Raw                           key.Binding // detail: decoded → hex → base64
+	NextField, PrevField          key.Binding // prompt and dialog fields
+	Toggle                        key.Binding // prompt/dialog: flip a choice
+	Submit                        key.Binding // prompt/dialog: run
+	Cancel                        key.Binding // dialog: cancel a running export
+}
+
+// NewMessagesKeys returns the messages pane's default bindings.
+func NewMessagesKeys() MessagesKeys {
+	return MessagesKeys{
+		PageUp:     key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:        key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
+		Bottom:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last (follow)")),
+		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
+		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "where to start")),
+		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw hex/base64")),
+		NextField:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Toggle:     key.NewBinding(key.WithKeys("ctrl+t", "space"), key.WithHelp("space", "toggle")),
+		Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		Cancel:     key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cancel export")),
+	}
+}

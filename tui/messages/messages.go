@@ -1,11 +1,17 @@
 // Package messages is the explorer's messages pane: records streaming in, filter,
 // detail, marks, timeline and the export dialog.
-// CONTRACT (the frame codes against it). OWNER: messages pane helper; replace the stub bodies.
+//
+// The pane keeps raw records in a chunked store (store.go), decodes only what is on
+// screen (table.go) or being filtered (filterbar.go), and does every slow thing in a
+// tea.Cmd over copied values whose result carries the id of the request it answers.
 package messages
 
 import (
+	"context"
+	"fmt"
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
-	"charm.land/bubbles/v2/key"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
@@ -22,48 +28,264 @@ type Source struct {
 	Bootstrap   []string
 }
 
+// Stream is a running read as the pane uses it; *kafka.Stream satisfies it.
+type Stream interface {
+	Batches() <-chan kafka.Batch
+	Ranges() []kafka.PartitionRange
+	Close() error
+}
+
+// ReadFunc starts a read; the pane calls it from a Cmd. Tests pass a fake.
+type ReadFunc func(ctx context.Context, req kafka.ReadRequest) (Stream, error)
+
+// Option configures the pane.
+type Option func(*Model)
+
+// WithReader replaces the Kafka client as the source of records (tests, replays).
+func WithReader(read ReadFunc) Option { return func(m *Model) { m.read = read } }
+
+// WithCap sets how many records the pane holds before it drops the oldest.
+func WithCap(n int) Option { return func(m *Model) { m.store = newStore(n) } }
+
 // Model is the messages pane.
 type Model struct {
-	c   *common.Common
-	src Source
+	c      *common.Common
+	src    Source
+	keys   keyMap
+	styles common.MessagesStyles
+	dec    *decode.Decoder
+	read   ReadFunc
+
+	ctx    context.Context // lives as long as the pane; Close cancels it
+	cancel context.CancelFunc
+
+	width, height int
+	focused       bool
+
+	store *store
+	rd    readState
+	rows  rowCache
+	tl    timeline
+
+	cursor, top int  // cursor row and first visible row, in view order
+	tail        bool // keep the cursor on the newest row as records arrive
+
+	prompt startPrompt
+	filter filterState
+	marks  marks
+	detail detailState
+	export exportState
+
+	notice string // a one-line message under the table (copied, dropped, ...)
 }
 
 // New returns the pane for src; Init opens the "where to start" prompt.
-func New(c *common.Common, src Source) Model { return Model{c: c, src: src} }
+func New(c *common.Common, src Source, opts ...Option) Model {
+	if c == nil {
+		c = &common.Common{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := Model{
+		c:      c,
+		src:    src,
+		keys:   newKeyMap(c.Keys),
+		styles: common.NewMessagesStyles(true),
+		dec:    src.Decoder,
+		ctx:    ctx,
+		cancel: cancel,
+		store:  newStore(DefaultCap),
+		rows:   newRowCache(),
+		width:  c.Width,
+		height: c.Height,
+	}
+	if c.Styles != nil && c.Styles.Messages.Header.GetBold() {
+		m.styles = c.Styles.Messages
+	}
+	if m.dec == nil {
+		m.dec = decode.New()
+	}
+	if src.Client != nil {
+		client := src.Client
+		m.read = func(ctx context.Context, req kafka.ReadRequest) (Stream, error) {
+			s, err := client.Read(ctx, req)
+			if err != nil || s == nil {
+				return nil, err
+			}
+			return s, nil
+		}
+	}
+	for _, o := range opts {
+		o(&m)
+	}
+	m.prompt = newStartPrompt(m.styles, src.Topic)
+	m.filter = newFilterState()
+	m.export = newExportState(m.styles)
+	return m
+}
 
-// Init starts the pane.
-func (m Model) Init() tea.Cmd { return nil }
+// Init starts the pane: the "where to start" prompt has the keyboard.
+func (m Model) Init() tea.Cmd {
+	return nil
+}
 
 // Update handles a message.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) { return m, nil }
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m = m.SetSize(msg.Width, msg.Height)
+	case tea.KeyPressMsg:
+		var cmd tea.Cmd
+		m, cmd = m.handleKey(msg)
+		cmds = append(cmds, cmd)
+	case readStartedMsg, batchMsg, tickMsg:
+		var cmd tea.Cmd
+		m, cmd = m.updateRead(msg)
+		cmds = append(cmds, cmd)
+	case rowsDecodedMsg:
+		m.rows.add(msg)
+	case filterDebounceMsg, filterResultMsg:
+		var cmd tea.Cmd
+		m, cmd = m.updateFilter(msg)
+		cmds = append(cmds, cmd)
+	case detailLoadedMsg:
+		m = m.updateDetail(msg)
+	case exportProgressMsg, exportDoneMsg:
+		var cmd tea.Cmd
+		m, cmd = m.updateExport(msg)
+		cmds = append(cmds, cmd)
+	default:
+		var cmd tea.Cmd
+		m, cmd = m.updateWidgets(msg)
+		cmds = append(cmds, cmd)
+	}
+	m = m.clampCursor()
+	cmds = append(cmds, m.decodeVisible())
+	return m, tea.Batch(cmds...)
+}
+
+// handleKey routes a key: an open prompt or dialog first, then the detail view, the
+// filter input, and finally the table.
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case m.prompt.open:
+		return m.promptKey(msg)
+	case m.export.open:
+		return m.exportKey(msg)
+	case m.detail.open:
+		return m.detailKey(msg)
+	case m.filter.typing:
+		return m.filterKey(msg)
+	}
+	return m.tableKey(msg)
+}
+
+// updateWidgets forwards other messages (cursor blinks, progress frames) to the
+// widget that is showing.
+func (m Model) updateWidgets(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch {
+	case m.prompt.open:
+		m.prompt, cmd = m.prompt.update(msg)
+	case m.filter.typing:
+		m.filter.input, cmd = m.filter.input.Update(msg)
+	}
+	return m, cmd
+}
 
 // View renders the pane at its size.
-func (m Model) View() string { return "" }
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	switch {
+	case m.prompt.open:
+		return m.frame(m.prompt.view(m.width, m.height))
+	case m.export.open:
+		return m.frame(m.export.view(m.width))
+	case m.detail.open:
+		return m.detail.view(m.styles, m.width)
+	}
+	return m.mainView()
+}
+
+// mainView is the counter line, the timeline, the filter line, the table and the notice.
+func (m Model) mainView() string {
+	var top []string
+	top = append(top, m.counterLine())
+	top = append(top, m.tl.view(m.styles, m.width, m.timelineHeight())...)
+	if fl := m.filterLine(); fl != "" {
+		top = append(top, fl)
+	}
+	bottom := m.noticeLine()
+	rows := m.tableHeight()
+	lines := append(top, m.tableView(rows)...)
+	if bottom != "" {
+		lines = append(lines, bottom)
+	}
+	return fit(lines, m.width, m.height)
+}
+
+// frame places a dialog at the top of the pane.
+func (m Model) frame(s string) string {
+	return fit(strings.Split(s, "\n"), m.width, m.height)
+}
 
 // SetSize sets the pane's size.
-func (m Model) SetSize(width, height int) Model { return m }
+func (m Model) SetSize(width, height int) Model {
+	m.width, m.height = width, height
+	m.filter.input.SetWidth(max(10, width-12))
+	m.detail = m.detail.setSize(width, height)
+	m.export = m.export.setWidth(width)
+	return m.clampCursor()
+}
 
 // Focus gives the pane the keyboard.
-func (m Model) Focus() Model { return m }
+func (m Model) Focus() Model {
+	m.focused = true
+	return m
+}
 
 // Blur takes the keyboard away.
-func (m Model) Blur() Model { return m }
+func (m Model) Blur() Model {
+	m.focused = false
+	return m
+}
 
 // Close cancels the pane's reads (not a running export).
-func (m Model) Close() {}
+func (m Model) Close() {
+	m.rd.stop()
+	if m.filter.cancel != nil {
+		m.filter.cancel()
+	}
+	if m.cancel != nil {
+		m.cancel() // an export runs under its own context and keeps going
+	}
+}
 
 // CapturesInput is true while a text input or dialog in the pane has the keyboard, so
 // the frame must route every key here (q typed in a filter never quits).
-func (m Model) CapturesInput() bool { return false }
+func (m Model) CapturesInput() bool {
+	return m.prompt.open || m.filter.typing || m.detail.open || m.export.open
+}
 
 // Busy is true while an export is running (the frame asks before quitting).
-func (m Model) Busy() bool { return false }
+func (m Model) Busy() bool { return m.export.running }
 
 // Status is the pane's part of the status line (marks, counters).
-func (m Model) Status() string { return "" }
+func (m Model) Status() string {
+	parts := []string{fmt.Sprintf("%s loaded", thousands(int64(m.store.Len())))}
+	if m.filter.active() {
+		parts = append(parts, fmt.Sprintf("%s match", thousands(int64(len(m.filter.matches)))))
+	}
+	if m.marks.count > 0 {
+		parts = append(parts, m.marks.summary)
+	}
+	if m.export.running {
+		parts = append(parts, "exporting "+m.export.progressText())
+	}
+	return strings.Join(parts, " · ")
+}
 
-// ShortHelp lists the pane's main bindings for the footer.
-func (m Model) ShortHelp() []key.Binding { return nil }
-
-// FullHelp lists all the pane's bindings for the ? screen.
-func (m Model) FullHelp() [][]key.Binding { return nil }
+// Topic is the topic the pane reads.
+func (m Model) Topic() string { return m.src.Topic.Name }

@@ -1,0 +1,283 @@
+package messages
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/alecthomas/chroma/v2/formatters"
+	"github.com/alecthomas/chroma/v2/lexers"
+	chromastyles "github.com/alecthomas/chroma/v2/styles"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/tui/common"
+)
+
+// Value views the detail cycles through with the raw key.
+const (
+	viewDecoded = iota
+	viewHex
+	viewBase64
+	viewModes
+)
+
+var modeNames = [viewModes]string{"decoded", "hex", "base64"}
+
+// detailMax caps how much of a value the detail renders: a 2 MB payload must not
+// stall the frame. The copy key still copies up to copyMax.
+const (
+	detailMax = 64 << 10
+	copyMax   = 1 << 20
+)
+
+// detailState is the record detail: a viewport over the prepared text.
+type detailState struct {
+	open   bool
+	id     int // request id: a slow decode for a record no longer open is dropped
+	seq    int64
+	loaded bool
+	meta   string            // metadata, headers and key, already sanitized
+	bodies [viewModes]string // the value as decoded (highlighted), hex and base64
+	mode   int
+	copy   string // what y copies
+	notice string
+	vp     viewport.Model
+	title  string
+	w, h   int
+	styles common.MessagesStyles
+}
+
+// detailLoadedMsg carries a decoded and rendered record for request id.
+type detailLoadedMsg struct {
+	id     int
+	meta   string
+	bodies [viewModes]string
+	copy   string
+	title  string
+}
+
+func (d detailState) setSize(w, h int) detailState {
+	d.w, d.h = w, h
+	d.vp.SetWidth(w)
+	d.vp.SetHeight(max(1, h-2))
+	return d
+}
+
+func (m Model) openDetail() (Model, tea.Cmd) {
+	if m.rowCount() == 0 {
+		return m, nil
+	}
+	seq := m.rowSeq(m.cursor)
+	r := m.store.At(seq)
+	if r == nil {
+		return m, nil
+	}
+	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode, styles: m.styles,
+		vp: viewport.New()}
+	d = d.setSize(m.width, m.height)
+	d.vp.SetContent("decoding…")
+	m.detail = d
+	id, dec, ctx, st := d.id, m.dec, m.ctx, m.styles
+	return m, func() tea.Msg {
+		e := dec.Decode(ctx, r)
+		return renderDetail(id, &e, st)
+	}
+}
+
+func (m Model) updateDetail(msg detailLoadedMsg) Model {
+	if msg.id != m.detail.id || !m.detail.open {
+		return m
+	}
+	d := &m.detail
+	d.loaded, d.meta, d.bodies, d.copy, d.title = true, msg.meta, msg.bodies, msg.copy, msg.title
+	d.vp.SetContent(d.content())
+	return m
+}
+
+func (d detailState) content() string {
+	return d.meta + "\n" + d.bodies[d.mode]
+}
+
+func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k, d := m.keys, &m.detail
+	switch {
+	case key.Matches(msg, k.Back):
+		d.open = false
+	case key.Matches(msg, k.Up):
+		d.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		d.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		d.vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		d.vp.PageDown()
+	case key.Matches(msg, k.Top):
+		d.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		d.vp.GotoBottom()
+	case key.Matches(msg, k.Raw):
+		d.mode = (d.mode + 1) % viewModes
+		if d.loaded {
+			y := d.vp.YOffset()
+			d.vp.SetContent(d.content())
+			d.vp.SetYOffset(y)
+		}
+	case key.Matches(msg, k.Copy):
+		if !d.loaded {
+			return m, nil
+		}
+		d.notice = fmt.Sprintf("copied %s of the value to the clipboard (OSC 52)", bytesize(len(d.copy)))
+		return m, tea.SetClipboard(d.copy)
+	}
+	return m, nil
+}
+
+func (d detailState) view(st common.MessagesStyles, w int) string {
+	title := st.DialogTitle.Render(cut(d.title, w))
+	foot := fmt.Sprintf("value: %s · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
+		int(d.vp.ScrollPercent()*100))
+	if d.notice != "" {
+		foot = d.notice
+	}
+	lines := []string{title}
+	lines = append(lines, strings.Split(d.vp.View(), "\n")...)
+	lines = append(lines, st.Muted.Render(cut(foot, w)))
+	return fit(lines, w, d.h)
+}
+
+// renderDetail prepares everything the detail shows; it runs in a Cmd because
+// pretty-printing and highlighting a large value takes a while.
+func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLoadedMsg {
+	msg := detailLoadedMsg{id: id}
+	msg.title = fmt.Sprintf("%s · partition %d · offset %d", decode.Sanitize(e.Topic), e.Partition, e.Offset)
+	var b strings.Builder
+	row := func(label, value string) {
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(pad(label, 10)), value)
+	}
+	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), oneLine(e.TimestampType)))
+	row("size", fmt.Sprintf("%d bytes", e.Size))
+	row("key", fmt.Sprintf("%s  (%s)", cut(oneLine(decode.DisplayValue(&e.Key)), 200), describe(&e.Key)))
+	row("value", describe(&e.Value))
+	if e.Value.Error != "" {
+		row("", st.Error.Render("decode error: "+oneLine(e.Value.Error)))
+	}
+	if len(e.Headers) == 0 {
+		row("headers", st.Muted.Render("none"))
+	}
+	for i, h := range e.Headers {
+		label := ""
+		if i == 0 {
+			label = "headers"
+		}
+		row(label, oneLine(h.Key)+" = "+cut(oneLine(decode.DisplayValue(&h.Value)), 200))
+	}
+	msg.meta = b.String()
+
+	raw := e.Value.Raw
+	more := ""
+	if len(raw) > detailMax {
+		more = st.Notice.Render(fmt.Sprintf("… %s more not shown; y copies up to %s", bytesize(len(raw)-detailMax), bytesize(copyMax)))
+		raw = raw[:detailMax]
+	}
+	rule := func(mode int) string {
+		return st.Muted.Render("── value ("+modeNames[mode]+") ──") + "\n"
+	}
+	text, isJSON := prettyValue(&e.Value)
+	msg.copy = text
+	if len(msg.copy) > copyMax {
+		msg.copy = msg.copy[:copyMax]
+	}
+	shown := text
+	if len(shown) > detailMax {
+		shown = shown[:detailMax]
+	}
+	shown = sanitizeLines(shown)
+	if isJSON && st.Highlight {
+		shown = highlight(shown, st.ChromaStyle)
+	}
+	msg.bodies[viewDecoded] = rule(viewDecoded) + shown + "\n" + more
+	msg.bodies[viewHex] = rule(viewHex) + hex.Dump(raw) + more
+	msg.bodies[viewBase64] = rule(viewBase64) + wrap(base64.StdEncoding.EncodeToString(raw), 76) + "\n" + more
+	if e.Value.Raw == nil {
+		msg.bodies[viewHex] = rule(viewHex) + "∅ tombstone (no value)"
+		msg.bodies[viewBase64] = rule(viewBase64) + "∅ tombstone (no value)"
+	}
+	return msg
+}
+
+// describe is "json · schema 12 · subject orders-value · version 3".
+func describe(d *decode.Decoded) string {
+	parts := []string{string(d.Encoding)}
+	if d.SchemaID != nil {
+		parts = append(parts, fmt.Sprintf("schema id %d", *d.SchemaID))
+	}
+	if d.Subject != "" {
+		parts = append(parts, "subject "+oneLine(d.Subject))
+	}
+	if d.Version != 0 {
+		parts = append(parts, fmt.Sprintf("version %d", d.Version))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// prettyValue is the value as text: indented JSON (digits kept) for structured
+// values, the text itself for strings. It is not sanitized yet.
+func prettyValue(d *decode.Decoded) (string, bool) {
+	switch {
+	case d.JSON == nil:
+		return "null", false
+	case d.Encoding == decode.EncodingString:
+		return string(d.Raw), false
+	case len(d.JSON) <= 4*detailMax:
+		var buf bytes.Buffer
+		if json.Indent(&buf, d.JSON, "", "  ") == nil {
+			return buf.String(), true
+		}
+	}
+	return string(d.JSON), false
+}
+
+// sanitizeLines makes each line terminal-safe while keeping the line breaks.
+func sanitizeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = decode.Sanitize(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// highlight colours sanitized JSON with chroma; on any failure the text stays plain.
+// The input holds no control characters, so the output holds only chroma's SGR codes.
+func highlight(s, style string) string {
+	lexer := lexers.Get("json")
+	if lexer == nil {
+		return s
+	}
+	it, err := lexer.Tokenise(nil, s)
+	if err != nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if err := formatters.TTY256.Format(&buf, chromastyles.Get(style), it); err != nil {
+		return s
+	}
+	return buf.String()
+}
+
+// wrap breaks s into lines of n characters.
+func wrap(s string, n int) string {
+	var b strings.Builder
+	for len(s) > n {
+		b.WriteString(s[:n])
+		b.WriteByte('\n')
+		s = s[n:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

@@ -1,0 +1,112 @@
+package messages
+
+import (
+	"os"
+	"strings"
+)
+
+// view renders the dialog: the form, the running export's progress, or its summary.
+func (e exportState) view(w int) string {
+	st := e.styles
+	inner := max(20, w-4)
+	var lines []string
+	add := func(s string) { lines = append(lines, cut(s, inner)) }
+	switch {
+	case e.running:
+		add(st.DialogTitle.Render("Exporting " + e.what + " to " + e.target()))
+		add("")
+		pct := 0.0
+		if e.progress.Total > 0 {
+			pct = float64(e.progress.Written) / float64(e.progress.Total)
+		}
+		add(st.Timeline.Render(bar(e.barWidth, pct)) + " " + st.Progress.Render(e.progressText()))
+		add("")
+		add(st.Muted.Render("ctrl+x cancel · esc hide (the export keeps running)"))
+	case e.summary != nil || e.failure != nil:
+		if e.failure != nil {
+			add(st.Error.Render("✗ export failed: " + oneLine(e.failure.Error())))
+		} else {
+			add(st.DialogTitle.Render("✓ export finished"))
+		}
+		add("")
+		add(e.resultLine())
+		if e.summary != nil && e.summary.Destination != "" {
+			add(st.Label.Render("destination ") + oneLine(e.summary.Destination))
+		}
+		add("")
+		add(st.Muted.Render("enter or esc close"))
+	default:
+		add(st.DialogTitle.Render("Export " + e.what))
+		add("")
+		dest := "[file]  splunk HEC"
+		if e.dest == destSplunk {
+			dest = " file  [splunk HEC]"
+		}
+		add(e.label(exportFieldDest, "destination") + dest)
+		if e.dest == destFile {
+			add(e.label(exportFieldTarget, "path") + e.path.View())
+			add(e.label(exportFieldOption, "format") + strings.Join(bracket(formats, e.format), "  "))
+		} else {
+			add(e.label(exportFieldTarget, "HEC URL") + e.url.View())
+			add(e.label(exportFieldOption, "index") + e.index.View())
+			token := st.Muted.Render("from " + TokenEnv)
+			if os.Getenv(TokenEnv) == "" {
+				token = st.Error.Render("✗ " + TokenEnv + " is not set")
+			}
+			add(st.Label.Render("  "+pad("token", 13)) + token)
+		}
+		if e.err != "" {
+			add(st.Error.Render("✗ " + oneLine(e.err)))
+		}
+		add("")
+		add(st.Muted.Render("enter export · tab next field · space change choice · esc close"))
+	}
+	return st.Dialog.Render(strings.Join(lines, "\n"))
+}
+
+// label is a field's label, marked when focused.
+func (e exportState) label(field int, name string) string {
+	if e.focus == field {
+		return e.styles.Focused.Render("▸ " + pad(name, 13))
+	}
+	return e.styles.Label.Render("  " + pad(name, 13))
+}
+
+// target names where the export goes.
+func (e exportState) target() string {
+	if e.dest == destSplunk {
+		return oneLine(e.url.Value())
+	}
+	return oneLine(e.path.Value())
+}
+
+// bracket puts the chosen option in brackets.
+func bracket(opts []string, chosen int) []string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		if i == chosen {
+			out[i] = "[" + o + "]"
+		} else {
+			out[i] = " " + o + " "
+		}
+	}
+	return out
+}
+
+// bar draws a progress bar of w cells, filled to pct (0..1) in eighths of a cell.
+func bar(w int, pct float64) string {
+	pct = min(1, max(0, pct))
+	eighths := int(pct * float64(w*8))
+	full, part := eighths/8, eighths%8
+	var b strings.Builder
+	b.WriteString(strings.Repeat("█", full))
+	if full < w {
+		if part > 0 {
+			b.WriteRune([]rune("▏▎▍▌▋▊▉")[part-1])
+		} else {
+			b.WriteRune('░')
+		}
+		b.WriteString(strings.Repeat("░", w-full-1))
+	}
+	return b.String()
+}

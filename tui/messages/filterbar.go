@@ -1,0 +1,260 @@
+package messages
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/filter"
+)
+
+// filterState is the filter input and the applied filter with its matches so far.
+// Matching runs in Cmds over a snapshot of the store, a slice of it at a time; each
+// result carries the filter generation it belongs to, so a result for an older
+// expression never lands in a newer one's matches.
+type filterState struct {
+	input    textinput.Model
+	typing   bool
+	debounce int // generation of the last keystroke
+
+	expr string         // the applied (last good) expression
+	f    *filter.Filter // nil: no filter
+	err  string         // why the expression being typed does not compile
+
+	id      int     // generation of the applied filter
+	matches []int64 // store seqs that pass, ascending
+	scanned int64   // every seq below this has been checked
+	running bool
+	ctx     context.Context // cancelled when the filter or the read changes
+	cancel  context.CancelFunc
+}
+
+// filterDebounceMsg fires a moment after a keystroke; only the latest one applies.
+type filterDebounceMsg struct{ n int }
+
+// filterResultMsg is the matches of filter id among seqs [from, to).
+type filterResultMsg struct {
+	id       int
+	from, to int64
+	matches  []int64
+}
+
+const (
+	filterDebounce = 150 * time.Millisecond
+	filterJob      = 1 << 18 // records per Cmd, so matches show while a big store is scanned
+)
+
+func newFilterState() filterState {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = `text, /regex/ or CEL: value.amount > 10000 && headers.source == "erp"`
+	in.CharLimit = 2000
+	return filterState{input: in}
+}
+
+// active is true when a filter narrows the table.
+func (f filterState) active() bool { return f.f != nil && f.expr != "" }
+
+// scanning is true while matches for the applied filter are still being computed.
+func (f filterState) scanning() bool { return f.running }
+
+// restart drops the matches (a new read) and rescans from the store's first record.
+func (f filterState) restart(parent context.Context, s *store) filterState {
+	if f.cancel != nil {
+		f.cancel()
+	}
+	f.ctx, f.cancel = context.WithCancel(parent)
+	f.id++
+	f.matches, f.scanned, f.running = nil, s.First(), false
+	return f
+}
+
+// trim forgets matches below first (dropped by the cap) and returns how many went.
+func (f *filterState) trim(first int64) int {
+	i := sort.Search(len(f.matches), func(i int) bool { return f.matches[i] >= first })
+	f.matches = f.matches[i:]
+	f.scanned = max(f.scanned, first)
+	return i
+}
+
+func (m Model) openFilter() (Model, tea.Cmd) {
+	m.filter.typing = true
+	m.filter.input.SetValue(m.filter.expr)
+	m.filter.input.CursorEnd()
+	return m, m.filter.input.Focus()
+}
+
+func (m Model) filterKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m = m.clearFilter()
+		return m, nil
+	case key.Matches(msg, m.keys.Submit):
+		m.filter.typing = false
+		m.filter.input.Blur()
+		return m.applyFilter(m.filter.input.Value())
+	}
+	before := m.filter.input.Value()
+	var cmd tea.Cmd
+	m.filter.input, cmd = m.filter.input.Update(msg)
+	if m.filter.input.Value() == before {
+		return m, cmd
+	}
+	m.filter.debounce++
+	n := m.filter.debounce
+	return m, tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterDebounceMsg{n: n} }))
+}
+
+// clearFilter removes the filter and closes the input.
+func (m Model) clearFilter() Model {
+	m.filter.typing = false
+	m.filter.input.Blur()
+	m.filter.input.Reset()
+	m.filter.err = ""
+	m, _ = m.applyFilter("")
+	return m
+}
+
+func (m Model) updateFilter(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case filterDebounceMsg:
+		if msg.n != m.filter.debounce || !m.filter.typing {
+			return m, nil
+		}
+		return m.applyFilter(m.filter.input.Value())
+	case filterResultMsg:
+		if msg.id != m.filter.id {
+			return m, nil
+		}
+		m.filter.running = false
+		first := m.store.First()
+		for _, seq := range msg.matches {
+			if seq >= first {
+				m.filter.matches = append(m.filter.matches, seq)
+			}
+		}
+		m.filter.scanned = max(m.filter.scanned, msg.to)
+		if m.tail {
+			m.cursor = m.rowCount() - 1
+		}
+		m.tl = m.tl.markDirty()
+		var cmd tea.Cmd
+		m, cmd = m.filterMore()
+		if cmd == nil || m.rowCount() < 100_000 {
+			m.tl = m.tl.refresh(m.store, m.filter)
+		}
+		return m, cmd
+	}
+	return m, nil
+}
+
+// applyFilter compiles expr; a bad expression leaves the last good filter applied and
+// shows why. A good one replaces the matches and starts scanning.
+func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
+	if expr == m.filter.expr && (m.filter.f != nil || expr == "") {
+		m.filter.err = ""
+		return m, nil
+	}
+	f, err := filter.Compile(expr)
+	if err != nil {
+		m.filter.err = oneLine(err.Error())
+		return m, nil
+	}
+	m.filter.err = ""
+	m.filter = m.filter.restart(m.ctx, m.store)
+	m.filter.expr, m.filter.f = expr, f
+	if expr == "" {
+		m.filter.f = nil
+	}
+	m.cursor, m.top = 0, 0
+	if m.tail {
+		m.cursor = m.rowCount() - 1
+	}
+	m.tl = m.tl.refresh(m.store, m.filter)
+	return m.filterMore()
+}
+
+// filterMore starts matching the next slice of unchecked records, if any.
+func (m Model) filterMore() (Model, tea.Cmd) {
+	fs := &m.filter
+	if !fs.active() || fs.running || fs.scanned >= m.store.End() {
+		return m, nil
+	}
+	fs.running = true
+	from := max(fs.scanned, m.store.First())
+	to := min(m.store.End(), from+filterJob)
+	id, f, dec, snap, ctx := fs.id, fs.f, m.dec, m.store.Snapshot(), fs.ctx
+	return m, func() tea.Msg {
+		return filterResultMsg{id: id, from: from, to: to, matches: matchRange(ctx, f, dec, snap, from, to)}
+	}
+}
+
+// matchRange returns the seqs in [from, to) of snap that pass f, in order, using
+// every core: decoding each record dominates the cost.
+func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) []int64 {
+	n := to - from
+	workers := int64(runtime.GOMAXPROCS(0))
+	if n < 4096 {
+		workers = 1
+	}
+	step := (n + workers - 1) / workers
+	parts := make([][]int64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := from+w*step, min(to, from+(w+1)*step)
+		wg.Go(func() {
+			var out []int64
+			for seq := lo; seq < hi; seq++ {
+				if seq&1023 == 0 && ctx.Err() != nil {
+					return
+				}
+				e := dec.Decode(ctx, snap.At(seq))
+				if f.Match(&e) {
+					out = append(out, seq)
+				}
+			}
+			parts[w] = out
+		})
+	}
+	wg.Wait()
+	var all []int64
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return all
+}
+
+// filterLine is the input while typing, else the applied filter and its progress.
+func (m Model) filterLine() string {
+	st := m.styles
+	fs := m.filter
+	var s string
+	switch {
+	case fs.typing:
+		s = fs.input.View()
+	case fs.active():
+		s = st.FilterLabel.Render("filter ") + oneLine(fs.expr)
+	case fs.err == "":
+		return ""
+	}
+	if fs.active() {
+		info := fmt.Sprintf("  %s match", thousands(int64(len(fs.matches))))
+		if total := m.store.End() - m.store.First(); fs.running && total > 0 {
+			done := fs.scanned - m.store.First()
+			info += fmt.Sprintf(" · scanning %d%%", 100*done/total)
+		}
+		s += st.Muted.Render(info)
+	}
+	if fs.err != "" {
+		s += "  " + st.Error.Render("✗ "+fs.err)
+	}
+	return cut(s, m.width)
+}

@@ -1,0 +1,83 @@
+package messages
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/kpeek/kpeek/tui/common"
+)
+
+// keyMap is every binding the pane reacts to: the shared ones from common.KeyMap and
+// the pane's own from common.MessagesKeys. A shared binding the frame left empty falls
+// back to the product's default, so the pane never has a dead key.
+type keyMap struct {
+	Up, Down, Enter, Back, Filter    key.Binding
+	Mark, MarkRange, MarkAll, Export key.Binding
+	Copy                             key.Binding
+	common.MessagesKeys
+}
+
+func newKeyMap(km *common.KeyMap) keyMap {
+	var shared common.KeyMap
+	if km != nil {
+		shared = *km
+	}
+	own := shared.Messages
+	if len(own.PageDown.Keys()) == 0 {
+		own = common.NewMessagesKeys()
+	}
+	return keyMap{
+		Up:           orDefault(shared.Up, "k", "↑/k", "up", "up"),
+		Down:         orDefault(shared.Down, "j", "↓/j", "down", "down"),
+		Enter:        orDefault(shared.Enter, "enter", "enter", "open record"),
+		Back:         orDefault(shared.Back, "esc", "esc", "back"),
+		Filter:       orDefault(shared.Filter, "/", "/", "filter"),
+		Mark:         orDefault(shared.Mark, "space", "space", "mark"),
+		MarkRange:    orDefault(shared.MarkRange, "v", "v", "mark range"),
+		MarkAll:      orDefault(shared.MarkAll, "A", "A", "mark all matching"),
+		Export:       orDefault(shared.Export, "e", "e", "export"),
+		Copy:         orDefault(shared.Copy, "y", "y", "copy value"),
+		MessagesKeys: own,
+	}
+}
+
+// orDefault returns b, or a binding to keys (the first help argument is the help key,
+// the second its description; extra keys come first) when b has none.
+func orDefault(b key.Binding, k string, rest ...string) key.Binding {
+	if len(b.Keys()) > 0 {
+		return b
+	}
+	keys := []string{k}
+	help, desc := rest[0], rest[1]
+	keys = append(keys, rest[2:]...)
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// ShortHelp lists the pane's main bindings for the footer, for what is open now.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.prompt.open:
+		return []key.Binding{k.Submit, k.NextField, k.Toggle, k.Back}
+	case m.export.open:
+		if m.export.running {
+			return []key.Binding{k.Cancel, k.Back}
+		}
+		return []key.Binding{k.Submit, k.NextField, k.Toggle, k.Back}
+	case m.detail.open:
+		return []key.Binding{k.Up, k.Down, k.Raw, k.Copy, k.Back}
+	case m.filter.typing:
+		return []key.Binding{k.Submit, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Enter, k.Filter, k.Mark, k.MarkRange, k.Export}
+}
+
+// FullHelp lists all the pane's bindings for the ? screen.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Enter, k.Filter, k.Start, k.Back},
+		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export},
+		{k.Raw, k.Copy, k.NextField, k.Toggle, k.Submit, k.Cancel},
+	}
+}

@@ -1,0 +1,355 @@
+package messages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// rowText is one record's decoded key and value, already sanitized, cut for a row.
+type rowText struct {
+	key, value string
+}
+
+// rowCache holds the decoded text of rows that were on screen. It is small on
+// purpose: the store keeps raw bytes and only what is shown is ever decoded here.
+type rowCache struct {
+	gen     int
+	text    map[int64]rowText
+	pending map[int64]bool
+}
+
+// rowsDecodedMsg answers a decode of visible rows for cache generation gen.
+type rowsDecodedMsg struct {
+	gen  int
+	rows map[int64]rowText
+}
+
+const (
+	rowCacheMax   = 8192
+	previewRunes  = 400 // the widest value preview a row ever shows
+	previewSource = 4096
+)
+
+func newRowCache() rowCache {
+	return rowCache{text: map[int64]rowText{}, pending: map[int64]bool{}}
+}
+
+// reset forgets every row and makes answers to earlier decodes stale.
+func (c *rowCache) reset() {
+	gen := c.gen + 1
+	*c = newRowCache()
+	c.gen = gen
+}
+
+func (c *rowCache) add(msg rowsDecodedMsg) {
+	if msg.gen != c.gen {
+		return
+	}
+	if len(c.text)+len(msg.rows) > rowCacheMax {
+		c.text = make(map[int64]rowText, len(msg.rows))
+	}
+	for seq, t := range msg.rows {
+		c.text[seq] = t
+		delete(c.pending, seq)
+	}
+}
+
+// decodeVisible asks for the rows on screen (and a page either side) that are not
+// decoded yet. Decoding may reach the schema registry, so it runs in a Cmd.
+func (m Model) decodeVisible() tea.Cmd {
+	if m.store.Len() == 0 || m.prompt.open {
+		return nil
+	}
+	h := max(1, m.tableHeight())
+	from := max(0, m.top-h)
+	to := min(m.rowCount(), m.top+2*h)
+	var seqs []int64
+	var recs []*kafka.Record
+	for i := from; i < to; i++ {
+		seq := m.rowSeq(i)
+		if _, ok := m.rows.text[seq]; ok || m.rows.pending[seq] {
+			continue
+		}
+		r := m.store.At(seq)
+		if r == nil {
+			continue
+		}
+		m.rows.pending[seq] = true
+		seqs = append(seqs, seq)
+		recs = append(recs, r) // records in the store are never changed: safe to share
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	gen, dec, ctx := m.rows.gen, m.dec, m.ctx
+	return func() tea.Msg {
+		out := make(map[int64]rowText, len(seqs))
+		for i, r := range recs {
+			out[seqs[i]] = previewRecord(ctx, dec, r)
+		}
+		return rowsDecodedMsg{gen: gen, rows: out}
+	}
+}
+
+// previewRecord decodes r and cuts its key and value to one sanitized line each.
+func previewRecord(ctx context.Context, dec *decode.Decoder, r *kafka.Record) rowText {
+	e := dec.Decode(ctx, r)
+	t := rowText{key: preview(&e.Key, 64), value: preview(&e.Value, previewRunes)}
+	switch {
+	case e.Value.Encoding == decode.EncodingNull:
+		t.value = "∅ tombstone"
+	case e.Value.Error != "":
+		t.value = "⚠ " + t.value
+	}
+	if e.Key.Encoding == decode.EncodingNull {
+		t.key = "∅"
+	}
+	return t
+}
+
+// preview renders at most the first few KiB of d, so a 2 MB value costs no more than a small one.
+func preview(d *decode.Decoded, width int) string {
+	c := *d
+	if len(c.JSON) > previewSource {
+		c.JSON = c.JSON[:previewSource]
+	}
+	if len(c.Raw) > previewSource {
+		c.Raw = c.Raw[:previewSource]
+	}
+	return decode.Preview(&c, width)
+}
+
+// rowCount is how many rows the table has: the filter's matches, or every record.
+func (m Model) rowCount() int {
+	if m.filter.active() {
+		return len(m.filter.matches)
+	}
+	return m.store.Len()
+}
+
+// rowSeq is the store sequence number shown at row i.
+func (m Model) rowSeq(i int) int64 {
+	if m.filter.active() {
+		return m.filter.matches[i]
+	}
+	return m.store.First() + int64(i)
+}
+
+// clampCursor keeps the cursor on a row and the cursor row on screen.
+func (m Model) clampCursor() Model {
+	n := m.rowCount()
+	m.cursor = min(max(0, m.cursor), max(0, n-1))
+	h := max(1, m.tableHeight())
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+h {
+		m.top = m.cursor - h + 1
+	}
+	m.top = max(0, min(m.top, n-h))
+	return m
+}
+
+func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	h := max(1, m.tableHeight())
+	last := m.rowCount() - 1
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor--
+		m.tail = false
+	case key.Matches(msg, k.Down):
+		m.cursor++
+		m.tail = m.cursor >= last
+	case key.Matches(msg, k.PageUp):
+		m.cursor -= h
+		m.top -= h
+		m.tail = false
+	case key.Matches(msg, k.PageDown):
+		m.cursor += h
+		m.top += h
+		m.tail = m.cursor >= last
+	case key.Matches(msg, k.Top):
+		m.cursor, m.tail = 0, false
+	case key.Matches(msg, k.Bottom):
+		m.cursor, m.tail = last, true
+	case key.Matches(msg, k.Enter):
+		return m.openDetail()
+	case key.Matches(msg, k.Filter):
+		return m.openFilter()
+	case key.Matches(msg, k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks):
+		return m.markKey(msg), nil
+	case key.Matches(msg, k.Export):
+		return m.openExport()
+	case key.Matches(msg, k.Start):
+		return m.openPrompt()
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.marks.anchor >= 0 && m.marks.anchoring:
+			m.marks.anchoring = false
+		case m.filter.active() || m.filter.err != "":
+			return m.clearFilter(), nil
+		}
+	}
+	return m, nil
+}
+
+// timelineHeight is how many lines the histogram takes at this pane height.
+func (m Model) timelineHeight() int {
+	switch {
+	case m.height >= 30:
+		return 3
+	case m.height >= 16:
+		return 2
+	case m.height >= 10:
+		return 1
+	}
+	return 0
+}
+
+// tableHeight is how many record rows fit under the counter, timeline and filter lines.
+func (m Model) tableHeight() int {
+	used := 1 + m.timelineHeight() + 1 // counter, timeline, column titles
+	if m.filter.typing || m.filter.active() || m.filter.err != "" {
+		used++
+	}
+	if m.noticeLine() != "" {
+		used++
+	}
+	return max(0, m.height-used)
+}
+
+// columns are the table's column widths for a pane width.
+type columns struct {
+	time, part, offset, key, size, value int
+	timeLayout                           string
+}
+
+func layout(width int) columns {
+	c := columns{time: 12, part: 3, offset: 9, key: 14, size: 6, timeLayout: "15:04:05.000"}
+	if width >= 110 {
+		c.time, c.timeLayout, c.key = 23, "2006-01-02 15:04:05.000", 22
+	}
+	// mark glyph + space, then a space between each column.
+	fixed := 2 + c.time + 1 + c.part + 1 + c.offset + 1 + c.key + 1 + c.size + 1
+	c.value = max(8, width-fixed)
+	return c
+}
+
+// tableView renders the column titles and the h visible rows.
+func (m Model) tableView(h int) []string {
+	st := m.styles
+	c := layout(m.width)
+	title := "  " + pad("TIME", c.time) + " " + padLeft("P", c.part) + " " + padLeft("OFFSET", c.offset) +
+		" " + pad("KEY", c.key) + " " + pad("VALUE", c.value) + " " + padLeft("SIZE", c.size)
+	lines := []string{st.ColumnTitle.Render(cut(title, m.width))}
+	n := m.rowCount()
+	if n == 0 {
+		lines = append(lines, st.Muted.Render(cut("  "+m.emptyText(), m.width)))
+		return lines
+	}
+	for i := m.top; i < min(n, m.top+h); i++ {
+		lines = append(lines, m.rowLine(i, c))
+	}
+	return lines
+}
+
+// emptyText explains an empty table.
+func (m Model) emptyText() string {
+	switch {
+	case m.rd.err != nil:
+		return "" // the notice line shows the error
+	case m.rd.id == 0:
+		return fmt.Sprintf("nothing read yet — press %s to choose where to start", m.keys.Start.Help().Key)
+	case m.filter.active() && m.filter.scanning():
+		return "filtering…"
+	case m.filter.active():
+		return "no record matches the filter"
+	case m.rd.live || m.rd.starting:
+		return "waiting for records…"
+	}
+	return "no records in this range"
+}
+
+func (m Model) rowLine(i int, c columns) string {
+	st := m.styles
+	seq := m.rowSeq(i)
+	r := m.store.At(seq)
+	if r == nil {
+		return ""
+	}
+	t, ok := m.rows.text[seq]
+	if !ok {
+		t = rowText{key: "…", value: "…"}
+	}
+	glyph := " "
+	if m.marks.has(seq) {
+		glyph = "●"
+	} else if m.marks.anchoring && m.marks.anchor == seq {
+		glyph = "▸"
+	}
+	line := glyph + " " + pad(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
+		padLeft(fmt.Sprint(r.Partition), c.part) + " " + padLeft(fmt.Sprint(r.Offset), c.offset) + " " +
+		pad(t.key, c.key) + " " + pad(t.value, c.value) + " " + padLeft(bytesize(r.Size()), c.size)
+	line = pad(line, m.width)
+	switch {
+	case i == m.cursor:
+		return st.Cursor.Render(line)
+	case glyph == "●":
+		return st.Marked.Render(line)
+	}
+	return st.Row.Render(line)
+}
+
+// counterLine is "topic  loaded / in range · rate · state".
+func (m Model) counterLine() string {
+	st := m.styles
+	loaded := thousands(int64(m.store.Len()))
+	total := "?"
+	if n := m.rd.inRange(); n >= 0 {
+		total = thousands(n)
+	} else if m.rd.req.Follow {
+		total = "live"
+	}
+	s := fmt.Sprintf("%s  %s / %s in range", m.src.Topic.Name, loaded, total)
+	if m.rd.live || m.rd.rate > 0 {
+		s += fmt.Sprintf(" · %s/s", thousands(int64(m.rd.rate+0.5)))
+	}
+	s += " · " + m.rd.state()
+	if m.tail && m.rd.live {
+		s += " ↓"
+	}
+	return st.Header.Render(cut(s, m.width))
+}
+
+// noticeLine shows an error or a notice under the table, errors first.
+func (m Model) noticeLine() string {
+	switch {
+	case m.rd.err != nil:
+		return m.styles.Error.Render(cut("✗ "+oneLine(m.rd.err.Error()), m.width))
+	case m.notice != "":
+		return m.styles.Notice.Render(cut(m.notice, m.width))
+	}
+	return ""
+}
+
+// timeOf is a record's time for display; the zero time shows as a dash.
+func timeOf(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(layout)
+}
+
+// oneLine sanitizes s and keeps it on one line.
+func oneLine(s string) string {
+	return strings.ReplaceAll(decode.Sanitize(s), `\n`, " ")
+}
