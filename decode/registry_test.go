@@ -1,0 +1,227 @@
+package decode
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/decode/registryserver"
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// testRegistry is the in-memory registry on loopback, counting requests by path.
+type testRegistry struct {
+	srv  *registryserver.Server
+	http *httptest.Server
+	mu   sync.Mutex
+	hits map[string]int
+	all  atomic.Int64
+	// auth, when set, checks each request's Authorization header.
+	auth func(r *http.Request) bool
+}
+
+func newTestRegistry(tb testing.TB) *testRegistry {
+	tb.Helper()
+	tr := &testRegistry{srv: registryserver.New(), hits: map[string]int{}}
+	tr.http = httptest.NewServer(http.HandlerFunc(tr.serve))
+	tb.Cleanup(tr.http.Close)
+	return tr
+}
+
+func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
+	tr.all.Add(1)
+	tr.mu.Lock()
+	tr.hits[r.URL.Path]++
+	tr.mu.Unlock()
+	if tr.auth != nil && !tr.auth(r) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error_code":401,"message":"Unauthorized"}`))
+		return
+	}
+	tr.srv.ServeHTTP(w, r)
+}
+
+func (tr *testRegistry) register(tb testing.TB, subject, typ, schema string, refs ...registryserver.Reference) int {
+	tb.Helper()
+	id, _, err := tr.srv.Register(subject, typ, schema, refs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return id
+}
+
+func (tr *testRegistry) client(tb testing.TB, opts ...RegistryOption) *Registry {
+	tb.Helper()
+	r, err := NewRegistry(kafka.RegistryConfig{URL: tr.http.URL}, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func (tr *testRegistry) count(path string) int {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.hits[path]
+}
+
+func TestRegistryUnknownIDSingleFlightAndNegativeCache(t *testing.T) {
+	tr := newTestRegistry(t)
+	now := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	var clock sync.Mutex
+	reg := tr.client(t, WithNegativeTTL(10*time.Second))
+	reg.now = func() time.Time { clock.Lock(); defer clock.Unlock(); return now }
+	d := New(WithRegistry(reg))
+	rec := &kafka.Record{Topic: "hostile.payloads", Value: frame(4242, []byte{2, 'x'})}
+	var wg sync.WaitGroup
+	for range 1000 {
+		wg.Go(func() {
+			e := d.Decode(context.Background(), rec)
+			if e.Value.Error == "" || e.Value.SchemaID == nil || *e.Value.SchemaID != 4242 {
+				t.Errorf("want an error and schema id 4242, got %+v", e.Value)
+			}
+		})
+	}
+	wg.Wait()
+	if n := tr.count("/schemas/ids/4242"); n > 2 {
+		t.Errorf("1000 records with one unknown id made %d requests, want ~1", n)
+	}
+	e := d.Decode(context.Background(), rec)
+	if want := "schema id 4242 not found in the schema registry"; e.Value.Error != want {
+		t.Errorf("error = %q, want %q", e.Value.Error, want)
+	}
+	if e.Value.Encoding != EncodingBase64 || string(e.Value.JSON) != `"AAAAEJICeA=="` {
+		t.Errorf("fallback = %s %s, want base64 of the raw bytes", e.Value.Encoding, e.Value.JSON)
+	}
+	before := tr.count("/schemas/ids/4242")
+	clock.Lock()
+	now = now.Add(11 * time.Second)
+	clock.Unlock()
+	d.Decode(context.Background(), rec)
+	if n := tr.count("/schemas/ids/4242"); n != before+1 {
+		t.Errorf("after the negative TTL: %d requests, want %d", n, before+1)
+	}
+}
+
+func TestRegistryUnreachable(t *testing.T) {
+	ln := httptest.NewServer(http.NotFoundHandler())
+	url := ln.URL
+	ln.Close()
+	reg, err := NewRegistry(kafka.RegistryConfig{URL: url}, WithRegistryTimeout(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(WithRegistry(reg)).Decode(context.Background(), &kafka.Record{Value: frame(1, []byte{0})})
+	if !strings.Contains(e.Value.Error, "schema registry unreachable") || strings.ContainsAny(e.Value.Error, "\n\r") {
+		t.Errorf("error = %q, want one line saying the registry is unreachable", e.Value.Error)
+	}
+	if string(e.Value.Raw) != string(frame(1, []byte{0})) {
+		t.Errorf("raw bytes lost")
+	}
+}
+
+func TestRegistryAuth(t *testing.T) {
+	schema := `"string"`
+	tests := []struct {
+		name    string
+		cfg     kafka.RegistryConfig
+		wantErr string
+	}{
+		{"basic", kafka.RegistryConfig{Username: "svc", Password: "pw"}, ""},
+		{"bearer", kafka.RegistryConfig{Token: "tok"}, ""},
+		{"wrong password", kafka.RegistryConfig{Username: "svc", Password: "nope"}, "refused the credentials"},
+		{"none", kafka.RegistryConfig{}, "refused the credentials"},
+	}
+	tr := newTestRegistry(t)
+	id := tr.register(t, "s-value", "AVRO", schema)
+	tr.auth = func(r *http.Request) bool {
+		u, p, ok := r.BasicAuth()
+		return (ok && u == "svc" && p == "pw") || r.Header.Get("Authorization") == "Bearer tok"
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.URL = tr.http.URL
+			reg, err := NewRegistry(tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := New(WithRegistry(reg)).Decode(context.Background(), &kafka.Record{Value: frame(id, []byte{4, 'h', 'i'})})
+			if tt.wantErr == "" && (e.Value.Error != "" || string(e.Value.JSON) != `"hi"`) {
+				t.Errorf("got %s (error %q), want \"hi\"", e.Value.JSON, e.Value.Error)
+			}
+			if tt.wantErr != "" && !strings.Contains(e.Value.Error, tt.wantErr) {
+				t.Errorf("error = %q, want it to contain %q", e.Value.Error, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestRegistryMutualTLS(t *testing.T) {
+	srv := registryserver.New()
+	id, _, err := srv.Register("s-value", "AVRO", `"string"`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv)
+	ts.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	ts.StartTLS()
+	defer ts.Close()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	writePEM(t, ca, "CERTIFICATE", ts.Certificate().Raw)
+	// httptest's certificate doubles as the client certificate: the server only wants one.
+	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	writePEM(t, certFile, "CERTIFICATE", ts.TLS.Certificates[0].Certificate[0])
+	writeKey(t, keyFile, ts.TLS.Certificates[0])
+
+	tests := []struct {
+		name    string
+		tls     *kafka.TLSConfig
+		wantErr string
+	}{
+		{"mtls", &kafka.TLSConfig{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile}, ""},
+		{"no client cert", &kafka.TLSConfig{Enabled: true, CAFile: ca}, "unreachable"},
+		{"unknown CA", &kafka.TLSConfig{Enabled: true, CertFile: certFile, KeyFile: keyFile}, "certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL, TLS: tt.tls})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := New(WithRegistry(reg)).Decode(context.Background(), &kafka.Record{Value: frame(id, []byte{2, 'x'})})
+			if tt.wantErr == "" && e.Value.Error != "" {
+				t.Fatalf("error %q", e.Value.Error)
+			}
+			if tt.wantErr != "" && !strings.Contains(e.Value.Error, tt.wantErr) {
+				t.Errorf("error = %q, want it to mention %q", e.Value.Error, tt.wantErr)
+			}
+		})
+	}
+}
+
+func writePEM(t *testing.T, path, typ string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeKey(t *testing.T, path string, cert tls.Certificate) {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writePEM(t, path, "PRIVATE KEY", der)
+}
