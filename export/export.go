@@ -1,14 +1,16 @@
-// Package export ships records to files and Splunk HEC without losing any.
-// CONTRACT below; OWNER: export helper (replace stub bodies, keep names stable).
+// Package export ships records to files (NDJSON, CSV, BagIt evidence bundles) and to
+// Splunk HEC without losing any: what a destination did not confirm ends in a spool file
+// that Resume finishes.
 package export
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"time"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
+	"github.com/kpeek/kpeek/export/hec"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -71,27 +73,50 @@ type HECOptions struct {
 	Host        string
 	CAFile      string
 	Ack         bool
-	BatchBytes  int
-	Concurrency int
+	BatchBytes  int // largest request body before gzip; 0 means 1 MiB
+	Concurrency int // requests in flight; 0 means 4
 	SpoolDir    string
+
+	NoGzip     bool          // send bodies uncompressed
+	Retry      hec.Retry     // backoff for 5xx, 429 and transport errors; zero means the defaults
+	AckTimeout time.Duration // resend a batch not acknowledged after this long; 0 means 2 minutes
+	AckPoll    time.Duration // how often to ask for acknowledgements; 0 means 1 second
+	AckResends int           // resends of an unacknowledged batch before spooling it; 0 means 2
+	Grace      time.Duration // on interrupt, how long in-flight requests may finish; 0 means 3 seconds
 }
 
-var errUnimplemented = errors.New("export: not implemented yet")
-
 // ToFile exports to a file, written under a temporary name and renamed when complete.
+// With Format bundle, Path is the bundle folder.
 func ToFile(ctx context.Context, req Request, opts FileOptions) (Summary, error) {
-	return Summary{}, errUnimplemented
+	m := newMeter(req.Total, req.Progress)
+	var sum Summary
+	var err error
+	switch opts.Format {
+	case "ndjson", "":
+		sum, err = toRecordFile(ctx, req, opts, m)
+	case "csv":
+		sum, err = toCSV(ctx, req, opts, m)
+	case "bundle":
+		sum, err = toBundle(ctx, req, opts, m)
+	default:
+		return Summary{Destination: opts.Path}, fmt.Errorf("export format %q: want ndjson, csv or bundle", opts.Format)
+	}
+	if err != nil {
+		// Nothing is left under the final name, so nothing selected was delivered.
+		m.written.Store(0)
+		m.acked.Store(0)
+		m.failed.Store(m.selected.Load())
+	}
+	sum.Progress = m.done()
+	return sum, err
 }
 
 // ToSplunk exports to Splunk HEC; unconfirmed records end in a spool file.
 func ToSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error) {
-	return Summary{}, errUnimplemented
+	return toSplunk(ctx, req, opts)
 }
 
-// Resume finishes an export from its spool file.
+// Resume finishes an export from its spool file, with the token the caller resolved.
 func Resume(ctx context.Context, spool string, token string, progress func(Progress)) (Summary, error) {
-	return Summary{}, errUnimplemented
+	return resume(ctx, spool, token, progress)
 }
-
-// Verify re-checks every hash of an evidence bundle.
-func Verify(path string) error { return errUnimplemented }

@@ -1,0 +1,134 @@
+package export
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// atomicFile is a file written under a temporary sibling name and renamed into place
+// by commit; abort (or any failure) removes the temporary file.
+type atomicFile struct {
+	final string
+	force bool
+	f     *os.File
+	w     *bufio.Writer
+	done  bool
+}
+
+// checkDestination fails when path exists and force is off.
+func checkDestination(path string, force bool) error {
+	if _, err := os.Lstat(path); err == nil {
+		if !force {
+			return fmt.Errorf("export to %s: it already exists (use --force to overwrite)", path)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("export to %s: %w", path, err)
+	}
+	return nil
+}
+
+func createAtomic(path string, force bool) (*atomicFile, error) {
+	if err := checkDestination(path, force); err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	return &atomicFile{final: path, force: force, f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+// commit flushes, fsyncs and renames the file into place.
+func (a *atomicFile) commit() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	err := a.w.Flush()
+	if err == nil {
+		err = a.f.Sync()
+	}
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && !a.force {
+		// Re-check: another process may have created the file while we wrote.
+		err = checkDestination(a.final, false)
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.final)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.final, err)
+	}
+	syncDir(filepath.Dir(a.final))
+	return nil
+}
+
+// abort removes the temporary file; safe after commit.
+func (a *atomicFile) abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// syncDir makes a rename durable; failure only weakens durability, so it is ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// toRecordFile writes selected records with a consume writer (ndjson) into an atomic file.
+func toRecordFile(ctx context.Context, req Request, opts FileOptions, m *meter) (Summary, error) {
+	sum := Summary{Destination: opts.Path}
+	sel, err := newSelector(req, m)
+	if err != nil {
+		return sum, err
+	}
+	af, err := createAtomic(opts.Path, opts.Force)
+	if err != nil {
+		return sum, err
+	}
+	defer af.abort()
+	w, err := NewRecordWriter(af.w, "ndjson")
+	if err != nil {
+		return sum, err
+	}
+	for {
+		_, env, ok, err := sel.next(ctx)
+		if err != nil {
+			m.failed.Store(m.selected.Load())
+			return sum, err
+		}
+		if !ok {
+			break
+		}
+		if err := w.Write(env); err != nil {
+			return sum, fmt.Errorf("write %s: %w", opts.Path, err)
+		}
+		m.written.Add(1)
+	}
+	if err := w.Flush(); err != nil {
+		return sum, fmt.Errorf("write %s: %w", opts.Path, err)
+	}
+	if err := af.commit(); err != nil {
+		return sum, err
+	}
+	m.acked.Store(m.written.Load())
+	return sum, nil
+}
