@@ -150,7 +150,8 @@ func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string,
 	sc.Metadata.Retry.Max = 1
 	sc.Metadata.Retry.Backoff = 250 * time.Millisecond
 	sc.Metadata.Timeout = 10 * time.Second
-	sc.Metadata.Full = false
+	// Full metadata on connect is what proves a broker answers; the reader turns it off.
+	sc.Metadata.Full = true
 	// Never create a topic by asking about it.
 	sc.Metadata.AllowAutoTopicCreation = false
 	sc.Admin.Retry.Max = 1

@@ -87,6 +87,7 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 		maxBytes = defaultMaxBytes
 	}
 	maxBytes = min(maxBytes, sarama.MaxResponseSize-(1<<20))
+	sc.Metadata.Full = false // only the topic being read
 	sc.ChannelBufferSize = partitionBuffer
 	sc.Consumer.Fetch.Default = min(1<<20, maxBytes)
 	sc.Consumer.Fetch.Max = maxBytes

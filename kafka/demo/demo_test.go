@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"io/fs"
@@ -388,7 +389,11 @@ func TestWithKafkaAddr(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	read := func() []*kgo.Record {
 		_, cl := startDemo(t, WithoutLiveMember())
-		return readAll(t, t.Context(), cl, TopicOrders)
+		recs := readAll(t, t.Context(), cl, TopicOrders)
+		slices.SortFunc(recs, func(a, b *kgo.Record) int {
+			return cmp.Or(cmp.Compare(a.Partition, b.Partition), cmp.Compare(a.Offset, b.Offset))
+		})
+		return recs
 	}
 	a, b := read(), read()
 	if len(a) != len(b) {

@@ -24,8 +24,11 @@ const (
 
 // Registry subjects the demo registers.
 const (
-	OrdersSubject    = "erp.purchasing.orders-value"
-	AddressSubject   = addressImport
+	OrdersSubject = "erp.purchasing.orders-value"
+	// AddressSubject follows Confluent's QualifiedReferenceSubjectNameStrategy. The
+	// default strategy would name it after the import path, common/address.proto, but the
+	// registry server cannot yet route a subject with an escaped slash in its path.
+	AddressSubject   = "common.address"
 	ShipmentsSubject = "erp.supply.shipments-value"
 	CustomersSubject = "crm.customers-value"
 )
