@@ -1,0 +1,55 @@
+# lib.sh — settings shared by up.sh, down.sh and ci.sh; sourced, never run.
+#
+# Fixed loopback ports, one per listener (all on 127.0.0.1, chosen away from 9092 so a
+# developer's own Kafka or `kpeek demo serve` can run beside the test broker):
+#   39092 PLAINTEXT      no auth (principal ANONYMOUS, a super user: the tests' admin path)
+#   39093 CONTROLLER     KRaft controller, broker-internal
+#   39094 SASL_PLAINTEXT PLAIN and SCRAM-SHA-512 users
+#   39095 SSL            TLS, server certificate only
+#   39096 MTLS           TLS, client certificate required
+
+# Newest releases on Maven Central when this was written (see the report / README).
+KAFKA_DEFAULT_VERSIONS="4.4.0 3.9.2"
+
+KAFKA_HOST=127.0.0.1
+PORT_PLAINTEXT=39092
+PORT_CONTROLLER=39093
+PORT_SASL=39094
+PORT_SSL=39095
+PORT_MTLS=39096
+KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS"
+
+KAFKA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KAFKA_CACHE=$KAFKA_DIR/.cache   # downloaded jars, per version; kept between runs (gitignored)
+KAFKA_RUN=$KAFKA_DIR/run        # the running broker: config, data, TLS files, logs, env (gitignored)
+KAFKA_PIDFILE=$KAFKA_RUN/broker.pid
+
+# log prints a progress line on stderr.
+log() { printf '[kafka-it %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# die prints an error and exits non-zero.
+die() { printf '[kafka-it] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# port_in_use succeeds when something listens on 127.0.0.1:$1.
+port_in_use() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# broker_pid prints the pid of the broker started by up.sh if it is still alive.
+broker_pid() {
+	[[ -f $KAFKA_PIDFILE ]] || return 1
+	local pid
+	pid=$(<"$KAFKA_PIDFILE")
+	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+	echo "$pid"
+}
+
+# leftover_pids prints pids of java processes still running this checkout's broker config
+# (a broker whose pid file was lost); matched on the exact config path, never on a broad name.
+leftover_pids() {
+	local f pid
+	for f in /proc/[0-9]*/cmdline; do
+		pid=${f#/proc/}; pid=${pid%/cmdline}
+		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "kafka.Kafka $KAFKA_RUN/server.properties"; then
+			echo "$pid"
+		fi
+	done
+}

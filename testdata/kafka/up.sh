@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# up.sh [VERSION] — start one real Apache Kafka broker (KRaft, combined broker+controller) on
+# 127.0.0.1 for kpeek's integration tests, from Apache's own jars on Maven Central.
+#
+#   testdata/kafka/up.sh 4.4.0     # or 3.9.2; default: $KAFKA_VERSION, else the newest 4.x below
+#   go test -tags integration -count=1 ./kafka/...
+#   testdata/kafka/down.sh
+#
+# Jars are resolved once per version into testdata/kafka/.cache/VERSION/libs and reused. Every
+# run starts from a fresh, freshly formatted data dir and fresh certificates in testdata/kafka/run,
+# and writes testdata/kafka/run/env (addresses, users, certificate paths) for the tests.
+# Ports and users: see lib.sh and write_env below. Running it again restarts the broker.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+VERSION=${1:-${KAFKA_VERSION:-${KAFKA_DEFAULT_VERSIONS%% *}}}
+[[ $VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "version must look like 4.4.0 or 3.9.2, got '$VERSION'"
+MAJOR=${VERSION%%.*}
+LIBS=$KAFKA_CACHE/$VERSION/libs
+START_TIMEOUT=${KAFKA_START_TIMEOUT:-180}   # seconds; the machine may be busy compiling
+
+ADMIN_USER=admin ADMIN_PASSWORD=admin-secret       # super user (PLAIN and SCRAM-SHA-512)
+READER_USER=reader READER_PASSWORD=reader-secret   # restricted: ACLs set by the tests' setup
+MTLS_USER=kpeek-it-client                          # CN of the good client cert, a super user
+
+# fetch_jars resolves kafka_2.13:$VERSION and its runtime dependencies into $LIBS (once).
+fetch_jars() {
+	if [[ -f $LIBS/.complete ]]; then
+		log "Kafka $VERSION jars: cached in ${LIBS#"$KAFKA_DIR"/}"
+		return
+	fi
+	command -v mvn >/dev/null || die "mvn not found: install Maven to download Kafka from Maven Central"
+	local dir=$KAFKA_CACHE/$VERSION logging
+	mkdir -p "$dir"
+	if ((MAJOR >= 4)); then
+		# slf4j 2 pinned: Kafka's pom names slf4j-api 1.7, which ignores log4j-slf4j2-impl.
+		logging='    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.17</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j2-impl</artifactId><version>2.24.3</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>'
+	else
+		logging='    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>'
+	fi
+	local tmpl
+	tmpl=$(<"$KAFKA_DIR/pom.xml.tmpl")
+	tmpl=${tmpl//@KAFKA_VERSION@/$VERSION}
+	printf '%s\n' "${tmpl//@LOGGING_DEPENDENCIES@/$logging}" >"$dir/pom.xml"
+	log "Kafka $VERSION jars: resolving from Maven Central (first run only, ~1-3 min)"
+	rm -rf "$LIBS.tmp"
+	if ! mvn -B -q -f "$dir/pom.xml" dependency:copy-dependencies \
+		-DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >"$dir/mvn.log" 2>&1; then
+		tail -n 30 "$dir/mvn.log" >&2
+		die "could not resolve org.apache.kafka:kafka_2.13:$VERSION (is the version on Maven Central?); log: $dir/mvn.log"
+	fi
+	ls "$LIBS.tmp"/kafka_2.13-"$VERSION".jar >/dev/null || die "kafka_2.13-$VERSION.jar missing after resolution"
+	rm -rf "$LIBS"
+	mv "$LIBS.tmp" "$LIBS"
+	touch "$LIBS/.complete"
+	log "Kafka $VERSION jars: $(find "$LIBS" -name '*.jar' | wc -l) jars in ${LIBS#"$KAFKA_DIR"/}"
+}
+
+# gen_tls writes a CA, a broker certificate for 127.0.0.1/localhost, a client certificate from
+# the CA (mTLS), and a client certificate from an unrelated CA (must be refused), all PEM.
+gen_tls() {
+	local t=$KAFKA_RUN/tls
+	mkdir -p "$t"
+	local subj=/O=kpeek-integration
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "$subj/CN=kpeek-it-ca" \
+		-keyout "$t/ca.key" -out "$t/ca.pem" 2>/dev/null
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "$subj/CN=kpeek-it-other-ca" \
+		-keyout "$t/other-ca.key" -out "$t/other-ca.pem" 2>/dev/null
+	# issue NAME ISSUER CN EXTENSIONS: a key and certificate signed by ISSUER's key.
+	issue() {
+		openssl req -newkey rsa:2048 -nodes -subj "$subj/CN=$3" -keyout "$t/$1.key.tmp" -out "$t/$1.csr" 2>/dev/null
+		printf '%s\n' "$4" >"$t/$1.ext"
+		openssl x509 -req -in "$t/$1.csr" -CA "$t/$2.pem" -CAkey "$t/$2.key" -CAcreateserial -days 2 \
+			-sha256 -extfile "$t/$1.ext" -out "$t/$1.pem" 2>/dev/null
+		# PKCS#8, as Kafka's PEM keystore requires.
+		openssl pkcs8 -topk8 -nocrypt -in "$t/$1.key.tmp" -out "$t/$1.key"
+		rm -f "$t/$1.key.tmp" "$t/$1.csr" "$t/$1.ext"
+	}
+	issue broker ca localhost "subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth,clientAuth"
+	issue client ca "$MTLS_USER" "extendedKeyUsage=clientAuth"
+	issue other-client other-ca kpeek-it-intruder "extendedKeyUsage=clientAuth"
+	# Broker keystore: private key then certificate chain, one PEM file (ssl.keystore.type=PEM).
+	cat "$t/broker.key" "$t/broker.pem" "$t/ca.pem" >"$t/broker-keystore.pem"
+	# An encrypted copy of the client key, to prove key passwords work end to end.
+	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:client-key-secret \
+		-in "$t/client.key" -out "$t/client-encrypted.key" 2>/dev/null
+	chmod 600 "$t"/*.key
+}
+
+# write_config writes server.properties and the log configuration for $VERSION.
+write_config() {
+	local h=$KAFKA_HOST t=$KAFKA_RUN/tls log_opt
+	cat >"$KAFKA_RUN/server.properties" <<EOF
+# Generated by testdata/kafka/up.sh for Kafka $VERSION — single node, KRaft combined mode.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$h:$PORT_CONTROLLER
+controller.listener.names=CONTROLLER
+listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,CONTROLLER://$h:$PORT_CONTROLLER,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS
+advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_RUN/data
+
+# One broker: every internal topic with one replica; no surprises for a read-only tool.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=3
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.partitions=1
+auto.create.topics.enable=false
+log.cleaner.backoff.ms=1000
+
+# SASL: PLAIN users live in the JAAS line; SCRAM-SHA-512 credentials were written at format time.
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$ADMIN_USER="$ADMIN_PASSWORD" user_$READER_USER="$READER_PASSWORD";
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+
+# TLS with PEM files (ssl.keystore.type=PEM exists since Kafka 2.7, so in 3.9 and 4.x).
+ssl.keystore.type=PEM
+ssl.keystore.location=$t/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$t/ca.pem
+ssl.client.auth=none
+listener.name.mtls.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^.*CN=([^,]+).*\$/\$1/,DEFAULT
+
+# Authorization: super users bypass ACLs; everyone else needs ACLs (none exist until the tests add them).
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:$ADMIN_USER;User:ANONYMOUS;User:$MTLS_USER
+allow.everyone.if.no.acl.found=false
+EOF
+	if ((MAJOR >= 4)); then
+		cat >"$KAFKA_RUN/log4j2.properties" <<EOF
+status = warn
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = $KAFKA_RUN/logs/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+logger.authorizer.name = kafka.authorizer.logger
+logger.authorizer.level = INFO
+EOF
+		log_opt="-Dlog4j2.configurationFile=$KAFKA_RUN/log4j2.properties"
+	else
+		cat >"$KAFKA_RUN/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$KAFKA_RUN/logs/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.authorizer.logger=INFO
+EOF
+		log_opt="-Dlog4j.configuration=file:$KAFKA_RUN/log4j.properties"
+	fi
+
+	# The java command line for a Kafka main class: the version's jars and log configuration.
+	JAVA=(java -Xms256m -Xmx768m -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+		-Dkafka.logs.dir="$KAFKA_RUN/logs" "$log_opt" -cp "$LIBS/*")
+}
+
+# format_storage formats the KRaft log dir with a fresh cluster id and the SCRAM credentials.
+format_storage() {
+	# A Kafka Uuid is 16 random bytes in unpadded base64url; one JVM start cheaper than random-uuid.
+	local id=-
+	while [[ $id == -* ]]; do
+		id=$(openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=\n')
+	done
+	if ! "${JAVA[@]}" kafka.tools.StorageTool format -t "$id" -c "$KAFKA_RUN/server.properties" \
+		--add-scram "SCRAM-SHA-512=[name=$ADMIN_USER,password=$ADMIN_PASSWORD]" \
+		--add-scram "SCRAM-SHA-512=[name=$READER_USER,password=$READER_PASSWORD]" \
+		>>"$KAFKA_RUN/logs/storage.log" 2>&1; then
+		tail -n 20 "$KAFKA_RUN/logs/storage.log" >&2
+		die "formatting the KRaft storage failed"
+	fi
+	CLUSTER_ID=$id
+}
+
+# wait_ready waits until the broker logged its start and every listener accepts connections.
+wait_ready() {
+	local pid=$1 deadline=$((SECONDS + START_TIMEOUT)) p ok
+	while :; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			tail -n 40 "$KAFKA_RUN/logs/server.log" "$KAFKA_RUN/logs/stdout.log" 2>/dev/null >&2 || true
+			die "the Kafka $VERSION broker exited during start (logs above, in $KAFKA_RUN/logs)"
+		fi
+		ok=1
+		grep -q "Kafka Server started" "$KAFKA_RUN/logs/server.log" 2>/dev/null || ok=0
+		for p in $KAFKA_PORTS; do
+			((ok)) || break
+			(exec 3<>"/dev/tcp/$KAFKA_HOST/$p") 2>/dev/null || ok=0
+		done
+		((ok)) && return 0
+		((SECONDS < deadline)) || die "the Kafka $VERSION broker did not become ready in ${START_TIMEOUT}s; logs in $KAFKA_RUN/logs"
+		sleep 1
+	done
+}
+
+# write_env writes run/env: shell-style KEY=value lines the Go tests (and people) read.
+write_env() {
+	local t=$KAFKA_RUN/tls
+	cat >"$KAFKA_RUN/env.tmp" <<EOF
+# Written by testdata/kafka/up.sh; read by kafka/*integration*_test.go.
+KPEEK_IT_KAFKA_VERSION=$VERSION
+KPEEK_IT_CLUSTER_ID=$CLUSTER_ID
+KPEEK_IT_PLAINTEXT=$KAFKA_HOST:$PORT_PLAINTEXT
+KPEEK_IT_SASL=$KAFKA_HOST:$PORT_SASL
+KPEEK_IT_SSL=$KAFKA_HOST:$PORT_SSL
+KPEEK_IT_MTLS=$KAFKA_HOST:$PORT_MTLS
+KPEEK_IT_ADMIN_USER=$ADMIN_USER
+KPEEK_IT_ADMIN_PASSWORD=$ADMIN_PASSWORD
+KPEEK_IT_READER_USER=$READER_USER
+KPEEK_IT_READER_PASSWORD=$READER_PASSWORD
+KPEEK_IT_CA=$t/ca.pem
+KPEEK_IT_OTHER_CA=$t/other-ca.pem
+KPEEK_IT_CLIENT_CERT=$t/client.pem
+KPEEK_IT_CLIENT_KEY=$t/client.key
+KPEEK_IT_CLIENT_KEY_ENCRYPTED=$t/client-encrypted.key
+KPEEK_IT_CLIENT_KEY_PASSWORD=client-key-secret
+KPEEK_IT_OTHER_CLIENT_CERT=$t/other-client.pem
+KPEEK_IT_OTHER_CLIENT_KEY=$t/other-client.key
+KPEEK_IT_MTLS_USER=$MTLS_USER
+KPEEK_IT_BROKER_LOG=$KAFKA_RUN/logs/server.log
+EOF
+	mv "$KAFKA_RUN/env.tmp" "$KAFKA_RUN/env"
+}
+
+main() {
+	command -v java >/dev/null || die "java not found: Kafka needs Java 17+"
+	fetch_jars
+	if broker_pid >/dev/null || [[ -n $(leftover_pids) ]]; then
+		log "a broker from an earlier up.sh is running: stopping it first"
+		"$KAFKA_DIR/down.sh"
+	fi
+	local p
+	for p in $KAFKA_PORTS; do
+		! port_in_use "$p" || die "port $KAFKA_HOST:$p is in use by another process; free it (ss -ltnp 'sport = :$p')"
+	done
+	rm -rf "$KAFKA_RUN"
+	mkdir -p "$KAFKA_RUN/logs" "$KAFKA_RUN/data"
+	gen_tls
+	write_config
+	format_storage
+	log "starting Kafka $VERSION (cluster $CLUSTER_ID) on $KAFKA_HOST ports $KAFKA_PORTS"
+	local started=$SECONDS
+	setsid "${JAVA[@]}" kafka.Kafka "$KAFKA_RUN/server.properties" >"$KAFKA_RUN/logs/stdout.log" 2>&1 </dev/null &
+	local pid=$!
+	echo "$pid" >"$KAFKA_PIDFILE"
+	trap 'log "start failed: stopping the broker"; "$KAFKA_DIR/down.sh"' EXIT
+	wait_ready "$pid"
+	trap - EXIT
+	write_env
+	log "Kafka $VERSION ready in $((SECONDS - started))s (pid $pid); env: $KAFKA_RUN/env"
+}
+
+main
