@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 
 	"github.com/IBM/sarama"
 )
@@ -104,6 +106,11 @@ func (c *Client) probeAddr(ctx context.Context, addr string) error {
 	if _, err := call(ctx, func() (bool, error) { return b.Connected() }); err != nil {
 		if t := c.translate(err, "log in to", "broker "+addr); isTyped(t) {
 			return t
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+			// TCP and TLS just worked, so a broker hanging up now is refusing the login;
+			// some brokers close the connection instead of sending an error code.
+			return c.authError(err)
 		}
 		return &causeError{msg: fmt.Sprintf("log in to broker %s: %s", addr, err), err: err}
 	}

@@ -92,7 +92,8 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 	sc.Consumer.Fetch.Default = min(1<<20, maxBytes)
 	sc.Consumer.Fetch.Max = maxBytes
 	sc.Consumer.Fetch.MaxBytes = maxBytes
-	sc.Consumer.MaxWaitTime = 500 * time.Millisecond
+	// Short long-polls: followed records show up quickly and a finished read winds down fast.
+	sc.Consumer.MaxWaitTime = 250 * time.Millisecond
 	sc.Consumer.IsolationLevel = sarama.ReadCommitted
 	sc.Consumer.Offsets.AutoCommit.Enable = false
 	return &sc
@@ -141,8 +142,10 @@ func (r *rangeRead) start(ctx context.Context) (map[int32]sarama.PartitionConsum
 // run pumps every partition into the batcher and releases everything when the read ends.
 func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsumer) {
 	defer close(r.s.done)
-	defer close(r.s.ch)
 	defer r.closeAll(pcs)
+	// The reader learns of the end before sarama's in-flight fetches wind down; Close
+	// still waits for all of it.
+	defer close(r.s.ch)
 	defer r.s.cancel()
 	in := make(chan event, 64)
 	var wg sync.WaitGroup
@@ -157,9 +160,12 @@ func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsu
 }
 
 func (r *rangeRead) closeAll(pcs map[int32]sarama.PartitionConsumer) {
+	// Each Close waits for its broker's in-flight fetch; closing all at once waits once.
+	var wg sync.WaitGroup
 	for _, pc := range pcs {
-		_ = pc.Close()
+		wg.Go(func() { _ = pc.Close() })
 	}
+	wg.Wait()
 	_ = r.consumer.Close()
 	_ = r.rc.Close()
 }

@@ -1,0 +1,150 @@
+package kafka
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+func TestConnectUnreachable(t *testing.T) {
+	// Port 1 on loopback: nothing listens, the kernel refuses at once.
+	start := time.Now()
+	_, err := New(testCtx(t), ClusterConfig{Brokers: []string{"127.0.0.1:1"}}, WithLogger(testLogger(t)))
+	t.Logf("failed after %v: %v", time.Since(start), err)
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || ue.Addr != "127.0.0.1:1" {
+		t.Fatalf("err = %v, want *UnreachableError for 127.0.0.1:1", err)
+	}
+	if want := "cannot reach broker 127.0.0.1:1: connection refused"; err.Error() != want {
+		t.Errorf("message = %q, want %q", err.Error(), want)
+	}
+	if strings.Contains(err.Error(), "run out of available brokers") {
+		t.Errorf("message still carries sarama's generic text: %q", err)
+	}
+}
+
+func TestConnectSASL(t *testing.T) {
+	c := newCluster(t, kfake.EnableSASL(),
+		kfake.Superuser("PLAIN", "plainuser", "plain-secret"),
+		kfake.Superuser("SCRAM-SHA-256", "scram256", "secret-256"),
+		kfake.Superuser("SCRAM-SHA-512", "scram512", "secret-512"),
+		kfake.SeedTopics(1, "t"))
+	t.Setenv("KPEEK_TEST_PW", "secret-512")
+	tests := []struct {
+		name     string
+		sasl     SASLConfig
+		wantAuth bool
+	}{
+		{"plain", SASLConfig{Mechanism: "PLAIN", Username: "plainuser", Password: "plain-secret"}, false},
+		{"scram-256", SASLConfig{Mechanism: "SCRAM-SHA-256", Username: "scram256", Password: "secret-256"}, false},
+		{"scram-512 from env", SASLConfig{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "${KPEEK_TEST_PW}"}, false},
+		{"plain wrong password", SASLConfig{Mechanism: "PLAIN", Username: "plainuser", Password: "hunter2"}, true},
+		{"scram wrong password", SASLConfig{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "hunter2"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sasl := tt.sasl
+			kc, err := New(testCtx(t), ClusterConfig{Brokers: c.ListenAddrs(), SASL: &sasl}, WithLogger(testLogger(t)))
+			if !tt.wantAuth {
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer kc.Close()
+				if _, err := kc.Topic(testCtx(t), "t"); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var ae *AuthError
+			if !errors.As(err, &ae) || ae.User != sasl.Username || ae.Mechanism != sasl.Mechanism {
+				t.Fatalf("err = %v, want *AuthError for %s %s", err, sasl.Mechanism, sasl.Username)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error shows the password: %q", err)
+			}
+		})
+	}
+}
+
+func TestConnectTLS(t *testing.T) {
+	dir := t.TempDir()
+	caPEM, serverCert := testPKI(t, "localhost")
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := newCluster(t, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{serverCert}}), kfake.SeedTopics(1, "t"))
+	_, port, _ := net.SplitHostPort(c.ListenAddrs()[0])
+	byName := []string{net.JoinHostPort("localhost", port)}
+
+	tests := []struct {
+		name    string
+		brokers []string
+		tls     TLSConfig
+		problem string // "" means the connection works
+	}{
+		{"trusted CA", byName, TLSConfig{Enabled: true, CAFile: caFile}, ""},
+		{"unknown authority", byName, TLSConfig{Enabled: true}, "unknown authority"},
+		{"name mismatch", byName, TLSConfig{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com"}, "name mismatch"},
+		{"skip hostname check", byName, TLSConfig{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com", SkipHostnameCheck: true}, ""},
+		{"skip verify", byName, TLSConfig{Enabled: true, InsecureSkipVerify: true}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tc := tt.tls
+			kc, err := New(testCtx(t), ClusterConfig{Brokers: tt.brokers, TLS: &tc}, WithLogger(testLogger(t)))
+			if tt.problem == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer kc.Close()
+				if (tc.InsecureSkipVerify || tc.SkipHostnameCheck) != (len(kc.Warnings()) > 0) {
+					t.Errorf("warnings = %v", kc.Warnings())
+				}
+				return
+			}
+			var te *TLSError
+			if !errors.As(err, &te) || !strings.Contains(te.Problem, tt.problem) {
+				t.Fatalf("err = %v, want *TLSError about %q", err, tt.problem)
+			}
+		})
+	}
+}
+
+// testPKI makes a CA and a server certificate for host, signed by it.
+func testPKI(t *testing.T, host string) ([]byte, tls.Certificate) {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kpeek test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
