@@ -77,10 +77,8 @@ type exportDoneMsg struct {
 
 func newExportState(st common.MessagesStyles) exportState {
 	mk := func(placeholder string) textinput.Model {
-		in := textinput.New()
-		in.Prompt = ""
+		in := newInput(1024)
 		in.Placeholder = placeholder
-		in.CharLimit = 1024
 		in.SetWidth(48)
 		return in
 	}

@@ -53,10 +53,9 @@ const (
 )
 
 func newFilterState() filterState {
-	in := textinput.New()
+	in := newInput(2000)
 	in.Prompt = "/ "
 	in.Placeholder = `text, /regex/ or CEL: value.amount > 10000 && headers.source == "erp"`
-	in.CharLimit = 2000
 	return filterState{input: in}
 }
 
@@ -110,7 +109,7 @@ func (m Model) filterKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	}
 	m.filter.debounce++
 	n := m.filter.debounce
-	return m, tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterDebounceMsg{n: n} }))
+	return m, tea.Batch(cmd, m.after(filterDebounce, func(time.Time) tea.Msg { return filterDebounceMsg{n: n} }))
 }
 
 // clearFilter removes the filter and closes the input.
@@ -232,8 +231,9 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 	return all
 }
 
-// filterLine is the input while typing, else the applied filter and its progress.
-func (m Model) filterLine() string {
+// filterLines are the input while typing, else the applied filter, with its match
+// count and progress; then the compile error on a line of its own, if any.
+func (m Model) filterLines() []string {
 	st := m.styles
 	fs := m.filter
 	var s string
@@ -242,8 +242,6 @@ func (m Model) filterLine() string {
 		s = fs.input.View()
 	case fs.active():
 		s = st.FilterLabel.Render("filter ") + oneLine(fs.expr)
-	case fs.err == "":
-		return ""
 	}
 	if fs.active() {
 		info := fmt.Sprintf("  %s match", thousands(int64(len(fs.matches))))
@@ -253,8 +251,12 @@ func (m Model) filterLine() string {
 		}
 		s += st.Muted.Render(info)
 	}
-	if fs.err != "" {
-		s += "  " + st.Error.Render("✗ "+fs.err)
+	var lines []string
+	if s != "" {
+		lines = append(lines, cut(s, m.width))
 	}
-	return cut(s, m.width)
+	if fs.err != "" {
+		lines = append(lines, st.Error.Render(cut("✗ "+fs.err+" (the last good filter stays)", m.width)))
+	}
+	return lines
 }

@@ -2,8 +2,11 @@ package messages
 
 import (
 	"fmt"
+
+	"charm.land/bubbles/v2/textinput"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -74,4 +77,27 @@ func bytesize(n int) string {
 		return fmt.Sprintf("%.1fM", float64(n)/(1024*1024))
 	}
 	return fmt.Sprintf("%.1fG", float64(n)/(1024*1024*1024))
+}
+
+// newInput is a text input with a steady cursor: a blinking one redraws the whole
+// frame twice a second for nothing.
+func newInput(limit int) textinput.Model {
+	in := textinput.New()
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	in.Prompt = ""
+	in.CharLimit = limit
+	return in
+}
+
+// shortDuration is a duration for an axis label: 250ms, 4s, 2m0s.
+func shortDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -55,6 +56,7 @@ type Model struct {
 	styles common.MessagesStyles
 	dec    *decode.Decoder
 	read   ReadFunc
+	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests stop the clock
 
 	ctx    context.Context // lives as long as the pane; Close cancels it
 	cancel context.CancelFunc
@@ -91,6 +93,7 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 		keys:   newKeyMap(c.Keys),
 		styles: common.NewMessagesStyles(true),
 		dec:    src.Decoder,
+		after:  tea.Tick,
 		ctx:    ctx,
 		cancel: cancel,
 		store:  newStore(DefaultCap),
@@ -214,9 +217,7 @@ func (m Model) mainView() string {
 	var top []string
 	top = append(top, m.counterLine())
 	top = append(top, m.tl.view(m.styles, m.width, m.timelineHeight())...)
-	if fl := m.filterLine(); fl != "" {
-		top = append(top, fl)
-	}
+	top = append(top, m.filterLines()...)
 	bottom := m.noticeLine()
 	rows := m.tableHeight()
 	lines := append(top, m.tableView(rows)...)
@@ -234,7 +235,7 @@ func (m Model) frame(s string) string {
 // SetSize sets the pane's size.
 func (m Model) SetSize(width, height int) Model {
 	m.width, m.height = width, height
-	m.filter.input.SetWidth(max(10, width-12))
+	m.filter.input.SetWidth(max(10, width-30)) // room for the match count
 	m.detail = m.detail.setSize(width, height)
 	m.export = m.export.setWidth(width)
 	return m.clampCursor()

@@ -48,9 +48,7 @@ func newStartPrompt(st common.MessagesStyles, topic kafka.TopicInfo) startPrompt
 	p := startPrompt{open: true, styles: st, topic: topic, now: time.Now}
 	defaults := []string{"-100", "end", ""}
 	for i := range p.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 64
+		in := newInput(64)
 		in.SetWidth(36)
 		in.SetValue(defaults[i])
 		p.inputs[i] = in

@@ -90,11 +90,11 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 		}
 		return readStartedMsg{id: id, stream: s, err: err}
 	}
-	return m, tea.Batch(open, tick(id))
+	return m, tea.Batch(open, m.tick(id))
 }
 
-func tick(id int) tea.Cmd {
-	return tea.Tick(tickEvery, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
+func (m Model) tick(id int) tea.Cmd {
+	return m.after(tickEvery, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
 }
 
 // waitBatch waits for one batch; the pane re-arms it after each.
@@ -146,7 +146,7 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 			m.tl = m.tl.refresh(m.store, m.filter)
 		}
 		if m.rd.live || m.rd.starting {
-			return m, tick(msg.id)
+			return m, m.tick(msg.id)
 		}
 	}
 	return m, nil

@@ -217,10 +217,7 @@ func (m Model) timelineHeight() int {
 
 // tableHeight is how many record rows fit under the counter, timeline and filter lines.
 func (m Model) tableHeight() int {
-	used := 1 + m.timelineHeight() + 1 // counter, timeline, column titles
-	if m.filter.typing || m.filter.active() || m.filter.err != "" {
-		used++
-	}
+	used := 1 + m.timelineHeight() + 1 + len(m.filterLines()) // counter, timeline, column titles, filter
 	if m.noticeLine() != "" {
 		used++
 	}

@@ -125,8 +125,8 @@ func (t timeline) axis(w, peak int) string {
 	}
 	left := time.Unix(0, t.from).UTC().Format(layout)
 	right := time.Unix(0, t.to).UTC().Format(layout)
-	per := time.Duration((t.to - t.from) / int64(max(1, w))).Round(time.Second)
-	mid := fmt.Sprintf(" peak %s per %s ", thousands(int64(peak)), per)
+	per := time.Duration((t.to - t.from) / int64(max(1, w)))
+	mid := fmt.Sprintf(" peak %s per %s ", thousands(int64(peak)), shortDuration(per))
 	gap := w - len(left) - len(right) - len(mid)
 	if gap < 2 {
 		return cut(left+" – "+right, w)

@@ -1,0 +1,182 @@
+package messages
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFilterNarrowsAsYouTypeAndKeepsLastGood(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	m = keys(t, m, "/")
+	if !m.CapturesInput() {
+		t.Fatal("the filter input does not capture keys")
+	}
+	m = typeText(t, m, "slyon")
+	m = run(t, m, filterDebounceMsg{n: m.filter.debounce})
+	if got := m.rowCount(); got != 20 {
+		t.Fatalf("text filter rows = %d, want 20", got)
+	}
+	// q typed into the filter is text, not quit; an invalid CEL keeps the last good filter.
+	m = keys(t, m, "backspace", "backspace", "backspace", "backspace", "backspace")
+	m = typeText(t, m, `value.result == "success" &&`)
+	m = run(t, m, filterDebounceMsg{n: m.filter.debounce})
+	if m.filter.err == "" || m.filter.expr != "slyon" || m.rowCount() != 20 {
+		t.Fatalf("bad CEL: err=%q expr=%q rows=%d, want an error and slyon's 20 rows", m.filter.err, m.filter.expr, m.rowCount())
+	}
+	if !strings.Contains(plain(m), "✗") {
+		t.Errorf("the error is not shown inline:\n%s", plain(m))
+	}
+	m = typeText(t, m, ` value.n < 10`)
+	m = keys(t, m, "enter")
+	if m.filter.err != "" || m.rowCount() != 10 || m.CapturesInput() {
+		t.Fatalf("good CEL: err=%q rows=%d captures=%v, want 10 rows", m.filter.err, m.rowCount(), m.CapturesInput())
+	}
+	if !strings.Contains(m.Status(), "10 match") {
+		t.Errorf("status = %q", m.Status())
+	}
+	m = keys(t, m, "/", "esc")
+	if m.filter.active() || m.rowCount() != 100 {
+		t.Errorf("esc did not clear the filter: rows=%d", m.rowCount())
+	}
+}
+
+func TestStaleFilterResultDropped(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	m = keys(t, m, "/")
+	m = typeText(t, m, "slyon")
+	m = keys(t, m, "enter")
+	old := m.filter.id
+	m = keys(t, m, "/", "backspace", "backspace", "backspace", "backspace", "backspace")
+	m = typeText(t, m, "u001")
+	m = keys(t, m, "enter")
+	m = run(t, m, filterResultMsg{id: old, from: 0, to: 100, matches: []int64{1, 2, 3}})
+	for _, seq := range m.filter.matches {
+		if r := m.store.At(seq); !strings.Contains(string(r.Key), "u001") {
+			t.Fatalf("an older filter's result landed: row %d key %s", seq, r.Key)
+		}
+	}
+}
+
+func TestMarks(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	m = keys(t, m, "space", "space") // marks rows 0 and 1, cursor moves down
+	if m.marks.count != 2 || !m.marks.has(0) || !m.marks.has(1) || m.cursor != 2 {
+		t.Fatalf("space: count %d cursor %d", m.marks.count, m.cursor)
+	}
+	m = keys(t, m, "k", "space") // unmark row 1
+	if m.marks.count != 1 || m.marks.has(1) {
+		t.Fatalf("space toggles: count %d", m.marks.count)
+	}
+	m = keys(t, m, "g", "j", "j", "j", "j", "j", "v", "j", "j", "j", "v") // rows 5..8
+	if m.marks.count != 5 || !m.marks.has(5) || !m.marks.has(8) || m.marks.has(9) {
+		t.Fatalf("range: count %d", m.marks.count)
+	}
+	st := m.Status()
+	if !strings.Contains(st, "5 marked") || !strings.Contains(st, "p0,1,2") || !strings.Contains(st, "offsets 0–2") ||
+		!strings.Contains(st, "02:00:00–02:08:00") {
+		t.Errorf("status = %q", st)
+	}
+	m = keys(t, m, "u")
+	if m.marks.count != 0 || strings.Contains(m.Status(), "marked") {
+		t.Fatalf("u did not clear: %d", m.marks.count)
+	}
+	m = keys(t, m, "/")
+	m = typeText(t, m, "slyon")
+	m = keys(t, m, "enter", "A")
+	if m.marks.count != 20 {
+		t.Fatalf("mark all matching: %d, want 20", m.marks.count)
+	}
+	m.marks.each(func(seq int64) {
+		if !strings.Contains(string(m.store.At(seq).Value), "slyon") {
+			t.Errorf("marked a record that does not match: %d", seq)
+		}
+	})
+}
+
+func TestDetailOpenRawCopyClose(t *testing.T) {
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "j", "enter")
+	if !m.detail.open || !m.detail.loaded || !m.CapturesInput() {
+		t.Fatalf("detail open=%v loaded=%v", m.detail.open, m.detail.loaded)
+	}
+	v := plain(m)
+	for _, want := range []string{"partition 1 · offset 0", `"user": "u001"`, "source = idp", "json", "2026-11-26T02:01:00.000Z"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	m = keys(t, m, "r")
+	if v := plain(m); !strings.Contains(v, "value (hex)") || !strings.Contains(v, "7b 22 75 73") {
+		t.Errorf("hex view:\n%s", v)
+	}
+	m = keys(t, m, "r")
+	if v := plain(m); !strings.Contains(v, "value (base64)") || !strings.Contains(v, "eyJ1c2VyIjoi") {
+		t.Errorf("base64 view:\n%s", v)
+	}
+	_, cmd := m.Update(press("y"))
+	if cmd == nil {
+		t.Error("y returned no clipboard command")
+	}
+	m = keys(t, m, "y")
+	if !strings.Contains(plain(m), "copied") {
+		t.Errorf("no copy notice:\n%s", plain(m))
+	}
+	m = keys(t, m, "esc")
+	if m.detail.open || m.CapturesInput() {
+		t.Error("esc did not close the detail")
+	}
+}
+
+func TestExportDialogOpensOverMarksOrFilter(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	m = keys(t, m, "e")
+	if !m.export.open || !m.CapturesInput() || !strings.Contains(plain(m), "Export 100 loaded records") {
+		t.Fatalf("export dialog over everything:\n%s", plain(m))
+	}
+	m = keys(t, m, "esc", "space", "space", "e")
+	if !strings.Contains(plain(m), "Export 2 marked records") {
+		t.Fatalf("export dialog over marks:\n%s", plain(m))
+	}
+	m = keys(t, m, "space") // destination → splunk
+	if !strings.Contains(plain(m), "HEC URL") {
+		t.Errorf("splunk fields missing:\n%s", plain(m))
+	}
+	m = keys(t, m, "space", "tab", "tab", "space") // back to file; format → csv
+	if formats[m.export.format] != "csv" || !strings.HasSuffix(m.export.path.Value(), ".csv") {
+		t.Errorf("format %s path %s", formats[m.export.format], m.export.path.Value())
+	}
+}
+
+func TestExportRunsToTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	m := loaded(t, 80, 24, logins(50))
+	m = keys(t, m, "space", "space", "space", "e", "tab")
+	m.export.path.SetValue(filepath.Join(dir, "out.ndjson"))
+	m = keys(t, m, "enter")
+	// The export either wrote the file or failed cleanly; either way it is over and said so.
+	deadline := 100
+	for m.export.running && deadline > 0 {
+		m = run(t, m, nil)
+		deadline--
+	}
+	v := plain(m)
+	if m.Busy() {
+		t.Fatalf("export still running:\n%s", v)
+	}
+	if m.export.failure != nil {
+		if !strings.Contains(v, "export failed") {
+			t.Errorf("failure not shown:\n%s", v)
+		}
+		t.Logf("export failed (shown cleanly): %v", m.export.failure)
+		return
+	}
+	if !strings.Contains(v, "export finished") || !strings.Contains(v, "written 3") {
+		t.Errorf("summary:\n%s", v)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out.ndjson"))
+	if err != nil || strings.Count(string(b), "\n") != 3 {
+		t.Errorf("file has %q (%v), want 3 lines", b, err)
+	}
+}

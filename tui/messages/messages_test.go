@@ -1,0 +1,169 @@
+package messages
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// recorder returns a reader that remembers each request and serves stream.
+func recorder(reqs *[]kafka.ReadRequest, stream Stream) ReadFunc {
+	return func(_ context.Context, req kafka.ReadRequest) (Stream, error) {
+		*reqs = append(*reqs, req)
+		return stream, nil
+	}
+}
+
+func TestStartPromptDefaults(t *testing.T) {
+	var reqs []kafka.ReadRequest
+	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true, logins(10)))))
+	if !m.CapturesInput() || !strings.Contains(plain(m), "where to start?") {
+		t.Fatalf("the prompt is not open at start:\n%s", plain(m))
+	}
+	m = keys(t, m, "enter")
+	if len(reqs) != 1 {
+		t.Fatalf("reads started: %d, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if r.Topic != "auth.logins" || r.From.Kind != kafka.StartLast || r.From.N != 100 ||
+		r.To.Kind != kafka.StopEnd || r.Follow || r.Partitions != nil {
+		t.Errorf("default request = %+v, want the last 100 per partition to the end", r)
+	}
+	if m.CapturesInput() || m.store.Len() != 10 {
+		t.Errorf("after the read: captures=%v loaded=%d, want false, 10", m.CapturesInput(), m.store.Len())
+	}
+}
+
+func TestStartPromptChoices(t *testing.T) {
+	var reqs []kafka.ReadRequest
+	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
+	m = keys(t, m, "backspace", "backspace", "backspace", "backspace")
+	m = typeText(t, m, "-1h")
+	m = keys(t, m, "tab", "tab")
+	m = typeText(t, m, "0,2")
+	m = keys(t, m, "tab", "space", "enter")
+	if len(reqs) != 1 {
+		t.Fatalf("reads started: %d, want 1", len(reqs))
+	}
+	r := reqs[0]
+	want := base.Add(23 * time.Hour)
+	if r.From.Kind != kafka.StartTime || !r.From.Time.Equal(want) || !r.Follow ||
+		r.To.Kind != kafka.StopNever || len(r.Partitions) != 2 || r.Partitions[1] != 2 {
+		t.Errorf("request = %+v, want from %v, follow, partitions 0,2", r, want)
+	}
+	if m.rd.selection != "--from -1h --follow -p 0,2" {
+		t.Errorf("selection = %q", m.rd.selection)
+	}
+}
+
+func TestStartPromptShowsErrorsInline(t *testing.T) {
+	var reqs []kafka.ReadRequest
+	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
+	m = typeText(t, m, "x")
+	m = keys(t, m, "tab", "tab")
+	m = typeText(t, m, "7")
+	m = keys(t, m, "enter")
+	if len(reqs) != 0 || !m.prompt.open {
+		t.Fatalf("a bad start began a read")
+	}
+	v := plain(m)
+	if !strings.Contains(v, `✗ "-100x"`) {
+		t.Errorf("no inline start error:\n%s", v)
+	}
+	if m.prompt.errs[fieldPartitions] == "" || !strings.Contains(m.prompt.errs[fieldPartitions], "no partition 7") {
+		t.Errorf("partition error = %q", m.prompt.errs[fieldPartitions])
+	}
+}
+
+func TestReadErrorShown(t *testing.T) {
+	m := newTest(t, 80, 24, nil, WithReader(func(context.Context, kafka.ReadRequest) (Stream, error) {
+		return nil, errors.New("ACL denied: \x1b]0;pwned\x07")
+	}))
+	m = keys(t, m, "enter")
+	v := m.View()
+	if !strings.Contains(v, "ACL denied") || strings.Contains(v, "\x1b]0") {
+		t.Errorf("read error not shown safely:\n%q", v)
+	}
+}
+
+func TestStaleBatchesDropped(t *testing.T) {
+	m := loaded(t, 80, 24, logins(5))
+	old := m.rd.id
+	m = keys(t, m, "s", "enter") // a new read of the same fake (already drained)
+	m = run(t, m, batchMsg{id: old, batch: kafka.Batch{Records: logins(50)}})
+	if m.store.Len() != 0 {
+		t.Errorf("a batch of the previous read landed: %d records", m.store.Len())
+	}
+	m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(3)}})
+	if m.store.Len() != 3 {
+		t.Errorf("a batch of the current read was dropped: %d records", m.store.Len())
+	}
+}
+
+func TestScrolling(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	h := m.tableHeight()
+	m = keys(t, m, "j", "j", "down")
+	if m.cursor != 3 || m.top != 0 {
+		t.Fatalf("cursor %d top %d, want 3 0", m.cursor, m.top)
+	}
+	m = keys(t, m, "pgdown")
+	if m.cursor != 3+h || m.top == 0 {
+		t.Errorf("after page down cursor %d top %d", m.cursor, m.top)
+	}
+	m = keys(t, m, "G")
+	if m.cursor != 99 || m.top != 100-h {
+		t.Errorf("after G cursor %d top %d, want 99 %d", m.cursor, m.top, 100-h)
+	}
+	m = keys(t, m, "g", "k")
+	if m.cursor != 0 || m.top != 0 {
+		t.Errorf("after g k cursor %d top %d", m.cursor, m.top)
+	}
+	if !strings.Contains(plain(m), "u000") {
+		t.Errorf("the first row is not decoded on screen:\n%s", plain(m))
+	}
+}
+
+func TestFollowAutoScrollsUntilUserScrollsUp(t *testing.T) {
+	stream := newFake(false, logins(30))
+	m := newTest(t, 80, 24, stream)
+	m = keys(t, m, "tab", "tab", "tab", "space", "enter") // follow
+	if m.cursor != 29 || !m.tail {
+		t.Fatalf("follow did not pin the newest row: cursor %d tail %v", m.cursor, m.tail)
+	}
+	more := func(n int) {
+		m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(n)}})
+	}
+	more(10)
+	if m.cursor != 39 {
+		t.Errorf("did not auto-scroll: cursor %d, want 39", m.cursor)
+	}
+	m = keys(t, m, "k")
+	more(10)
+	if m.cursor != 38 {
+		t.Errorf("scrolled while the user looked up: cursor %d, want 38", m.cursor)
+	}
+	m = keys(t, m, "G")
+	more(5)
+	if m.cursor != 54 {
+		t.Errorf("did not resume at the bottom: cursor %d, want 54", m.cursor)
+	}
+	if !strings.Contains(plain(m), "55 / live in range") || !strings.Contains(plain(m), "following") {
+		t.Errorf("counter line:\n%s", plain(m))
+	}
+}
+
+func TestCapDropsOldestWithNotice(t *testing.T) {
+	m := newTest(t, 80, 24, newFake(true, logins(100), logins(100)), WithCap(150))
+	m = keys(t, m, "enter")
+	if m.store.Len() != 150 || m.store.First() != 50 {
+		t.Fatalf("store holds %d from %d, want 150 from 50", m.store.Len(), m.store.First())
+	}
+	if !strings.Contains(plain(m), "50 oldest records dropped") {
+		t.Errorf("no drop notice:\n%s", plain(m))
+	}
+}
