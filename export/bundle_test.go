@@ -190,7 +190,6 @@ func TestRedactedBundle(t *testing.T) {
 	}
 }
 
-
 func TestBundleSchemaIDs(t *testing.T) {
 	bw := &bundleWriter{schemas: map[int]ManifestSchema{7: {ID: 7, Subject: "crm.customers-value", Version: 2}}, root: t.TempDir()}
 	if err := os.MkdirAll(filepath.Join(bw.root, "data", "schemas"), 0o755); err != nil {

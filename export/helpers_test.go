@@ -21,7 +21,7 @@ func sampleRecords(n int) []kafka.Record {
 		r := kafka.Record{
 			Topic: "crm.customers", Partition: int32(i % 3), Offset: int64(i / 3),
 			Timestamp: testEpoch.Add(time.Duration(i) * time.Second), TimestampType: kafka.TimestampCreate,
-			Key: []byte(fmt.Sprintf("c-%d", i)),
+			Key:     []byte(fmt.Sprintf("c-%d", i)),
 			Headers: []kafka.Header{{Key: "trace_id", Value: []byte(fmt.Sprintf("t%04d", i))}, {Key: "source", Value: []byte("idp")}},
 		}
 		switch i % 7 {

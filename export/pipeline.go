@@ -114,6 +114,10 @@ func (s *selector) next(ctx context.Context) (*kafka.Record, *decode.Envelope, b
 			return nil, nil, false, fmt.Errorf("export interrupted: %w", ctx.Err())
 		case b, open := <-s.req.Records:
 			if !open {
+				if err := ctx.Err(); err != nil {
+					// The reader closes its stream when cancelled: that is an interrupt, not the end.
+					return nil, nil, false, fmt.Errorf("export interrupted: %w", err)
+				}
 				return nil, nil, false, nil
 			}
 			if b.Err != nil {

@@ -6,9 +6,12 @@ package hectest
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -64,6 +67,7 @@ type Server struct {
 	channels   map[string]*channel
 	unhealthy  bool
 	eventDelay time.Duration
+	addr       string
 }
 
 type channel struct {
@@ -107,6 +111,9 @@ func WithKillAfter(n int) Option { return func(s *Server) { s.killAfter = n } }
 // WithEventDelay makes every event request take at least d (slow receiver).
 func WithEventDelay(d time.Duration) Option { return func(s *Server) { s.eventDelay = d } }
 
+// WithAddr listens on addr (e.g. a killed server's address, to restart it in place).
+func WithAddr(addr string) Option { return func(s *Server) { s.addr = addr } }
+
 // New starts a plain HTTP server on 127.0.0.1.
 func New(opts ...Option) *Server { return start(false, opts) }
 
@@ -123,19 +130,34 @@ func start(useTLS bool, opts []Option) *Server {
 	mux.HandleFunc(hec.EventPath+"/1.0", s.handleEvent)
 	mux.HandleFunc(hec.AckPath, s.handleAck)
 	mux.HandleFunc(hec.HealthPath, s.handleHealth)
+	s.srv = httptest.NewUnstartedServer(mux)
+	if s.addr != "" {
+		l, err := net.Listen("tcp", s.addr)
+		if err == nil {
+			s.srv.Listener.Close()
+			s.srv.Listener = l
+		}
+	}
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are expected in tests
 	if useTLS {
-		s.srv = httptest.NewTLSServer(mux)
+		s.srv.StartTLS()
 	} else {
-		s.srv = httptest.NewServer(mux)
+		s.srv.Start()
 	}
 	return s
 }
+
+// Addr is the host:port the server listens on.
+func (s *Server) Addr() string { return s.srv.Listener.Addr().String() }
 
 // URL is the event endpoint.
 func (s *Server) URL() string { return s.srv.URL + hec.EventPath }
 
 // Client is an HTTP client that trusts the server (TLS servers).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Certificate is the TLS server's certificate (nil for plain HTTP), for a CA file.
+func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.Kill() }
@@ -147,9 +169,16 @@ func (s *Server) Kill() {
 	s.dead = true
 	s.mu.Unlock()
 	if !already {
-		s.srv.CloseClientConnections()
-		go s.srv.Close()
+		s.shutdown()
 	}
+}
+
+// shutdown frees the address at once and cuts connections; the server's own Close,
+// which waits for handlers, runs in the background because handlers may hold s.mu.
+func (s *Server) shutdown() {
+	s.srv.Listener.Close()
+	s.srv.CloseClientConnections()
+	go s.srv.Close()
 }
 
 // Inject queues faults for the next event requests, one each.
@@ -286,7 +315,7 @@ func (s *Server) commit(w http.ResponseWriter, events []Event, bad, code int, ch
 	if s.killAfter > 0 && s.count+len(events) > s.killAfter {
 		s.dead = true
 		drop(w)
-		go func() { s.srv.CloseClientConnections(); s.srv.Close() }()
+		s.shutdown()
 		return
 	}
 	s.count += len(events)

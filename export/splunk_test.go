@@ -1,0 +1,381 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/export/hec"
+	"github.com/kpeek/kpeek/export/hectest"
+	"github.com/kpeek/kpeek/kafka"
+)
+
+func hecOptions(srv *hectest.Server, spoolDir string) HECOptions {
+	return HECOptions{
+		URL: srv.URL(), Token: "test-token", Index: "main", Source: "kafka:demo:crm.customers", Host: "jump",
+		SpoolDir: spoolDir, BatchBytes: 8 << 10, Concurrency: 4,
+		Retry:   hec.Retry{Attempts: 3, Base: time.Millisecond, Cap: 5 * time.Millisecond},
+		AckPoll: 5 * time.Millisecond, AckTimeout: 200 * time.Millisecond, AckResends: 1, Grace: 100 * time.Millisecond,
+	}
+}
+
+// position is a record's identity in an event's indexed fields.
+type position struct {
+	partition int32
+	offset    int64
+}
+
+func positionOf(t *testing.T, fields map[string]string) position {
+	t.Helper()
+	p, err1 := strconv.Atoi(fields["partition"])
+	o, err2 := strconv.ParseInt(fields["offset"], 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("event fields %v lack partition/offset", fields)
+	}
+	return position{int32(p), o}
+}
+
+// readSpool returns a spool's header and its events' positions.
+func readSpool(t *testing.T, path string) (SpoolHeader, []position) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("test-token")) || bytes.Contains(data, []byte("bad-token")) {
+		t.Fatal("the spool contains the token")
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 8<<20)
+	var h SpoolHeader
+	var out []position
+	for n := 0; sc.Scan(); n++ {
+		if n == 0 {
+			if err := json.Unmarshal(sc.Bytes(), &h); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		var ev hectest.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("spool line %d: %v", n, err)
+		}
+		out = append(out, positionOf(t, ev.Fields))
+	}
+	return h, out
+}
+
+// exactlyOnce checks that every record of recs is delivered or spooled exactly once.
+func exactlyOnce(t *testing.T, recs []kafka.Record, places ...[]position) {
+	t.Helper()
+	seen := map[position]int{}
+	for _, pl := range places {
+		for _, p := range pl {
+			seen[p]++
+		}
+	}
+	for _, r := range recs {
+		if n := seen[position{r.Partition, r.Offset}]; n != 1 {
+			t.Errorf("record %d/%d is present %d times", r.Partition, r.Offset, n)
+		}
+		delete(seen, position{r.Partition, r.Offset})
+	}
+	if len(seen) > 0 {
+		t.Errorf("unexpected records: %v", seen)
+	}
+}
+
+func delivered(t *testing.T, srv *hectest.Server) []position {
+	var out []position
+	for _, ev := range srv.Events() {
+		out = append(out, positionOf(t, ev.Fields))
+	}
+	return out
+}
+
+func TestSplunkDeliversEveryRecordOnce(t *testing.T) {
+	srv := hectest.New(hectest.WithIndexes("main"))
+	defer srv.Close()
+	recs := sampleRecords(500)
+	sum, err := ToSplunk(t.Context(), testRequest(recs), hecOptions(srv, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exactlyOnce(t, recs, delivered(t, srv))
+	if sum.Selected != 500 || sum.Written != 500 || sum.Acked != 500 || sum.Failed != 0 || sum.Spool != "" {
+		t.Errorf("summary = %+v", sum)
+	}
+	lines := strings.Split(strings.TrimSpace(string(consumeOutput(t, recs))), "\n")
+	byPos := map[position]hectest.Event{}
+	for _, ev := range srv.Events() {
+		byPos[positionOf(t, ev.Fields)] = ev
+	}
+	var frame []byte
+	for i, r := range recs {
+		ev := byPos[position{r.Partition, r.Offset}]
+		wantTime := fmt.Sprintf("%d.%03d", r.Timestamp.Unix(), r.Timestamp.UnixMilli()%1000)
+		if string(ev.Time) != wantTime {
+			t.Fatalf("record %d: time %s, want the Kafka timestamp %s", i, ev.Time, wantTime)
+		}
+		if string(ev.Event) != lines[i] {
+			t.Fatalf("record %d: event\n%s\nwant the consume envelope\n%s", i, ev.Event, lines[i])
+		}
+		frame = appendFrame(frame[:0], &r)
+		if sum := sha256.Sum256(frame); ev.Fields["sha256"] != hexHash(sum) || ev.Fields["topic"] != "crm.customers" {
+			t.Fatalf("record %d: fields %v", i, ev.Fields)
+		}
+		if ev.Sourcetype != "_json" || ev.Index != "main" || ev.Source != "kafka:demo:crm.customers" || ev.Host != "jump" {
+			t.Fatalf("record %d: metadata %+v", i, ev)
+		}
+	}
+}
+
+func TestSplunkSurvivesFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []hectest.Fault
+		opts   []hectest.Option
+	}{
+		{"busy", []hectest.Fault{hectest.Fault503, hectest.Fault503}, nil},
+		{"internal errors and throttling", []hectest.Fault{hectest.Fault500, hectest.Fault429, hectest.Fault500}, nil},
+		{"dropped connections", []hectest.Fault{hectest.FaultDrop, hectest.FaultDrop}, nil},
+		{"payload too large", []hectest.Fault{hectest.Fault413, hectest.Fault413, hectest.Fault413}, nil},
+		{"small collector limit", nil, []hectest.Option{hectest.WithMaxBody(3000)}},
+		{"slow collector", nil, []hectest.Option{hectest.WithEventDelay(5 * time.Millisecond)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := hectest.New(tt.opts...)
+			defer srv.Close()
+			srv.Inject(tt.faults...)
+			recs := sampleRecords(300)
+			sum, err := ToSplunk(t.Context(), testRequest(recs), hecOptions(srv, t.TempDir()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			exactlyOnce(t, recs, delivered(t, srv))
+			if sum.Acked != 300 || sum.Spool != "" {
+				t.Errorf("summary = %+v", sum)
+			}
+		})
+	}
+}
+
+func TestSplunkFatalErrorsSpoolEverything(t *testing.T) {
+	tests := []struct {
+		name  string
+		srv   []hectest.Option
+		token string
+		index string
+		want  string
+	}{
+		{"wrong token", nil, "bad-token", "main", "token was refused"},
+		{"forbidden index", []hectest.Option{hectest.WithIndexes("main")}, "test-token", "secret", "may not write to this index"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := hectest.New(tt.srv...)
+			defer srv.Close()
+			recs := sampleRecords(400)
+			opts := hecOptions(srv, t.TempDir())
+			opts.Token, opts.Index = tt.token, tt.index
+			sum, err := ToSplunk(t.Context(), testRequest(recs), opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if sum.Spool == "" || sum.Failed != 400 || sum.Acked != 0 {
+				t.Fatalf("summary = %+v", sum)
+			}
+			h, spooled := readSpool(t, sum.Spool)
+			exactlyOnce(t, recs, spooled) // the rest of the stream was drained into the spool too
+			if h.Destination.URL != srv.URL() || h.Destination.Index != tt.index || !strings.Contains(h.Reason, tt.want) {
+				t.Errorf("spool header = %+v", h)
+			}
+			if srv.Requests() > 2*opts.Concurrency {
+				t.Errorf("%d requests after a fatal error", srv.Requests())
+			}
+		})
+	}
+}
+
+// TestKillMidExport kills the receiver mid-export: every record must have arrived
+// exactly once or be in the spool, and resuming against the restarted receiver
+// delivers the rest.
+func TestKillMidExport(t *testing.T) {
+	for _, ack := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ack=%v", ack), func(t *testing.T) {
+			var opts []hectest.Option
+			if ack {
+				opts = append(opts, hectest.WithAck(0))
+			}
+			srv := hectest.New(append(opts, hectest.WithKillAfter(700))...)
+			recs := sampleRecords(2000)
+			o := hecOptions(srv, t.TempDir())
+			o.Ack = ack
+			sum, err := ToSplunk(t.Context(), testRequest(recs), o)
+			if err == nil || sum.Spool == "" {
+				t.Fatalf("export to a killed receiver: err %v, summary %+v", err, sum)
+			}
+			first := delivered(t, srv)
+			if len(first) == 0 || len(first) > 700 {
+				t.Fatalf("%d events arrived before the kill", len(first))
+			}
+			_, spooled := readSpool(t, sum.Spool)
+			if !ack {
+				exactlyOnce(t, recs, first, spooled)
+			}
+			if sum.Acked+sum.Failed != 2000 {
+				t.Errorf("summary = %+v: confirmed + failed must cover every record", sum)
+			}
+
+			restarted := hectest.New(append(opts, hectest.WithAddr(srv.Addr()))...)
+			defer restarted.Close()
+			if restarted.URL() != srv.URL() {
+				t.Skipf("could not restart on %s", srv.Addr())
+			}
+			rs, err := Resume(t.Context(), sum.Spool, "test-token", nil)
+			if err != nil {
+				t.Fatalf("resume: %v (%+v)", err, rs)
+			}
+			if rs.Acked != int64(len(spooled)) || rs.Spool != "" {
+				t.Errorf("resume summary = %+v, want %d confirmed", rs, len(spooled))
+			}
+			if _, err := os.Stat(sum.Spool); !os.IsNotExist(err) {
+				t.Error("the finished spool was not removed")
+			}
+			second := delivered(t, restarted)
+			if ack {
+				// Acknowledged pieces were confirmed; pieces waiting for their ack when the
+				// receiver died are spooled and counted as possible duplicates.
+				if int64(len(first)) > sum.Acked+sum.Duplicates {
+					t.Errorf("%d arrived, %d acked, %d possible duplicates", len(first), sum.Acked, sum.Duplicates)
+				}
+				return
+			}
+			exactlyOnce(t, recs, first, second)
+		})
+	}
+}
+
+func TestSplunkInterrupt(t *testing.T) {
+	srv := hectest.New(hectest.WithEventDelay(10 * time.Millisecond))
+	defer srv.Close()
+	recs := sampleRecords(3000)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch := make(chan kafka.Batch)
+	go func() {
+		defer close(ch)
+		for i := 0; i < len(recs); i += 100 {
+			select {
+			case ch <- kafka.Batch{Records: recs[i : i+100]}:
+			case <-ctx.Done():
+				return
+			}
+			if i == 1000 {
+				cancel()
+			}
+		}
+	}()
+	req := testRequest(nil)
+	req.Records = ch
+	sum, err := ToSplunk(ctx, req, hecOptions(srv, t.TempDir()))
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v", err)
+	}
+	h, spooled := readSpool(t, sum.Spool)
+	if !h.Interrupted || len(h.ReadUntil) != 3 {
+		t.Fatalf("spool header = %+v", h)
+	}
+	var read []kafka.Record
+	for _, r := range recs {
+		if r.Offset <= h.ReadUntil[r.Partition] {
+			read = append(read, r)
+		}
+	}
+	exactlyOnce(t, read, delivered(t, srv), spooled)
+}
+
+func TestSplunkAck(t *testing.T) {
+	srv := hectest.New(hectest.WithAck(20 * time.Millisecond))
+	defer srv.Close()
+	recs := sampleRecords(300)
+	o := hecOptions(srv, t.TempDir())
+	o.Ack = true
+	sum, err := ToSplunk(t.Context(), testRequest(recs), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Acked != 300 || sum.Duplicates != 0 {
+		t.Errorf("summary = %+v", sum)
+	}
+	exactlyOnce(t, recs, delivered(t, srv))
+}
+
+func TestSplunkLostAcks(t *testing.T) {
+	srv := hectest.New(hectest.WithAck(0), hectest.WithLostAcks())
+	defer srv.Close()
+	recs := sampleRecords(50)
+	o := hecOptions(srv, t.TempDir())
+	o.Ack = true
+	sum, err := ToSplunk(t.Context(), testRequest(recs), o)
+	if err == nil || !strings.Contains(err.Error(), "not confirmed") {
+		t.Fatalf("err = %v", err)
+	}
+	if sum.Acked != 0 || sum.Duplicates != 100 || sum.Failed != 50 {
+		t.Errorf("summary = %+v, want every record resent once, counted twice as possible duplicates, then spooled", sum)
+	}
+	if srv.Count() != 100 {
+		t.Errorf("server saw %d events, want each record twice (send + one resend)", srv.Count())
+	}
+	_, spooled := readSpool(t, sum.Spool)
+	exactlyOnce(t, recs, spooled)
+}
+
+func TestSplunkHealthCheckFirst(t *testing.T) {
+	srv := hectest.New()
+	defer srv.Close()
+	srv.SetUnhealthy(true)
+	req := testRequest(sampleRecords(10))
+	dir := t.TempDir()
+	_, err := ToSplunk(t.Context(), req, hecOptions(srv, dir))
+	if err == nil || !strings.Contains(err.Error(), "not ready") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(req.Records) == 0 || srv.Requests() != 0 || len(dirNames(t, dir)) != 0 {
+		t.Error("records were read or sent although the collector was unhealthy")
+	}
+}
+
+func TestSplunkRedaction(t *testing.T) {
+	srv := hectest.New()
+	defer srv.Close()
+	req := testRequest(sampleRecords(30))
+	req.Redact = []string{"value.card_number"}
+	if _, err := ToSplunk(t.Context(), req, hecOptions(srv, t.TempDir())); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range srv.Events() {
+		if bytes.Contains(ev.Event, []byte("4111111111111111")) {
+			t.Fatal("card number sent to splunk")
+		}
+	}
+}
+
+func TestResumeRejectsNonSpool(t *testing.T) {
+	p := t.TempDir() + "/x.ndjson"
+	if err := os.WriteFile(p, []byte(`{"a":1}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resume(t.Context(), p, "t", nil); err == nil || !strings.Contains(err.Error(), "not a kpeek spool") {
+		t.Errorf("err = %v", err)
+	}
+}
