@@ -73,9 +73,12 @@ func (e *NotAuthorizedError) Unwrap() error { return e.Err }
 // TopicNotFoundError means the topic does not exist (or is invisible to this user).
 type TopicNotFoundError struct {
 	Topic string
+	Err   error // the broker's answer, when there was one
 }
 
 func (e *TopicNotFoundError) Error() string { return fmt.Sprintf("topic %q does not exist", e.Topic) }
+
+func (e *TopicNotFoundError) Unwrap() error { return e.Err }
 
 // PartitionNotFoundError means a requested partition is not in the topic.
 type PartitionNotFoundError struct {
@@ -248,7 +251,7 @@ func (c *Client) translate(err error, op, resource string) error {
 	case kerr == sarama.ErrTransactionalIDAuthorizationFailed:
 		return &NotAuthorizedError{Operation: op, Resource: "transactional ids", Err: err}
 	case kerr == sarama.ErrUnknownTopicOrPartition && strings.HasPrefix(resource, "topic "):
-		return &TopicNotFoundError{Topic: unquote(strings.TrimPrefix(resource, "topic "))}
+		return &TopicNotFoundError{Topic: unquote(strings.TrimPrefix(resource, "topic ")), Err: err}
 	}
 	if p := tlsProblem(err); p != "" {
 		return &TLSError{Addr: c.firstBroker(), Problem: p, Err: err}

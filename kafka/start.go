@@ -3,6 +3,7 @@ package kafka
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +22,12 @@ func ParseStart(s string, now time.Time) (Start, error) {
 		return Start{Kind: StartTime, Time: now}, nil
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
+		if n < 0 && n != math.MinInt64 {
 			return Start{Kind: StartLast, N: -n}, nil
 		}
-		return Start{Kind: StartOffset, Offset: n}, nil
+		if n >= 0 {
+			return Start{Kind: StartOffset, Offset: n}, nil
+		}
 	}
 	if t, ok, err := parseWhen(v, now); ok {
 		if err != nil {

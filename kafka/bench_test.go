@@ -1,0 +1,51 @@
+package kafka
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// BenchmarkRead reads a 4-partition topic of 20,000 records of 200 bytes from kfake, start
+// to end, as `kpeek consume` does; records/s and allocations are the figures to watch.
+func BenchmarkRead(b *testing.B) {
+	const perPartition = 5000
+	c := newCluster(b, kfake.SeedTopics(4, "bench"))
+	pc := producer(b, c)
+	value := bytes.Repeat([]byte("v"), 200)
+	for p := range int32(4) {
+		recs := make([]*kgo.Record, perPartition)
+		for i := range recs {
+			recs[i] = &kgo.Record{Topic: "bench", Partition: p, Key: []byte("key"), Value: value}
+		}
+		if err := pc.ProduceSync(testCtx(b), recs...).FirstErr(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	kc := connectTo(b, c)
+	ctx := testCtx(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	total := 0
+	for b.Loop() {
+		s, err := kc.Read(ctx, ReadRequest{Topic: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for batch := range s.Batches() {
+			if batch.Err != nil {
+				b.Fatal(batch.Err)
+			}
+			n += len(batch.Records)
+		}
+		s.Close()
+		if n != 4*perPartition {
+			b.Fatalf("read %d records, want %d", n, 4*perPartition)
+		}
+		total += n
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
+}

@@ -1,0 +1,416 @@
+//go:build integration
+
+package kafka_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// authFixture is one readable and one forbidden topic for the restricted user.
+type authFixture struct {
+	allowed, secret string
+}
+
+// newAuthFixture creates the two topics with one record each.
+func newAuthFixture(t *testing.T, e itEnv) authFixture {
+	t.Helper()
+	admin := adminClient(t, e)
+	f := authFixture{allowed: topicName(itAllowedPrefix, "auth"), secret: topicName(itSecretPrefix, "payroll")}
+	createTopic(t, admin, f.allowed, 1, nil)
+	createTopic(t, admin, f.secret, 1, nil)
+	produce(t, admin, &kgo.Record{Topic: f.allowed, Value: []byte("visible")},
+		&kgo.Record{Topic: f.secret, Value: []byte("salaries")})
+	// A group the restricted user must not see.
+	commitOffsets(t, admin, "it-auth-"+itRun, f.allowed, map[int32]int64{0: 1})
+	return f
+}
+
+// tlsConfig is kpeek's TLS settings for the SSL or MTLS listener.
+func tlsConfig(ca, cert, key, keyPassword string) *kafka.TLSConfig {
+	return &kafka.TLSConfig{Enabled: true, CAFile: ca, CertFile: cert, KeyFile: key, KeyPassword: keyPassword}
+}
+
+// assertReads checks that cfg connects and reads the allowed topic's one record.
+func assertReads(t *testing.T, cfg kafka.ClusterConfig, topic string) {
+	t.Helper()
+	cl := connect(t, cfg)
+	rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic})
+	if len(rs) != 1 || string(rs[0].Value) != "visible" {
+		t.Errorf("%s: read %d records from %s, want the one record \"visible\"", cfg.Name, len(rs), topic)
+	}
+}
+
+// TestIntegrationAuthModes connects and reads over every listener and mechanism.
+func TestIntegrationAuthModes(t *testing.T) {
+	e := env(t)
+	f := newAuthFixture(t, e)
+	admin, adminPw := e.get(t, "KPEEK_IT_ADMIN_USER"), e.get(t, "KPEEK_IT_ADMIN_PASSWORD")
+	ca := e.get(t, "KPEEK_IT_CA")
+	ssl, mtls := []string{e.get(t, "KPEEK_IT_SSL")}, []string{e.get(t, "KPEEK_IT_MTLS")}
+	cases := []kafka.ClusterConfig{
+		plaintextConfig(e, t),
+		saslConfig(e, t, "PLAIN", admin, adminPw),
+		saslConfig(e, t, "SCRAM-SHA-512", admin, adminPw),
+		saslConfig(e, t, "PLAIN", e.get(t, "KPEEK_IT_READER_USER"), e.get(t, "KPEEK_IT_READER_PASSWORD")),
+		readerConfig(e, t),
+		{Name: "tls-ca", Brokers: ssl, TLS: tlsConfig(ca, "", "", "")},
+		{Name: "mtls", Brokers: mtls, TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"), e.get(t, "KPEEK_IT_CLIENT_KEY"), "")},
+		{Name: "mtls-encrypted-key", Brokers: mtls, TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"),
+			e.get(t, "KPEEK_IT_CLIENT_KEY_ENCRYPTED"), e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD"))},
+	}
+	for _, cfg := range cases {
+		name := cfg.Name
+		if cfg.SASL != nil {
+			name = cfg.SASL.Mechanism + "-" + cfg.SASL.Username
+		}
+		t.Run(name, func(t *testing.T) { assertReads(t, cfg, f.allowed) })
+	}
+}
+
+// TestIntegrationAuthFailures checks each refusal is a typed, one-line error naming its cause.
+func TestIntegrationAuthFailures(t *testing.T) {
+	e := env(t)
+	ca := e.get(t, "KPEEK_IT_CA")
+	admin := e.get(t, "KPEEK_IT_ADMIN_USER")
+	newErr := func(t *testing.T, cfg kafka.ClusterConfig) error {
+		t.Helper()
+		cl, err := kafka.New(ctxFor(t), cfg)
+		if err == nil {
+			cl.Close()
+			t.Fatalf("%s: connected, want a refusal", cfg.Name)
+		}
+		t.Logf("kpeek says: %v", err)
+		return err
+	}
+
+	for _, mech := range []string{"PLAIN", "SCRAM-SHA-512"} {
+		t.Run("wrong password "+mech, func(t *testing.T) {
+			err := newErr(t, saslConfig(e, t, mech, admin, "not-the-password"))
+			ae := asType[*kafka.AuthError](t, err)
+			if ae.User != admin || ae.Mechanism != mech {
+				t.Errorf("AuthError user %q mechanism %q, want %q %q", ae.User, ae.Mechanism, admin, mech)
+			}
+			assertOneLine(t, err, "authentication failed", admin)
+			if strings.Contains(err.Error(), "not-the-password") {
+				t.Errorf("error shows the password: %q", err)
+			}
+		})
+	}
+	t.Run("unknown SCRAM user", func(t *testing.T) {
+		err := newErr(t, saslConfig(e, t, "SCRAM-SHA-512", "nobody-"+itRun, "whatever"))
+		asType[*kafka.AuthError](t, err)
+		assertOneLine(t, err, "authentication failed", "nobody-"+itRun)
+	})
+	t.Run("missing CA", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "tls-no-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
+			TLS: &kafka.TLSConfig{Enabled: true}})
+		te := asType[*kafka.TLSError](t, err)
+		if te.Addr != e.get(t, "KPEEK_IT_SSL") {
+			t.Errorf("TLSError addr %q, want %q", te.Addr, e.get(t, "KPEEK_IT_SSL"))
+		}
+		assertOneLine(t, err, "unknown authority")
+	})
+	t.Run("wrong CA", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "tls-other-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
+			TLS: tlsConfig(e.get(t, "KPEEK_IT_OTHER_CA"), "", "", "")})
+		asType[*kafka.TLSError](t, err)
+		assertOneLine(t, err, "unknown authority")
+	})
+	t.Run("TLS to a plaintext port", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "tls-to-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")},
+			TLS: tlsConfig(ca, "", "", "")})
+		assertOneLine(t, err, "TLS")
+	})
+	t.Run("client certificate missing on mTLS", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "mtls-no-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+			TLS: tlsConfig(ca, "", "", "")})
+		asType[*kafka.TLSError](t, err)
+		assertOneLine(t, err, "certificate")
+	})
+	t.Run("client certificate from another CA on mTLS", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "mtls-other-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+			TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_OTHER_CLIENT_CERT"), e.get(t, "KPEEK_IT_OTHER_CLIENT_KEY"), "")})
+		asType[*kafka.TLSError](t, err)
+		assertOneLine(t, err, "certificate")
+	})
+	t.Run("nothing listening", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "closed-port", Brokers: []string{"127.0.0.1:1"}})
+		asType[*kafka.UnreachableError](t, err)
+		assertOneLine(t, err, "127.0.0.1:1", "refused")
+	})
+}
+
+// TestIntegrationRestrictedUser sees only what its ACLs grant, with clear refusals.
+func TestIntegrationRestrictedUser(t *testing.T) {
+	e := env(t)
+	f := newAuthFixture(t, e)
+	cl := connect(t, readerConfig(e, t))
+	ctx := ctxFor(t)
+
+	t.Run("topics lists only the readable ones", func(t *testing.T) {
+		ts, err := cl.Topics(ctx)
+		if err != nil {
+			t.Fatalf("Topics as the READ+DESCRIBE user: %v", err)
+		}
+		var names []string
+		for _, ti := range ts {
+			names = append(names, ti.Name)
+			if !strings.HasPrefix(ti.Name, itAllowedPrefix) {
+				t.Errorf("restricted user sees topic %s", ti.Name)
+			}
+		}
+		i := slices.Index(names, f.allowed)
+		if i < 0 {
+			t.Fatalf("restricted user does not see %s in %v", f.allowed, names)
+		}
+		if p := ts[i].Partitions; len(p) != 1 || p[0].Latest != 1 {
+			t.Errorf("%s partitions %+v, want one with latest 1", f.allowed, p)
+		}
+		if ts[i].Err != nil {
+			// Configs need DESCRIBE_CONFIGS, which READ+DESCRIBE does not give; the rest must be there.
+			t.Logf("%s: partial description: %v", f.allowed, ts[i].Err)
+			assertOneLine(t, ts[i].Err)
+		}
+	})
+	t.Run("reads a readable topic", func(t *testing.T) {
+		rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: f.allowed})
+		if len(rs) != 1 || string(rs[0].Value) != "visible" {
+			t.Errorf("read %d records, want the one record", len(rs))
+		}
+	})
+	t.Run("read of a forbidden topic", func(t *testing.T) {
+		_, err := cl.Read(ctx, kafka.ReadRequest{Topic: f.secret})
+		t.Logf("kpeek says: %v", err)
+		asType[*kafka.NotAuthorizedError](t, err)
+		assertOneLine(t, err, "not authorized", f.secret)
+	})
+	t.Run("describe of a forbidden topic", func(t *testing.T) {
+		_, err := cl.Topic(ctx, f.secret)
+		t.Logf("kpeek says: %v", err)
+		asType[*kafka.NotAuthorizedError](t, err)
+		assertOneLine(t, err, "not authorized", f.secret)
+	})
+	t.Run("groups", func(t *testing.T) {
+		gs, err := cl.Groups(ctx)
+		t.Logf("kpeek says: %d groups, err %v", len(gs), err)
+		if err != nil {
+			asType[*kafka.NotAuthorizedError](t, err)
+			assertOneLine(t, err, "not authorized", "group")
+			return
+		}
+		// Kafka filters ListGroups by DESCRIBE on each group: no group ACL means an empty list.
+		if len(gs) != 0 {
+			t.Errorf("restricted user without group ACLs sees groups %+v", gs)
+		}
+	})
+}
+
+// writeProperties writes a Java-style client.properties file and returns its path.
+func writeProperties(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "client.properties")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// parsePropertiesFile reads key=value lines (# comments, \ continuations) like -F does.
+func parsePropertiesFile(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.ReplaceAll(string(b), "\\\n", ""), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("bad properties line %q", line)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return out
+}
+
+// TestIntegrationClientProperties builds configs with kafka.ParseProperties from the
+// client.properties files Java users already have, and connects with them.
+func TestIntegrationClientProperties(t *testing.T) {
+	e := env(t)
+	f := newAuthFixture(t, e)
+	files := map[string]string{
+		"scram-jaas": `# the incident account, as the platform team hands it out
+bootstrap.servers=` + e.get(t, "KPEEK_IT_SASL") + `
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \
+    username="` + e.get(t, "KPEEK_IT_READER_USER") + `" password="` + e.get(t, "KPEEK_IT_READER_PASSWORD") + `";
+group.id=ignored-by-kpeek
+client.id=ignored-too
+`,
+		"plain-jaas": `bootstrap.servers=` + e.get(t, "KPEEK_IT_SASL") + `
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=PLAIN
+sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="` +
+			e.get(t, "KPEEK_IT_ADMIN_USER") + `" password="` + e.get(t, "KPEEK_IT_ADMIN_PASSWORD") + `";
+`,
+		"librdkafka-sasl": `bootstrap.servers=` + e.get(t, "KPEEK_IT_SASL") + `
+security.protocol=sasl_plaintext
+sasl.mechanisms=SCRAM-SHA-512
+sasl.username=` + e.get(t, "KPEEK_IT_ADMIN_USER") + `
+sasl.password=` + e.get(t, "KPEEK_IT_ADMIN_PASSWORD") + `
+`,
+		"mtls-pem": `bootstrap.servers=` + e.get(t, "KPEEK_IT_MTLS") + `
+security.protocol=SSL
+ssl.ca.location=` + e.get(t, "KPEEK_IT_CA") + `
+ssl.certificate.location=` + e.get(t, "KPEEK_IT_CLIENT_CERT") + `
+ssl.key.location=` + e.get(t, "KPEEK_IT_CLIENT_KEY_ENCRYPTED") + `
+ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
+`,
+	}
+	for name, body := range files {
+		t.Run(name, func(t *testing.T) {
+			var cfg kafka.ClusterConfig
+			cfg.Name = name
+			if err := kafka.ParseProperties(&cfg, parsePropertiesFile(t, writeProperties(t, body))); err != nil {
+				t.Fatalf("ParseProperties: %v", err)
+			}
+			assertReads(t, cfg, f.allowed)
+		})
+	}
+	t.Run("-X overrides a wrong password from -F", func(t *testing.T) {
+		props := parsePropertiesFile(t, writeProperties(t, files["librdkafka-sasl"]))
+		props["sasl.password"] = "wrong"
+		var cfg kafka.ClusterConfig
+		if err := kafka.ParseProperties(&cfg, props); err != nil {
+			t.Fatalf("ParseProperties: %v", err)
+		}
+		_, err := kafka.New(ctxFor(t), cfg)
+		asType[*kafka.AuthError](t, err)
+		props["sasl.password"] = e.get(t, "KPEEK_IT_ADMIN_PASSWORD")
+		cfg = kafka.ClusterConfig{Name: "fixed"}
+		if err := kafka.ParseProperties(&cfg, props); err != nil {
+			t.Fatalf("ParseProperties: %v", err)
+		}
+		assertReads(t, cfg, f.allowed)
+	})
+	t.Run("Java key stores are refused clearly", func(t *testing.T) {
+		var cfg kafka.ClusterConfig
+		err := kafka.ParseProperties(&cfg, map[string]string{"security.protocol": "SSL",
+			"ssl.truststore.location": "/etc/kafka/truststore.jks"})
+		assertOneLine(t, err, "ssl.truststore.location", "PEM")
+	})
+}
+
+// TestIntegrationReadOnly proves kpeek changes nothing: groups, committed offsets and topics
+// are identical before and after it describes and reads everything, as two different users.
+func TestIntegrationReadOnly(t *testing.T) {
+	e := env(t)
+	admin := adminClient(t, e)
+	f := newAuthFixture(t, e)
+	topic := topicName(itAllowedPrefix, "readonly")
+	createTopic(t, admin, topic, 2, nil)
+	for i := 0; i < 20; i++ {
+		produce(t, admin, &kgo.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("r")})
+	}
+	liveMember(t, e, "it-readonly-live-"+itRun, "kpeek-it-readonly-member", topic, 20, map[int32]int64{0: 3, 1: 5})
+	commitOffsets(t, admin, "it-readonly-idle-"+itRun, topic, map[int32]int64{0: 7})
+
+	before := takeSnapshot(t, admin)
+	for _, cfg := range []kafka.ClusterConfig{plaintextConfig(e, t), readerConfig(e, t)} {
+		kpeekEverything(t, cfg, append(slices.Clone(before.Topics), topicName(itAllowedPrefix, "never-created"), f.secret))
+	}
+	after := takeSnapshot(t, admin)
+
+	if !equalSnapshots(before, after) {
+		t.Errorf("kpeek changed the cluster:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if len(before.Groups) < 2 || len(before.Offsets["it-readonly-live-"+itRun]) != 2 {
+		t.Errorf("snapshot is missing the test's groups: %+v", before)
+	}
+}
+
+// kpeekEverything runs every kpeek read-side call over the cluster as cfg's user: topics,
+// each topic, groups, cluster info, a full read of every topic and a short follow.
+func kpeekEverything(t *testing.T, cfg kafka.ClusterConfig, topics []string) {
+	t.Helper()
+	cl := connect(t, cfg)
+	ctx := ctxFor(t)
+	if _, err := cl.ClusterInfo(ctx); err != nil {
+		t.Errorf("%s ClusterInfo: %v", cfg.Name, err)
+	}
+	if _, err := cl.Topics(ctx); err != nil {
+		t.Errorf("%s Topics: %v", cfg.Name, err)
+	}
+	if _, err := cl.Groups(ctx); err != nil {
+		t.Logf("%s Groups: %v", cfg.Name, err)
+	}
+	for _, topic := range topics {
+		// Errors are expected for the restricted user and the missing topic; only effects matter.
+		if _, err := cl.Topic(ctx, topic); err != nil {
+			t.Logf("%s Topic(%s): %v", cfg.Name, topic, err)
+			continue
+		}
+		for _, req := range []kafka.ReadRequest{
+			{Topic: topic},
+			{Topic: topic, From: kafka.Start{Kind: kafka.StartLast, N: 5}},
+		} {
+			s, err := cl.Read(ctx, req)
+			if err != nil {
+				t.Logf("%s Read(%s): %v", cfg.Name, topic, err)
+				continue
+			}
+			if _, err := drain(ctx, s); err != nil {
+				t.Errorf("%s Read(%s): %v", cfg.Name, topic, err)
+			}
+			s.Close()
+		}
+		// Follow from the start until the stream has caught up with what exists, then stop.
+		info, _ := cl.Topic(ctx, topic)
+		fctx, cancel := context.WithCancel(ctx)
+		s, err := cl.Read(fctx, kafka.ReadRequest{Topic: topic, Follow: true, Max: max(1, info.Records())})
+		if err == nil {
+			if _, err := drain(fctx, s); err != nil {
+				t.Errorf("%s follow %s: %v", cfg.Name, topic, err)
+			}
+			s.Close()
+		}
+		cancel()
+	}
+}
+
+// equalSnapshots compares two snapshots field by field.
+func equalSnapshots(a, b snapshot) bool {
+	if !slices.Equal(a.Topics, b.Topics) || len(a.Groups) != len(b.Groups) || len(a.Offsets) != len(b.Offsets) {
+		return false
+	}
+	for g, pt := range a.Groups {
+		if bt, ok := b.Groups[g]; !ok || bt != pt {
+			return false
+		}
+	}
+	for g, offs := range a.Offsets {
+		bo := b.Offsets[g]
+		if len(bo) != len(offs) {
+			return false
+		}
+		for k, v := range offs {
+			if bo[k] != v {
+				return false
+			}
+		}
+	}
+	return true
+}
