@@ -3,7 +3,6 @@
 package kafka_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -328,9 +327,11 @@ func TestIntegrationReadOnly(t *testing.T) {
 	liveMember(t, e, "it-readonly-live-"+itRun, "kpeek-it-readonly-member", topic, 20, map[int32]int64{0: 3, 1: 5})
 	commitOffsets(t, admin, "it-readonly-idle-"+itRun, topic, map[int32]int64{0: 7})
 
+	// Follows receive records produced meanwhile; they move the end offsets, not the snapshot.
 	before := takeSnapshot(t, admin)
 	for _, cfg := range []kafka.ClusterConfig{plaintextConfig(e, t), readerConfig(e, t)} {
 		kpeekEverything(t, cfg, append(slices.Clone(before.Topics), topicName(itAllowedPrefix, "never-created"), f.secret))
+		followOne(t, cfg, admin, topic)
 	}
 	after := takeSnapshot(t, admin)
 
@@ -377,17 +378,41 @@ func kpeekEverything(t *testing.T, cfg kafka.ClusterConfig, topics []string) {
 			}
 			s.Close()
 		}
-		// Follow from the start until the stream has caught up with what exists, then stop.
-		info, _ := cl.Topic(ctx, topic)
-		fctx, cancel := context.WithCancel(ctx)
-		s, err := cl.Read(fctx, kafka.ReadRequest{Topic: topic, Follow: true, Max: max(1, info.Records())})
-		if err == nil {
-			if _, err := drain(fctx, s); err != nil {
-				t.Errorf("%s follow %s: %v", cfg.Name, topic, err)
-			}
-			s.Close()
+		// Start a follow and stop it: the follow path (no end offsets) must not join or commit.
+		s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, Follow: true})
+		if err != nil {
+			t.Errorf("%s follow %s: %v", cfg.Name, topic, err)
+			continue
 		}
-		cancel()
+		s.Close()
+	}
+}
+
+// followOne follows topic and waits for one record produced after the follow started.
+func followOne(t *testing.T, cfg kafka.ClusterConfig, admin *kgo.Client, topic string) {
+	t.Helper()
+	cl := connect(t, cfg)
+	ctx := ctxFor(t)
+	s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, From: kafka.Start{Kind: kafka.StartEnd}, Follow: true})
+	if err != nil {
+		t.Fatalf("%s follow %s: %v", cfg.Name, topic, err)
+	}
+	defer s.Close()
+	produce(t, admin, &kgo.Record{Topic: topic, Partition: 1, Value: []byte("during-follow")})
+	for {
+		select {
+		case b, ok := <-s.Batches():
+			if !ok || b.Err != nil {
+				t.Fatalf("%s follow %s ended: %v", cfg.Name, topic, b.Err)
+			}
+			for _, r := range b.Records {
+				if string(r.Value) == "during-follow" {
+					return
+				}
+			}
+		case <-ctx.Done():
+			t.Fatalf("%s follow %s: no record: %v", cfg.Name, topic, ctx.Err())
+		}
 	}
 }
 

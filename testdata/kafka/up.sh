@@ -116,7 +116,8 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 num.partitions=1
-auto.create.topics.enable=false
+# On (the Kafka default) so a client that asks about a missing topic would create it: kpeek must not.
+auto.create.topics.enable=true
 log.cleaner.backoff.ms=1000
 
 # SASL: PLAIN users live in the JAAS line; SCRAM-SHA-512 credentials were written at format time.
