@@ -11,6 +11,7 @@ import (
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
 	"cel.dev/cel-go/interpreter"
 
@@ -116,8 +117,9 @@ func (c *celFilter) match(e *decode.Envelope) bool {
 // activation resolves the filter variables from one envelope on demand, so a filter
 // that never mentions value never parses it.
 type activation struct {
-	e   *decode.Envelope
-	now time.Time
+	e     *decode.Envelope
+	now   time.Time
+	value ref.Val // cached: an expression often reads several fields of value
 }
 
 // ResolveName implements interpreter.Activation.
@@ -127,7 +129,10 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	case "key":
 		return jsonValue(e.Key.JSON), true
 	case "value":
-		return jsonValue(e.Value.JSON), true
+		if a.value == nil {
+			a.value = jsonValue(e.Value.JSON)
+		}
+		return a.value, true
 	case "headers":
 		return lazyMap[headerFields]{headerFields(e.Headers)}, true
 	case "topic":

@@ -181,7 +181,7 @@ func (f *Filter) Match(e *decode.Envelope) bool {
 	case KindText:
 		return f.text.match(e)
 	case KindRegex:
-		return haystacks(e, false, f.re.Match)
+		return searchRecord(e, regexSearcher{f.re}, false)
 	case KindCEL:
 		return f.cel.match(e)
 	}

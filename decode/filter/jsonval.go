@@ -23,20 +23,31 @@ import (
 // errMalformed is returned for JSON the scanner cannot read.
 var errMalformed = types.NewErr("malformed JSON value")
 
-// jsonValue converts one JSON value (surrounding whitespace allowed) to a CEL value.
+// jsonValue converts one JSON value to a CEL value. Objects and arrays are checked
+// only as far as a filter reads them, so a record is never scanned twice.
 func jsonValue(raw []byte) ref.Val {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) {
-		if raw == nil {
-			return types.NullValue
+	if raw == nil {
+		return types.NullValue
+	}
+	start, end := skipSpace(raw, 0), len(raw)
+	for end > start && isSpace(raw[end-1]) {
+		end--
+	}
+	if start == end {
+		return errMalformed
+	}
+	v := raw[start:end]
+	switch v[0] {
+	case '{', '[':
+		if last := v[len(v)-1]; last != '}' && last != ']' {
+			return errMalformed
 		}
-		return errMalformed
+	default:
+		if n, ok := skipValue(v, 0); !ok || n != len(v) {
+			return errMalformed
+		}
 	}
-	end, ok := skipValue(raw, i)
-	if !ok || skipSpace(raw, end) != len(raw) {
-		return errMalformed
-	}
-	return scalarOrLazy(raw[i:end])
+	return scalarOrLazy(v)
 }
 
 // scalarOrLazy converts a value the scanner has already delimited.
@@ -141,68 +152,84 @@ func jsonArray(raw []byte) ref.Val {
 	return errMalformed
 }
 
-// jsonFields is a JSON object kept raw; find scans for the key. A key given twice
-// resolves to its last value, as encoding/json and JavaScript do.
+// jsonFields is a JSON object kept raw; find scans for the key (allocating nothing:
+// on a busy machine an index per record costs more than a second scan). A key given
+// twice resolves to its last value, as encoding/json and JavaScript do.
 type jsonFields []byte
 
-// eachField calls fn for every field until fn returns false; it reports whether the
-// object was well formed up to where it stopped.
-func (o jsonFields) eachField(fn func(key []byte, escaped bool, val []byte) bool) bool {
-	raw := o
-	i := skipSpace(raw, 1)
-	if i < len(raw) && raw[i] == '}' {
-		return true
+// fieldIter walks the fields of a raw object.
+type fieldIter struct {
+	raw       []byte
+	i         int
+	malformed bool
+}
+
+func newFieldIter(raw []byte) fieldIter { return fieldIter{raw: raw, i: skipSpace(raw, 1)} }
+
+// next returns the next field's quoted key and value; ok is false at the end or when
+// the object is malformed (then malformed is set).
+func (it *fieldIter) next() (key []byte, escaped bool, val []byte, ok bool) {
+	raw, i := it.raw, it.i
+	if i >= len(raw) || raw[i] == '}' {
+		it.malformed = i >= len(raw)
+		return nil, false, nil, false
 	}
-	for i < len(raw) {
-		if raw[i] != '"' {
-			return false
-		}
-		kEnd, escaped, ok := skipString(raw, i)
-		if !ok {
-			return false
-		}
-		key := raw[i:kEnd]
-		i = skipSpace(raw, kEnd)
-		if i >= len(raw) || raw[i] != ':' {
-			return false
-		}
-		i = skipSpace(raw, i+1)
-		vEnd, ok := skipValue(raw, i)
-		if !ok {
-			return false
-		}
-		if !fn(key, escaped, raw[i:vEnd]) {
-			return true
-		}
-		i = skipSpace(raw, vEnd)
-		if i >= len(raw) {
-			return false
-		}
-		switch raw[i] {
-		case ',':
-			i = skipSpace(raw, i+1)
-		case '}':
-			return true
-		default:
-			return false
-		}
+	if raw[i] != '"' {
+		it.malformed = true
+		return nil, false, nil, false
 	}
-	return false
+	kEnd, escaped, ok := skipString(raw, i)
+	if !ok {
+		it.malformed = true
+		return nil, false, nil, false
+	}
+	key = raw[i:kEnd]
+	i = skipSpace(raw, kEnd)
+	if i >= len(raw) || raw[i] != ':' {
+		it.malformed = true
+		return nil, false, nil, false
+	}
+	i = skipSpace(raw, i+1)
+	vEnd, ok := skipValue(raw, i)
+	if !ok {
+		it.malformed = true
+		return nil, false, nil, false
+	}
+	val = raw[i:vEnd]
+	i = skipSpace(raw, vEnd)
+	switch {
+	case i < len(raw) && raw[i] == ',':
+		it.i = skipSpace(raw, i+1)
+		if it.i < len(raw) && raw[it.i] == '}' {
+			it.malformed = true // trailing comma
+			return nil, false, nil, false
+		}
+	case i < len(raw) && raw[i] == '}':
+		it.i = i
+	default:
+		it.malformed = true
+		return nil, false, nil, false
+	}
+	return key, escaped, val, true
 }
 
 func (o jsonFields) find(key string) (ref.Val, bool) {
 	var found []byte
-	wellFormed := o.eachField(func(raw []byte, escaped bool, val []byte) bool {
+	it := newFieldIter(o)
+	for {
+		k, escaped, val, ok := it.next()
+		if !ok {
+			break
+		}
 		if escaped {
-			if s, ok := unquote(raw); ok && s == key {
+			if s, ok := unquote(k); ok && s == key {
 				found = val
 			}
-		} else if len(raw)-2 == len(key) && string(raw[1:len(raw)-1]) == key {
+		} else if len(k)-2 == len(key) && string(k[1:len(k)-1]) == key {
 			found = val
 		}
-		return true
-	})
-	if !wellFormed {
+	}
+	if it.malformed {
 		return errMalformed, false
 	}
 	if found == nil {
@@ -213,41 +240,47 @@ func (o jsonFields) find(key string) (ref.Val, bool) {
 
 func (o jsonFields) full() traits.Mapper {
 	m := map[ref.Val]ref.Val{}
-	o.eachField(func(raw []byte, _ bool, val []byte) bool {
-		if k, ok := unquote(raw); ok {
-			m[types.String(k)] = scalarOrLazy(val)
+	it := newFieldIter(o)
+	for {
+		k, _, val, ok := it.next()
+		if !ok {
+			break
 		}
-		return true
-	})
+		if s, ok := unquote(k); ok {
+			m[types.String(s)] = scalarOrLazy(val)
+		}
+	}
 	return types.NewRefValMap(types.DefaultTypeAdapter, m)
 }
 
 // skipSpace returns the index of the first non-space byte at or after i.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+	for i < len(b) && isSpace(b[i]) {
 		i++
 	}
 	return i
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // skipString returns the index after the string starting at b[i] == '"' and whether it
 // contains escapes.
 func skipString(b []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
-		j := bytes.IndexAny(b[i:], `"\`)
+		j := bytes.IndexByte(b[i:], '"')
 		if j < 0 {
 			return 0, false, false
 		}
-		i += j
-		if b[i] == '"' {
-			return i + 1, escaped, true
+		if k := bytes.IndexByte(b[i:i+j], '\\'); k >= 0 {
+			escaped = true
+			i += k + 2 // the backslash and the byte it escapes
+			if i > len(b) {
+				return 0, false, false
+			}
+			continue
 		}
-		escaped = true
-		i += 2 // a backslash and the byte it escapes
-		if i > len(b) {
-			return 0, false, false
-		}
+		return i + j + 1, escaped, true
 	}
 }
 

@@ -10,30 +10,36 @@ import (
 	"github.com/kpeek/kpeek/decode"
 )
 
-// haystacks calls fn with each text a plain-text or regex filter searches: the key,
-// the value, and every header key and value, until fn returns true. Values are
-// searched as their text (a string value's bytes, else its JSON), without
-// sanitizing, so no record is copied; display is set for needles written the way
-// the explorer shows hostile bytes (\x1b), which are searched in that display form.
-func haystacks(e *decode.Envelope, display bool, fn func([]byte) bool) bool {
+// searcher finds something in a text, given as bytes or as a string so that no
+// record text is ever copied to be searched.
+type searcher interface {
+	inBytes(h []byte) bool
+	inString(h string) bool
+}
+
+// searchRecord reports whether s finds its needle in any text a plain-text or regex
+// filter searches: the key, the value, and every header key and value. Values are
+// searched as their text (a string value's bytes, else its JSON), unsanitized; with
+// display set, as the escaped form the explorer shows (so a needle like \x1b works).
+func searchRecord(e *decode.Envelope, s searcher, display bool) bool {
 	if display {
-		if fn([]byte(decode.DisplayValue(&e.Key))) || fn([]byte(decode.DisplayValue(&e.Value))) {
+		if s.inString(decode.DisplayValue(&e.Key)) || s.inString(decode.DisplayValue(&e.Value)) {
 			return true
 		}
 		for i := range e.Headers {
 			h := &e.Headers[i]
-			if fn([]byte(decode.Sanitize(h.Key))) || fn([]byte(decode.DisplayValue(&h.Value))) {
+			if s.inString(decode.Sanitize(h.Key)) || s.inString(decode.DisplayValue(&h.Value)) {
 				return true
 			}
 		}
 		return false
 	}
-	if fn(searchText(&e.Key)) || fn(searchText(&e.Value)) {
+	if s.inBytes(searchText(&e.Key)) || s.inBytes(searchText(&e.Value)) {
 		return true
 	}
 	for i := range e.Headers {
 		h := &e.Headers[i]
-		if fn([]byte(h.Key)) || fn(searchText(&h.Value)) {
+		if s.inString(h.Key) || s.inBytes(searchText(&h.Value)) {
 			return true
 		}
 	}
@@ -48,18 +54,24 @@ func searchText(d *decode.Decoded) []byte {
 	return d.JSON
 }
 
+// regexSearcher is a searcher for a regular expression.
+type regexSearcher struct{ re *regexp.Regexp }
+
+func (r regexSearcher) inBytes(h []byte) bool  { return r.re.Match(h) }
+func (r regexSearcher) inString(h string) bool { return r.re.MatchString(h) }
+
 // textMatcher finds a needle case-insensitively. ASCII needles use a byte scan;
-// others fall back to a case-folding regexp, which knows Unicode case rules.
+// others a case-folding regexp, which knows Unicode's case rules.
 type textMatcher struct {
-	lower   []byte         // the ASCII needle, lower-cased
-	re      *regexp.Regexp // non-ASCII needles
-	display bool           // search the display form (needle has a backslash)
+	lower   []byte        // the ASCII needle, lower-cased
+	re      regexSearcher // non-ASCII needles
+	display bool          // search the display form (the needle has a backslash)
 }
 
 func newTextMatcher(needle string) *textMatcher {
 	m := &textMatcher{display: strings.ContainsRune(needle, '\\')}
 	if !isASCII(needle) {
-		m.re = regexp.MustCompile("(?i)" + regexp.QuoteMeta(needle))
+		m.re.re = regexp.MustCompile("(?i)" + regexp.QuoteMeta(needle))
 		return m
 	}
 	m.lower = []byte(strings.ToLower(needle))
@@ -67,21 +79,24 @@ func newTextMatcher(needle string) *textMatcher {
 }
 
 func (m *textMatcher) match(e *decode.Envelope) bool {
-	if m.re != nil {
-		return haystacks(e, m.display, m.re.Match)
+	if m.re.re != nil {
+		return searchRecord(e, m.re, m.display)
 	}
-	return haystacks(e, m.display, m.contains)
+	return searchRecord(e, m, m.display)
 }
 
-// contains reports whether h contains the needle, ignoring ASCII case.
-func (m *textMatcher) contains(h []byte) bool {
-	n := m.lower
+func (m *textMatcher) inBytes(h []byte) bool  { return containsFold(h, m.lower, bytes.IndexByte) }
+func (m *textMatcher) inString(h string) bool { return containsFold(h, m.lower, strings.IndexByte) }
+
+// containsFold reports whether h contains the lower-case ASCII needle n, ignoring
+// h's ASCII case.
+func containsFold[T string | []byte](h T, n []byte, indexByte func(T, byte) int) bool {
 	if len(n) == 0 {
 		return true
 	}
 	lo, up := n[0], upper(n[0])
-	for i := 0; i+len(n) <= len(h); {
-		j := indexEither(h[i:len(h)-len(n)+1], lo, up)
+	for i := 0; i+len(n) <= len(h); i++ {
+		j := indexEither(h[i:len(h)-len(n)+1], lo, up, indexByte)
 		if j < 0 {
 			return false
 		}
@@ -89,28 +104,27 @@ func (m *textMatcher) contains(h []byte) bool {
 		if equalFoldASCII(h[i+1:i+len(n)], n[1:]) {
 			return true
 		}
-		i++
 	}
 	return false
 }
 
 // indexEither is the first index of a or b in h (a == b is fine).
-func indexEither(h []byte, a, b byte) int {
-	i := bytes.IndexByte(h, a)
+func indexEither[T string | []byte](h T, a, b byte, indexByte func(T, byte) int) int {
+	i := indexByte(h, a)
 	if a == b {
 		return i
 	}
 	if i >= 0 {
 		h = h[:i] // b only matters before the first a
 	}
-	if j := bytes.IndexByte(h, b); j >= 0 {
+	if j := indexByte(h, b); j >= 0 {
 		return j
 	}
 	return i
 }
 
 // equalFoldASCII compares h with a lower-case ASCII needle, ignoring h's ASCII case.
-func equalFoldASCII(h, lower []byte) bool {
+func equalFoldASCII[T string | []byte](h T, lower []byte) bool {
 	for i, c := range lower {
 		b := h[i]
 		if 'A' <= b && b <= 'Z' {
