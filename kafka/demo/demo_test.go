@@ -122,13 +122,20 @@ func TestGroups(t *testing.T) {
 
 func TestBackupAgentLiveMember(t *testing.T) {
 	_, cl := startDemo(t)
-	req := kmsg.NewPtrDescribeGroupsRequest()
-	req.Groups = []string{GroupBackupAgent}
-	resp, err := req.RequestWith(t.Context(), cl)
-	if err != nil {
-		t.Fatalf("describe groups: %v", err)
+	var g kmsg.DescribeGroupsResponseGroup
+	// Start waits a bounded time for the join; on a slow machine it may finish later.
+	for range 50 {
+		req := kmsg.NewPtrDescribeGroupsRequest()
+		req.Groups = []string{GroupBackupAgent}
+		resp, err := req.RequestWith(t.Context(), cl)
+		if err != nil {
+			t.Fatalf("describe groups: %v", err)
+		}
+		if g = resp.Groups[0]; g.State == "Stable" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	g := resp.Groups[0]
 	if g.State != "Stable" || len(g.Members) != 1 {
 		t.Fatalf("group %s is %s with %d members, want Stable with 1", g.Group, g.State, len(g.Members))
 	}
