@@ -186,7 +186,7 @@ func netCause(err error) string {
 		return "unknown cause"
 	case errors.As(err, &dns):
 		if dns.IsNotFound {
-			return "no such host " + dns.Name
+			return "no such host"
 		}
 		return "DNS lookup of " + dns.Name + " failed: " + dns.Err
 	case errors.Is(err, syscall.ECONNREFUSED):

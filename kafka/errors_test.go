@@ -49,7 +49,7 @@ func TestTranslate(t *testing.T) {
 		{"out of brokers wrapping a refusal", sarama.Wrap(sarama.ErrOutOfBrokers, refused), "connect to", "cluster x",
 			new(*UnreachableError), "cannot reach broker 10.0.0.1:9092: connection refused"},
 		{"no such host", &net.OpError{Op: "dial", Err: &net.DNSError{Name: "kafka.invalid", IsNotFound: true, Err: "no such host"}},
-			"connect to", "cluster x", new(*UnreachableError), "cannot reach broker kafka.invalid: no such host kafka.invalid"},
+			"connect to", "cluster x", new(*UnreachableError), "cannot reach broker kafka.invalid: no such host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

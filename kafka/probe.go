@@ -30,7 +30,15 @@ func (c *Client) explain(ctx context.Context, err error, op, resource string) er
 	if ctx.Err() != nil {
 		return fmt.Errorf("%s %s: %w", op, resource, ctx.Err())
 	}
-	if t := c.translate(err, op, resource); isTyped(t) {
+	t := c.translate(err, op, resource)
+	var ue *UnreachableError
+	if errors.As(t, &ue) && !hasPort(ue.Addr) {
+		// A failed DNS lookup names only the host; the probe names the broker address.
+		if perr := c.probe(ctx); perr != nil {
+			return perr
+		}
+	}
+	if isTyped(t) {
 		return t
 	}
 	if perr := c.probe(ctx); perr != nil {
@@ -40,6 +48,11 @@ func (c *Client) explain(ctx context.Context, err error, op, resource string) er
 		msg: fmt.Sprintf("%s %s: the brokers accept connections but did not answer: %s", op, resource, innerCause(err)),
 		err: err,
 	}
+}
+
+func hasPort(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return err == nil && port != ""
 }
 
 // innerCause drops sarama's generic out-of-brokers preamble and keeps what the brokers said.

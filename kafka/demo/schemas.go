@@ -13,11 +13,16 @@ var schemaFiles embed.FS
 
 // Schema file names under Schemas().
 const (
-	OrdersV1File   = "orders-v1.avsc"
-	OrdersV2File   = "orders-v2.avsc"
-	AddressFile    = "address.proto"
-	ShipmentsFile  = "shipments.proto"
-	CustomersFile  = "customers.schema.json"
+	OrdersV1File  = "orders-v1.avsc"
+	OrdersV2File  = "orders-v2.avsc"
+	AddressFile   = "address.proto"
+	ShipmentsFile = "shipments.proto"
+	CustomersFile = "customers.schema.json"
+)
+
+// addressImport is the path shipments.proto imports address.proto by, and so the name
+// of its schema reference; shipmentsMsgFQ is the message the shipments topic carries.
+const (
 	addressImport  = "common/address.proto"
 	shipmentsMsgFQ = "acme.supply.Shipment"
 )
