@@ -177,7 +177,10 @@ func (n *avroNode) appendJSON(dst []byte, r *avroReader, depth int) ([]byte, err
 		return appendDecimal(dst, b, n.scale), err
 	case avroDuration:
 		b, err := r.next(12)
-		return appendDuration(dst, b), err
+		if err != nil {
+			return dst, err
+		}
+		return appendDuration(dst, b), nil
 	case avroDate, avroTimeMillis, avroTimeMicros, avroTimestampMillis, avroTimestampMicros,
 		avroLocalTimestampMillis, avroLocalTimestampMicros:
 		v, err := r.long()

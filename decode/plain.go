@@ -39,7 +39,7 @@ func looksLikeJSON(b []byte) bool {
 }
 
 // isText reports whether b is valid UTF-8 that reads as text: no NUL bytes and few
-// control characters. Escape sequences count as text (they are shown escaped), so a
+// control characters. Terminal sequences (ESC, BEL, BS, FF, VT) count as text (they are shown escaped), so a
 // hostile "\x1b]52;..." stays readable rather than turning into base64.
 func isText(b []byte) bool {
 	if !utf8.Valid(b) {
@@ -50,12 +50,12 @@ func isText(b []byte) bool {
 		switch {
 		case c == 0:
 			return false
-		case c == '\t' || c == '\n' || c == '\r' || c == 0x1b:
+		case c == '\t' || c == '\n' || c == '\r' || c == '\a' || c == '\b' || c == '\f' || c == '\v' || c == 0x1b:
 		case c < 0x20 || c == 0x7f:
 			controls++
 		}
 	}
-	return controls*16 <= len(b)
+	return controls*8 <= len(b)
 }
 
 // decodeText renders b as a JSON string, whatever it holds.
