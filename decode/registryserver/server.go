@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +99,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, 405, "read-only registry")
 		return
 	}
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	// Split the escaped path: a subject may hold a slash (common%2Faddress.proto).
+	parts := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	for i, p := range parts {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, 400, "bad path segment "+strconv.Quote(p))
+			return
+		}
+		parts[i] = u
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	switch {
@@ -113,7 +123,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, []map[string]any{{"subject": sc.Subject, "version": sc.Version}})
 			return
 		}
-		writeJSON(w, Schema{SchemaType: sc.SchemaType, Schema: sc.Schema, References: sc.References})
+		// By id, Confluent answers only the schema, its type and references.
+		writeJSON(w, struct {
+			SchemaType string      `json:"schemaType,omitempty"`
+			Schema     string      `json:"schema"`
+			References []Reference `json:"references,omitempty"`
+		}{sc.SchemaType, sc.Schema, sc.References})
 	case len(parts) == 1 && parts[0] == "subjects":
 		names := make([]string, 0, len(s.subjects))
 		for n := range s.subjects {
