@@ -114,11 +114,20 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 			part.add("partition "+strconv.Itoa(int(p.ID)), cmp.Or(earliest.errs[tp], latest.errs[tp]))
 		}
 		t.Err = part.err()
-		if cf, ok := configs[t.Name]; ok {
+		cf, ok := configs[t.Name]
+		switch {
+		case ok && cf.err == nil:
 			t.CleanupPolicy, t.RetentionMs = cf.cleanupPolicy, cf.retentionMs
-			t.Err = cmp.Or(t.Err, cf.err)
-		} else if configErr != nil {
-			t.Err = cmp.Or(t.Err, configErr)
+		case ok:
+			t.ConfigErr = cf.err
+		case configErr != nil:
+			t.ConfigErr = configErr
+		default:
+			t.ConfigErr = fmt.Errorf("describe configs of topic %q: the broker left it out of its answer", t.Name)
+		}
+		if t.ConfigErr != nil {
+			t.RetentionMs = 0 // unknown, not infinite
+			t.Err = cmp.Or(t.Err, t.ConfigErr)
 		}
 	}
 	return out

@@ -28,9 +28,12 @@ type TopicInfo struct {
 	Internal          bool
 	ReplicationFactor int
 	Partitions        []PartitionInfo
-	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"
-	RetentionMs       int64  // -1 means infinite
+	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"; "" when unknown
+	RetentionMs       int64  // -1 means infinite; 0 when unknown (see ConfigErr)
 	Err               error  // set when this topic could not be fully described
+	// ConfigErr is set when the configs could not be read, typically because the account
+	// lacks DESCRIBE_CONFIGS; Err then holds it too unless something worse happened.
+	ConfigErr error
 }
 
 // PartitionInfo is one partition's leader, replicas and watermarks.
@@ -76,8 +79,8 @@ type GroupOffset struct {
 	Topic     string
 	Partition int32
 	Committed int64 // -1 when nothing is committed
-	End       int64
-	Lag       int64
+	End       int64 // high watermark; -1 when it could not be listed
+	Lag       int64 // End - Committed; -1 when either is unknown
 }
 
 // StartKind says where a read starts.

@@ -18,17 +18,18 @@ type authFixture struct {
 	allowed, secret string
 }
 
-// newAuthFixture creates the two topics with one record each.
+// newAuthFixture creates the two topics, named after the test, with one record each.
 func newAuthFixture(t *testing.T, e itEnv) authFixture {
 	t.Helper()
 	admin := adminClient(t, e)
-	f := authFixture{allowed: topicName(itAllowedPrefix, "auth"), secret: topicName(itSecretPrefix, "payroll")}
+	name := strings.ToLower(strings.TrimPrefix(t.Name(), "TestIntegration"))
+	f := authFixture{allowed: topicName(itAllowedPrefix, name), secret: topicName(itSecretPrefix, name)}
 	createTopic(t, admin, f.allowed, 1, nil)
 	createTopic(t, admin, f.secret, 1, nil)
 	produce(t, admin, &kgo.Record{Topic: f.allowed, Value: []byte("visible")},
 		&kgo.Record{Topic: f.secret, Value: []byte("salaries")})
 	// A group the restricted user must not see.
-	commitOffsets(t, admin, "it-auth-"+itRun, f.allowed, map[int32]int64{0: 1})
+	commitOffsets(t, admin, "it-"+name+"-"+itRun, f.allowed, map[int32]int64{0: 1})
 	return f
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
 )
 
 // itEnv is the broker description written by up.sh.
@@ -157,6 +158,8 @@ func newAdmin(addr string, opts ...kgo.Opt) (*kgo.Client, error) {
 		kgo.ClientID("kpeek-it-scaffold"),
 		kgo.ProducerBatchMaxBytes(7 << 20),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		// Kafka 4 names topics by id in OffsetCommit/OffsetFetch v10; names are simpler here.
+		kgo.MaxVersions(kversion.V3_9_0()),
 	}, opts...)...)
 }
 

@@ -30,10 +30,9 @@ const (
 // Registry subjects the demo registers.
 const (
 	OrdersSubject = "erp.purchasing.orders-value"
-	// AddressSubject follows Confluent's QualifiedReferenceSubjectNameStrategy. The
-	// default strategy would name it after the import path, common/address.proto, but the
-	// registry server cannot yet route a subject with an escaped slash in its path.
-	AddressSubject   = "common.address"
+	// AddressSubject is named after its import path, as Confluent's default reference
+	// subject strategy does; the slash makes clients escape it in registry URLs.
+	AddressSubject   = "common/address.proto"
 	ShipmentsSubject = "erp.supply.shipments-value"
 	CustomersSubject = "crm.customers-value"
 )
