@@ -141,6 +141,13 @@ func TestIntegrationAuthFailures(t *testing.T) {
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "certificate")
 	})
+	t.Run("PKCS#8-encrypted client key", func(t *testing.T) {
+		// Not supported by kpeek (Go's standard library cannot decrypt it): the refusal must say so.
+		key := e.get(t, "KPEEK_IT_CLIENT_KEY_PKCS8_ENCRYPTED")
+		_, err := kafka.New(ctxFor(t), kafka.ClusterConfig{Name: "mtls-pkcs8", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+			TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"), key, e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD"))})
+		assertOneLine(t, err, key, "PKCS#8")
+	})
 	t.Run("nothing listening", func(t *testing.T) {
 		err := newErr(t, kafka.ClusterConfig{Name: "closed-port", Brokers: []string{"127.0.0.1:1"}})
 		asType[*kafka.UnreachableError](t, err)
@@ -320,7 +327,7 @@ func TestIntegrationReadOnly(t *testing.T) {
 	e := env(t)
 	admin := adminClient(t, e)
 	f := newAuthFixture(t, e)
-	topic := topicName(itAllowedPrefix, "readonly")
+	topic := topicName(itAllowedPrefix, "readonly-data")
 	createTopic(t, admin, topic, 2, nil)
 	for i := 0; i < 20; i++ {
 		produce(t, admin, &kgo.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("r")})

@@ -85,9 +85,12 @@ extendedKeyUsage=serverAuth,clientAuth"
 	issue other-client other-ca kpeek-it-intruder "extendedKeyUsage=clientAuth"
 	# Broker keystore: private key then certificate chain, one PEM file (ssl.keystore.type=PEM).
 	cat "$t/broker.key" "$t/broker.pem" "$t/ca.pem" >"$t/broker-keystore.pem"
-	# An encrypted copy of the client key, to prove key passwords work end to end.
-	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:client-key-secret \
+	# Encrypted copies of the client key, to prove key passwords end to end: the legacy OpenSSL
+	# format (Proc-Type/DEK-Info) and PKCS#8 (what Java's PEM support requires).
+	openssl rsa -aes256 -traditional -passout pass:client-key-secret \
 		-in "$t/client.key" -out "$t/client-encrypted.key" 2>/dev/null
+	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:client-key-secret \
+		-in "$t/client.key" -out "$t/client-pkcs8-encrypted.key" 2>/dev/null
 	chmod 600 "$t"/*.key
 }
 
@@ -227,6 +230,7 @@ KPEEK_IT_OTHER_CA=$t/other-ca.pem
 KPEEK_IT_CLIENT_CERT=$t/client.pem
 KPEEK_IT_CLIENT_KEY=$t/client.key
 KPEEK_IT_CLIENT_KEY_ENCRYPTED=$t/client-encrypted.key
+KPEEK_IT_CLIENT_KEY_PKCS8_ENCRYPTED=$t/client-pkcs8-encrypted.key
 KPEEK_IT_CLIENT_KEY_PASSWORD=client-key-secret
 KPEEK_IT_OTHER_CLIENT_CERT=$t/other-client.pem
 KPEEK_IT_OTHER_CLIENT_KEY=$t/other-client.key

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# ci.sh — run kpeek's integration suite against real Apache Kafka, one version after another:
+# up.sh VERSION, go test -tags integration ./kafka/..., down.sh. Fails if any version fails
+# (every version still runs), and prints each phase's wall time.
+#
+#   testdata/kafka/ci.sh                          # newest 4.x, then newest 3.9.x (lib.sh)
+#   KAFKA_VERSIONS="3.9.2" testdata/kafka/ci.sh   # pick versions
+#   GO_TEST_FLAGS="-v -run Groups" testdata/kafka/ci.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOT=$(cd "$KAFKA_DIR/../.." && pwd)
+VERSIONS=${KAFKA_VERSIONS:-$KAFKA_DEFAULT_VERSIONS}
+read -r -a GO_FLAGS <<<"${GO_TEST_FLAGS:-}"
+
+# Always leave no broker behind, whatever happens.
+trap '"$KAFKA_DIR/down.sh" || true' EXIT
+
+results=()
+failed=0
+total_start=$SECONDS
+# Compile first (running no tests): a build error fails in seconds, before any broker starts,
+# and the timed test phase below measures the tests, not the compiler.
+log "compiling the integration tests"
+(cd "$ROOT" && go test -tags integration -count=1 -run '^$' ./kafka/... >/dev/null) ||
+	die "the integration tests do not compile"
+log "compiled in $((SECONDS - total_start))s"
+for v in $VERSIONS; do
+	log "=== Kafka $v ==="
+	t0=$SECONDS
+	if ! "$KAFKA_DIR/up.sh" "$v"; then
+		results+=("Kafka $v: FAIL (broker did not start) after $((SECONDS - t0))s")
+		failed=1
+		continue
+	fi
+	t1=$SECONDS
+	status=PASS
+	if ! (cd "$ROOT" && KPEEK_IT_ENV=$KAFKA_RUN/env go test -tags integration -count=1 -timeout 10m \
+		"${GO_FLAGS[@]}" ./kafka/...); then
+		status=FAIL
+		failed=1
+		log "Kafka $v: tests failed; broker log copied to $KAFKA_CACHE/logs/server-$v.log"
+		mkdir -p "$KAFKA_CACHE/logs"
+		cp "$KAFKA_RUN/logs/server.log" "$KAFKA_CACHE/logs/server-$v.log" 2>/dev/null || true
+	fi
+	t2=$SECONDS
+	"$KAFKA_DIR/down.sh"
+	results+=("Kafka $v: $status — start $((t1 - t0))s, tests $((t2 - t1))s, stop $((SECONDS - t2))s")
+done
+
+log "=== summary (total $((SECONDS - total_start))s) ==="
+for r in "${results[@]}"; do log "$r"; done
+exit "$failed"
