@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -74,7 +75,7 @@ func TestRegistryServesEverySchema(t *testing.T) {
 		if byID.Schema != string(want) || byID.SchemaType != tt.schemaType {
 			t.Errorf("schema %d: type %q and text differ from %s", tt.id, byID.SchemaType, tt.file)
 		}
-		bySubject := registryGet(t, c, "/subjects/"+tt.subject+"/versions/"+strconv.Itoa(tt.version))
+		bySubject := registryGet(t, c, "/subjects/"+url.PathEscape(tt.subject)+"/versions/"+strconv.Itoa(tt.version))
 		if bySubject.ID != tt.id || bySubject.Schema != string(want) {
 			t.Errorf("%s version %d: id %d, want %d", tt.subject, tt.version, bySubject.ID, tt.id)
 		}
@@ -97,7 +98,7 @@ func compileFromRegistry(t testing.TB, c *Cluster, id int) protoreflect.FileDesc
 	main := registryGet(t, c, "/schemas/ids/"+strconv.Itoa(id))
 	sources := map[string]string{"main.proto": main.Schema}
 	for _, ref := range main.References {
-		sources[ref.Name] = registryGet(t, c, "/subjects/"+ref.Subject+"/versions/"+strconv.Itoa(ref.Version)).Schema
+		sources[ref.Name] = registryGet(t, c, "/subjects/"+url.PathEscape(ref.Subject)+"/versions/"+strconv.Itoa(ref.Version)).Schema
 	}
 	comp := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
 		Accessor: func(path string) (io.ReadCloser, error) {
