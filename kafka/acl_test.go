@@ -66,6 +66,7 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 		s.Close()
 	}
+	t.Logf("reading secret: %v", err)
 	if !errors.As(err, &na) || !strings.Contains(err.Error(), `topic "secret"`) {
 		t.Errorf("reading secret: err = %v, want *NotAuthorizedError naming the topic", err)
 	}

@@ -138,8 +138,8 @@ func values(recs []Record) []string {
 	return out
 }
 
-// setCompact turns on log compaction for topic (test setup; kpeek itself never alters configs).
-func setCompact(t testing.TB, c *kfake.Cluster, topic string) {
+// setTopicConfig sets one topic config (test setup; kpeek itself never alters configs).
+func setTopicConfig(t testing.TB, c *kfake.Cluster, topic, name, value string) {
 	t.Helper()
 	cl := producer(t, c)
 	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
@@ -147,9 +147,8 @@ func setCompact(t testing.TB, c *kfake.Cluster, topic string) {
 	res.ResourceType = kmsg.ConfigResourceTypeTopic
 	res.ResourceName = topic
 	cfg := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
-	cfg.Name = "cleanup.policy"
-	v := "compact"
-	cfg.Value = &v
+	cfg.Name = name
+	cfg.Value = &value
 	res.Configs = append(res.Configs, cfg)
 	req.Resources = append(req.Resources, res)
 	resp, err := req.RequestWith(testCtx(t), cl)

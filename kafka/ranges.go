@@ -12,11 +12,11 @@ import (
 
 // resolveRanges turns a request into concrete offsets per partition, as of now: watermarks,
 // start and end offsets (times become offsets through ListOffsets), clamped to the log.
-func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]PartitionRange, map[TopicPartition]int32, error) {
+func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]PartitionRange, error) {
 	topic := fmt.Sprintf("topic %q", req.Topic)
 	md, err := c.metadata(ctx, []string{req.Topic})
 	if err != nil {
-		return nil, nil, c.explain(ctx, err, "read", topic)
+		return nil, c.explain(ctx, err, "read", topic)
 	}
 	var tm *sarama.TopicMetadata
 	for _, t := range md.Topics {
@@ -25,10 +25,10 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		}
 	}
 	if tm == nil {
-		return nil, nil, &TopicNotFoundError{Topic: req.Topic}
+		return nil, &TopicNotFoundError{Topic: req.Topic}
 	}
 	if !errors.Is(tm.Err, sarama.ErrNoError) {
-		return nil, nil, c.translate(tm.Err, "read", topic)
+		return nil, c.translate(tm.Err, "read", topic)
 	}
 	all := map[int32]int32{}
 	for _, p := range tm.Partitions {
@@ -46,7 +46,7 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 	for _, p := range parts {
 		l, ok := all[p]
 		if !ok {
-			return nil, nil, &PartitionNotFoundError{Topic: req.Topic, Partition: p, Partitions: len(all)}
+			return nil, &PartitionNotFoundError{Topic: req.Topic, Partition: p, Partitions: len(all)}
 		}
 		leaders[TopicPartition{req.Topic, p}] = l
 	}
@@ -64,7 +64,7 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		stopAt = c.listOffsets(ctx, leaders, req.To.Time.Add(time.Millisecond).UnixMilli(), sarama.ReadCommitted)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	ranges := make([]PartitionRange, 0, len(parts))
@@ -72,7 +72,7 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		tp := TopicPartition{req.Topic, p}
 		for _, res := range []offsetResult{earliest, latest, startAt, stopAt} {
 			if err := res.errs[tp]; err != nil {
-				return nil, nil, fmt.Errorf("read topic %q partition %d: %w", req.Topic, p, err)
+				return nil, fmt.Errorf("read topic %q partition %d: %w", req.Topic, p, err)
 			}
 		}
 		pr := PartitionRange{Partition: p, Earliest: earliest.offsets[tp], Latest: latest.offsets[tp]}
@@ -83,7 +83,7 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		}
 		ranges = append(ranges, pr)
 	}
-	return ranges, leaders, nil
+	return ranges, nil
 }
 
 // startOffset resolves where one partition's read starts; offsets outside the log are
@@ -120,6 +120,26 @@ func endOffset(s Stop, follow bool, pr PartitionRange, atTime map[TopicPartition
 		return pr.Latest // every record is at or before that time
 	}
 	return pr.Latest
+}
+
+// timestampType says how the topic stamps records. sarama does not pass on the per-batch
+// flag, so the topic's message.timestamp.type config decides; without leave to read it,
+// records count as producer-stamped, which is Kafka's default.
+func (c *Client) timestampType(ctx context.Context, topic string) TimestampType {
+	res := []*sarama.ConfigResource{{Type: sarama.TopicResource, Name: topic, ConfigNames: []string{"message.timestamp.type"}}}
+	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
+		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
+	})
+	if err != nil || len(results) == 0 {
+		c.log.Debug("timestamp type unknown, assuming create time", "topic", topic, "err", err)
+		return TimestampCreate
+	}
+	for _, e := range results[0].Configs {
+		if e.Name == "message.timestamp.type" && e.Value == "LogAppendTime" {
+			return TimestampLogAppend
+		}
+	}
+	return TimestampCreate
 }
 
 // readableBefore asks the partition's leader whether any record the consumer would deliver

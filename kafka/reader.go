@@ -50,7 +50,7 @@ func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	if req.Topic == "" {
 		return nil, errors.New("read: no topic given")
 	}
-	ranges, leaders, err := c.resolveRanges(ctx, req)
+	ranges, err := c.resolveRanges(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	s := &Stream{ch: make(chan Batch), ranges: ranges, cancel: cancel, done: make(chan struct{})}
-	r := &rangeRead{c: c, rc: rc, consumer: consumer, req: req, leaders: leaders, s: s}
+	r := &rangeRead{c: c, rc: rc, consumer: consumer, req: req, s: s, tsType: c.timestampType(ctx, req.Topic)}
 	pcs, err := r.start(rctx)
 	if err != nil {
 		cancel()
@@ -105,8 +105,8 @@ type rangeRead struct {
 	rc       sarama.Client
 	consumer sarama.Consumer
 	req      ReadRequest
-	leaders  map[TopicPartition]int32
 	s        *Stream
+	tsType   TimestampType
 }
 
 // event is what a partition pump hands the batcher: a record, its end, or its failure.
@@ -200,7 +200,7 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 				send(event{done: true})
 				return
 			}
-			if !send(event{rec: toRecord(m)}) {
+			if !send(event{rec: toRecord(m, r.tsType)}) {
 				return
 			}
 			next = m.Offset + 1
@@ -307,10 +307,10 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 }
 
 // toRecord copies sarama's message into kpeek's record.
-func toRecord(m *sarama.ConsumerMessage) Record {
+func toRecord(m *sarama.ConsumerMessage, tsType TimestampType) Record {
 	rec := Record{
 		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
-		Timestamp: m.Timestamp, TimestampType: TimestampCreate,
+		Timestamp: m.Timestamp, TimestampType: tsType,
 		Key: m.Key, Value: m.Value,
 	}
 	if len(m.Headers) > 0 {

@@ -118,6 +118,9 @@ func TestReadRecordFields(t *testing.T) {
 		t.Fatalf("got %d records, want 1", len(got))
 	}
 	r := got[0]
+	if r.TimestampType != TimestampCreate {
+		t.Errorf("timestamp type = %q, want create", r.TimestampType)
+	}
 	if r.Topic != "t" || r.Partition != 0 || r.Offset != 0 || string(r.Key) != "k0" || string(r.Value) != "p0-0" ||
 		!r.Timestamp.Equal(base) || len(r.Headers) != 1 || r.Headers[0].Key != "h" || string(r.Headers[0].Value) != "v" {
 		t.Errorf("record = %+v", r)
@@ -125,6 +128,22 @@ func TestReadRecordFields(t *testing.T) {
 	rs := s.Ranges()
 	if len(rs) != 1 || rs[0] != (PartitionRange{Partition: 0, Start: 0, End: 1, Earliest: 0, Latest: 1}) {
 		t.Errorf("ranges = %+v", rs)
+	}
+}
+
+func TestReadLogAppendTime(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "stamped"))
+	setTopicConfig(t, c, "stamped", "message.timestamp.type", "LogAppendTime")
+	produce(t, producer(t, c), "stamped", []int32{0}, 2, base)
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "stamped"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, r := range readAll(t, s) {
+		if r.TimestampType != TimestampLogAppend {
+			t.Errorf("offset %d: timestamp type %q, want log_append", r.Offset, r.TimestampType)
+		}
 	}
 }
 
@@ -215,7 +234,6 @@ func TestReadFollowAndCancel(t *testing.T) {
 	}
 	s.Close()
 	kc.Close()
-	c.Close()
 	assertNoLeaks(t, before)
 }
 
@@ -227,6 +245,7 @@ func TestReadCloseWithoutDraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := runtime.NumGoroutine()
 	<-s.Batches()
 	s.Close() // must return although nobody reads the rest
 	if _, ok := <-s.Batches(); ok {
@@ -235,6 +254,8 @@ func TestReadCloseWithoutDraining(t *testing.T) {
 			t.Error("Batches still open after Close")
 		}
 	}
+	kc.Close()
+	assertNoLeaks(t, before)
 }
 
 // assertNoLeaks waits for goroutines started by the test to end; sarama's and kpeek's
@@ -330,7 +351,7 @@ func TestReadCompactedTopicEnds(t *testing.T) {
 	if err := pc.ProduceSync(testCtx(t), recs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	setCompact(t, c, "compacted")
+	setTopicConfig(t, c, "compacted", "cleanup.policy", "compact")
 	c.Compact()
 	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "compacted"})
 	if err != nil {
