@@ -234,6 +234,7 @@ type scramClient struct {
 	conv *scram.ClientConversation
 }
 
+// Begin starts a SCRAM conversation for user.
 func (s *scramClient) Begin(user, password, authzID string) error {
 	c, err := s.hash.NewClient(user, password, authzID)
 	if err != nil {
@@ -243,8 +244,10 @@ func (s *scramClient) Begin(user, password, authzID string) error {
 	return nil
 }
 
+// Step answers one server challenge.
 func (s *scramClient) Step(challenge string) (string, error) { return s.conv.Step(challenge) }
 
+// Done reports whether the conversation is over.
 func (s *scramClient) Done() bool { return s.conv.Done() }
 
 // call runs a blocking sarama call so that ctx can end the wait; sarama's own timeouts end

@@ -21,6 +21,7 @@ type UnreachableError struct {
 	Err          error
 }
 
+// Error says what failed, in one line.
 func (e *UnreachableError) Error() string {
 	if e.AdvertisedBy != "" {
 		return fmt.Sprintf("cannot reach broker %s (as advertised by %s): %s", e.Addr, e.AdvertisedBy, netCause(e.Err))
@@ -28,6 +29,7 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("cannot reach broker %s: %s", e.Addr, netCause(e.Err))
 }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // AuthError means the broker refused the SASL credentials; it never holds the password.
@@ -37,11 +39,13 @@ type AuthError struct {
 	Err       error
 }
 
+// Error says what failed, in one line.
 func (e *AuthError) Error() string {
 	return fmt.Sprintf("authentication failed: SASL %s as user %q was refused (check the user name and password)",
 		e.Mechanism, e.User)
 }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // TLSError means the TLS handshake with a broker failed; Problem says which certificate check.
@@ -51,10 +55,12 @@ type TLSError struct {
 	Err     error
 }
 
+// Error says what failed, in one line.
 func (e *TLSError) Error() string {
 	return fmt.Sprintf("TLS with broker %s failed: %s", e.Addr, e.Problem)
 }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *TLSError) Unwrap() error { return e.Err }
 
 // NotAuthorizedError means an ACL denied an operation on a resource.
@@ -64,10 +70,12 @@ type NotAuthorizedError struct {
 	Err       error
 }
 
+// Error says what failed, in one line.
 func (e *NotAuthorizedError) Error() string {
 	return fmt.Sprintf("not authorized to %s %s (ask for ACLs granting it)", e.Operation, e.Resource)
 }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *NotAuthorizedError) Unwrap() error { return e.Err }
 
 // TopicNotFoundError means the topic does not exist (or is invisible to this user).
@@ -76,8 +84,10 @@ type TopicNotFoundError struct {
 	Err   error // the broker's answer, when there was one
 }
 
+// Error says what failed, in one line.
 func (e *TopicNotFoundError) Error() string { return fmt.Sprintf("topic %q does not exist", e.Topic) }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *TopicNotFoundError) Unwrap() error { return e.Err }
 
 // PartitionNotFoundError means a requested partition is not in the topic.
@@ -87,6 +97,7 @@ type PartitionNotFoundError struct {
 	Partitions int // how many the topic has
 }
 
+// Error says what failed, in one line.
 func (e *PartitionNotFoundError) Error() string {
 	return fmt.Sprintf("topic %q has no partition %d (it has partitions 0-%d)", e.Topic, e.Partition, e.Partitions-1)
 }
@@ -99,6 +110,7 @@ type PartialError struct {
 	Failed map[string]error // part name (e.g. "partition 3") to its error
 }
 
+// Error says what failed, in one line.
 func (e *PartialError) Error() string {
 	names := make([]string, 0, len(e.Failed))
 	for n := range e.Failed {

@@ -19,8 +19,10 @@ type causeError struct {
 	err error
 }
 
+// Error says what failed, in one line.
 func (e *causeError) Error() string { return e.msg }
 
+// Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *causeError) Unwrap() error { return e.err }
 
 // explain turns a failed sarama call into one line naming the cause. sarama's
