@@ -212,9 +212,9 @@ func hambaPrimitive(t *testing.T, s *avro.PrimitiveSchema, v any) any {
 		case avro.Date:
 			return v.UTC().Format(dateOnly)
 		case avro.LocalTimestampMillis, avro.LocalTimestampMicros:
-			return v.UTC().Format(localDateTime)
+			return v.UTC().Format("2006-01-02T15:04:05.999999999")
 		}
-		return v.UTC().Format(rfc3339Nano)
+		return v.UTC().Format(time.RFC3339Nano)
 	case time.Duration:
 		if v < 0 || v >= 24*time.Hour {
 			unit := time.Millisecond

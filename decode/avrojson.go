@@ -353,12 +353,10 @@ func appendDuration(dst, b []byte) []byte {
 	return append(dst, '}')
 }
 
-// Time formats for logical types: instants in UTC RFC3339, local timestamps without a zone.
+// Time formats for logical types; timestamps go through appendDateTime.
 const (
-	rfc3339Nano   = "2006-01-02T15:04:05.999999999Z07:00"
-	localDateTime = "2006-01-02T15:04:05.999999999"
-	dateOnly      = "2006-01-02"
-	timeOfDay     = "15:04:05.999999"
+	dateOnly  = "2006-01-02"
+	timeOfDay = "15:04:05.999999"
 )
 
 // appendTemporal renders date, time and timestamp logical types as quoted RFC3339 text.
@@ -369,11 +367,11 @@ func appendTemporal(dst []byte, k avroKind, v int64) ([]byte, error) {
 	if k == avroTimeMillis && (v < math.MinInt32 || v > math.MaxInt32) {
 		return dst, fmt.Errorf("avro: int %d out of range", v)
 	}
-	var t time.Time
-	layout := rfc3339Nano
 	switch k {
 	case avroDate:
-		t, layout = time.Unix(v*86400, 0).UTC(), dateOnly
+		dst = append(dst, '"')
+		dst = time.Unix(v*86400, 0).UTC().AppendFormat(dst, dateOnly)
+		return append(dst, '"'), nil
 	case avroTimeMillis, avroTimeMicros:
 		unit := int64(time.Millisecond)
 		if k == avroTimeMicros {
@@ -382,16 +380,18 @@ func appendTemporal(dst []byte, k avroKind, v int64) ([]byte, error) {
 		if v < 0 || v >= int64(24*time.Hour)/unit {
 			return strconv.AppendInt(dst, v, 10), nil // not a time of day: keep the number
 		}
-		t, layout = time.Unix(0, v*unit).UTC(), timeOfDay
-	case avroTimestampMillis, avroLocalTimestampMillis:
-		t = time.UnixMilli(v).UTC()
-	case avroTimestampMicros, avroLocalTimestampMicros:
-		t = time.UnixMicro(v).UTC()
+		dst = append(dst, '"')
+		dst = time.Unix(0, v*unit).UTC().AppendFormat(dst, timeOfDay)
+		return append(dst, '"'), nil
 	}
-	if k == avroLocalTimestampMillis || k == avroLocalTimestampMicros {
-		layout = localDateTime
+	var t time.Time
+	if k == avroTimestampMillis || k == avroLocalTimestampMillis {
+		t = time.UnixMilli(v)
+	} else {
+		t = time.UnixMicro(v)
 	}
+	local := k == avroLocalTimestampMillis || k == avroLocalTimestampMicros
 	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, layout)
+	dst = appendDateTime(dst, t, false, !local)
 	return append(dst, '"'), nil
 }

@@ -56,12 +56,14 @@ func BenchmarkAvroRender(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	dst := make([]byte, 0, 1024)
-	for b.Loop() {
-		var err error
-		if dst, err = p.render(dst[:0], data); err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			var err error
+			if dst, err = p.render(dst[:0], data); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkAvroHambaGeneric is the baseline the renderer replaces: hamba into generic maps.
@@ -69,12 +71,14 @@ func BenchmarkAvroHambaGeneric(b *testing.B) {
 	data := benchAvroRecord(b)
 	s := avro.MustParse(benchAvroSchema)
 	b.ReportAllocs()
-	for b.Loop() {
-		var v any
-		if err := avro.Unmarshal(s, data, &v); err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			var v any
+			if err := avro.Unmarshal(s, data, &v); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkDecodeAvroWire is the target path: a framed record through a Decoder
@@ -91,10 +95,12 @@ func BenchmarkDecodeAvroWire(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	line := make([]byte, 0, 2048)
-	for b.Loop() {
-		e := d.Decode(ctx, rec)
-		line = e.AppendJSON(line[:0], JSONOptions{})
-	}
+	reportCPU(b, func() {
+		for b.Loop() {
+			e := d.Decode(ctx, rec)
+			line = e.AppendJSON(line[:0], JSONOptions{})
+		}
+	})
 }
 
 func BenchmarkDecodeProtobufWire(b *testing.B) {

@@ -73,7 +73,7 @@ func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
 	dst = append(dst, `,"offset":`...)
 	dst = strconv.AppendInt(dst, e.Offset, 10)
 	dst = append(dst, `,"timestamp":"`...)
-	dst = e.Timestamp.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+	dst = appendDateTime(dst, e.Timestamp, true, true)
 	dst = append(dst, `","timestamp_type":`...)
 	dst = appendString(dst, e.TimestampType)
 	dst = appendDecoded(dst, "key", &e.Key)
