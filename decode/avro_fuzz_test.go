@@ -211,10 +211,14 @@ func hambaPrimitive(t *testing.T, s *avro.PrimitiveSchema, v any) any {
 		switch s.Logical().Type() {
 		case avro.Date:
 			return v.UTC().Format(dateOnly)
-		case avro.LocalTimestampMillis, avro.LocalTimestampMicros:
-			return v.UTC().Format("2006-01-02T15:04:05.999999999")
+		case avro.LocalTimestampMillis:
+			return v.UTC().Format("2006-01-02T15:04:05.000")
+		case avro.LocalTimestampMicros:
+			return v.UTC().Format("2006-01-02T15:04:05.000000")
+		case avro.TimestampMillis:
+			return v.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 		}
-		return v.UTC().Format(time.RFC3339Nano)
+		return v.UTC().Format("2006-01-02T15:04:05.000000Z07:00")
 	case time.Duration:
 		if v < 0 || v >= 24*time.Hour {
 			unit := time.Millisecond

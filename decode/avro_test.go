@@ -69,6 +69,7 @@ func TestAvroTypes(t *testing.T) {
 		{"time-micros", `{"type":"long","logicalType":"time-micros"}`, 2*time.Hour + 5*time.Microsecond, `"02:00:00.000005"`},
 		{"timestamp-millis", `{"type":"long","logicalType":"timestamp-millis"}`, ts, `"2026-11-26T02:14:07.123Z"`},
 		{"timestamp-micros", `{"type":"long","logicalType":"timestamp-micros"}`, ts, `"2026-11-26T02:14:07.123456Z"`},
+		{"timestamp-millis whole second", `{"type":"long","logicalType":"timestamp-millis"}`, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), `"2026-01-02T03:04:05.000Z"`},
 		{"local-timestamp-millis", `{"type":"long","logicalType":"local-timestamp-millis"}`, ts, `"2026-11-26T02:14:07.123"`},
 		{"duration", `{"type":"fixed","name":"Dur","size":12,"logicalType":"duration"}`, avro.LogicalDuration{Months: 1, Days: 2, Milliseconds: 3}, `{"months":1,"days":2,"milliseconds":3}`},
 		{"nullable union null", `["null","string"]`, nil, `null`},

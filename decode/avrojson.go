@@ -384,14 +384,13 @@ func appendTemporal(dst []byte, k avroKind, v int64) ([]byte, error) {
 		dst = time.Unix(0, v*unit).UTC().AppendFormat(dst, timeOfDay)
 		return append(dst, '"'), nil
 	}
-	var t time.Time
+	// Fixed fraction widths, as Avro tools print them: millis .000, micros .000000.
+	t, digits := time.UnixMicro(v), 6
 	if k == avroTimestampMillis || k == avroLocalTimestampMillis {
-		t = time.UnixMilli(v)
-	} else {
-		t = time.UnixMicro(v)
+		t, digits = time.UnixMilli(v), 3
 	}
 	local := k == avroLocalTimestampMillis || k == avroLocalTimestampMicros
 	dst = append(dst, '"')
-	dst = appendDateTime(dst, t, false, !local)
+	dst = appendDateTime(dst, t, digits, !local)
 	return append(dst, '"'), nil
 }

@@ -73,7 +73,7 @@ func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
 	dst = append(dst, `,"offset":`...)
 	dst = strconv.AppendInt(dst, e.Offset, 10)
 	dst = append(dst, `,"timestamp":"`...)
-	dst = appendDateTime(dst, e.Timestamp, true, true)
+	dst = appendDateTime(dst, e.Timestamp, 3, true)
 	dst = append(dst, `","timestamp_type":`...)
 	dst = appendString(dst, e.TimestampType)
 	dst = appendDecoded(dst, "key", &e.Key)

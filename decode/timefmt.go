@@ -2,17 +2,17 @@ package decode
 
 import "time"
 
-// appendDateTime appends t (taken as UTC) as RFC3339: "2006-01-02T15:04:05" then the
-// fraction — exactly three digits when millis, else as many as needed (none for whole
-// seconds) — then "Z" when zone. It is the hot-path twin of time.AppendFormat, which it
-// falls back to for years outside 0000-9999.
-func appendDateTime(dst []byte, t time.Time, millis, zone bool) []byte {
+// appendDateTime appends t (taken as UTC) as RFC3339: "2006-01-02T15:04:05", a fraction
+// of exactly digits digits (1-9; 0 for as many as needed, none for whole seconds), then
+// "Z" when zone. It is the hot-path twin of time.AppendFormat, which it falls back to for
+// years outside 0000-9999.
+func appendDateTime(dst []byte, t time.Time, digits int, zone bool) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
 		layout := "2006-01-02T15:04:05.999999999"
-		if millis {
-			layout = "2006-01-02T15:04:05.000"
+		if digits > 0 {
+			layout = "2006-01-02T15:04:05." + "000000000"[:min(digits, 9)]
 		}
 		if zone {
 			layout += "Z07:00"
@@ -26,19 +26,17 @@ func appendDateTime(dst []byte, t time.Time, millis, zone bool) []byte {
 	dst = append2(dst, hour, ':')
 	dst = append2(dst, minute, ':')
 	dst = append2(dst, sec)
-	if nanos := t.Nanosecond(); millis {
-		ms := nanos / 1e6
-		dst = append(dst, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
-	} else if nanos != 0 {
+	if nanos := t.Nanosecond(); digits > 0 || nanos != 0 {
 		var frac [10]byte
 		frac[0] = '.'
 		for i := 9; i >= 1; i-- {
 			frac[i] = byte('0' + nanos%10)
 			nanos /= 10
 		}
-		n := 10
-		for frac[n-1] == '0' {
-			n--
+		n := 1 + min(digits, 9)
+		if digits <= 0 {
+			for n = 10; frac[n-1] == '0'; n-- {
+			}
 		}
 		dst = append(dst, frac[:n]...)
 	}
@@ -48,7 +46,7 @@ func appendDateTime(dst []byte, t time.Time, millis, zone bool) []byte {
 	return dst
 }
 
-// append2 appends v (0-99) as two digits and sep.
+// append2 appends v (0-99) as two digits, then sep.
 func append2(dst []byte, v int, sep ...byte) []byte {
 	return append(append(dst, byte('0'+v/10), byte('0'+v%10)), sep...)
 }

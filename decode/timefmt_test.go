@@ -17,16 +17,18 @@ func TestAppendDateTimeMatchesTimeFormat(t *testing.T) {
 	}
 	for _, tm := range times {
 		for _, c := range []struct {
-			millis, zone bool
-			layout       string
+			digits int
+			zone   bool
+			layout string
 		}{
-			{true, true, "2006-01-02T15:04:05.000Z07:00"},
-			{false, true, time.RFC3339Nano},
-			{false, false, "2006-01-02T15:04:05.999999999"},
+			{3, true, "2006-01-02T15:04:05.000Z07:00"},
+			{6, false, "2006-01-02T15:04:05.000000"},
+			{0, true, time.RFC3339Nano},
+			{0, false, "2006-01-02T15:04:05.999999999"},
 		} {
 			want := tm.UTC().Format(c.layout)
-			if got := string(appendDateTime(nil, tm, c.millis, c.zone)); got != want {
-				t.Errorf("appendDateTime(%v, %v, %v) = %s, want %s", tm, c.millis, c.zone, got, want)
+			if got := string(appendDateTime(nil, tm, c.digits, c.zone)); got != want {
+				t.Errorf("appendDateTime(%v, %d, %v) = %s, want %s", tm, c.digits, c.zone, got, want)
 			}
 		}
 	}

@@ -81,9 +81,9 @@ func testShipment(tb testing.TB) []byte {
 
 // registerShipment registers the address reference and the shipment schema.
 func (tr *testRegistry) registerShipment(tb testing.TB) int {
-	tr.register(tb, "common-address", "PROTOBUF", testAddressProto)
+	tr.register(tb, "common/address.proto", "PROTOBUF", testAddressProto)
 	return tr.register(tb, "erp.supply.shipments-value", "PROTOBUF", testShipmentProto,
-		registryserver.Reference{Name: "common/address.proto", Subject: "common-address", Version: 1})
+		registryserver.Reference{Name: "common/address.proto", Subject: "common/address.proto", Version: 1})
 }
 
 func TestDecodeWire(t *testing.T) {
