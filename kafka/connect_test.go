@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 func TestConnectUnreachable(t *testing.T) {
@@ -147,4 +148,34 @@ func testPKI(t *testing.T, host string) ([]byte, tls.Certificate) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// TestConnectAdvertisedUnreachable: the bootstrap broker answers but advertises an address
+// this machine cannot reach (a container name, an internal listener). The error must name
+// that address and who advertised it, not sarama's "run out of available brokers".
+func TestConnectAdvertisedUnreachable(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "t"))
+	bootstrap := c.ListenAddrs()[0]
+	c.ControlKey(kmsg.Metadata.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		mreq := req.(*kmsg.MetadataRequest)
+		resp := mreq.ResponseKind().(*kmsg.MetadataResponse)
+		resp.Version = mreq.Version
+		b := kmsg.NewMetadataResponseBroker()
+		b.NodeID, b.Host, b.Port = 0, "127.0.0.1", 1
+		resp.Brokers = append(resp.Brokers, b)
+		resp.ControllerID = 0
+		return resp, nil, true
+	})
+	kc, err := New(testCtx(t), ClusterConfig{Brokers: []string{bootstrap}}, WithLogger(testLogger(t)))
+	if err == nil {
+		// sarama may accept the seed broker's answer and only fail on the next call.
+		defer kc.Close()
+		_, err = kc.Topics(testCtx(t))
+	}
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || ue.Addr != "127.0.0.1:1" || ue.AdvertisedBy != bootstrap {
+		t.Fatalf("err = %v, want *UnreachableError for 127.0.0.1:1 advertised by %s", err, bootstrap)
+	}
+	t.Logf("message: %v", err)
 }

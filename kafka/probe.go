@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -34,8 +35,9 @@ func (c *Client) explain(ctx context.Context, err error, op, resource string) er
 	}
 	t := c.translate(err, op, resource)
 	var ue *UnreachableError
-	if errors.As(t, &ue) && !hasPort(ue.Addr) {
-		// A failed DNS lookup names only the host; the probe names the broker address.
+	if errors.As(t, &ue) && (!hasPort(ue.Addr) || !slices.Contains(c.cfg.Brokers, ue.Addr)) {
+		// A failed DNS lookup names only the host, and an address the user never typed
+		// came from the cluster's metadata: the probe names the address and its source.
 		if perr := c.probe(ctx); perr != nil {
 			return perr
 		}
