@@ -6,8 +6,8 @@ import (
 	"os"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
@@ -51,15 +51,17 @@ type App struct {
 	now     func() time.Time
 	noColor bool
 
-	conn     conn
-	lastReq  int
-	nav      nav.Model
-	overview overview.Model
-	topics   topics.Model
-	groups   groups.Model
-	msgs      *messages.Model // the open messages pane, nil when none
-	msgsTopic string          // the topic it reads
-	parked   []messages.Model // panes left while an export runs; they keep receiving messages
+	conn      conn
+	lastReq   int
+	nav       nav.Model
+	overview  overview.Model
+	topics    topics.Model
+	groups    groups.Model
+	msgs      messagesPane   // the open messages pane, nil when none
+	msgsTopic string         // the topic it reads
+	parked    []messagesPane // panes left while an export runs; they keep receiving messages
+	newMsgs   newMessagesFunc
+	ticker    func(req int) tea.Cmd // arms the refresh timer
 
 	page        page
 	navFocused  bool
@@ -81,11 +83,13 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 	}
 	a := App{
 		c: c, ctx: ctx, opts: opts, connect: connect, now: time.Now, noColor: noColor,
-		nav:      nav.New(c, names).Focus(),
-		overview: overview.New(c),
-		topics:   topics.New(c),
-		groups:   groups.New(c),
-		help:     help.New(),
+		nav:        nav.New(c, names).Focus(),
+		overview:   overview.New(c),
+		topics:     topics.New(c),
+		groups:     groups.New(c),
+		help:       help.New(),
+		newMsgs:    newRealMessages,
+		ticker:     refreshCmd,
 		navFocused: true,
 	}
 	if len(opts.Clusters) == 0 {
@@ -141,8 +145,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	if a.msgs != nil {
-		m, cmd := a.msgs.Update(msg)
-		a.msgs = &m
+		var cmd tea.Cmd
+		a.msgs, cmd = a.msgs.Update(msg)
 		cmds = append(cmds, cmd)
 	}
 	kept := a.parked[:0:0]
@@ -223,7 +227,7 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 
 // fetch lists topics and groups unless a listing is already on its way, and re-arms the timer.
 func (a App) fetch() (App, tea.Cmd) {
-	cmds := []tea.Cmd{refreshCmd(a.conn.req)}
+	cmds := []tea.Cmd{a.ticker(a.conn.req)}
 	if !a.conn.fetchingTopics {
 		a.conn.fetchingTopics = true
 		cmds = append(cmds, topicsCmd(a.ctx, a.conn.req, a.conn.cluster, a.now))
@@ -295,12 +299,11 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	}
 	a = a.closeMessages()
 	client, _ := a.conn.cluster.(*kafka.Client)
-	m := messages.New(a.c, messages.Source{
+	a.msgs = a.newMsgs(a.c, messages.Source{
 		Client: client, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(),
-	})
-	m = m.SetSize(a.mainSize())
-	a.msgs, a.msgsTopic = &m, t.Name
+	}).SetSize(a.mainSize())
+	a.msgsTopic = t.Name
 	a = a.show(pageMessages).focusMain()
 	return a, a.msgs.Init()
 }

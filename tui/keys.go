@@ -78,8 +78,7 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.groups, cmd = a.groups.Update(k)
 	case pageMessages:
 		if a.msgs != nil {
-			m, c := a.msgs.Update(k)
-			a.msgs, cmd = &m, c
+			a.msgs, cmd = a.msgs.Update(k)
 		}
 	}
 	return a, cmd

@@ -14,7 +14,7 @@ const (
 )
 
 // navWidth is the left column's width for a terminal width.
-func navWidth(total int) int { return min(max(total/5, 18), 30) }
+func navWidth(total int) int { return min(max(total/5, 20), 30) }
 
 // mainSize is the main pane's area.
 func (a App) mainSize() (int, int) {
@@ -31,10 +31,9 @@ func (a App) layout() App {
 	a.topics = a.topics.SetSize(w, h)
 	a.groups = a.groups.SetSize(w, h)
 	if a.msgs != nil {
-		m := a.msgs.SetSize(w, h)
-		a.msgs = &m
+		a.msgs = a.msgs.SetSize(w, h)
 	}
-	a.help.SetWidth(a.c.Width)
+	a.help.SetWidth(max(a.c.Width-1, 0)) // the footer starts with a space
 	return a
 }
 
@@ -76,8 +75,7 @@ func (a App) applyFocus() App {
 	a.nav = a.nav.Blur()
 	a.overview, a.topics, a.groups = a.overview.Blur(), a.topics.Blur(), a.groups.Blur()
 	if a.msgs != nil {
-		m := a.msgs.Blur()
-		a.msgs = &m
+		a.msgs = a.msgs.Blur()
 	}
 	if a.navFocused {
 		a.nav = a.nav.Focus()
@@ -92,8 +90,7 @@ func (a App) applyFocus() App {
 		a.groups = a.groups.Focus()
 	case pageMessages:
 		if a.msgs != nil {
-			m := a.msgs.Focus()
-			a.msgs = &m
+			a.msgs = a.msgs.Focus()
 		}
 	}
 	return a
@@ -117,7 +114,7 @@ func (a App) focused() (pane, string) {
 		return a.groups, "Consumer groups"
 	case pageMessages:
 		if a.msgs != nil {
-			return *a.msgs, "Messages"
+			return a.msgs, "Messages"
 		}
 	}
 	return a.overview, "Cluster"
@@ -139,9 +136,6 @@ func (a App) capturesInput() bool {
 	return false
 }
 
-// rooter is implemented by panes that say when esc has nothing left to close in them.
-type rooter interface{ AtRoot() bool }
-
 // atRoot reports whether esc should go back a level in the frame rather than to the pane.
 func (a App) atRoot() bool {
 	if a.navFocused {
@@ -153,14 +147,7 @@ func (a App) atRoot() bool {
 	case pageGroups:
 		return a.groups.AtRoot()
 	case pageMessages:
-		if a.msgs == nil {
-			return true
-		}
-		// The messages contract has no AtRoot yet; use it as soon as the pane grows one.
-		if r, ok := any(*a.msgs).(rooter); ok {
-			return r.AtRoot()
-		}
-		return !a.msgs.CapturesInput()
+		return a.msgs == nil || a.msgs.AtRoot()
 	}
 	return true
 }

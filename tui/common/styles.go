@@ -108,6 +108,7 @@ func NewStyles(isDark, noColor bool) *Styles {
 	s.Input = textinput.DefaultStyles(isDark)
 	s.Input.Focused.Prompt = s.FilterPrompt
 	s.Input.Blurred.Prompt = s.Label
+	s.Input.Cursor.Blink = false // a steady cursor redraws nothing over a slow SSH link
 
 	s.Dialog = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(0, 1)
 	s.DialogTitle = base.Foreground(p.Accent).Bold(true)

@@ -85,15 +85,15 @@ func (m Model) detailLines() []string {
 	if len(g.Offsets) == 0 {
 		add(s.Dim, "  no committed offsets")
 	} else {
-		nameW := max(min(w-40, 40), 10)
-		add(s.TableHeader, fmt.Sprintf("  %s %4s %11s %11s %9s", common.PadRight("TOPIC", nameW),
+		nameW := max(min(w-38, 40), 10)
+		add(s.TableHeader, fmt.Sprintf("  %s %4s %10s %10s %8s", common.PadRight("TOPIC", nameW),
 			"PART", "COMMITTED", "END", "LAG"))
 		for _, o := range g.Offsets {
 			committed := strconv.FormatInt(o.Committed, 10)
 			if o.Committed < 0 {
 				committed = "-"
 			}
-			add(s.Value, fmt.Sprintf("  %s %4d %11s %11d %9d",
+			add(s.Value, fmt.Sprintf("  %s %4d %10s %10d %8d",
 				common.PadRight(decode.Sanitize(o.Topic), nameW), o.Partition, committed, o.End, o.Lag))
 		}
 	}

@@ -31,9 +31,9 @@ type Model struct {
 }
 
 var columns = []table.Column{
-	{Title: "GROUP", Width: 14, Flex: true},
+	{Title: "GROUP", Width: 12, Flex: true},
 	{Title: "STATE", Width: 11},
-	{Title: "MEMBERS", Width: 7, Right: true},
+	{Title: "MEMB", Width: 4, Right: true},
 	{Title: "LAG", Width: 7, Right: true},
 	{Title: "TOPICS", Width: 10, Flex: true},
 }

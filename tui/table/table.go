@@ -51,6 +51,7 @@ func New(c *common.Common, cols []Column, empty string) Model {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "type to filter"
+	in.SetStyles(c.Styles.Input)
 	return Model{c: c, cols: cols, input: in, empty: empty}
 }
 
@@ -149,7 +150,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.typing = true
 		m.input.SetValue(m.query)
 		m.input.CursorEnd()
-		return m.clamp(), m.input.Focus()
+		cmd := m.input.Focus()
+		return m.clamp(), cmd
 	case key.Matches(k, keys.Back) && m.query != "":
 		m.query = ""
 		return m.refilter(m.SelectedID()), nil

@@ -49,7 +49,9 @@ func (m Model) View() string {
 		lines = append(lines, "")
 	}
 	if m.typing {
-		lines = append(lines, m.input.View())
+		in := m.input
+		in.SetStyles(st.Input) // the styles may have changed with the background
+		lines = append(lines, in.View())
 	} else if m.query != "" {
 		lines = append(lines, st.FilterPrompt.Render("/")+st.Value.Render(m.query)+
 			st.Dim.Render("  (esc clears)"))
@@ -121,5 +123,5 @@ func (m Model) ShortHelp() []key.Binding {
 
 // FullHelp lists all the table's bindings.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.c.Keys.TableHelp(), {m.c.Keys.Filter, m.c.Keys.Back}}
+	return [][]key.Binding{m.c.Keys.TableHelp(), {m.c.Keys.Filter}}
 }

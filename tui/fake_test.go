@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/messages"
+)
+
+// fakeCluster serves a fixed incident-like scenario without a broker.
+type fakeCluster struct {
+	mu     sync.Mutex
+	topics kafka.Topics
+	groups kafka.Groups
+	closed bool
+}
+
+func (f *fakeCluster) ClusterInfo(context.Context) (kafka.ClusterInfo, error) {
+	return kafka.ClusterInfo{ID: "kpeek-demo-cluster", Controller: 1, Brokers: []kafka.Broker{
+		{ID: 1, Addr: "127.0.0.1:39092"}, {ID: 2, Addr: "127.0.0.1:39093", Rack: "r2"}}}, nil
+}
+func (f *fakeCluster) Topics(context.Context) (kafka.Topics, error) { return f.topics, nil }
+func (f *fakeCluster) Groups(context.Context) (kafka.Groups, error) { return f.groups, nil }
+func (f *fakeCluster) Bootstrap() []string                          { return []string{"127.0.0.1:39092"} }
+func (f *fakeCluster) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	return nil
+}
+
+func topic(name string, parts int, perPart int64, internal bool) kafka.TopicInfo {
+	t := kafka.TopicInfo{Name: name, Internal: internal, ReplicationFactor: 1,
+		CleanupPolicy: "delete", RetentionMs: 7 * 24 * 3600 * 1000}
+	for p := range parts {
+		t.Partitions = append(t.Partitions, kafka.PartitionInfo{ID: int32(p), Latest: perPart})
+	}
+	return t
+}
+
+func offsets(t string, parts int, committed, end int64) []kafka.GroupOffset {
+	var out []kafka.GroupOffset
+	for p := range parts {
+		out = append(out, kafka.GroupOffset{Topic: t, Partition: int32(p), Committed: committed, End: end, Lag: end - committed})
+	}
+	return out
+}
+
+func newFakeCluster() *fakeCluster {
+	offsetsTopic := topic("__consumer_offsets", 1, 12, true)
+	offsetsTopic.CleanupPolicy = "compact"
+	return &fakeCluster{
+		topics: kafka.Topics{
+			offsetsTopic,
+			topic("auth.logins", 1, 240, false),
+			topic("crm.customers", 1, 50, false),
+			topic("erp.audit", 1, 300, false),
+			topic("erp.purchasing.orders", 3, 400, false),
+			topic("erp.supply.shipments", 1, 200, false),
+			topic("hostile.payloads", 1, 12, false),
+			topic("telemetry.raw", 1, 1000, false),
+		},
+		groups: kafka.Groups{
+			{ID: "analytics", State: "Empty", Offsets: offsets("telemetry.raw", 1, 400, 1000)},
+			{ID: "backup-agent", State: "Stable",
+				Members: []kafka.MemberInfo{{ID: "backup-agent-1-7f3a", ClientID: "backup-agent-1", ClientHost: "/10.20.30.40",
+					Assigned: []kafka.TopicPartition{{Topic: "erp.purchasing.orders", Partition: 0},
+						{Topic: "erp.purchasing.orders", Partition: 1}, {Topic: "erp.purchasing.orders", Partition: 2},
+						{Topic: "erp.supply.shipments", Partition: 0}}}},
+				Offsets: append(offsets("erp.purchasing.orders", 3, 400, 400), offsets("erp.supply.shipments", 1, 200, 200)...)},
+			{ID: "erp-sync", State: "Empty", Offsets: offsets("erp.audit", 1, 300, 300)},
+		},
+	}
+}
+
+// fakeMessages stands in for the messages pane.
+type fakeMessages struct {
+	src      messages.Source
+	busy     bool
+	input    bool
+	keys     []string
+	closed   *bool
+	w, h     int
+	focused  bool
+}
+
+func (f *fakeMessages) Init() tea.Cmd { return nil }
+func (f *fakeMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		f.keys = append(f.keys, k.String())
+	}
+	return f, nil
+}
+func (f *fakeMessages) View() string {
+	return fmt.Sprintf("messages of %s (%d×%d)", f.src.Topic.Name, f.w, f.h)
+}
+func (f *fakeMessages) SetSize(w, h int) messagesPane { f.w, f.h = w, h; return f }
+func (f *fakeMessages) Focus() messagesPane           { f.focused = true; return f }
+func (f *fakeMessages) Blur() messagesPane            { f.focused = false; return f }
+func (f *fakeMessages) Close()                        { *f.closed = true }
+func (f *fakeMessages) CapturesInput() bool           { return f.input }
+func (f *fakeMessages) AtRoot() bool                  { return !f.input }
+func (f *fakeMessages) Busy() bool                    { return f.busy }
+func (f *fakeMessages) Status() string                { return "12 loaded · 0 marked" }
+func (f *fakeMessages) ShortHelp() []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark"))}
+}
+func (f *fakeMessages) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// harness drives an App the way the Program would, running Cmds synchronously.
+type harness struct {
+	t       *testing.T
+	app     App
+	cluster *fakeCluster
+	pane    *fakeMessages
+	closed  bool
+	quit    bool
+}
+
+func newHarness(t *testing.T, width, height int) *harness {
+	t.Helper()
+	h := &harness{t: t, cluster: newFakeCluster()}
+	opts := Options{
+		Clusters: []kafka.ClusterConfig{{Name: "demo", Brokers: []string{"127.0.0.1:39092"}},
+			{Name: "prod", Brokers: []string{"kafka-1.prod:9092"}}},
+		Initial: "demo",
+		Version: "test",
+	}
+	a := newApp(context.Background(), opts, func(_ context.Context, cfg kafka.ClusterConfig) (Cluster, error) {
+		if cfg.Name == "prod" {
+			return nil, errors.New("dial tcp kafka-1.prod:9092: connect: connection refused\x1b]0;pwned\x07")
+		}
+		return h.cluster, nil
+	})
+	a.ticker = func(int) tea.Cmd { return nil }
+	a.now = func() time.Time { return time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC) }
+	a.newMsgs = func(_ *common.Common, src messages.Source) messagesPane {
+		h.pane = &fakeMessages{src: src, closed: &h.closed}
+		return h.pane
+	}
+	h.app = a
+	h.send(tea.WindowSizeMsg{Width: width, Height: height})
+	h.run(a.Init())
+	return h
+}
+
+// send delivers one message and runs the Cmds it returns.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	m, cmd := h.app.Update(msg)
+	h.app = m.(App)
+	h.run(cmd)
+}
+
+func (h *harness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case tea.QuitMsg:
+		h.quit = true
+	default:
+		h.send(msg)
+	}
+}
+
+// press sends keys: named ones ("enter", "esc", "tab", "down") or text typed rune by rune.
+func (h *harness) press(keys ...string) {
+	h.t.Helper()
+	named := map[string]rune{"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab,
+		"down": tea.KeyDown, "up": tea.KeyUp, "space": tea.KeySpace}
+	for _, k := range keys {
+		if code, ok := named[k]; ok {
+			h.send(tea.KeyPressMsg{Code: code})
+			continue
+		}
+		if k == "ctrl+c" {
+			h.send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			continue
+		}
+		for _, r := range k {
+			h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+}
+
+// screen is the frame as text, colour stripped.
+func (h *harness) screen() string { return ansi.Strip(h.app.render()) }
+
+func (h *harness) mustSee(parts ...string) {
+	h.t.Helper()
+	s := h.screen()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			h.t.Fatalf("screen lacks %q:\n%s", p, s)
+		}
+	}
+}
+
+func (h *harness) mustNotSee(parts ...string) {
+	h.t.Helper()
+	s := h.screen()
+	for _, p := range parts {
+		if strings.Contains(s, p) {
+			h.t.Fatalf("screen shows %q:\n%s", p, s)
+		}
+	}
+}

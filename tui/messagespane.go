@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/messages"
+)
+
+// messagesPane is what the frame needs of the messages pane. messages.Model fits
+// through realMessages; tests hand in a fake so they need no cluster.
+type messagesPane interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (messagesPane, tea.Cmd)
+	View() string
+	SetSize(width, height int) messagesPane
+	Focus() messagesPane
+	Blur() messagesPane
+	Close()
+	CapturesInput() bool
+	AtRoot() bool
+	Busy() bool
+	Status() string
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// newMessagesFunc opens the messages pane on a source.
+type newMessagesFunc func(c *common.Common, src messages.Source) messagesPane
+
+func newRealMessages(c *common.Common, src messages.Source) messagesPane {
+	return realMessages{messages.New(c, src)}
+}
+
+// realMessages adapts messages.Model, whose methods return its concrete type.
+type realMessages struct{ m messages.Model }
+
+func (r realMessages) Init() tea.Cmd { return r.m.Init() }
+
+func (r realMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
+	m, cmd := r.m.Update(msg)
+	return realMessages{m}, cmd
+}
+
+func (r realMessages) View() string { return r.m.View() }
+func (r realMessages) SetSize(width, height int) messagesPane {
+	return realMessages{r.m.SetSize(width, height)}
+}
+func (r realMessages) Focus() messagesPane       { return realMessages{r.m.Focus()} }
+func (r realMessages) Blur() messagesPane        { return realMessages{r.m.Blur()} }
+func (r realMessages) Close()                    { r.m.Close() }
+func (r realMessages) CapturesInput() bool       { return r.m.CapturesInput() }
+func (r realMessages) Busy() bool                { return r.m.Busy() }
+func (r realMessages) Status() string            { return r.m.Status() }
+func (r realMessages) ShortHelp() []key.Binding  { return r.m.ShortHelp() }
+func (r realMessages) FullHelp() [][]key.Binding { return r.m.FullHelp() }
+
+// AtRoot reports whether esc should leave the pane. The messages contract has no such
+// method yet: use it as soon as the pane grows one, and until then leave on esc unless
+// a text input or dialog has the keyboard.
+func (r realMessages) AtRoot() bool {
+	if ar, ok := any(r.m).(interface{ AtRoot() bool }); ok {
+		return ar.AtRoot()
+	}
+	return !r.m.CapturesInput()
+}
