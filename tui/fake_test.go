@@ -86,13 +86,13 @@ func newFakeCluster() *fakeCluster {
 
 // fakeMessages stands in for the messages pane.
 type fakeMessages struct {
-	src      messages.Source
-	busy     bool
-	input    bool
-	keys     []string
-	closed   *bool
-	w, h     int
-	focused  bool
+	src     messages.Source
+	busy    bool
+	input   bool
+	keys    []string
+	closed  *bool
+	w, h    int
+	focused bool
 }
 
 func (f *fakeMessages) Init() tea.Cmd { return nil }
