@@ -175,6 +175,9 @@ func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string,
 		if err := configureSASL(sc, cfg.SASL); err != nil {
 			return nil, nil, err
 		}
+		if sc.Net.SASL.Mechanism == sarama.SASLTypePlaintext && !sc.Net.TLS.Enable {
+			warnings = append(warnings, "SASL PLAIN without TLS: the password crosses the network in clear text")
+		}
 	}
 	if err := sc.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("client settings: %w", err)

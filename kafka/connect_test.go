@@ -68,6 +68,9 @@ func TestConnectSASL(t *testing.T) {
 				if _, err := kc.Topic(testCtx(t), "t"); err != nil {
 					t.Fatal(err)
 				}
+				if plain := sasl.Mechanism == "PLAIN"; plain != (len(kc.Warnings()) == 1) {
+					t.Errorf("warnings = %v, want one about clear-text PLAIN only for PLAIN", kc.Warnings())
+				}
 				return
 			}
 			var ae *AuthError
