@@ -62,3 +62,17 @@ func BenchmarkMatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompile is the cost of one keystroke in the explorer's filter box.
+func BenchmarkCompile(b *testing.B) {
+	for _, expr := range []string{"slyon", `value.amount > 10000 && headers.source == "erp"`} {
+		b.Run(expr, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Compile(expr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

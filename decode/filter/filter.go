@@ -20,7 +20,8 @@
 // value.lines[0].qty, has(value.notes)); integers that fit int64 are int, those that
 // only fit uint64 are uint (compare with 12345678901234567890u), other numbers are
 // double; int, uint and double compare with each other. A decimal string such as an
-// Avro decimal "12000.50" compared with a number is compared as an exact decimal, so
+// Avro decimal "12000.50" compared with a number is compared as a number (exactly
+// against an int, as the double literal was rounded against a double), so
 // value.amount > 10000 works on it; decimal(x) turns one into a double for arithmetic.
 // headers maps each key to its last value's text. now is the time the filter was
 // compiled. A missing field, a type mismatch or any other evaluation error means the
@@ -97,7 +98,10 @@ func compileAt(expr string, now time.Time) (*Filter, error) {
 		f.kind, f.cel = KindCEL, c
 		return f, nil
 	}
-	f.kind, f.text = KindText, newTextMatcher(needle)
+	if f.text, err = newTextMatcher(needle); err != nil {
+		return nil, err
+	}
+	f.kind = KindText
 	return f, nil
 }
 

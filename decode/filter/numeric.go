@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"math"
 	"math/big"
 	"strconv"
 
@@ -16,7 +15,9 @@ import (
 // Decimal strings. Avro decimals (and many JSON APIs) carry amounts as strings like
 // "12000.50". When a comparison (==, !=, <, <=, >, >=) has a string on one side and a
 // number on the other and the string is a plain decimal literal, the two are compared
-// as exact decimal numbers, so value.amount > 10000 works on such amounts. Everything
+// as numbers, so value.amount > 10000 works on such amounts: exactly against an int or
+// uint, and against a double after rounding the string to a double the way the
+// double's literal was rounded (so "12000.10" == 12000.1). Everything
 // else keeps CEL's own semantics: string against string stays a text comparison, a
 // non-numeric string against a number is an error (the record does not match).
 // decimal(x) converts a decimal string or any number to a double for arithmetic.
@@ -116,33 +117,29 @@ func compareDecimal(l, r ref.Val) (cmp int, ok bool) {
 	return 0, false
 }
 
-// compareDecimalString returns the sign of s - n.
+// compareDecimalString returns the sign of s - n. Against an int or uint the
+// comparison is exact; against a double, s is rounded to the nearest double first, as
+// the double's own literal was, so "12000.10" == 12000.1 holds.
 func compareDecimalString(s string, n ref.Val) (int, bool) {
-	var g float64
-	switch n := n.(type) {
-	case types.Int:
-		g = float64(n)
-	case types.Uint:
-		g = float64(n)
-	case types.Double:
-		g = float64(n)
-		if math.IsNaN(g) {
-			return 0, false
-		}
-	default:
-		return 0, false
-	}
 	if !isDecimal(s) {
 		return 0, false
 	}
 	f, _ := strconv.ParseFloat(s, 64) // correctly rounded; out of range gives ±Inf
+	var g float64
+	switch n := n.(type) {
+	case types.Double:
+		return compareFloats(f, float64(n))
+	case types.Int:
+		g = float64(n)
+	case types.Uint:
+		g = float64(n)
+	default:
+		return 0, false
+	}
 	// Rounding to double is monotonic, so a strict order between the doubles is the
 	// order of the exact values; only a tie needs exact arithmetic.
-	switch {
-	case f < g:
-		return -1, true
-	case f > g:
-		return 1, true
+	if f != g {
+		return compareFloats(f, g)
 	}
 	var x, y big.Rat
 	if _, ok := x.SetString(s); !ok {
@@ -153,13 +150,21 @@ func compareDecimalString(s string, n ref.Val) (int, bool) {
 		y.SetInt64(int64(n))
 	case types.Uint:
 		y.SetUint64(uint64(n))
-	case types.Double:
-		if math.IsInf(g, 0) {
-			return 0, false
-		}
-		y.SetFloat64(g)
 	}
 	return x.Cmp(&y), true
+}
+
+// compareFloats is the sign of f - g; NaN compares with nothing.
+func compareFloats(f, g float64) (int, bool) {
+	switch {
+	case f < g:
+		return -1, true
+	case f > g:
+		return 1, true
+	case f == g:
+		return 0, true
+	}
+	return 0, false
 }
 
 // isDecimal reports whether s is a plain decimal literal: -?digits(.digits)?(e±ddd)?.

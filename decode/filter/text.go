@@ -61,21 +61,29 @@ func (r regexSearcher) inBytes(h []byte) bool  { return r.re.Match(h) }
 func (r regexSearcher) inString(h string) bool { return r.re.MatchString(h) }
 
 // textMatcher finds a needle case-insensitively. ASCII needles use a byte scan;
-// others a case-folding regexp, which knows Unicode's case rules.
+// other UTF-8 needles a case-folding regexp, which knows Unicode's case rules.
 type textMatcher struct {
-	lower   []byte        // the ASCII needle, lower-cased
+	lower   []byte        // the needle, ASCII lower-cased
 	re      regexSearcher // non-ASCII needles
 	display bool          // search the display form (the needle has a backslash)
 }
 
-func newTextMatcher(needle string) *textMatcher {
+func newTextMatcher(needle string) (*textMatcher, error) {
 	m := &textMatcher{display: strings.ContainsRune(needle, '\\')}
-	if !isASCII(needle) {
-		m.re.re = regexp.MustCompile("(?i)" + regexp.QuoteMeta(needle))
-		return m
+	if !isASCII(needle) && utf8.ValidString(needle) {
+		re, err := regexp.Compile("(?i)" + regexp.QuoteMeta(needle))
+		if err != nil {
+			return nil, fmt.Errorf("text filter: %w", err)
+		}
+		m.re.re = re
+		return m, nil
 	}
-	m.lower = []byte(strings.ToLower(needle))
-	return m
+	// ASCII, or bytes that are not UTF-8 (searched as they are, ASCII case folded).
+	m.lower = make([]byte, len(needle))
+	for i := range len(needle) {
+		m.lower[i] = lower(needle[i])
+	}
+	return m, nil
 }
 
 func (m *textMatcher) match(e *decode.Envelope) bool {
@@ -123,18 +131,21 @@ func indexEither[T string | []byte](h T, a, b byte, indexByte func(T, byte) int)
 	return i
 }
 
-// equalFoldASCII compares h with a lower-case ASCII needle, ignoring h's ASCII case.
-func equalFoldASCII[T string | []byte](h T, lower []byte) bool {
-	for i, c := range lower {
-		b := h[i]
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if b != c {
+// equalFoldASCII compares h with a needle lower-cased in ASCII, ignoring h's ASCII case.
+func equalFoldASCII[T string | []byte](h T, needle []byte) bool {
+	for i, c := range needle {
+		if lower(h[i]) != c {
 			return false
 		}
 	}
 	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
 }
 
 func upper(c byte) byte {
