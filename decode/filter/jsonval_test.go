@@ -112,7 +112,7 @@ func TestCompareDecimalString(t *testing.T) {
 	}{
 		{"12000.50", types.Int(10000), 1},
 		{"12000.50", types.Double(12000.5), 0},
-		{"0.1", types.Double(0.1), 0},  // against a double, the string is rounded like the literal was
+		{"0.1", types.Double(0.1), 0}, // against a double, the string is rounded like the literal was
 		{"0.10000000000000001", types.Double(0.1), 0},
 		{"0.2", types.Double(0.1), 1},
 		{"9007199254740993", types.Int(9007199254740992), 1},
