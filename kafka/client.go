@@ -44,11 +44,6 @@ func WithDialTimeout(d time.Duration) Option { return func(o *clientOptions) { o
 // WithClientID sets the client.id brokers see in their logs and quotas (default "kpeek").
 func WithClientID(id string) Option { return func(o *clientOptions) { o.clientID = id } }
 
-// kafkaVersion is what kpeek tells sarama it may use. sarama then lowers each request to the
-// broker's advertised ApiVersions range, so 2.x brokers still work; it must be high enough that
-// no request falls below the versions Kafka 4 removed (KIP-896), which older defaults did.
-var kafkaVersion = sarama.V3_9_0_0
-
 // New connects to the cluster described by cfg and checks that a broker answers. Failures
 // name the cause: unreachable broker, refused credentials, TLS problem.
 func New(ctx context.Context, cfg ClusterConfig, opts ...Option) (*Client, error) {
@@ -142,7 +137,10 @@ func clusterName(cfg ClusterConfig) string {
 // address fails in seconds rather than after sarama's default minute of retries.
 func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string, error) {
 	sc := sarama.NewConfig()
-	sc.Version = kafkaVersion
+	// The highest version kpeek may use. sarama lowers each request to the broker's
+	// advertised ApiVersions range, so 2.x brokers still work; it must be high enough that no
+	// request falls below the versions Kafka 4 removed (KIP-896), as older defaults did.
+	sc.Version = sarama.V3_9_0_0
 	sc.ClientID = o.clientID
 	sc.Net.DialTimeout = o.dialTimeout
 	sc.Net.ReadTimeout = 15 * time.Second

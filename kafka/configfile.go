@@ -11,8 +11,14 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// secretKeys are the config file keys whose values must be references, not literals.
-var secretKeys = map[string]bool{"password": true, "token": true, "key_password": true}
+// isSecretKey reports whether a config file key holds a secret, which must be a reference.
+func isSecretKey(key string) bool {
+	switch key {
+	case "password", "token", "key_password":
+		return true
+	}
+	return false
+}
 
 // LoadConfig reads the YAML config at path. Unknown fields are errors naming their line, and
 // password/token fields must hold ${ENV_VAR} or file:/path references, never literal secrets.
@@ -66,7 +72,7 @@ func checkSecretLiterals(n *yaml.Node) error {
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			if secretKeys[k.Value] && v.Kind == yaml.ScalarNode && v.Value != "" && !IsSecretReference(v.Value) {
+			if isSecretKey(k.Value) && v.Kind == yaml.ScalarNode && v.Value != "" && !IsSecretReference(v.Value) {
 				return fmt.Errorf("line %d: %s holds a literal secret; write a reference instead: ${ENV_VAR} or file:/path/to/secret",
 					v.Line, k.Value)
 			}
