@@ -258,7 +258,19 @@ func registryError(what string, err error) error {
 		}
 		return fmt.Errorf("%s: schema registry error %d: %s", what, se.Code, oneLine(se.Message))
 	}
-	return fmt.Errorf("%s: schema registry unreachable: %s", what, oneLine(err.Error()))
+	// srclient reports a non-JSON error body by its HTTP status line alone.
+	switch msg := oneLine(err.Error()); {
+	case strings.HasPrefix(msg, "401 "):
+		return fmt.Errorf("%s: the schema registry refused the credentials (401)", what)
+	case strings.HasPrefix(msg, "403 "):
+		return fmt.Errorf("%s: the schema registry denied access (403)", what)
+	case strings.HasPrefix(msg, "404 "):
+		return fmt.Errorf("%s not found in the schema registry", what)
+	case len(msg) > 3 && msg[0] >= '1' && msg[0] <= '5' && msg[3] == ' ':
+		return fmt.Errorf("%s: schema registry answered %s", what, msg)
+	default:
+		return fmt.Errorf("%s: schema registry unreachable: %s", what, msg)
+	}
 }
 
 // oneLine joins the lines of a message so it fits an error column.

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,7 +29,8 @@ type testRegistry struct {
 	hits map[string]int
 	all  atomic.Int64
 	// auth, when set, checks each request's Authorization header.
-	auth func(r *http.Request) bool
+	auth             func(r *http.Request) bool
+	unauthorizedBody string
 }
 
 func newTestRegistry(tb testing.TB) *testRegistry {
@@ -45,7 +48,7 @@ func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	tr.mu.Unlock()
 	if tr.auth != nil && !tr.auth(r) {
 		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error_code":401,"message":"Unauthorized"}`))
+		_, _ = w.Write([]byte(tr.unauthorizedBody))
 		return
 	}
 	tr.srv.ServeHTTP(w, r)
@@ -131,25 +134,28 @@ func TestRegistryUnreachable(t *testing.T) {
 }
 
 func TestRegistryAuth(t *testing.T) {
-	schema := `"string"`
+	const jsonBody = `{"error_code":401,"message":"Unauthorized"}`
 	tests := []struct {
 		name    string
 		cfg     kafka.RegistryConfig
+		body    string // what the registry answers a refused request with
 		wantErr string
 	}{
-		{"basic", kafka.RegistryConfig{Username: "svc", Password: "pw"}, ""},
-		{"bearer", kafka.RegistryConfig{Token: "tok"}, ""},
-		{"wrong password", kafka.RegistryConfig{Username: "svc", Password: "nope"}, "refused the credentials"},
-		{"none", kafka.RegistryConfig{}, "refused the credentials"},
+		{"basic", kafka.RegistryConfig{Username: "svc", Password: "pw"}, jsonBody, ""},
+		{"bearer", kafka.RegistryConfig{Token: "tok"}, jsonBody, ""},
+		{"wrong password", kafka.RegistryConfig{Username: "svc", Password: "nope"}, jsonBody, "refused the credentials (401)"},
+		{"none", kafka.RegistryConfig{}, jsonBody, "refused the credentials (401)"},
+		{"wrong token, HTML answer", kafka.RegistryConfig{Token: "wrong"}, "<html>401</html>", "refused the credentials (401)"},
 	}
 	tr := newTestRegistry(t)
-	id := tr.register(t, "s-value", "AVRO", schema)
+	id := tr.register(t, "s-value", "AVRO", `"string"`)
 	tr.auth = func(r *http.Request) bool {
 		u, p, ok := r.BasicAuth()
 		return (ok && u == "svc" && p == "pw") || r.Header.Get("Authorization") == "Bearer tok"
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			tr.unauthorizedBody = tt.body
 			tt.cfg.URL = tr.http.URL
 			reg, err := NewRegistry(tt.cfg)
 			if err != nil {
@@ -174,6 +180,7 @@ func TestRegistryMutualTLS(t *testing.T) {
 	}
 	ts := httptest.NewUnstartedServer(srv)
 	ts.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // failed handshakes are the point
 	ts.StartTLS()
 	defer ts.Close()
 	dir := t.TempDir()
