@@ -189,7 +189,7 @@ func hasLogic(a *cel.Ast) bool {
 		switch e.AsCall().FunctionName() {
 		case operators.Equals, operators.NotEquals, operators.Less, operators.LessEquals,
 			operators.Greater, operators.GreaterEquals, operators.LogicalAnd, operators.LogicalOr,
-			operators.LogicalNot, operators.In:
+			operators.In:
 			found = true
 		}
 	}))

@@ -134,30 +134,57 @@ func classify(expr string, now time.Time) (*celFilter, string, error) {
 	return c, "", nil
 }
 
-// looksLikeCEL reports text that can only have been meant as a CEL expression.
+// looksLikeCEL reports text that can only have been meant as CEL: it uses && or ||,
+// starts with has( or with a variable name followed by '.', '[' or an operator, or
+// compares a name with something ("user == x"). A base64 string ending in == is not a
+// comparison: nothing follows the operator.
 func looksLikeCEL(expr string) bool {
-	for _, op := range []string{"==", "!=", "&&", "||", ">=", "<="} {
-		if strings.Contains(expr, op) {
+	if strings.Contains(expr, "&&") || strings.Contains(expr, "||") {
+		return true
+	}
+	rest := strings.TrimLeft(expr, "!( \t")
+	if strings.HasPrefix(rest, "has(") {
+		return true
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return !isIdentRune(r) })
+	if end > 0 && isVariable(rest[:end]) {
+		after := strings.TrimLeft(rest[end:], " \t")
+		if after != "" && strings.ContainsRune(".[<>=!&|+-*/%", rune(after[0])) {
 			return true
 		}
 	}
-	if strings.HasPrefix(expr, "has(") || strings.HasPrefix(expr, "!") {
-		return true
-	}
-	// A variable name followed by a field access, index or operator.
-	name := expr
-	if i := strings.IndexFunc(expr, func(r rune) bool {
-		return !(r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9'))
-	}); i >= 0 {
-		name = expr[:i]
-	} else {
+	return isComparison(expr)
+}
+
+// isComparison reports a name or field path, an operator (==, !=, <, <=, >, >=) and
+// something after it: "user == x", "amount>5", "value.a[0] < 1".
+func isComparison(expr string) bool {
+	s := strings.TrimLeft(expr, " \t")
+	if s == "" || !isIdentRune(rune(s[0])) || ('0' <= s[0] && s[0] <= '9') {
 		return false
 	}
-	if !isVariable(name) {
-		return false
+	i := 0
+	for i < len(s) && (isIdentRune(rune(s[i])) || s[i] == '.') {
+		i++
 	}
-	rest := strings.TrimLeft(expr[len(name):], " \t")
-	return rest != "" && strings.ContainsRune(".[<>=!&|+-*/%", rune(rest[0]))
+	for i < len(s) && s[i] == '[' {
+		end := strings.IndexByte(s[i:], ']')
+		if end < 0 {
+			return false
+		}
+		i += end + 1
+	}
+	s = strings.TrimLeft(s[i:], " \t")
+	for _, op := range []string{"==", "!=", ">=", "<=", "<", ">"} {
+		if rest, ok := strings.CutPrefix(s, op); ok {
+			return strings.TrimSpace(rest) != ""
+		}
+	}
+	return false
+}
+
+func isIdentRune(r rune) bool {
+	return r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
 }
 
 // String is the source expression.
