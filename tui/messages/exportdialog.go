@@ -123,7 +123,7 @@ func (m Model) openExport() (Model, tea.Cmd) {
 	}
 	e.summary, e.failure, e.err = nil, nil, ""
 	n, what := m.selectionCount()
-	e.count, e.what = n, fmt.Sprintf("%s %s records", thousands(n), what)
+	e.count, e.what = n, fmt.Sprintf("%s %s %s", thousands(n), what, plural(n, "record"))
 	if e.path.Value() == "" {
 		e.path.SetValue(fmt.Sprintf("%s-%s.%s", safeName(m.src.Topic.Name),
 			time.Now().UTC().Format("20060102T150405Z"), extension(formats[e.format])))

@@ -40,11 +40,13 @@ type filterState struct {
 // filterDebounceMsg fires a moment after a keystroke; only the latest one applies.
 type filterDebounceMsg struct{ n int }
 
-// filterResultMsg is the matches of filter id among seqs [from, to).
+// filterResultMsg is the matches of filter id among seqs [from, to), and the
+// classes of the records it decoded for the first time.
 type filterResultMsg struct {
 	id       int
 	from, to int64
 	matches  []int64
+	classes  []uint8
 }
 
 const (
@@ -134,6 +136,7 @@ func (m Model) updateFilter(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		m.filter.running = false
+		m.store.SetClasses(msg.from, msg.classes)
 		first := m.store.First()
 		for _, seq := range msg.matches {
 			if seq >= first {
@@ -146,8 +149,8 @@ func (m Model) updateFilter(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.tl = m.tl.markDirty()
 		var cmd tea.Cmd
-		m, cmd = m.filterMore()
-		if cmd == nil || m.rowCount() < 100_000 {
+		m, cmd = m.background()
+		if !m.filter.running || m.rowCount() < 100_000 {
 			m.tl = m.tl.refresh(m.store, m.filter)
 		}
 		return m, cmd
@@ -178,13 +181,13 @@ func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
 		m.cursor = m.rowCount() - 1
 	}
 	m.tl = m.tl.refresh(m.store, m.filter)
-	return m.filterMore()
+	return m.background()
 }
 
 // filterMore starts matching the next slice of unchecked records, if any.
 func (m Model) filterMore() (Model, tea.Cmd) {
 	fs := &m.filter
-	if !fs.active() || fs.running || fs.scanned >= m.store.End() {
+	if !fs.active() || fs.running || m.warm.running || fs.scanned >= m.store.End() {
 		return m, nil
 	}
 	fs.running = true
@@ -192,13 +195,15 @@ func (m Model) filterMore() (Model, tea.Cmd) {
 	to := min(m.store.End(), from+filterJob)
 	id, f, dec, snap, ctx := fs.id, fs.f, m.dec, m.store.Snapshot(), fs.ctx
 	return m, func() tea.Msg {
-		return filterResultMsg{id: id, from: from, to: to, matches: matchRange(ctx, f, dec, snap, from, to)}
+		matches, classes := matchRange(ctx, f, dec, snap, from, to)
+		return filterResultMsg{id: id, from: from, to: to, matches: matches, classes: classes}
 	}
 }
 
-// matchRange returns the seqs in [from, to) of snap that pass f, in order, using
-// every core: decoding each record dominates the cost.
-func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) []int64 {
+// matchRange returns the seqs in [from, to) of snap that pass f, in order, and the
+// classes of records it decoded for the first time. It uses every core: decoding
+// dominates the cost, and fastpath.go skips it for records already classified.
+func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) ([]int64, []uint8) {
 	n := to - from
 	workers := int64(runtime.GOMAXPROCS(0))
 	if n < 4096 {
@@ -206,17 +211,20 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 	}
 	step := (n + workers - 1) / workers
 	parts := make([][]int64, workers)
+	classes := make([]uint8, n) // each worker writes its own part
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo, hi := from+w*step, min(to, from+(w+1)*step)
 		wg.Go(func() {
 			var out []int64
+			var sc scratch
 			for seq := lo; seq < hi; seq++ {
 				if seq&1023 == 0 && ctx.Err() != nil {
 					return
 				}
-				e := dec.Decode(ctx, snap.At(seq))
-				if f.Match(&e) {
+				e, class := envelope(ctx, dec, snap.At(seq), snap.Class(seq), &sc)
+				classes[seq-from] = class
+				if f.Match(e) {
 					out = append(out, seq)
 				}
 			}
@@ -228,7 +236,7 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 	for _, p := range parts {
 		all = append(all, p...)
 	}
-	return all
+	return all, classes
 }
 
 // filterLines are the input while typing, else the applied filter, with its match

@@ -101,3 +101,11 @@ func shortDuration(d time.Duration) string {
 	}
 	return d.Round(time.Minute).String()
 }
+
+// plural is word, with an s unless n is 1.
+func plural(n int64, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

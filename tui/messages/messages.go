@@ -57,6 +57,7 @@ type Model struct {
 	dec    *decode.Decoder
 	read   ReadFunc
 	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests stop the clock
+	wait   func(id int, ch <-chan kafka.Batch) tea.Cmd          // waitBatch; tests never block
 
 	ctx    context.Context // lives as long as the pane; Close cancels it
 	cancel context.CancelFunc
@@ -74,6 +75,7 @@ type Model struct {
 
 	prompt startPrompt
 	filter filterState
+	warm   warmState
 	marks  marks
 	detail detailState
 	export exportState
@@ -94,6 +96,7 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 		styles: common.NewMessagesStyles(true),
 		dec:    src.Decoder,
 		after:  tea.Tick,
+		wait:   waitBatch,
 		ctx:    ctx,
 		cancel: cancel,
 		store:  newStore(DefaultCap),
@@ -150,6 +153,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case filterDebounceMsg, filterResultMsg:
 		var cmd tea.Cmd
 		m, cmd = m.updateFilter(msg)
+		cmds = append(cmds, cmd)
+	case warmResultMsg:
+		var cmd tea.Cmd
+		m, cmd = m.updateWarm(msg)
 		cmds = append(cmds, cmd)
 	case detailLoadedMsg:
 		m = m.updateDetail(msg)

@@ -20,6 +20,9 @@ const (
 type chunk struct {
 	recs []kafka.Record
 	ts   []int64 // unix nanoseconds
+	// classes says which records can skip the decoder (fastpath.go). It is replaced,
+	// never written in place, so snapshots read it without racing Update.
+	classes []uint8
 }
 
 // store holds raw records by sequence number (0 for the first record ever appended).
@@ -155,6 +158,34 @@ func (s *store) Time(seq int64) int64 {
 	return s.chunks[p/chunkSize].ts[p%chunkSize]
 }
 
+// SetClasses records the classes of seqs [from, from+len(classes)); zero entries
+// (not found out) and seqs no longer live are skipped.
+func (s *store) SetClasses(from int64, classes []uint8) {
+	for len(classes) > 0 {
+		if from >= s.End() {
+			return
+		}
+		if from < s.first {
+			skip := min(int64(len(classes)), s.first-from)
+			classes, from = classes[skip:], from+skip
+			continue
+		}
+		p := int(from-s.first) + s.start
+		c := &s.chunks[p/chunkSize]
+		at := p % chunkSize
+		n := min(len(classes), chunkSize-at, int(s.End()-from))
+		next := make([]uint8, chunkSize)
+		copy(next, c.classes)
+		for i, v := range classes[:n] {
+			if v != classUnknown {
+				next[at+i] = v
+			}
+		}
+		c.classes = next
+		classes, from = classes[n:], from+int64(n)
+	}
+}
+
 // snapshot is a frozen view of a store; it shares the store's arrays, read-only.
 type snapshot struct {
 	chunks []chunk
@@ -176,4 +207,14 @@ func (s snapshot) At(seq int64) *kafka.Record {
 func (s snapshot) Time(seq int64) int64 {
 	p := int(seq-s.first) + s.start
 	return s.chunks[p/chunkSize].ts[p%chunkSize]
+}
+
+// Class is what fastpath.go knows about the record at seq.
+func (s snapshot) Class(seq int64) uint8 {
+	p := int(seq-s.first) + s.start
+	c := s.chunks[p/chunkSize].classes
+	if c == nil {
+		return classUnknown
+	}
+	return c[p%chunkSize]
 }

@@ -75,6 +75,7 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	m.cursor, m.top, m.tail = 0, 0, req.Follow
 	m.notice = ""
 	m.filter = m.filter.restart(m.ctx, m.store)
+	m.warm = warmState{}
 	if m.read == nil {
 		m.rd.err = errors.New("no connection to read from")
 		return m, nil
@@ -121,7 +122,7 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.rd.stream, m.rd.live = msg.stream, true
 		m.rd.ranges = msg.stream.Ranges()
-		return m, waitBatch(msg.id, msg.stream.Batches())
+		return m, m.wait(msg.id, msg.stream.Batches())
 	case batchMsg:
 		if msg.id != m.rd.id || m.rd.stream == nil {
 			return m, nil
@@ -136,7 +137,7 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		m, cmd = m.appendRecords(msg.batch.Records)
-		return m, tea.Batch(cmd, waitBatch(msg.id, m.rd.stream.Batches()))
+		return m, tea.Batch(cmd, m.wait(msg.id, m.rd.stream.Batches()))
 	case tickMsg:
 		if msg.id != m.rd.id {
 			return m, nil
@@ -178,7 +179,7 @@ func (m Model) appendRecords(recs []kafka.Record) (Model, tea.Cmd) {
 		m.tl = m.tl.refresh(m.store, m.filter)
 	}
 	var cmd tea.Cmd
-	m, cmd = m.filterMore()
+	m, cmd = m.background()
 	if m.tail {
 		m.cursor = m.rowCount() - 1
 	}

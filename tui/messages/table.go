@@ -235,8 +235,8 @@ func layout(width int) columns {
 	if width >= 110 {
 		c.time, c.timeLayout, c.key = 23, "2006-01-02 15:04:05.000", 22
 	}
-	// mark glyph + space, then a space between each column.
-	fixed := 2 + c.time + 1 + c.part + 1 + c.offset + 1 + c.key + 1 + c.size + 1
+	// mark glyph, cursor pointer and a space, then a space between each column.
+	fixed := 3 + c.time + 1 + c.part + 1 + c.offset + 1 + c.key + 1 + c.size + 1
 	c.value = max(8, width-fixed)
 	return c
 }
@@ -245,7 +245,7 @@ func layout(width int) columns {
 func (m Model) tableView(h int) []string {
 	st := m.styles
 	c := layout(m.width)
-	title := "  " + pad("TIME", c.time) + " " + padLeft("P", c.part) + " " + padLeft("OFFSET", c.offset) +
+	title := "   " + pad("TIME", c.time) + " " + padLeft("P", c.part) + " " + padLeft("OFFSET", c.offset) +
 		" " + pad("KEY", c.key) + " " + pad("VALUE", c.value) + " " + padLeft("SIZE", c.size)
 	lines := []string{st.ColumnTitle.Render(cut(title, m.width))}
 	n := m.rowCount()
@@ -293,7 +293,11 @@ func (m Model) rowLine(i int, c columns) string {
 	} else if m.marks.anchoring && m.marks.anchor == seq {
 		glyph = "▸"
 	}
-	line := glyph + " " + pad(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
+	pointer := " "
+	if i == m.cursor {
+		pointer = "▸" // visible without colour too
+	}
+	line := glyph + pointer + " " + pad(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
 		padLeft(fmt.Sprint(r.Partition), c.part) + " " + padLeft(fmt.Sprint(r.Offset), c.offset) + " " +
 		pad(t.key, c.key) + " " + pad(t.value, c.value) + " " + padLeft(bytesize(r.Size()), c.size)
 	line = pad(line, m.width)

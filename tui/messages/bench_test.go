@@ -1,0 +1,166 @@
+package messages
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/filter"
+	"github.com/kpeek/kpeek/kafka"
+)
+
+const million = 1_000_000
+
+// sample is 1,000 distinct records of about 200 bytes each, as a reader would hand
+// them over: every key, value and header in its own allocation.
+func sample() []kafka.Record {
+	recs := make([]kafka.Record, 1000)
+	for i := range recs {
+		user := fmt.Sprintf("u%04d", i%97)
+		result := "success"
+		if i%50 == 0 {
+			result, user = "failure", "slyon"
+		}
+		recs[i] = kafka.Record{
+			Topic: "auth.logins", Partition: int32(i % 3), Offset: int64(i),
+			Timestamp: base.Add(time.Duration(i) * time.Second), TimestampType: kafka.TimestampCreate,
+			Key: []byte("k-" + user),
+			Value: fmt.Appendf(nil, `{"user":%q,"ip":"203.0.113.%d","result":%q,"amount":%d,"agent":"Mozilla/5.0 (X11; Linux x86_64)","session":"%032x"}`,
+				user, i%250, result, i*37, i),
+			Headers: []kafka.Header{{Key: "source", Value: []byte("idp")}},
+		}
+	}
+	return recs
+}
+
+// fill appends n records (the sample, over and over, with advancing offsets and times).
+func fill(s *store, n int) {
+	src := sample()
+	batch := make([]kafka.Record, len(src))
+	for done := 0; done < n; done += len(batch) {
+		copy(batch, src)
+		for i := range batch {
+			batch[i].Offset = int64(done + i)
+			batch[i].Timestamp = base.Add(time.Duration(done+i) * 50 * time.Millisecond)
+		}
+		s.Append(batch[:min(len(batch), n-done)])
+	}
+}
+
+func heapMB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapInuse) / (1 << 20)
+}
+
+// BenchmarkAppend1M appends a million ~200-byte records and reports the heap they hold.
+func BenchmarkAppend1M(b *testing.B) {
+	before := heapMB()
+	var s *store
+	for b.Loop() {
+		s = newStore(DefaultCap)
+		fill(s, million)
+	}
+	b.ReportMetric(heapMB()-before, "heapMB")
+	b.ReportMetric(float64(million)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	runtime.KeepAlive(s)
+}
+
+// bigModel is a 120×40 pane holding n records, with the visible rows decoded.
+func bigModel(b *testing.B, n int) Model {
+	m := newTest(b, 120, 40, nil)
+	m.prompt.open = false
+	m.rd.id = 1
+	fill(m.store, n)
+	m.tl = m.tl.refresh(m.store, m.filter)
+	return run(b, m, nil)
+}
+
+// BenchmarkView1M renders a frame of a pane holding a million records.
+func BenchmarkView1M(b *testing.B) {
+	m := bigModel(b, million)
+	m = keys(b, m, "G")
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkScrollFrame1M is one key press (a page down, so every row is new) with its
+// decoding and the frame after it, at a million records.
+func BenchmarkScrollFrame1M(b *testing.B) {
+	m := bigModel(b, million)
+	pg := press("pgdown")
+	for b.Loop() {
+		m = run(b, m, pg)
+		_ = m.View()
+		if m.cursor >= m.rowCount()-1 {
+			m = keys(b, m, "g")
+		}
+	}
+}
+
+// BenchmarkTimelineRefresh1M recounts the histogram over a million records.
+func BenchmarkTimelineRefresh1M(b *testing.B) {
+	m := bigModel(b, million)
+	for b.Loop() {
+		m.tl = m.tl.refresh(m.store, m.filter)
+	}
+}
+
+func benchFilter(b *testing.B, expr string, want int, warm bool) {
+	s := newStore(DefaultCap)
+	fill(s, million)
+	f, err := filter.Compile(expr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dec := decode.New()
+	if warm { // as the background pass leaves the store once records have arrived
+		all, _ := filter.Compile("")
+		_, classes := matchRange(context.Background(), all, dec, s.Snapshot(), s.First(), s.End())
+		s.SetClasses(s.First(), classes)
+	}
+	snap := s.Snapshot()
+	var got []int64
+	cpu := cpuTime()
+	for b.Loop() {
+		got, _ = matchRange(context.Background(), f, dec, snap, snap.first, snap.End())
+	}
+	cpu = cpuTime() - cpu
+	if len(got) != want {
+		b.Fatalf("%s matched %d, want %d", expr, len(got), want)
+	}
+	b.ReportMetric(float64(million)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	// On a shared machine wall time depends on the neighbours; CPU time per record
+	// says what one core does.
+	b.ReportMetric(float64(million)*float64(b.N)/cpu.Seconds(), "records/cpu-s")
+}
+
+// cpuTime is the CPU time this process has used (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+const celExpr = `value.result == "failure" && value.amount >= 0`
+
+// BenchmarkFilterText1M runs a plain-text filter over a million records as they
+// arrived (every record decoded).
+func BenchmarkFilterText1M(b *testing.B) { benchFilter(b, "slyon", million/50, false) }
+
+// BenchmarkFilterCEL1M runs a CEL filter over a million records as they arrived.
+func BenchmarkFilterCEL1M(b *testing.B) { benchFilter(b, celExpr, million/50, false) }
+
+// BenchmarkFilterTextWarm1M is the text filter once records are classified.
+func BenchmarkFilterTextWarm1M(b *testing.B) { benchFilter(b, "slyon", million/50, true) }
+
+// BenchmarkFilterCELWarm1M is the CEL filter once records are classified.
+func BenchmarkFilterCELWarm1M(b *testing.B) { benchFilter(b, celExpr, million/50, true) }

@@ -1,0 +1,122 @@
+package messages
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/kafka"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares the colourless view with testdata/name.golden.
+func golden(t *testing.T, name string, m Model) {
+	t.Helper()
+	got := plain(m)
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
+	}
+	lines := strings.Split(got, "\n")
+	w, h := m.width, m.height
+	if len(lines) != h {
+		t.Errorf("%s: %d lines, want %d", name, len(lines), h)
+	}
+	for i, l := range lines {
+		if n := len([]rune(l)); n > w {
+			t.Errorf("%s: line %d is %d cells wide, want at most %d", name, i, n, w)
+		}
+	}
+}
+
+func TestGoldenTable(t *testing.T) {
+	golden(t, "table_80x24", keys(t, loaded(t, 80, 24, logins(60)), "j", "j", "space"))
+
+	m := loaded(t, 120, 40, logins(300))
+	m = keys(t, m, "/")
+	m = typeText(t, m, "slyon")
+	m = keys(t, m, "enter", "j", "v", "j", "j", "v")
+	golden(t, "table_filtered_120x40", m)
+}
+
+func TestGoldenPrompt(t *testing.T) {
+	golden(t, "prompt_80x24", newTest(t, 80, 24, newFake(true)))
+}
+
+func TestGoldenDetail(t *testing.T) {
+	m := loaded(t, 120, 40, logins(10))
+	golden(t, "detail_120x40", keys(t, m, "enter"))
+}
+
+func TestGoldenExport(t *testing.T) {
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "space", "e")
+	m.export.path.SetValue("auth.logins-evidence.ndjson")
+	golden(t, "export_80x24", m)
+}
+
+// sgr matches the colour sequences the pane's own styles and chroma write.
+var sgr = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+func TestHostilePayloadsCannotReachTheTerminal(t *testing.T) {
+	hostile := [][]byte{
+		[]byte("\x1b[2J\x1b[H screen cleared"),
+		[]byte("\x1b]52;c;cHduZWQ=\x07 clipboard write"),
+		[]byte("\x1b]0;owned title\x07"),
+		[]byte("bidi \u202egnp.exe\u202c override"),
+		{0xff, 0xfe, 0x9b, '3', '1', 'm', 0xc2, 0x9b},
+		[]byte(`{"msg":"\u001b[31mred","x":"` + strings.Repeat("A", 2<<20) + `"}`),
+		nil,
+	}
+	var recs []kafka.Record
+	for i, v := range hostile {
+		recs = append(recs, kafka.Record{
+			Topic: "hostile.payloads", Offset: int64(i), Timestamp: base.Add(time.Duration(i) * time.Second),
+			Key: []byte("\x1b[5mkey"), Value: v,
+			Headers: []kafka.Header{{Key: "h\x1b]0;x\x07", Value: []byte("\x1b[2J")}},
+		})
+	}
+	check := func(where, view string) {
+		t.Helper()
+		rest := sgr.ReplaceAllString(view, "")
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\u202c"} {
+			if strings.Contains(rest, bad) {
+				t.Errorf("%s: %q reached the view", where, bad)
+			}
+		}
+		if !strings.Contains(view, `\x1b`) {
+			t.Errorf("%s: escapes are not made visible", where)
+		}
+	}
+	m := loaded(t, 120, 40, recs)
+	check("table", m.View())
+	for i := range hostile {
+		d := keys(t, m, "enter")
+		for range 3 {
+			check("detail", d.View())
+			d = keys(t, d, "r")
+		}
+		if i == 5 && len(d.detail.bodies[viewDecoded]) > 4*detailMax {
+			t.Errorf("the 2 MB value rendered %d bytes", len(d.detail.bodies[viewDecoded]))
+		}
+		m = keys(t, m, "j")
+	}
+}
