@@ -82,7 +82,7 @@ func (r *hecRun) run(ctx context.Context, src eventSource) error {
 		go r.pollAcks(finished)
 	}
 
-	cur := &batch{}
+	cur := r.newBatch()
 	var srcErr error
 	for {
 		ev, err := src.next(ctx)
@@ -102,7 +102,7 @@ func (r *hecRun) run(ctx context.Context, src eventSource) error {
 		}
 		if len(cur.Body) > 0 && len(cur.Body)+len(ev) > r.opts.BatchBytes {
 			r.dispatch(cur)
-			cur = &batch{}
+			cur = r.newBatch()
 		}
 		cur.Body = append(cur.Body, ev...)
 		cur.Ends = append(cur.Ends, len(cur.Body))
@@ -137,13 +137,29 @@ func (r *hecRun) run(ctx context.Context, src eventSource) error {
 	return srcErr
 }
 
+// newBatch returns an empty batch sized for BatchBytes, so filling it does not regrow it.
+func (r *hecRun) newBatch() *batch {
+	return &batch{Batch: hec.Batch{Body: make([]byte, 0, r.opts.BatchBytes+r.opts.BatchBytes/8), Ends: make([]int, 0, 256)}}
+}
+
 // watch turns an interrupt into a stop: no new batches, and in-flight requests get the
 // grace period to finish before they are cut.
+// It also wakes waiters every progress interval so they can report progress while
+// they wait for room or for the last acknowledgements.
 func (r *hecRun) watch(ctx context.Context, finished <-chan struct{}) {
-	select {
-	case <-finished:
-		return
-	case <-ctx.Done():
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-finished:
+			return
+		case <-tick.C:
+			r.mu.Lock()
+			r.cond.Broadcast()
+			r.mu.Unlock()
+		case <-ctx.Done():
+			waiting = false
+		}
 	}
 	r.stop(nil)
 	t := time.NewTimer(r.opts.Grace)
@@ -180,7 +196,7 @@ func (r *hecRun) stop(err error) {
 func (r *hecRun) dispatch(b *batch) {
 	r.mu.Lock()
 	for r.inflight >= r.limit && !r.stopped {
-		r.cond.Wait()
+		r.waitLocked()
 	}
 	if r.stopped {
 		r.keepLocked(&b.Batch, 0, b.Len())
@@ -198,8 +214,17 @@ func (r *hecRun) waitIdle() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for r.inflight > 0 && r.sendCtx.Err() == nil {
-		r.cond.Wait()
+		r.waitLocked()
 	}
+}
+
+// waitLocked waits for a change (or the progress tick) and reports progress without
+// holding the lock, since the callback may be slow.
+func (r *hecRun) waitLocked() {
+	r.cond.Wait()
+	r.mu.Unlock()
+	r.m.tick()
+	r.mu.Lock()
 }
 
 func (r *hecRun) send(b *batch) {
