@@ -17,6 +17,7 @@ const (
 	defaultBatchWindow = 50 * time.Millisecond
 	defaultMaxBytes    = 32 << 20
 	partitionBuffer    = 16 // records sarama may hold per partition before we take them
+	partitionOpeners   = 8  // partition consumers opened at once
 	// endQuiet is how long a partition may stay silent short of its end offset before the
 	// reader checks whether anything readable is left (transaction markers, compaction).
 	endQuiet = time.Second
@@ -116,27 +117,50 @@ type event struct {
 	err  error
 }
 
-// start opens a partition consumer for every range that has something to read.
+// start opens a partition consumer for every range that has something to read, several
+// at once: each costs sarama a few round trips, which add up on topics with many partitions.
 func (r *rangeRead) start(ctx context.Context) (map[int32]sarama.PartitionConsumer, error) {
-	pcs := map[int32]sarama.PartitionConsumer{}
+	var (
+		mu    sync.Mutex
+		pcs   = map[int32]sarama.PartitionConsumer{}
+		first error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, partitionOpeners)
+	)
 	for _, pr := range r.s.ranges {
 		if pr.End >= 0 && pr.Start >= pr.End {
 			continue
 		}
-		pc, err := call(ctx, func() (sarama.PartitionConsumer, error) {
-			pc, err := r.consumer.ConsumePartition(r.req.Topic, pr.Partition, pr.Start)
-			if errors.Is(err, sarama.ErrOffsetOutOfRange) {
-				// Retention removed the start while we were setting up: begin at what is left.
-				pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, sarama.OffsetOldest)
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pc, err := r.consumePartition(ctx, pr)
+			mu.Lock()
+			defer mu.Unlock()
+			if pc != nil {
+				pcs[pr.Partition] = pc
 			}
-			return pc, err
+			if err != nil && first == nil {
+				first = err
+			}
 		})
-		if err != nil {
-			return pcs, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))
-		}
-		pcs[pr.Partition] = pc
 	}
-	return pcs, nil
+	wg.Wait()
+	return pcs, first
+}
+
+func (r *rangeRead) consumePartition(ctx context.Context, pr PartitionRange) (sarama.PartitionConsumer, error) {
+	// Not through call: a consumer abandoned on ctx's end would never be closed. sarama's
+	// own timeouts bound the wait.
+	pc, err := r.consumer.ConsumePartition(r.req.Topic, pr.Partition, pr.Start)
+	if errors.Is(err, sarama.ErrOffsetOutOfRange) {
+		// Retention removed the start while we were setting up: begin at what is left.
+		pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, sarama.OffsetOldest)
+	}
+	if err != nil {
+		return nil, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))
+	}
+	return pc, nil
 }
 
 // run pumps every partition into the batcher and releases everything when the read ends.
