@@ -27,6 +27,15 @@ const (
 	DefaultNegativeTTL     = 15 * time.Second
 )
 
+// unreachableError is a failure to reach the registry at all, as opposed to an answer.
+type unreachableError struct {
+	what, cause string
+}
+
+func (e *unreachableError) Error() string {
+	return e.what + ": schema registry unreachable: " + e.cause
+}
+
 // Registry fetches and compiles schemas from a Confluent-compatible schema registry. It
 // caches compiled schemas by id, remembers failures for a short while and merges
 // concurrent lookups of one id into one request. Safe for concurrent use.
@@ -36,9 +45,11 @@ type Registry struct {
 	negTTL time.Duration
 	now    func() time.Time
 
-	mu    sync.RWMutex
-	byID  map[int]registryEntry
-	group singleflight.Group
+	mu        sync.RWMutex
+	byID      map[int]registryEntry
+	downUntil time.Time // after an unreachable registry, fail every id fast until then
+	downCause string
+	group     singleflight.Group
 }
 
 type registryEntry struct {
@@ -151,11 +162,16 @@ func registryTLS(c *kafka.TLSConfig) (*tls.Config, error) {
 
 // schema returns the compiled schema with id, from the cache or the registry.
 func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error) {
+	now := r.now()
 	r.mu.RLock()
 	e, ok := r.byID[id]
+	downUntil, downCause := r.downUntil, r.downCause
 	r.mu.RUnlock()
-	if ok && (e.err == nil || r.now().Before(e.expires)) {
+	if ok && (e.err == nil || now.Before(e.expires)) {
 		return e.schema, e.err
+	}
+	if now.Before(downUntil) {
+		return nil, &unreachableError{what: fmt.Sprintf("schema id %d", id), cause: downCause}
 	}
 	ch := r.group.DoChan(strconv.Itoa(id), func() (any, error) {
 		s, err := r.fetch(id)
@@ -166,6 +182,9 @@ func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error
 		}
 		r.mu.Lock()
 		r.byID[id] = entry
+		if ue := (*unreachableError)(nil); errors.As(err, &ue) {
+			r.downUntil, r.downCause = entry.expires, ue.cause
+		}
 		r.mu.Unlock()
 		return s, err
 	})
@@ -269,7 +288,7 @@ func registryError(what string, err error) error {
 	case len(msg) > 3 && msg[0] >= '1' && msg[0] <= '5' && msg[3] == ' ':
 		return fmt.Errorf("%s: schema registry answered %s", what, msg)
 	default:
-		return fmt.Errorf("%s: schema registry unreachable: %s", what, msg)
+		return &unreachableError{what: what, cause: msg}
 	}
 }
 

@@ -117,19 +117,29 @@ func TestRegistryUnknownIDSingleFlightAndNegativeCache(t *testing.T) {
 }
 
 func TestRegistryUnreachable(t *testing.T) {
-	ln := httptest.NewServer(http.NotFoundHandler())
-	url := ln.URL
-	ln.Close()
-	reg, err := NewRegistry(kafka.RegistryConfig{URL: url}, WithRegistryTimeout(2*time.Second))
+	var hits atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		hits.Add(1)
+		panic(http.ErrAbortHandler) // drop the connection: the registry is not answering
+	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	defer ts.Close()
+	reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL}, WithRegistryTimeout(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := New(WithRegistry(reg)).Decode(context.Background(), &kafka.Record{Value: frame(1, []byte{0})})
-	if !strings.Contains(e.Value.Error, "schema registry unreachable") || strings.ContainsAny(e.Value.Error, "\n\r") {
-		t.Errorf("error = %q, want one line saying the registry is unreachable", e.Value.Error)
+	d := New(WithRegistry(reg))
+	for id := range 50 {
+		e := d.Decode(context.Background(), &kafka.Record{Value: frame(id, []byte{0})})
+		if !strings.Contains(e.Value.Error, "schema registry unreachable") || strings.ContainsAny(e.Value.Error, "\n\r") {
+			t.Fatalf("error = %q, want one line saying the registry is unreachable", e.Value.Error)
+		}
+		if string(e.Value.Raw) != string(frame(id, []byte{0})) {
+			t.Fatalf("raw bytes lost")
+		}
 	}
-	if string(e.Value.Raw) != string(frame(1, []byte{0})) {
-		t.Errorf("raw bytes lost")
+	if n := hits.Load(); n > 2 {
+		t.Errorf("50 schema ids against a dead registry made %d requests, want 1 (and at most one retry)", n)
 	}
 }
 
