@@ -89,6 +89,11 @@ func compileCEL(env *cel.Env, parsed *cel.Ast, now time.Time) (*celFilter, error
 	if iss.Err() != nil {
 		return nil, issueError(iss)
 	}
+	if usesFunction(checked, "replace") {
+		// Its result can grow with the square of a 2 MB value, in one call that no
+		// cost limit can interrupt.
+		return nil, errors.New("CEL: replace() is not available in filters; use matches() or contains()")
+	}
 	if t := checked.OutputType(); !t.IsExactType(types.BoolType) && !t.IsExactType(types.DynType) {
 		return nil, fmt.Errorf("CEL expression gives a %s, not true/false: compare it, e.g. with ==", t)
 	}
@@ -194,6 +199,11 @@ func hasLogic(a *cel.Ast) bool {
 		}
 	}))
 	return found
+}
+
+// usesFunction reports whether a checked expression calls the function name.
+func usesFunction(a *cel.Ast, name string) bool {
+	return len(ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.FunctionMatcher(name))) > 0
 }
 
 // hasComprehension reports whether a checked expression contains a loop.
