@@ -227,7 +227,11 @@ func hambaPrimitive(t *testing.T, s *avro.PrimitiveSchema, v any) any {
 			}
 			return json.Number(fmt.Sprint(int64(v / unit)))
 		}
-		return time.Unix(0, int64(v)).UTC().Format(timeOfDay)
+		layout := timeMillis
+		if s.Logical().Type() == avro.TimeMicros {
+			layout = timeMicros
+		}
+		return time.Unix(0, int64(v)).UTC().Format(layout)
 	}
 	t.Fatalf("unexpected value %T", v)
 	return nil

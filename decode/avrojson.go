@@ -355,8 +355,9 @@ func appendDuration(dst, b []byte) []byte {
 
 // Time formats for logical types; timestamps go through appendDateTime.
 const (
-	dateOnly  = "2006-01-02"
-	timeOfDay = "15:04:05.999999"
+	dateOnly   = "2006-01-02"
+	timeMillis = "15:04:05.000"
+	timeMicros = "15:04:05.000000"
 )
 
 // appendTemporal renders date, time and timestamp logical types as quoted RFC3339 text.
@@ -373,15 +374,15 @@ func appendTemporal(dst []byte, k avroKind, v int64) ([]byte, error) {
 		dst = time.Unix(v*86400, 0).UTC().AppendFormat(dst, dateOnly)
 		return append(dst, '"'), nil
 	case avroTimeMillis, avroTimeMicros:
-		unit := int64(time.Millisecond)
+		unit, layout := int64(time.Millisecond), timeMillis
 		if k == avroTimeMicros {
-			unit = int64(time.Microsecond)
+			unit, layout = int64(time.Microsecond), timeMicros
 		}
 		if v < 0 || v >= int64(24*time.Hour)/unit {
 			return strconv.AppendInt(dst, v, 10), nil // not a time of day: keep the number
 		}
 		dst = append(dst, '"')
-		dst = time.Unix(0, v*unit).UTC().AppendFormat(dst, timeOfDay)
+		dst = time.Unix(0, v*unit).UTC().AppendFormat(dst, layout)
 		return append(dst, '"'), nil
 	}
 	// Fixed fraction widths, as Avro tools print them: millis .000, micros .000000.

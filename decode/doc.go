@@ -1,0 +1,44 @@
+// Package decode turns the raw bytes of Kafka records into values a person can read,
+// filter and export: one compact JSON value per key, value and header, plus how it was
+// decoded (Decoded.Encoding, schema id, subject, version) and, on failure, why.
+//
+// # Choosing a decoding
+//
+// By default each record is examined on its own (FormatAuto): bytes in Confluent wire
+// format (magic byte 0, 4-byte schema id) go through the schema registry — Avro, Protobuf
+// (with the message-index array) or JSON Schema, decoded with the writer's schema; other
+// bytes are a JSON object or array, else text (valid UTF-8 without NULs and with few
+// control characters), else base64. Topics can be pinned to a format or a local schema
+// file in the config, and --key-format / --value-format pin every topic.
+//
+// # Rendering conventions
+//
+//   - Numbers keep their exact digits; JSON input is compacted, never re-encoded.
+//   - Avro: decimals are strings with exact digits ("12000.50"); timestamp-millis and
+//     -micros are RFC3339 in UTC with a fixed fraction (".123Z", ".123456Z"); local
+//     timestamps the same without a zone; dates "2006-01-02"; times of day "15:04:05.000" (".000000" for micros);
+//     durations {"months":..,"days":..,"milliseconds":..}; bytes and fixed base64; enums by
+//     name; NaN and infinities as "NaN", "Infinity", "-Infinity".
+//   - Avro unions: null is null; a union with one non-null branch renders that value; a
+//     union with several non-null branches keeps the branch taken as {"<branch>": value},
+//     the Avro JSON encoding's spelling ("string", "long", or a named type's full name).
+//   - Protobuf: protojson with the .proto field names (64-bit integers are strings there).
+//   - Text: a JSON string. Bytes that are not valid UTF-8 inside a string that must stay
+//     text (an Avro string, --value-format string) are written as the visible text \xNN;
+//     a payload that is not valid text is base64 with Encoding saying so.
+//   - Every JSON string kpeek writes escapes control characters, DEL, C1 controls, bidi
+//     controls and invisible runes, so an NDJSON line is safe to print raw.
+//
+// # Failure is data
+//
+// Decode never fails and never panics: an unknown schema id, an unreachable registry, a
+// truncated payload or a wrong format override yields Decoded.Error (one line), the raw
+// bytes in Decoded.Raw and their base64 as the JSON value. Registry lookups are cached by
+// id, failures for a short while, and concurrent lookups of one id share one request.
+//
+// # Terminal safety
+//
+// Sanitize is the one sanitizer for text shown on a terminal: everything that could move
+// the cursor, change the title, write the clipboard or reorder text becomes a visible
+// escape such as \x1b or \u202e.
+package decode
