@@ -122,7 +122,7 @@ func TestConnectTLS(t *testing.T) {
 				return
 			}
 			var te *TLSError
-			if !errors.As(err, &te) || !strings.Contains(te.Problem, tt.problem) {
+			if !errors.As(err, &te) || !strings.Contains(te.Problem, tt.problem) || te.Addr != tt.brokers[0] {
 				t.Fatalf("err = %v, want *TLSError about %q", err, tt.problem)
 			}
 		})

@@ -262,8 +262,8 @@ func (c *Client) translate(err error, op, resource string) error {
 		return &NotAuthorizedError{Operation: op, Resource: "the cluster", Err: err}
 	case kerr == sarama.ErrTransactionalIDAuthorizationFailed:
 		return &NotAuthorizedError{Operation: op, Resource: "transactional ids", Err: err}
-	case kerr == sarama.ErrUnknownTopicOrPartition && strings.HasPrefix(resource, "topic "):
-		return &TopicNotFoundError{Topic: unquote(strings.TrimPrefix(resource, "topic ")), Err: err}
+	case kerr == sarama.ErrUnknownTopicOrPartition && topicOf(resource) != "":
+		return &TopicNotFoundError{Topic: topicOf(resource), Err: err}
 	}
 	if p := tlsProblem(err); p != "" {
 		return &TLSError{Addr: c.firstBroker(), Problem: p, Err: err}
@@ -289,7 +289,14 @@ func (c *Client) firstBroker() string {
 	return c.cfg.Brokers[0]
 }
 
-func unquote(s string) string { return strings.Trim(s, `"`) }
+// topicOf reads the topic name back out of a resource such as `topic "orders" partition 3`.
+func topicOf(resource string) string {
+	var name string
+	if _, err := fmt.Sscanf(resource, "topic %q", &name); err != nil {
+		return ""
+	}
+	return name
+}
 
 // isTyped reports whether err is already one of this package's cause-naming errors.
 func isTyped(err error) bool {

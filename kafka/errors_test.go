@@ -36,6 +36,8 @@ func TestTranslate(t *testing.T) {
 			new(*NotAuthorizedError), "not authorized to describe the cluster"},
 		{"unknown topic", sarama.ErrUnknownTopicOrPartition, "read", `topic "gone"`,
 			new(*TopicNotFoundError), `topic "gone" does not exist`},
+		{"topic deleted mid-read", sarama.ErrUnknownTopicOrPartition, "read", `topic "gone" partition 3`,
+			new(*TopicNotFoundError), `topic "gone" does not exist`},
 		{"unknown CA", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, "connect to", "cluster x",
 			new(*TLSError), "TLS with broker k1:9093 failed: certificate signed by unknown authority"},
 		{"name mismatch", x509.HostnameError{Certificate: &x509.Certificate{DNSNames: []string{"a"}}, Host: "b"},

@@ -35,9 +35,11 @@ func (c *Client) explain(ctx context.Context, err error, op, resource string) er
 	}
 	t := c.translate(err, op, resource)
 	var ue *UnreachableError
-	if errors.As(t, &ue) && (!hasPort(ue.Addr) || !slices.Contains(c.cfg.Brokers, ue.Addr)) {
-		// A failed DNS lookup names only the host, and an address the user never typed
-		// came from the cluster's metadata: the probe names the address and its source.
+	var te *TLSError
+	if errors.As(t, &te) || errors.As(t, &ue) && (!hasPort(ue.Addr) || !slices.Contains(c.cfg.Brokers, ue.Addr)) {
+		// sarama's chain does not say which broker failed the handshake; a failed DNS
+		// lookup names only the host; an address the user never typed came from the
+		// cluster's metadata. The probe names the exact address and its source.
 		if perr := c.probe(ctx); perr != nil {
 			return perr
 		}
