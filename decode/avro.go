@@ -35,6 +35,7 @@ const (
 	avroLocalTimestampMillis
 	avroLocalTimestampMicros
 	avroDuration
+	avroUUIDFixed // fixed(16) with logicalType uuid (Avro 1.12), which hamba leaves as a property
 )
 
 // avroNode is one node of an Avro schema compiled for rendering binary data straight to
@@ -131,6 +132,10 @@ func (c *avroCompiler) compile(s avro.Schema) (*avroNode, error) {
 		case *avro.PrimitiveLogicalSchema:
 			if l.Type() == avro.Duration && s.Size() == 12 {
 				n.kind = avroDuration
+			}
+		case nil:
+			if s.Size() == 16 && s.Prop("logicalType") == string(avro.UUID) {
+				n.kind = avroUUIDFixed
 			}
 		}
 		c.named[s.FullName()] = n

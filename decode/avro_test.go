@@ -54,6 +54,7 @@ func TestAvroTypes(t *testing.T) {
 		{"bytes as base64", `"bytes"`, []byte{0, 1, 0xff}, `"AAH/"`},
 		{"string escaped", `"string"`, "a\"b\x1b[2J\u202e", `"a\"b\u001b[2J\u202e"`},
 		{"uuid", `{"type":"string","logicalType":"uuid"}`, "7f1c2a3e-0d7b-4b8e-9a31-6c2f5e1d9b40", `"7f1c2a3e-0d7b-4b8e-9a31-6c2f5e1d9b40"`},
+		{"uuid fixed", `{"type":"fixed","name":"U","size":16,"logicalType":"uuid"}`, [16]byte{0x7f, 0x1c, 0x2a, 0x3e, 0x0d, 0x7b, 0x4b, 0x8e, 0x9a, 0x31, 0x6c, 0x2f, 0x5e, 0x1d, 0x9b, 0x40}, `"7f1c2a3e-0d7b-4b8e-9a31-6c2f5e1d9b40"`},
 		{"enum by name", `{"type":"enum","name":"E","symbols":["A","B"]}`, "B", `"B"`},
 		{"fixed as base64", `{"type":"fixed","name":"F","size":3}`, [3]byte{1, 2, 3}, `"AQID"`},
 		{"array", `{"type":"array","items":"int"}`, []int{1, 2, 3}, `[1,2,3]`},

@@ -175,6 +175,12 @@ func (n *avroNode) appendJSON(dst []byte, r *avroReader, depth int) ([]byte, err
 	case avroDecimalFixed:
 		b, err := r.next(n.size)
 		return appendDecimal(dst, b, n.scale), err
+	case avroUUIDFixed:
+		b, err := r.next(16)
+		if err != nil {
+			return dst, err
+		}
+		return appendUUID(dst, b), nil
 	case avroDuration:
 		b, err := r.next(12)
 		if err != nil {
@@ -338,6 +344,18 @@ func appendDecimal(dst, b []byte, scale int) []byte {
 	dst = append(dst, digits[:len(digits)-scale]...)
 	dst = append(dst, '.')
 	dst = append(dst, digits[len(digits)-scale:]...)
+	return append(dst, '"')
+}
+
+// appendUUID renders 16 bytes as a quoted canonical UUID.
+func appendUUID(dst, b []byte) []byte {
+	dst = append(dst, '"')
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
+	}
 	return append(dst, '"')
 }
 

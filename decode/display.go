@@ -67,7 +67,6 @@ func sanitize(s string, keepNewlines bool) string {
 	if isSafe(s, keepNewlines) {
 		return s
 	}
-	const hex = "0123456789abcdef"
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
@@ -83,7 +82,7 @@ func sanitize(s string, keepNewlines bool) string {
 			case c == '\r':
 				b.WriteString(`\r`)
 			case c < 0x20 || c == 0x7f:
-				b.Write([]byte{'\\', 'x', hex[c>>4], hex[c&0xf]})
+				b.Write([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&0xf]})
 			default:
 				b.WriteByte(c)
 			}
@@ -93,11 +92,11 @@ func sanitize(s string, keepNewlines bool) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.Write([]byte{'\\', 'x', hex[c>>4], hex[c&0xf]})
+			b.Write([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&0xf]})
 		case unsafeRune(r) && r > 0xffff:
-			b.Write([]byte{'\\', 'U', '0', '0', hex[r>>20&0xf], hex[r>>16&0xf], hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf]})
+			b.Write([]byte{'\\', 'U', '0', '0', hexDigits[r>>20&0xf], hexDigits[r>>16&0xf], hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf]})
 		case unsafeRune(r):
-			b.Write([]byte{'\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf]})
+			b.Write([]byte{'\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf]})
 		default:
 			b.WriteString(s[i : i+size])
 		}

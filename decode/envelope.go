@@ -205,7 +205,6 @@ func appendRaw(dst []byte, name string, raw []byte) []byte {
 // \u-escaped. A byte that is not valid UTF-8 becomes the visible text \xNN (JSON "\\xNN"),
 // the same spelling Sanitize uses: \u00NN would silently turn it into a Latin-1 letter.
 func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -220,7 +219,7 @@ func appendString(dst []byte, s string) []byte {
 			case c == '\t':
 				dst = append(dst, '\\', 't')
 			case c < 0x20 || c == 0x7f:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			default:
 				dst = append(dst, c)
 			}
@@ -230,7 +229,7 @@ func appendString(dst []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			dst = append(dst, '\\', '\\', 'x', hex[c>>4], hex[c&0xf])
+			dst = append(dst, '\\', '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
 		case unsafeRune(r):
 			dst = appendRuneEscape(dst, r)
 		default:
@@ -247,8 +246,7 @@ func appendRuneEscape(dst []byte, r rune) []byte {
 		r1, r2 := utf16.EncodeRune(r)
 		return appendRuneEscape(appendRuneEscape(dst, r1), r2)
 	}
-	const hex = "0123456789abcdef"
-	return append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+	return append(dst, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 }
 
 // appendStringBytes is appendString for bytes, copying plain printable ASCII without a
@@ -286,6 +284,9 @@ func unsafeRune(r rune) bool {
 	}
 	return false
 }
+
+// hexDigits spells nibbles in escapes and UUIDs.
+const hexDigits = "0123456789abcdef"
 
 // quoteJSON returns s as a JSON string value.
 func quoteJSON(s string) []byte { return appendString(nil, s) }

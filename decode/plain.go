@@ -97,7 +97,6 @@ func compactJSON(dst, b []byte) ([]byte, bool) {
 	if !json.Valid(b) {
 		return dst, false
 	}
-	const hexDigits = "0123456789abcdef"
 	inString := false
 	for i := 0; i < len(b); {
 		c := b[i]
