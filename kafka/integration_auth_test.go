@@ -349,6 +349,15 @@ func TestIntegrationReadOnly(t *testing.T) {
 	if len(before.Groups) < 2 || len(before.Offsets["it-readonly-live-"+itRun]) != 2 {
 		t.Errorf("snapshot is missing the test's groups: %+v", before)
 	}
+	// The snapshot must notice the smallest change kpeek could make: one commit, one new group.
+	commitOffsets(t, admin, "it-readonly-idle-"+itRun, topic, map[int32]int64{0: 8})
+	if equalSnapshots(after, takeSnapshot(t, admin)) {
+		t.Errorf("snapshot comparison missed a changed committed offset")
+	}
+	commitOffsets(t, admin, "it-readonly-canary-"+itRun, topic, map[int32]int64{0: 1})
+	if equalSnapshots(after, takeSnapshot(t, admin)) {
+		t.Errorf("snapshot comparison missed a new group")
+	}
 }
 
 // kpeekEverything runs every kpeek read-side call over the cluster as cfg's user: topics,
