@@ -308,7 +308,7 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 		Files:       map[string]string{"records": RecordsFile, "schemas": SchemasFile},
 		Records:     bw.entries,
 	}
-	if man.Redaction.Rules == nil {
+	if len(bw.redacted) == 0 {
 		man.Redaction.Rules = []string{}
 	} else {
 		man.Redaction.Mask = Redacted

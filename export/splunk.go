@@ -58,6 +58,9 @@ func newHECClient(o HECOptions, token string) (*hec.Client, error) {
 // toSplunk checks the collector's health, then streams the selected records to it.
 func toSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error) {
 	opts = opts.withDefaults()
+	if opts.Source == "" {
+		opts.Source = "kafka:" + clusterLabel(req.Capture) + ":" + req.Capture.Topic
+	}
 	sum := Summary{Destination: opts.URL}
 	m := newMeter(req.Total, req.Progress)
 	client, err := newHECClient(opts, opts.Token)

@@ -355,18 +355,26 @@ func TestSplunkHealthCheckFirst(t *testing.T) {
 	}
 }
 
-func TestSplunkRedaction(t *testing.T) {
+func TestSplunkRedactionAndDefaults(t *testing.T) {
 	srv := hectest.New()
 	defer srv.Close()
 	req := testRequest(sampleRecords(30))
 	req.Redact = []string{"value.card_number"}
-	if _, err := ToSplunk(t.Context(), req, hecOptions(srv, t.TempDir())); err != nil {
+	opts := hecOptions(srv, t.TempDir())
+	opts.Source, opts.BatchBytes, opts.Concurrency = "", 0, 0
+	if _, err := ToSplunk(t.Context(), req, opts); err != nil {
 		t.Fatal(err)
 	}
 	for _, ev := range srv.Events() {
 		if bytes.Contains(ev.Event, []byte("4111111111111111")) {
 			t.Fatal("card number sent to splunk")
 		}
+		if ev.Source != "kafka:demo:crm.customers" {
+			t.Fatalf("source = %q, want kafka:<cluster>:<topic>", ev.Source)
+		}
+	}
+	if srv.Count() != 30 {
+		t.Errorf("%d events arrived", srv.Count())
 	}
 }
 
