@@ -75,26 +75,22 @@ func NewMessagesStyles(dark bool) MessagesStyles {
 	return s
 }
 
-// MessagesKeys are the messages pane's own bindings; the shared ones (up, down, enter,
-// esc, /, space, v, e, y) come from KeyMap. OWNER: messages pane helper.
+// MessagesKeys are the messages pane's own bindings; the shared ones (up, down, page
+// up/down, home, end, enter, esc, /, space, v, A, e, y) come from KeyMap.
+// OWNER: messages pane helper.
 type MessagesKeys struct {
-	PageUp, PageDown, Top, Bottom key.Binding
-	ClearMarks                    key.Binding // unmark everything
-	Start                         key.Binding // reopen the "where to start" prompt
-	Raw                           key.Binding // detail: decoded → hex → base64
-	NextField, PrevField          key.Binding // prompt and dialog fields
-	Toggle                        key.Binding // prompt/dialog: flip a choice
-	Submit                        key.Binding // prompt/dialog: run
-	Cancel                        key.Binding // dialog: cancel a running export
+	ClearMarks           key.Binding // unmark everything
+	Start                key.Binding // reopen the "where to start" prompt
+	Raw                  key.Binding // detail: decoded → hex → base64
+	NextField, PrevField key.Binding // prompt and dialog fields
+	Toggle               key.Binding // prompt/dialog: flip a choice
+	Submit               key.Binding // prompt/dialog: run
+	Cancel               key.Binding // dialog: cancel a running export
 }
 
 // NewMessagesKeys returns the messages pane's default bindings.
 func NewMessagesKeys() MessagesKeys {
 	return MessagesKeys{
-		PageUp:     key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Top:        key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
-		Bottom:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last (follow)")),
 		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
 		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "where to start")),
 		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw hex/base64")),

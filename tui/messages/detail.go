@@ -50,7 +50,6 @@ type detailState struct {
 	vp     viewport.Model
 	title  string
 	w, h   int
-	styles common.MessagesStyles
 }
 
 // detailLoadedMsg carries a decoded and rendered record for request id.
@@ -78,12 +77,12 @@ func (m Model) openDetail() (Model, tea.Cmd) {
 	if r == nil {
 		return m, nil
 	}
-	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode, styles: m.styles,
+	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode,
 		vp: viewport.New()}
 	d = d.setSize(m.width, m.height)
 	d.vp.SetContent("decoding…")
 	m.detail = d
-	id, dec, ctx, st := d.id, m.dec, m.ctx, m.styles
+	id, dec, ctx, st := d.id, m.dec, m.ctx, m.st()
 	return m, func() tea.Msg {
 		e := dec.Decode(ctx, r)
 		return renderDetail(id, &e, st)

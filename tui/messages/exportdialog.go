@@ -15,7 +15,6 @@ import (
 
 	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/kafka"
-	"github.com/kpeek/kpeek/tui/common"
 )
 
 // TokenEnv is where the export dialog takes the Splunk HEC token from.
@@ -39,7 +38,6 @@ const (
 // exportState is the export dialog and the export it runs in the background.
 type exportState struct {
 	open   bool
-	styles common.MessagesStyles
 	dest   int
 	format int
 	path   textinput.Model
@@ -75,7 +73,7 @@ type exportDoneMsg struct {
 	err     error
 }
 
-func newExportState(st common.MessagesStyles) exportState {
+func newExportState() exportState {
 	mk := func(placeholder string) textinput.Model {
 		in := newInput(1024)
 		in.Placeholder = placeholder
@@ -83,7 +81,6 @@ func newExportState(st common.MessagesStyles) exportState {
 		return in
 	}
 	return exportState{
-		styles:   st,
 		path:     mk("evidence.ndjson"),
 		url:      mk("https://splunk.example:8088/services/collector/event"),
 		index:    mk("default index of the token"),

@@ -3,11 +3,12 @@ package messages
 import (
 	"os"
 	"strings"
+
+	"github.com/kpeek/kpeek/tui/common"
 )
 
 // view renders the dialog: the form, the running export's progress, or its summary.
-func (e exportState) view(w int) string {
-	st := e.styles
+func (e exportState) view(st common.MessagesStyles, w int) string {
 	inner := max(20, w-4)
 	var lines []string
 	add := func(s string) { lines = append(lines, cut(s, inner)) }
@@ -42,13 +43,13 @@ func (e exportState) view(w int) string {
 		if e.dest == destSplunk {
 			dest = " file  [splunk HEC]"
 		}
-		add(e.label(exportFieldDest, "destination") + dest)
+		add(e.label(st, exportFieldDest, "destination") + dest)
 		if e.dest == destFile {
-			add(e.label(exportFieldTarget, "path") + e.path.View())
-			add(e.label(exportFieldOption, "format") + strings.Join(bracket(formats, e.format), "  "))
+			add(e.label(st, exportFieldTarget, "path") + e.path.View())
+			add(e.label(st, exportFieldOption, "format") + strings.Join(bracket(formats, e.format), "  "))
 		} else {
-			add(e.label(exportFieldTarget, "HEC URL") + e.url.View())
-			add(e.label(exportFieldOption, "index") + e.index.View())
+			add(e.label(st, exportFieldTarget, "HEC URL") + e.url.View())
+			add(e.label(st, exportFieldOption, "index") + e.index.View())
 			token := st.Muted.Render("from " + TokenEnv)
 			if os.Getenv(TokenEnv) == "" {
 				token = st.Error.Render("✗ " + TokenEnv + " is not set")
@@ -65,11 +66,11 @@ func (e exportState) view(w int) string {
 }
 
 // label is a field's label, marked when focused.
-func (e exportState) label(field int, name string) string {
+func (e exportState) label(st common.MessagesStyles, field int, name string) string {
 	if e.focus == field {
-		return e.styles.Focused.Render("▸ " + pad(name, 13))
+		return st.Focused.Render("▸ " + pad(name, 13))
 	}
-	return e.styles.Label.Render("  " + pad(name, 13))
+	return st.Label.Render("  " + pad(name, 13))
 }
 
 // target names where the export goes.

@@ -242,7 +242,7 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 // filterLines are the input while typing, else the applied filter, with its match
 // count and progress; then the compile error on a line of its own, if any.
 func (m Model) filterLines() []string {
-	st := m.styles
+	st := m.st()
 	fs := m.filter
 	var s string
 	switch {

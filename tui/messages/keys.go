@@ -11,6 +11,7 @@ import (
 // back to the product's default, so the pane never has a dead key.
 type keyMap struct {
 	Up, Down, Enter, Back, Filter    key.Binding
+	PageUp, PageDown, Top, Bottom    key.Binding
 	Mark, MarkRange, MarkAll, Export key.Binding
 	Copy                             key.Binding
 	common.MessagesKeys
@@ -22,12 +23,16 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		shared = *km
 	}
 	own := shared.Messages
-	if len(own.PageDown.Keys()) == 0 {
+	if len(own.Submit.Keys()) == 0 {
 		own = common.NewMessagesKeys()
 	}
 	return keyMap{
 		Up:           orDefault(shared.Up, "k", "↑/k", "up", "up"),
 		Down:         orDefault(shared.Down, "j", "↓/j", "down", "down"),
+		PageUp:       orDefault(shared.PageUp, "pgup", "pgup", "page up"),
+		PageDown:     orDefault(shared.PageDown, "pgdown", "pgdn", "page down"),
+		Top:          orDefault(shared.Home, "g", "g/home", "first", "home"),
+		Bottom:       orDefault(shared.End, "G", "G/end", "last (follow)", "end"),
 		Enter:        orDefault(shared.Enter, "enter", "enter", "open record"),
 		Back:         orDefault(shared.Back, "esc", "esc", "back"),
 		Filter:       orDefault(shared.Filter, "/", "/", "filter"),

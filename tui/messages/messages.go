@@ -53,7 +53,7 @@ type Model struct {
 	c      *common.Common
 	src    Source
 	keys   keyMap
-	styles common.MessagesStyles
+	styles common.MessagesStyles // used when the frame's Common has none
 	dec    *decode.Decoder
 	read   ReadFunc
 	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests stop the clock
@@ -104,9 +104,6 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 		width:  c.Width,
 		height: c.Height,
 	}
-	if c.Styles != nil && c.Styles.Messages.Header.GetBold() {
-		m.styles = c.Styles.Messages
-	}
 	if m.dec == nil {
 		m.dec = decode.New()
 	}
@@ -123,9 +120,9 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 	for _, o := range opts {
 		o(&m)
 	}
-	m.prompt = newStartPrompt(m.styles, src.Topic)
+	m.prompt = newStartPrompt(src.Topic)
 	m.filter = newFilterState()
-	m.export = newExportState(m.styles)
+	m.export = newExportState()
 	return m
 }
 
@@ -210,11 +207,11 @@ func (m Model) View() string {
 	}
 	switch {
 	case m.prompt.open:
-		return m.frame(m.prompt.view(m.width, m.height))
+		return m.frame(m.prompt.view(m.st(), m.width, m.height))
 	case m.export.open:
-		return m.frame(m.export.view(m.width))
+		return m.frame(m.export.view(m.st(), m.width))
 	case m.detail.open:
-		return m.detail.view(m.styles, m.width)
+		return m.detail.view(m.st(), m.width)
 	}
 	return m.mainView()
 }
@@ -223,7 +220,7 @@ func (m Model) View() string {
 func (m Model) mainView() string {
 	var top []string
 	top = append(top, m.counterLine())
-	top = append(top, m.tl.view(m.styles, m.width, m.timelineHeight())...)
+	top = append(top, m.tl.view(m.st(), m.width, m.timelineHeight())...)
 	top = append(top, m.filterLines()...)
 	bottom := m.noticeLine()
 	rows := m.tableHeight()
@@ -237,6 +234,21 @@ func (m Model) mainView() string {
 // frame places a dialog at the top of the pane.
 func (m Model) frame(s string) string {
 	return fit(strings.Split(s, "\n"), m.width, m.height)
+}
+
+// st is the pane's styles, read from Common at each use: the frame replaces them
+// when the terminal reports its background.
+func (m Model) st() common.MessagesStyles {
+	if m.c.Styles != nil && m.c.Styles.Messages.ChromaStyle != "" {
+		return m.c.Styles.Messages
+	}
+	return m.styles
+}
+
+// AtRoot is true when esc has nothing left to close in the pane, so the frame may
+// take it to leave the pane.
+func (m Model) AtRoot() bool {
+	return !m.CapturesInput() && !m.filter.active() && m.filter.err == "" && !m.marks.anchoring
 }
 
 // SetSize sets the pane's size.

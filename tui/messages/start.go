@@ -18,7 +18,6 @@ import (
 // startPrompt asks where a read starts: from, to, partitions and follow.
 type startPrompt struct {
 	open   bool
-	styles common.MessagesStyles
 	topic  kafka.TopicInfo
 	inputs [3]textinput.Model // from, to, partitions
 	follow bool
@@ -44,8 +43,8 @@ var promptHints = [promptFields]string{
 	"keep reading new records live",
 }
 
-func newStartPrompt(st common.MessagesStyles, topic kafka.TopicInfo) startPrompt {
-	p := startPrompt{open: true, styles: st, topic: topic, now: time.Now}
+func newStartPrompt(topic kafka.TopicInfo) startPrompt {
+	p := startPrompt{open: true, topic: topic, now: time.Now}
 	defaults := []string{"-100", "end", ""}
 	for i := range p.inputs {
 		in := newInput(64)
@@ -193,8 +192,7 @@ func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
 	return out, nil
 }
 
-func (p startPrompt) view(w, h int) string {
-	st := p.styles
+func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 	inner := max(20, w-4)
 	lines := []string{st.DialogTitle.Render(cut("Read "+oneLine(p.topic.Name)+" — where to start?", inner)), ""}
 	for i := range promptFields {

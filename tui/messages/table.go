@@ -243,7 +243,7 @@ func layout(width int) columns {
 
 // tableView renders the column titles and the h visible rows.
 func (m Model) tableView(h int) []string {
-	st := m.styles
+	st := m.st()
 	c := layout(m.width)
 	title := "   " + pad("TIME", c.time) + " " + padLeft("P", c.part) + " " + padLeft("OFFSET", c.offset) +
 		" " + pad("KEY", c.key) + " " + pad("VALUE", c.value) + " " + padLeft("SIZE", c.size)
@@ -277,7 +277,7 @@ func (m Model) emptyText() string {
 }
 
 func (m Model) rowLine(i int, c columns) string {
-	st := m.styles
+	st := m.st()
 	seq := m.rowSeq(i)
 	r := m.store.At(seq)
 	if r == nil {
@@ -312,7 +312,7 @@ func (m Model) rowLine(i int, c columns) string {
 
 // counterLine is "topic  loaded / in range · rate · state".
 func (m Model) counterLine() string {
-	st := m.styles
+	st := m.st()
 	loaded := thousands(int64(m.store.Len()))
 	total := "?"
 	if n := m.rd.inRange(); n >= 0 {
@@ -335,9 +335,9 @@ func (m Model) counterLine() string {
 func (m Model) noticeLine() string {
 	switch {
 	case m.rd.err != nil:
-		return m.styles.Error.Render(cut("✗ "+oneLine(m.rd.err.Error()), m.width))
+		return m.st().Error.Render(cut("✗ "+oneLine(m.rd.err.Error()), m.width))
 	case m.notice != "":
-		return m.styles.Notice.Render(cut(m.notice, m.width))
+		return m.st().Notice.Render(cut(m.notice, m.width))
 	}
 	return ""
 }
