@@ -12,6 +12,7 @@ import (
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
 )
 
 // TestIntegrationClusterInfo reports the id up.sh formatted the cluster with and its broker.
@@ -161,15 +162,15 @@ func commitOffsets(t *testing.T, admin *kgo.Client, group, topic string, offsets
 
 // liveMember runs a real franz-go group consumer: it joins group, consumes topic until it has
 // seen want records, commits the given offsets, and stays a member until the test ends.
-func liveMember(t *testing.T, e itEnv, group, clientID, topic string, want int, commit map[int32]int64) {
+func liveMember(t *testing.T, e itEnv, group, clientID, topic string, want int, commit map[int32]int64, opts ...kgo.Opt) {
 	t.Helper()
-	member := adminClient(t, e,
+	member := adminClient(t, e, append([]kgo.Opt{
 		kgo.ClientID(clientID),
 		kgo.ConsumerGroup(group),
 		kgo.ConsumeTopics(topic),
 		kgo.DisableAutoCommit(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-	)
+	}, opts...)...)
 	ctx := ctxFor(t)
 	seen := 0
 	for seen < want {
@@ -280,6 +281,49 @@ func TestIntegrationGroups(t *testing.T) {
 	}
 	if !slices.Contains(readers, live) || !slices.Contains(readers, idle) {
 		t.Errorf("Reading(%s) = %v, want both %s and %s", topic, readers, live, idle)
+	}
+}
+
+// TestIntegrationGroupsNextGen sees a Kafka 4 "consumer" protocol group (KIP-848, the
+// broker assigns partitions) like a classic one: member, host, assignment, offsets, lag.
+func TestIntegrationGroupsNextGen(t *testing.T) {
+	e := env(t)
+	if v := e.get(t, "KPEEK_IT_KAFKA_VERSION"); strings.HasPrefix(v, "3.") {
+		t.Skipf("Kafka %s: next-gen consumer groups (KIP-848) are generally available from 4.0", v)
+	}
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "nextgen")
+	createTopic(t, admin, topic, 2, nil)
+	for i := 0; i < 10; i++ {
+		produce(t, admin, &kgo.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("n")})
+	}
+	group := "it-nextgen-" + itRun
+	liveMember(t, e, group, "kpeek-it-nextgen", topic, 10, map[int32]int64{0: 2, 1: 5},
+		kgo.ServerSideBalancer(), kgo.Balancers(kgo.RangeBalancer()), kgo.MaxVersions(kversion.V4_4_0()))
+
+	cl := connect(t, plaintextConfig(e, t))
+	gs, err := cl.Groups(ctxFor(t))
+	if err != nil {
+		t.Fatalf("Groups: %v", err)
+	}
+	i := slices.IndexFunc(gs, func(g kafka.GroupInfo) bool { return g.ID == group })
+	if i < 0 {
+		t.Fatalf("Groups did not list the next-gen group %s", group)
+	}
+	g := gs[i]
+	t.Logf("kpeek sees %+v", g)
+	if g.Err != nil {
+		t.Errorf("%s: %v", group, g.Err)
+	}
+	if len(g.Members) != 1 || g.Members[0].ClientID != "kpeek-it-nextgen" || !strings.Contains(g.Members[0].ClientHost, "127.0.0.1") {
+		t.Errorf("%s members %+v, want one kpeek-it-nextgen from 127.0.0.1", group, g.Members)
+	}
+	want := []kafka.GroupOffset{
+		{Topic: topic, Partition: 0, Committed: 2, End: 5, Lag: 3},
+		{Topic: topic, Partition: 1, Committed: 5, End: 5, Lag: 0},
+	}
+	if !slices.Equal(g.Offsets, want) {
+		t.Errorf("%s offsets %+v, want %+v", group, g.Offsets, want)
 	}
 }
 

@@ -256,6 +256,23 @@ func TestIntegrationLargeRecord(t *testing.T) {
 	}
 }
 
+// TestIntegrationLogAppendTime reports broker-set timestamps as log_append.
+func TestIntegrationLogAppendTime(t *testing.T) {
+	e := env(t)
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "log-append-time")
+	createTopic(t, admin, topic, 1, map[string]string{"message.timestamp.type": "LogAppendTime"})
+	before := time.Now().Add(-time.Minute)
+	produce(t, admin, &kgo.Record{Topic: topic, Value: []byte("x"), Timestamp: time.Unix(1, 0)})
+	rs, _ := readAll(t, connect(t, plaintextConfig(e, t)), kafka.ReadRequest{Topic: topic})
+	if len(rs) != 1 {
+		t.Fatalf("got %d records, want 1", len(rs))
+	}
+	if rs[0].TimestampType != kafka.TimestampLogAppend || rs[0].Timestamp.Before(before) {
+		t.Errorf("timestamp %v type %q, want the broker's append time (after %v), log_append", rs[0].Timestamp, rs[0].TimestampType, before)
+	}
+}
+
 // TestIntegrationCompactedTombstones shows tombstones as nil values, distinct from empty ones.
 func TestIntegrationCompactedTombstones(t *testing.T) {
 	e := env(t)
