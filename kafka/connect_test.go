@@ -144,7 +144,7 @@ func testPKI(t *testing.T, host string) ([]byte, tls.Certificate) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
 		t.Fatal(err)
@@ -181,4 +181,51 @@ func TestConnectAdvertisedUnreachable(t *testing.T) {
 		t.Fatalf("err = %v, want *UnreachableError for 127.0.0.1:1 advertised by %s", err, bootstrap)
 	}
 	t.Logf("message: %v", err)
+}
+
+func TestConnectMutualTLS(t *testing.T) {
+	dir := t.TempDir()
+	caPEM, serverCert := testPKI(t, "localhost")
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	c := newCluster(t, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{serverCert},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}), kfake.SeedTopics(1, "t"))
+	_, port, _ := net.SplitHostPort(c.ListenAddrs()[0])
+	brokers := []string{net.JoinHostPort("localhost", port)}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	caFile := write("ca.pem", caPEM)
+	// The server certificate doubles as a client certificate signed by the same CA.
+	keyDER, err := x509.MarshalPKCS8PrivateKey(serverCert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile := write("client.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: serverCert.Certificate[0]}))
+	keyFile := write("client.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
+
+	kc, err := New(testCtx(t), ClusterConfig{Brokers: brokers,
+		TLS: &TLSConfig{Enabled: true, CAFile: caFile, CertFile: certFile, KeyFile: keyFile}}, WithLogger(testLogger(t)))
+	if err != nil {
+		t.Fatalf("with a client certificate: %v", err)
+	}
+	kc.Close()
+
+	_, err = New(testCtx(t), ClusterConfig{Brokers: brokers, TLS: &TLSConfig{Enabled: true, CAFile: caFile}},
+		WithLogger(testLogger(t)))
+	t.Logf("without a client certificate: %v", err)
+	var te *TLSError
+	if !errors.As(err, &te) || !strings.Contains(te.Problem, "client certificate") {
+		t.Errorf("err = %v, want a *TLSError saying the broker wants a client certificate", err)
+	}
+
+	_, err = New(testCtx(t), ClusterConfig{Brokers: brokers, TLS: &TLSConfig{Enabled: true, CAFile: caFile, CertFile: certFile}},
+		WithLogger(testLogger(t)))
+	if err == nil || !strings.Contains(err.Error(), "both a certificate and a key") {
+		t.Errorf("cert without key: err = %v", err)
+	}
 }

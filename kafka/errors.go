@@ -181,11 +181,21 @@ func tlsProblem(err error) string {
 	case errors.As(err, &header):
 		return "the broker did not answer in TLS (is this a plaintext port?)"
 	case errors.As(err, &alert):
-		return fmt.Sprintf("the broker rejected the handshake (%v); does it want a client certificate?", alert)
+		return fmt.Sprintf("the broker rejected the handshake (%v): does it want a client certificate?", alert)
 	}
 	var verr *tls.CertificateVerificationError
 	if errors.As(err, &verr) {
 		return "certificate verification failed: " + verr.Err.Error()
+	}
+	// An alert from the broker arrives as a "remote error"; with TLS 1.3 a missing or
+	// untrusted client certificate shows up only here, after the handshake looked fine.
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
+		if strings.Contains(op.Err.Error(), "certificate") {
+			return fmt.Sprintf("the broker rejected the connection (%v): it wants a client certificate it trusts "+
+				"(tls.cert_file/key_file, ssl.certificate.location/ssl.key.location)", op.Err)
+		}
+		return fmt.Sprintf("the broker rejected the connection (%v)", op.Err)
 	}
 	return ""
 }
