@@ -107,7 +107,7 @@ func (a App) statusLine() string {
 		case nav.Connecting:
 			state = s.StatusBusy.Render("connecting…")
 		case nav.Connected:
-			state = s.StatusOK.Render(fmt.Sprintf("connected · %d brokers", len(a.conn.info.Brokers)))
+			state = s.StatusOK.Render("connected · " + plural(len(a.conn.info.Brokers), "broker"))
 		case nav.Failed:
 			state = s.StatusError.Render("not connected")
 		}
@@ -130,7 +130,10 @@ func (a App) statusLine() string {
 // footer is the focused pane's short help followed by the global keys.
 func (a App) footer() string {
 	p, _ := a.focused()
-	bindings := append(enabled(p.ShortHelp()), a.c.Keys.Global()...)
+	bindings := enabled(p.ShortHelp())
+	if !a.capturesInput() {
+		bindings = append(bindings, a.c.Keys.Global()...)
+	}
 	if a.showHelp {
 		bindings = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
 	}
@@ -170,4 +173,12 @@ func (a App) quitDialog() string {
 		"Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed.\n\n" +
 		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " keep running"
 	return s.Dialog.Render(body)
+}
+
+// plural renders a count with its noun: "1 broker", "3 brokers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -31,11 +31,11 @@ type Model struct {
 }
 
 var columns = []table.Column{
-	{Title: "GROUP", Width: 12, Flex: true},
+	{Title: "GROUP", Width: 12, Flex: 1},
 	{Title: "STATE", Width: 11},
 	{Title: "MEMB", Width: 4, Right: true},
 	{Title: "LAG", Width: 7, Right: true},
-	{Title: "TOPICS", Width: 10, Flex: true},
+	{Title: "TOPICS", Width: 10, Flex: 3},
 }
 
 // New returns an empty groups page.

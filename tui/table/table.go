@@ -12,12 +12,12 @@ import (
 	"github.com/kpeek/kpeek/tui/common"
 )
 
-// Column describes one column. Flex columns share the width the fixed ones leave,
-// never going below Width.
+// Column describes one column. Columns with Flex share the width the fixed ones leave
+// in proportion to it, never going below Width.
 type Column struct {
 	Title string
 	Width int
-	Flex  bool
+	Flex  int
 	Right bool // right-align, for numbers
 }
 

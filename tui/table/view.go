@@ -76,24 +76,20 @@ func (m Model) widths() []int {
 	for i, c := range m.cols {
 		w[i] = c.Width
 		fixed += c.Width
-		if c.Flex {
-			flex++
-		}
+		flex += c.Flex
 	}
 	fixed += len(m.cols) - 1 // one space between columns
 	spare := m.width - fixed
 	if spare > 0 && flex > 0 {
 		for i, c := range m.cols {
-			if c.Flex {
-				w[i] += spare / flex
-			}
+			w[i] += spare * c.Flex / flex
 		}
 		return w
 	}
 	if spare < 0 {
 		// Too narrow: shrink flex columns first (to a third), then drop columns from the right.
 		for i, c := range m.cols {
-			if c.Flex && spare < 0 {
+			if c.Flex > 0 && spare < 0 {
 				cut := min(-spare, w[i]-max(w[i]/3, 4))
 				if cut > 0 {
 					w[i] -= cut

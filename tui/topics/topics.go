@@ -37,7 +37,7 @@ type Model struct {
 }
 
 var columns = []table.Column{
-	{Title: "TOPIC", Width: 14, Flex: true},
+	{Title: "TOPIC", Width: 14, Flex: 1},
 	{Title: "PARTS", Width: 5, Right: true},
 	{Title: "RECORDS", Width: 8, Right: true},
 	{Title: "REC/S", Width: 6, Right: true},

@@ -1,0 +1,44 @@
+package nav
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kpeek/kpeek/tui/common"
+)
+
+func TestEnterOpensClustersAndViews(t *testing.T) {
+	m := New(common.New(nil), []string{"demo", "prod"}).SetSize(24, 12).Focus()
+	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if msg, ok := cmd().(OpenClusterMsg); !ok || msg.Name != "demo" {
+		t.Fatalf("enter on demo: %#v", cmd())
+	}
+	m = m.SetCluster("demo", Connected).SetCount(Groups, "3")
+	for range 4 {
+		m, _ = m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	}
+	_, cmd = m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if msg, ok := cmd().(OpenViewMsg); !ok || msg.View != Groups {
+		t.Fatalf("enter on groups: %#v", cmd())
+	}
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "● demo") || !strings.Contains(lineOf(v, "Consumer groups"), "3") {
+		t.Fatalf("view:\n%s", v)
+	}
+	m = m.SetCluster("prod", Connecting)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "○ demo") || !strings.Contains(v, "◌ prod") {
+		t.Fatalf("connecting to prod leaves demo idle:\n%s", v)
+	}
+}
+
+func lineOf(screen, s string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
