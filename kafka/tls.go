@@ -72,10 +72,8 @@ func loadKeyPair(certFile, keyFile, passwordRef string) (tls.Certificate, error)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("read TLS client key: %w", err)
 	}
-	if passwordRef != "" {
-		if keyPEM, err = decryptKey(keyFile, keyPEM, passwordRef); err != nil {
-			return tls.Certificate{}, err
-		}
+	if keyPEM, err = decryptKey(keyFile, keyPEM, passwordRef); err != nil {
+		return tls.Certificate{}, err
 	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
@@ -84,10 +82,11 @@ func loadKeyPair(certFile, keyFile, passwordRef string) (tls.Certificate, error)
 	return cert, nil
 }
 
+// decryptKey returns keyPEM unlocked; a key that is not encrypted is returned as is.
 func decryptKey(keyFile string, keyPEM []byte, passwordRef string) ([]byte, error) {
 	block, _ := pem.Decode(keyPEM)
 	if block == nil {
-		return nil, fmt.Errorf("TLS client key %s is not PEM", keyFile)
+		return keyPEM, nil // let tls.X509KeyPair say what is wrong with it
 	}
 	if block.Type == "ENCRYPTED PRIVATE KEY" {
 		return nil, fmt.Errorf("TLS client key %s is PKCS#8-encrypted, which Go cannot read; decrypt it with `openssl pkcs8 -in key.pem -out plain.pem`", keyFile)
@@ -95,6 +94,9 @@ func decryptKey(keyFile string, keyPEM []byte, passwordRef string) ([]byte, erro
 	//nolint:staticcheck // legacy PEM encryption is what Java/librdkafka users export; no alternative in the standard library
 	if !x509.IsEncryptedPEMBlock(block) {
 		return keyPEM, nil
+	}
+	if passwordRef == "" {
+		return nil, fmt.Errorf("TLS client key %s is encrypted: set its password (tls.key_password or ssl.key.password)", keyFile)
 	}
 	password, err := ResolveSecret(passwordRef)
 	if err != nil {
