@@ -102,6 +102,10 @@ func (d *Decoder) decodeBytes(ctx context.Context, b []byte, spec sideSpec) Deco
 		return decodeHex(b)
 	case FormatBase64:
 		return decodeBase64(b)
+	case FormatMsgPack:
+		return decodeWith(b, EncodingMsgPack, renderMsgPack)
+	case FormatCBOR:
+		return decodeWith(b, EncodingCBOR, renderCBOR)
 	case FormatJSON:
 		if isFramed(b) && d.reg != nil && !looksLikeJSON(b) {
 			return d.decodeWire(ctx, b, EncodingJSONSchema)
@@ -190,7 +194,7 @@ func (d *Decoder) renderWire(ctx context.Context, b []byte, id int, want Encodin
 type Config struct {
 	Registry    *kafka.RegistryConfig
 	Topics      map[string]kafka.TopicFormat
-	KeyFormat   string // auto|avro|protobuf|json|string|hex|base64; "" means auto
+	KeyFormat   string // auto|avro|protobuf|json|string|hex|base64|msgpack|cbor; "" means auto
 	ValueFormat string
 	Logger      *slog.Logger // nil discards logs
 }

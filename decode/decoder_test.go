@@ -22,7 +22,7 @@ func TestFromConfigErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"bad value format", Config{ValueFormat: "xml"}, `--value-format: unknown format "xml" (valid: auto, avro, protobuf, json, string, hex, base64)`},
+		{"bad value format", Config{ValueFormat: "xml"}, `--value-format: unknown format "xml" (valid: auto, avro, protobuf, json, string, hex, base64, msgpack, cbor)`},
 		{"bad key format", Config{KeyFormat: "yaml"}, `--key-format: unknown format "yaml"`},
 		{"bad topic format", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueFormat: "nope"}}}, `topic t value: unknown format "nope"`},
 		{"missing schema file", Config{Topics: map[string]kafka.TopicFormat{"t": {KeySchema: filepath.Join(dir, "missing.avsc")}}}, "topic t key: avro schema:"},

@@ -8,7 +8,8 @@
 // format (magic byte 0, 4-byte schema id) go through the schema registry — Avro, Protobuf
 // (with the message-index array) or JSON Schema, decoded with the writer's schema; other
 // bytes are a JSON object or array, else text (valid UTF-8 without NULs and with few
-// control characters), else base64. Topics can be pinned to a format or a local schema
+// control characters), else a MessagePack or CBOR map with text keys that fills the
+// payload exactly, else base64. Topics can be pinned to a format or a local schema
 // file in the config, and --key-format / --value-format pin every topic.
 //
 // # Rendering conventions
@@ -23,6 +24,9 @@
 //     union with several non-null branches keeps the branch taken as {"<branch>": value},
 //     the Avro JSON encoding's spelling ("string", "long", or a named type's full name).
 //   - Protobuf: protojson with the .proto field names (64-bit integers are strings there).
+//   - MessagePack and CBOR: maps with non-text keys use the key's JSON text as the key;
+//     binary as base64; timestamps (MessagePack extension -1, CBOR tag 1) as RFC3339;
+//     CBOR bignums as exact integers; other extensions as {"ext": type, "data": base64}.
 //   - Text: a JSON string. Bytes that are not valid UTF-8 inside a string that must stay
 //     text (an Avro string, --value-format string) are written as the visible text \xNN;
 //     a payload that is not valid text is base64 with Encoding saying so.

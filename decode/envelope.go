@@ -21,6 +21,8 @@ const (
 	EncodingAvro       Encoding = "avro"
 	EncodingProtobuf   Encoding = "protobuf"
 	EncodingJSONSchema Encoding = "jsonschema"
+	EncodingMsgPack    Encoding = "msgpack"
+	EncodingCBOR       Encoding = "cbor"
 )
 
 // Decoded is one decoded key, value or header value.

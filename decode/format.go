@@ -22,11 +22,14 @@ const (
 	FormatString   Format = "string" // text, whatever the bytes (invalid UTF-8 shown escaped)
 	FormatHex      Format = "hex"
 	FormatBase64   Format = "base64"
+	FormatMsgPack  Format = "msgpack"
+	FormatCBOR     Format = "cbor"
 )
 
 // Formats lists the valid format names in the order help text shows them.
 func Formats() []Format {
-	return []Format{FormatAuto, FormatAvro, FormatProtobuf, FormatJSON, FormatString, FormatHex, FormatBase64}
+	return []Format{FormatAuto, FormatAvro, FormatProtobuf, FormatJSON, FormatString, FormatHex, FormatBase64,
+		FormatMsgPack, FormatCBOR}
 }
 
 // ParseFormat parses a format name; "" means auto. A bad name is an error listing the valid ones.
@@ -35,7 +38,7 @@ func ParseFormat(s string) (Format, error) {
 	if name == "" {
 		return FormatAuto, nil
 	}
-	names := make([]string, 0, 7)
+	names := make([]string, 0, 9)
 	for _, f := range Formats() {
 		if string(f) == name {
 			return f, nil

@@ -6,8 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// decodePlain decodes bytes without a schema: a JSON object or array, else text, else
-// base64. Text must be valid UTF-8 and look like text (see isText).
+// decodePlain decodes bytes without a schema: a JSON object or array, else text, else a
+// MessagePack or CBOR map, else base64. Text must be valid UTF-8 and look like text (see
+// isText).
 func decodePlain(b []byte) Decoded {
 	if b == nil {
 		return Decoded{Encoding: EncodingNull}
@@ -20,7 +21,26 @@ func decodePlain(b []byte) Decoded {
 	if isText(b) {
 		return decodeText(b)
 	}
+	if isMsgPackMap(b) {
+		if j, err := renderMsgPack(make([]byte, 0, 2*len(b)), b); err == nil {
+			return Decoded{JSON: j, Encoding: EncodingMsgPack, Raw: b}
+		}
+	}
+	if isCBORMap(b) {
+		if j, err := renderCBOR(make([]byte, 0, 2*len(b)), b); err == nil {
+			return Decoded{JSON: j, Encoding: EncodingCBOR, Raw: b}
+		}
+	}
 	return decodeBase64(b)
+}
+
+// decodeWith is a forced binary format: render must accept b or the record falls back.
+func decodeWith(b []byte, enc Encoding, render func(dst, b []byte) ([]byte, error)) Decoded {
+	j, err := render(make([]byte, 0, 2*len(b)+16), b)
+	if err != nil {
+		return failed(b, err.Error())
+	}
+	return Decoded{JSON: j, Encoding: enc, Raw: b}
 }
 
 // looksLikeJSON reports whether b, after leading whitespace, starts an object or array.
