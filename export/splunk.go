@@ -71,9 +71,9 @@ func toSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	if err := client.Health(ctx); err != nil {
+	if err := preflight(ctx, client); err != nil {
 		sum.Progress = m.done()
-		return sum, fmt.Errorf("splunk at %s is not ready (nothing was read or sent): %w", opts.URL, err)
+		return sum, fmt.Errorf("splunk at %s: nothing was read or sent: %w", opts.URL, err)
 	}
 	src := &recordSource{sel: sel, render: newRenderer(opts, sel.redact.active())}
 	spool := newSpoolWriter(opts.SpoolDir, SpoolHeader{
@@ -104,10 +104,10 @@ func resume(ctx context.Context, path, token string, progress func(Progress)) (S
 	if err != nil {
 		return sum, err
 	}
-	if err := client.Health(ctx); err != nil {
+	if err := preflight(ctx, client); err != nil {
 		sum.Progress = m.done()
 		sum.Spool = path
-		return sum, fmt.Errorf("splunk at %s is not ready; %s is unchanged: %w", opts.URL, path, err)
+		return sum, fmt.Errorf("splunk at %s: %s is unchanged: %w", opts.URL, path, err)
 	}
 	src := &countingSource{src: sr, m: m}
 	hdr := sr.header
@@ -122,6 +122,14 @@ func resume(ctx context.Context, path, token string, progress func(Progress)) (S
 		}
 	}
 	return sum, err
+}
+
+// preflight checks the collector's health, then the token, before anything is taken.
+func preflight(ctx context.Context, c *hec.Client) error {
+	if err := c.Health(ctx); err != nil {
+		return fmt.Errorf("collector not ready: %w", err)
+	}
+	return c.CheckToken(ctx)
 }
 
 // deliver runs the HEC delivery and writes the spool for whatever was not confirmed.

@@ -181,6 +181,19 @@ func (c *Client) Health(ctx context.Context) error {
 	return nil
 }
 
+// CheckToken sends an empty event request: the collector answers "No data" (code 5) to
+// a token it accepts, and 401/403 to one it does not, so a bad token or a missing
+// channel is found before any record is read. Other answers are left to the export.
+func (c *Client) CheckToken(ctx context.Context) error {
+	_, err := c.Send(ctx, nil)
+	he, ok := AsError(err)
+	if !ok || he.Code == CodeNoData || !he.Fatal() {
+		return nil
+	}
+	he.Op = "check token"
+	return he
+}
+
 func (c *Client) post(ctx context.Context, op, target string, body []byte, into any) error {
 	payload, gz, err := c.encode(body)
 	if err != nil {

@@ -105,6 +105,8 @@ func (e *Error) hint() string {
 		return "the token is disabled in Splunk"
 	case e.Code == CodeIncorrectIndex:
 		return "the token may not write to this index; check --index against the token's allowed indexes"
+	case e.Code == CodeChannelMissing:
+		return "this token uses indexer acknowledgement; export with --ack"
 	case e.Code == CodeAckDisabled:
 		return "indexer acknowledgement is off for this token; run without --ack"
 	case e.Status == http.StatusForbidden:

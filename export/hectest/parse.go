@@ -131,4 +131,3 @@ func readBody(r *http.Request) ([]byte, error) {
 	_, err := buf.ReadFrom(rd)
 	return buf.Bytes(), err
 }
-

@@ -185,6 +185,13 @@ func (s *Server) Inject(f ...Fault) {
 	s.faults = append(s.faults, f...)
 }
 
+// SetToken changes the accepted token (a token revoked mid-export).
+func (s *Server) SetToken(t string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = t
+}
+
 // SetUnhealthy makes the health endpoint answer 503 (queues full).
 func (s *Server) SetUnhealthy(on bool) {
 	s.mu.Lock()
@@ -227,12 +234,15 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // authorize checks the token; ok false means a reply was written.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	auth := r.Header.Get("Authorization")
+	s.mu.Lock()
+	token := s.token
+	s.mu.Unlock()
 	switch {
 	case auth == "":
 		reply(w, hec.CodeTokenRequired, nil, nil)
 	case !strings.HasPrefix(auth, "Splunk "):
 		reply(w, hec.CodeInvalidAuth, nil, nil)
-	case strings.TrimPrefix(auth, "Splunk ") != s.token:
+	case strings.TrimPrefix(auth, "Splunk ") != token:
 		reply(w, hec.CodeInvalidToken, nil, nil)
 	default:
 		return true
