@@ -122,9 +122,10 @@ func (c *celFilter) match(e *decode.Envelope) bool {
 // activation resolves the filter variables from one envelope on demand, so a filter
 // that never mentions value never parses it.
 type activation struct {
-	e     *decode.Envelope
-	now   time.Time
-	value ref.Val // cached: an expression often reads several fields of value
+	e                *decode.Envelope
+	now              time.Time
+	value            ref.Val    // cached: an expression often reads several fields of value
+	keyObj, valueObj jsonFields // where rootValue keeps an object key or value
 }
 
 // ResolveName implements interpreter.Activation.
@@ -132,10 +133,10 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	e := a.e
 	switch name {
 	case "key":
-		return jsonValue(e.Key.JSON), true
+		return rootValue(e.Key.JSON, &a.keyObj), true
 	case "value":
 		if a.value == nil {
-			a.value = jsonValue(e.Value.JSON)
+			a.value = rootValue(e.Value.JSON, &a.valueObj)
 		}
 		return a.value, true
 	case "headers":

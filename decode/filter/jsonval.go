@@ -26,28 +26,51 @@ var errMalformed = types.NewErr("malformed JSON value")
 // jsonValue converts one JSON value to a CEL value. Objects and arrays are checked
 // only as far as a filter reads them, so a record is never scanned twice.
 func jsonValue(raw []byte) ref.Val {
+	v, bad := delimit(raw)
+	if bad != nil {
+		return bad
+	}
+	return scalarOrLazy(v)
+}
+
+// rootValue is jsonValue for a record's key or value: an object is kept in *obj,
+// which the caller owns, so reading it allocates nothing.
+func rootValue(raw []byte, obj *jsonFields) ref.Val {
+	v, bad := delimit(raw)
+	if bad != nil {
+		return bad
+	}
+	if v[0] == '{' {
+		*obj = v
+		return lazyMap[*jsonFields]{obj}
+	}
+	return scalarOrLazy(v)
+}
+
+// delimit trims raw to its one JSON value; nil raw is JSON null.
+func delimit(raw []byte) (v []byte, bad ref.Val) {
 	if raw == nil {
-		return types.NullValue
+		return []byte("null"), nil
 	}
 	start, end := skipSpace(raw, 0), len(raw)
 	for end > start && isSpace(raw[end-1]) {
 		end--
 	}
 	if start == end {
-		return errMalformed
+		return nil, errMalformed
 	}
-	v := raw[start:end]
+	v = raw[start:end]
 	switch v[0] {
 	case '{', '[':
 		if last := v[len(v)-1]; last != '}' && last != ']' {
-			return errMalformed
+			return nil, errMalformed
 		}
 	default:
 		if n, ok := skipValue(v, 0); !ok || n != len(v) {
-			return errMalformed
+			return nil, errMalformed
 		}
 	}
-	return scalarOrLazy(v)
+	return v, nil
 }
 
 // scalarOrLazy converts a value the scanner has already delimited.
