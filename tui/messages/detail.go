@@ -77,8 +77,8 @@ func (m Model) openDetail() (Model, tea.Cmd) {
 	if r == nil {
 		return m, nil
 	}
-	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode,
-		vp: viewport.New()}
+	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode, vp: viewport.New()}
+	d.vp.SoftWrap = true // a long value wraps instead of running off the pane
 	d = d.setSize(m.width, m.height)
 	d.vp.SetContent("decoding…")
 	m.detail = d

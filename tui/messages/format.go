@@ -109,3 +109,13 @@ func plural(n int64, word string) string {
 	}
 	return word + "s"
 }
+
+// spanLayout is the time layout for a span's ends: the time of day when both ends
+// fall on the same UTC day, else the date too.
+func spanLayout(from, to int64) string {
+	a, b := time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
+	if a.YearDay() == b.YearDay() && a.Year() == b.Year() {
+		return "15:04:05"
+	}
+	return "01-02 15:04"
+}

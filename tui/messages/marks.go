@@ -173,10 +173,7 @@ func (ms *marks) describe(s *store) string {
 	for i, p := range ps {
 		pnames[i] = fmt.Sprint(p)
 	}
-	layout := "15:04:05"
-	if maxT-minT > int64(24*time.Hour) {
-		layout = "01-02 15:04"
-	}
+	layout := spanLayout(minT, maxT)
 	return fmt.Sprintf("%s marked · p%s · offsets %d–%d · %s–%s", thousands(int64(n)),
 		strings.Join(pnames, ","), minOff, maxOff,
 		time.Unix(0, minT).UTC().Format(layout), time.Unix(0, maxT).UTC().Format(layout))

@@ -231,7 +231,7 @@ type columns struct {
 }
 
 func layout(width int) columns {
-	c := columns{time: 12, part: 3, offset: 9, key: 14, size: 6, timeLayout: "15:04:05.000"}
+	c := columns{time: 14, part: 3, offset: 9, key: 14, size: 6, timeLayout: "01-02 15:04:05"}
 	if width >= 110 {
 		c.time, c.timeLayout, c.key = 23, "2006-01-02 15:04:05.000", 22
 	}

@@ -119,10 +119,7 @@ func (t timeline) view(st common.MessagesStyles, w, h int) []string {
 
 // axis is "from … peak N per column … to".
 func (t timeline) axis(w, peak int) string {
-	layout := "15:04:05"
-	if t.to-t.from > int64(24*time.Hour) {
-		layout = "01-02 15:04"
-	}
+	layout := spanLayout(t.from, t.to)
 	left := time.Unix(0, t.from).UTC().Format(layout)
 	right := time.Unix(0, t.to).UTC().Format(layout)
 	per := time.Duration((t.to - t.from) / int64(max(1, w)))
