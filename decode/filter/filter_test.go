@@ -3,6 +3,7 @@ package filter
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,5 +289,28 @@ func TestKindString(t *testing.T) {
 		if k.String() != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", k, k.String(), want)
 		}
+	}
+}
+
+func TestConcurrentMatch(t *testing.T) {
+	recs := []*decode.Envelope{record("u-1", login, "source", "erp"), record("o-1", order, "source", "erp")}
+	for _, expr := range []string{"slyon", "/fail/", `value.user == "slyon" || value.lines.exists(l, l.qty > 10)`} {
+		f, err := compileAt(expr, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []bool{f.Match(recs[0]), f.Match(recs[1])}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for i := range 200 {
+					if got := f.Match(recs[i%2]); got != want[i%2] {
+						t.Errorf("%q: concurrent Match = %v, want %v", expr, got, want[i%2])
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
