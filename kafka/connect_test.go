@@ -229,3 +229,25 @@ func TestConnectMutualTLS(t *testing.T) {
 		t.Errorf("cert without key: err = %v", err)
 	}
 }
+
+// TestConnectWrongListener: a client that speaks plaintext to a TLS or SASL listener gets
+// hung up on; the error must say what the listener wants.
+func TestConnectWrongListener(t *testing.T) {
+	_, serverCert := testPKI(t, "localhost")
+	tlsCluster := newCluster(t, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{serverCert}}))
+	saslCluster := newCluster(t, kfake.EnableSASL(), kfake.Superuser("PLAIN", "u", "p"))
+
+	_, err := New(testCtx(t), ClusterConfig{Brokers: tlsCluster.ListenAddrs()}, WithLogger(testLogger(t)))
+	t.Logf("plaintext to TLS: %v", err)
+	var te *TLSError
+	if !errors.As(err, &te) || !strings.Contains(te.Problem, "speaks TLS") {
+		t.Errorf("plaintext to a TLS listener: err = %v, want *TLSError saying it speaks TLS", err)
+	}
+
+	_, err = New(testCtx(t), ClusterConfig{Brokers: saslCluster.ListenAddrs()}, WithLogger(testLogger(t)))
+	t.Logf("no SASL to SASL: %v", err)
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.Mechanism != "" || !strings.Contains(err.Error(), "authentication required") {
+		t.Errorf("no SASL to a SASL listener: err = %v, want *AuthError saying SASL is required", err)
+	}
+}

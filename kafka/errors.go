@@ -32,15 +32,22 @@ func (e *UnreachableError) Error() string {
 // Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// AuthError means the broker refused the SASL credentials; it never holds the password.
+// AuthError means the broker refused the SASL credentials, or, with no Mechanism, that it
+// wants SASL and none was configured. It never holds the password.
 type AuthError struct {
 	Mechanism string
 	User      string
+	Addr      string // the broker that wants SASL, when Mechanism is empty
 	Err       error
 }
 
 // Error says what failed, in one line.
 func (e *AuthError) Error() string {
+	if e.Mechanism == "" {
+		return fmt.Sprintf("authentication required: broker %s hung up on a client without SASL "+
+			"(set sasl: in the config, or security.protocol=SASL_PLAINTEXT or SASL_SSL with sasl.mechanism, "+
+			"sasl.username and sasl.password)", e.Addr)
+	}
 	return fmt.Sprintf("authentication failed: SASL %s as user %q was refused (check the user name and password)",
 		e.Mechanism, e.User)
 }

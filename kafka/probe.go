@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -49,6 +50,11 @@ func (c *Client) explain(ctx context.Context, err error, op, resource string) er
 	}
 	if perr := c.probe(ctx); perr != nil {
 		return perr
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if perr := c.probeListener(ctx, c.cfg.Brokers[0]); perr != nil {
+			return perr
+		}
 	}
 	return &causeError{
 		msg: fmt.Sprintf("%s %s: the brokers accept connections but did not answer: %s", op, resource, innerCause(err)),
@@ -163,4 +169,35 @@ func (c *Client) probeAdvertised(ctx context.Context, addr string) error {
 		conn.Close()
 	}
 	return nil
+}
+
+// probeListener explains a broker that takes the connection and then hangs up on plain
+// requests: the listener wants TLS, or SASL, and kpeek was not told to use it.
+func (c *Client) probeListener(ctx context.Context, addr string) error {
+	if !c.sc.Net.TLS.Enable && c.speaksTLS(ctx, addr) {
+		return &TLSError{Addr: addr, Problem: "the broker speaks TLS but kpeek was told to use plaintext " +
+			"(set tls.enabled: true in the config, or security.protocol=SSL or SASL_SSL)"}
+	}
+	if !c.sc.Net.SASL.Enable {
+		return &AuthError{Addr: addr}
+	}
+	return nil
+}
+
+// speaksTLS reports whether addr completes a TLS handshake, certificate unchecked: only the
+// protocol is in question here, and nothing is sent after the handshake.
+func (c *Client) speaksTLS(ctx context.Context, addr string) bool {
+	d := net.Dialer{Timeout: c.opts.dialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	// A TLS listener answers a ClientHello within a round trip; a plaintext one reads it as
+	// the start of a huge request and waits, so do not wait long.
+	hctx, cancel := context.WithTimeout(ctx, min(c.opts.dialTimeout, 2*time.Second))
+	defer cancel()
+	//nolint:gosec // detection only: no data is exchanged over this connection
+	tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+	return tc.HandshakeContext(hctx) == nil
 }
