@@ -3,7 +3,9 @@ package messages
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -164,3 +166,44 @@ func BenchmarkFilterTextWarm1M(b *testing.B) { benchFilter(b, "slyon", million/5
 
 // BenchmarkFilterCELWarm1M is the CEL filter once records are classified.
 func BenchmarkFilterCELWarm1M(b *testing.B) { benchFilter(b, celExpr, million/50, true) }
+
+// BenchmarkAppend1MRSS appends a million records the way a read delivers them (fresh
+// batches of 500, each record in its own allocations) and reports the process's peak
+// resident memory. Run it alone: -bench Append1MRSS -benchtime 1x.
+func BenchmarkAppend1MRSS(b *testing.B) {
+	src := sample()
+	var s *store
+	for b.Loop() {
+		s = newStore(DefaultCap)
+		for done := 0; done < million; done += 500 {
+			batch := make([]kafka.Record, 500)
+			for i := range batch {
+				r := src[(done+i)%len(src)]
+				r.Offset, r.Timestamp = int64(done+i), base.Add(time.Duration(done+i)*time.Millisecond)
+				r.Key, r.Value = append([]byte(nil), r.Key...), append([]byte(nil), r.Value...)
+				r.Headers = []kafka.Header{{Key: "source", Value: []byte("idp")}}
+				batch[i] = r
+			}
+			s.Append(batch)
+		}
+	}
+	b.ReportMetric(peakRSSMB(), "peakRSS-MB")
+	b.ReportMetric(heapMB(), "heapMB")
+	runtime.KeepAlive(s)
+}
+
+// peakRSSMB is the process's peak resident set (VmHWM), in MiB.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}

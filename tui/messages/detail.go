@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/chroma/v2/formatters"
 	"github.com/alecthomas/chroma/v2/lexers"
 	chromastyles "github.com/alecthomas/chroma/v2/styles"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/tui/common"
@@ -62,9 +63,22 @@ type detailLoadedMsg struct {
 }
 
 func (d detailState) setSize(w, h int) detailState {
+	resized := w != d.w
 	d.w, d.h = w, h
 	d.vp.SetWidth(w)
 	d.vp.SetHeight(max(1, h-2))
+	if resized && d.loaded {
+		d = d.refill()
+	}
+	return d
+}
+
+// refill wraps the current body to the width once, here, so a frame never re-wraps
+// a 64 KiB line; the scroll position stays where it was.
+func (d detailState) refill() detailState {
+	y := d.vp.YOffset()
+	d.vp.SetContent(ansi.Hardwrap(d.meta+"\n"+d.bodies[d.mode], max(1, d.w), true))
+	d.vp.SetYOffset(y)
 	return d
 }
 
@@ -78,7 +92,6 @@ func (m Model) openDetail() (Model, tea.Cmd) {
 		return m, nil
 	}
 	d := detailState{open: true, id: m.detail.id + 1, seq: seq, mode: m.detail.mode, vp: viewport.New()}
-	d.vp.SoftWrap = true // a long value wraps instead of running off the pane
 	d = d.setSize(m.width, m.height)
 	d.vp.SetContent("decoding…")
 	m.detail = d
@@ -95,12 +108,8 @@ func (m Model) updateDetail(msg detailLoadedMsg) Model {
 	}
 	d := &m.detail
 	d.loaded, d.meta, d.bodies, d.copy, d.title = true, msg.meta, msg.bodies, msg.copy, msg.title
-	d.vp.SetContent(d.content())
+	m.detail = d.refill()
 	return m
-}
-
-func (d detailState) content() string {
-	return d.meta + "\n" + d.bodies[d.mode]
 }
 
 func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
@@ -123,9 +132,7 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Raw):
 		d.mode = (d.mode + 1) % viewModes
 		if d.loaded {
-			y := d.vp.YOffset()
-			d.vp.SetContent(d.content())
-			d.vp.SetYOffset(y)
+			*d = d.refill()
 		}
 	case key.Matches(msg, k.Copy):
 		if !d.loaded {
