@@ -147,11 +147,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, keys.End):
 		m.cursor = len(m.rows) - 1
 	case key.Matches(k, keys.Filter):
-		m.typing = true
-		m.input.SetValue(m.query)
-		m.input.CursorEnd()
+		// Like less and vim, "/" starts a new search rather than editing the last one.
+		m.typing, m.query = true, ""
+		m.input.SetValue("")
 		cmd := m.input.Focus()
-		return m.clamp(), cmd
+		return m.refilter(m.SelectedID()), cmd
 	case key.Matches(k, keys.Back) && m.query != "":
 		m.query = ""
 		return m.refilter(m.SelectedID()), nil

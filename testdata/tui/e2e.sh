@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# End-to-end check of the explorer: drives `kpeek --demo` in tmux the way a newcomer
+# would and checks the screen after each step. Exits non-zero, naming the failed
+# check and printing the screen, on the first failure. Run from the repository root:
+#   testdata/tui/e2e.sh            (builds ./kpeek if it is missing)
+#   KPEEK_BIN=/tmp/kpeek testdata/tui/e2e.sh
+set -euo pipefail
+
+BIN=${KPEEK_BIN:-./kpeek}
+SESSION=kpeek-e2e
+WIDTH=120
+HEIGHT=40
+
+command -v tmux >/dev/null || { echo "e2e: tmux is not installed" >&2; exit 2; }
+if [ ! -x "$BIN" ]; then
+	echo "e2e: building $BIN"
+	go build -o "$BIN" . || { echo "e2e: build failed" >&2; exit 2; }
+fi
+
+screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
+
+cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; }
+trap cleanup EXIT
+
+fail() {
+	echo "e2e: FAIL: $*" >&2
+	echo "--- screen ---" >&2
+	screen >&2 || true
+	exit 1
+}
+
+pass() { echo "e2e: ok: $*"; }
+
+# send KEY... sends tmux key names one at a time, so escapes are not read as alt+key.
+send() {
+	for k in "$@"; do
+		tmux send-keys -t "$SESSION" "$k"
+		sleep 0.25
+	done
+}
+
+# typ TEXT types literal text.
+typ() {
+	tmux send-keys -t "$SESSION" -l "$1"
+	sleep 0.4
+}
+
+# wait_for TEXT [SECONDS] waits until TEXT is on the screen.
+wait_for() {
+	local deadline=$((SECONDS + ${2:-20}))
+	until screen | grep -qF -- "$1"; do
+		[ "$SECONDS" -ge "$deadline" ] && fail "waited ${2:-20}s for \"$1\""
+		sleep 0.3
+	done
+}
+
+must_see() { for t in "$@"; do screen | grep -qF -- "$t" || fail "screen lacks \"$t\""; done; }
+must_not_see() { for t in "$@"; do ! screen | grep -qF -- "$t" || fail "screen shows \"$t\""; done; }
+
+# frame_intact checks that the frame survived: header first, key help last, the full
+# height drawn, our title kept and nothing written to tmux's paste buffers (OSC 52).
+frame_intact() {
+	local s first last lines title
+	s=$(screen)
+	first=$(printf '%s\n' "$s" | head -n 1)
+	last=$(printf '%s\n' "$s" | tail -n 1)
+	lines=$(printf '%s\n' "$s" | wc -l)
+	title=$(tmux display -p -t "$SESSION" '#{pane_title}')
+	[[ $first == kpeek* ]] || fail "$1: first line is not the frame's header: \"$first\""
+	[[ $last == *quit* || $last == *help* || $last == *back* ]] || fail "$1: last line is not the key help: \"$last\""
+	[ "$lines" -eq "$HEIGHT" ] || fail "$1: screen has $lines lines, want $HEIGHT"
+	[ "$title" = kpeek ] || fail "$1: the terminal title changed to \"$title\""
+	[ -z "$(tmux list-buffers 2>/dev/null)" ] || fail "$1: something wrote to the clipboard: $(tmux list-buffers)"
+}
+
+# back_to_topics presses esc until the main pane is the topics table again.
+back_to_topics() {
+	for _ in 1 2 3 4; do
+		screen | head -n 1 | grep -qE '^kpeek › demo › topics +read-only' && return 0
+		send Escape
+	done
+	screen | head -n 1 | grep -qE '^kpeek › demo › topics +read-only' || fail "esc did not lead back to the topics"
+}
+
+cleanup
+tmux new-session -d -s "$SESSION" -x "$WIDTH" -y "$HEIGHT" "$BIN --demo"
+tmux set-option -t "$SESSION" set-clipboard on >/dev/null 2>&1 || true
+tmux delete-buffer -t "$SESSION" 2>/dev/null || true
+
+# 1. Launch: the demo cluster connects and its topics show.
+wait_for "Topics 7" 30
+must_see "● demo" "auth.logins" "erp.purchasing.orders" "hostile.payloads" "connected"
+frame_intact "launch"
+pass "launch shows the demo cluster's topics"
+
+# 2. The suspicious group: navigation → consumer groups → backup-agent → its topics.
+send Tab j Enter
+wait_for "Consumer groups 3"
+must_see "backup-agent" "erp-sync" "analytics"
+send /
+typ "backup"
+send Enter Enter
+wait_for "Group backup-agent"
+must_see "erp.purchasing.orders" "erp.supply.shipments" "Members" "COMMITTED"
+frame_intact "group detail"
+pass "backup-agent and the topics it reads are visible"
+send Escape Escape Escape # detail → list, clear filter, back to navigation
+send k Enter              # Topics
+wait_for "Topics 7"
+
+# 3. Which groups read a topic (from the topics table).
+send /
+typ "erp.purchasing"
+send Enter r
+wait_for "Groups reading erp.purchasing.orders"
+must_see "backup-agent"
+send Escape Escape
+wait_for "Topics 7"
+pass "readers of erp.purchasing.orders"
+
+# 4. Open auth.logins: the "where to start" prompt, then records.
+send /
+typ "auth.logins"
+send Enter Enter
+wait_for "where to start"
+frame_intact "start prompt"
+send Enter
+wait_for "in range" 30
+must_see "TIME" "OFFSET" "\"user\""
+frame_intact "auth.logins records"
+pass "auth.logins streams records"
+
+# 5. Filter to one user.
+send /
+typ "slyon"
+send Enter
+sleep 1
+must_see "slyon"
+must_not_see "aruiz" "ebrown"
+pass "the filter narrows to slyon"
+
+# 6. Mark a record; the status line counts it.
+send Space
+sleep 0.5
+screen | tail -n 2 | head -n 1 | grep -qi "marked" || fail "the status line does not count the mark"
+pass "space marks a record"
+
+# 7. Open the record's detail.
+send Enter
+wait_for "offset"
+must_see "headers"
+frame_intact "record detail"
+send Escape
+pass "enter opens the record detail"
+
+# 8. The hostile topic: escape sequences, invalid UTF-8, a 2 MB value.
+back_to_topics
+send /
+typ "hostile"
+send Enter Enter
+wait_for "where to start"
+send Enter
+wait_for "in range" 30
+sleep 2
+frame_intact "hostile.payloads"
+screen | head -n 1 | grep -qF "hostile.payloads" || fail "the header no longer names the hostile topic"
+for _ in $(seq 1 14); do
+	send j Enter
+	sleep 0.3
+	frame_intact "hostile record detail"
+	send Escape
+done
+frame_intact "hostile.payloads after every record"
+pass "the frame survives hostile.payloads"
+
+# 9. Help and quit.
+back_to_topics
+send "?"
+wait_for "Keys"
+send "?"
+send q
+for _ in $(seq 1 20); do
+	tmux has-session -t "$SESSION" 2>/dev/null || break
+	sleep 0.25
+done
+! tmux has-session -t "$SESSION" 2>/dev/null || fail "q did not quit"
+pass "q quits"
+echo "e2e: all checks passed"
