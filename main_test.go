@@ -178,6 +178,40 @@ func TestConsumeChosenPartitions(t *testing.T) {
 	}
 }
 
+func TestConsumeFromRelativeTime(t *testing.T) {
+	for _, args := range [][]string{
+		{"--from", "-1h"},
+		{"--filter", `timestamp > now - duration("1h")`},
+	} {
+		since := time.Now().Add(-time.Hour)
+		out := mustKpeek(t, append([]string{"--demo", "consume", "-t", "auth.logins"}, args...)...)
+		envs := parseNDJSON(t, out)
+		if len(envs) == 0 {
+			t.Errorf("%v: no logins in the last hour", args)
+		}
+		for _, e := range envs {
+			if ts, _ := time.Parse(time.RFC3339Nano, e.Timestamp); ts.Before(since.Add(-time.Second)) {
+				t.Errorf("%v: record at %s is older than an hour", args, e.Timestamp)
+			}
+		}
+	}
+}
+
+func TestConsumeRawBytes(t *testing.T) {
+	out := mustKpeek(t, "--demo", "consume", "-t", "telemetry.raw", "-n", "1", "--raw-bytes")
+	var e struct {
+		Value         string `json:"value"`
+		ValueEncoding string `json:"value_encoding"`
+		ValueRaw      []byte `json:"value_raw"` // encoding/json decodes base64
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatalf("not one JSON envelope: %v", err)
+	}
+	if e.ValueEncoding != "base64" || len(e.ValueRaw) == 0 {
+		t.Errorf("telemetry value_encoding %q with %d raw bytes; want base64 and the bytes", e.ValueEncoding, len(e.ValueRaw))
+	}
+}
+
 func TestConsumeJSONIsOneArray(t *testing.T) {
 	out := mustKpeek(t, "--demo", "consume", "-t", "crm.customers", "-n", "3", "-o", "json")
 	var envs []envelope
