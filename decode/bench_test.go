@@ -196,3 +196,13 @@ func frameProto(id int, idx []int, payload []byte) []byte {
 	}
 	return append(out, payload...)
 }
+
+func BenchmarkDecodeMsgPack(b *testing.B) {
+	benchDecode(b, &kafka.Record{Topic: "t", Value: unhex(b,
+		"84 a475736572 a5736c796f6e a26970 ab3230332e302e3131332e37 a6726573756c74 a773756363657373 a5636f756e74 cd0400")})
+}
+
+func BenchmarkDecodeCBOR(b *testing.B) {
+	benchDecode(b, &kafka.Record{Topic: "t", Value: unhex(b,
+		"a4 6475736572 65736c796f6e 626970 6b3230332e302e3131332e37 66726573756c74 6773756363657373 65636f756e74 190400")})
+}
