@@ -110,6 +110,7 @@ func TestExplainSilentBroker(t *testing.T) {
 	if err == nil {
 		t.Fatal("want an error from a broker that hangs up")
 	}
+	t.Logf("silent broker: %v", err)
 	if strings.Contains(err.Error(), "run out of available brokers") || !strings.Contains(err.Error(), "did not answer") {
 		t.Errorf("message = %q", err)
 	}
