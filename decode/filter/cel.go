@@ -171,9 +171,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
 
-// referencesVariable reports whether a parsed expression names a filter variable
-// (not shadowed names inside comprehensions are good enough here: a false positive
-// only means the text is checked as CEL).
+// referencesVariable reports whether a parsed expression names a filter variable. A
+// loop variable that shadows one counts too; that only means the text is checked as CEL.
 func referencesVariable(a *cel.Ast) bool {
 	found := false
 	ast.PreOrderVisit(ast.NavigateAST(a.NativeRep()), ast.NewExprVisitor(func(e ast.Expr) {
@@ -243,4 +242,6 @@ func describeIssue(e *common.Error) string {
 	return oneLine(msg)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine keeps a message to one terminal-safe line: CEL quotes the user's input,
+// which may hold control characters.
+func oneLine(s string) string { return decode.Sanitize(strings.Join(strings.Fields(s), " ")) }

@@ -70,9 +70,10 @@ type Filter struct {
 	cel  *celFilter
 }
 
-// Compile parses expr: "/re/" is a regex, something that parses as a CEL expression
-// over key, value, headers, partition, offset, timestamp is CEL, anything else is plain
-// case-insensitive text over key, value and headers. An empty expr matches everything.
+// Compile parses expr: "/re/" is a regex, a CEL expression over the record's variables
+// is CEL, anything else is plain case-insensitive text over key, value and headers (the
+// package comment has the rules). An empty expr matches everything. Errors are one
+// terminal-safe line, ready to show next to the filter box.
 func Compile(expr string) (*Filter, error) { return compileAt(expr, time.Now()) }
 
 // compileAt is Compile with the CEL variable now fixed to now.
