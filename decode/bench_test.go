@@ -120,12 +120,12 @@ func BenchmarkDecodeProtobufWire(b *testing.B) {
 func BenchmarkDecodeJSON(b *testing.B) {
 	rec := &kafka.Record{Topic: "auth.logins", Value: []byte(`{"user":"slyon","ip":"203.0.113.7","result":"success",
 		"order_id":12345678901234567890,"attempt":3,"geo":{"country":"DE","asn":3320},"agent":"Mozilla/5.0 (X11; Linux x86_64)"}`)}
-	benchDecode(b, rec)
+	benchDecode(b, rec, EncodingJSON)
 }
 
 func BenchmarkDecodeText(b *testing.B) {
 	rec := &kafka.Record{Topic: "erp.audit", Value: []byte("2026-11-26T02:14:07Z user=slyon action=READ object=erp.purchasing.orders result=ok")}
-	benchDecode(b, rec)
+	benchDecode(b, rec, EncodingString)
 }
 
 func BenchmarkDecodeBinary(b *testing.B) {
@@ -133,12 +133,15 @@ func BenchmarkDecodeBinary(b *testing.B) {
 	for i := range v {
 		v[i] = byte(i * 7)
 	}
-	benchDecode(b, &kafka.Record{Topic: "telemetry.raw", Value: v})
+	benchDecode(b, &kafka.Record{Topic: "telemetry.raw", Value: v}, EncodingBase64)
 }
 
-func benchDecode(b *testing.B, rec *kafka.Record) {
+func benchDecode(b *testing.B, rec *kafka.Record, want Encoding) {
 	d := New()
 	ctx := context.Background()
+	if e := d.Decode(ctx, rec); e.Value.Encoding != want {
+		b.Fatalf("decoded as %s, want %s", e.Value.Encoding, want)
+	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(rec.Value)))
 	for b.Loop() {
@@ -199,10 +202,10 @@ func frameProto(id int, idx []int, payload []byte) []byte {
 
 func BenchmarkDecodeMsgPack(b *testing.B) {
 	benchDecode(b, &kafka.Record{Topic: "t", Value: unhex(b,
-		"84 a475736572 a5736c796f6e a26970 ab3230332e302e3131332e37 a6726573756c74 a773756363657373 a5636f756e74 cd0400")})
+		"84 a475736572 a5736c796f6e a26970 ab3230332e302e3131332e37 a6726573756c74 a773756363657373 a5636f756e74 cd0400")}, EncodingMsgPack)
 }
 
 func BenchmarkDecodeCBOR(b *testing.B) {
 	benchDecode(b, &kafka.Record{Topic: "t", Value: unhex(b,
-		"a4 6475736572 65736c796f6e 626970 6b3230332e302e3131332e37 66726573756c74 6773756363657373 65636f756e74 190400")})
+		"a4 6475736572 65736c796f6e 626970 6b3230332e302e3131332e37 66726573756c74 6773756363657373 65636f756e74 190400")}, EncodingCBOR)
 }

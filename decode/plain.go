@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"unicode/utf8"
@@ -84,7 +85,8 @@ func decodeText(b []byte) Decoded {
 }
 
 func decodeBase64(b []byte) Decoded {
-	return Decoded{JSON: appendBase64(nil, b), Encoding: EncodingBase64, Raw: b}
+	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(b))+2)
+	return Decoded{JSON: appendBase64(out, b), Encoding: EncodingBase64, Raw: b}
 }
 
 func decodeHex(b []byte) Decoded {
