@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -119,6 +120,7 @@ func compactJSON(dst, b []byte) ([]byte, bool) {
 	if !json.Valid(b) {
 		return dst, false
 	}
+	dst = slices.Grow(dst, len(b)) // compacting only shrinks, escaping rarely grows
 	inString := false
 	for i := 0; i < len(b); {
 		c := b[i]
