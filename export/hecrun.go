@@ -234,6 +234,14 @@ func (r *hecRun) send(b *batch) {
 	case r.reqs <- struct{}{}:
 		pieces = r.sender.Deliver(r.sendCtx, &b.Batch)
 		<-r.reqs
+		for _, p := range pieces {
+			if p.Outcome == hec.Unsent && errors.Is(p.Err, context.Canceled) {
+				// Cut by us mid-request: the collector may have taken them before the cut.
+				r.mu.Lock()
+				r.dups += int64(p.To - p.From)
+				r.mu.Unlock()
+			}
+		}
 	case <-r.sendCtx.Done():
 		pieces = []hec.Piece{{From: 0, To: b.Len(), Outcome: hec.Unsent, Err: r.sendCtx.Err()}}
 	}

@@ -76,6 +76,13 @@ func readSpool(t *testing.T, path string) (SpoolHeader, []position) {
 // exactlyOnce checks that every record of recs is delivered or spooled exactly once.
 func exactlyOnce(t *testing.T, recs []kafka.Record, places ...[]position) {
 	t.Helper()
+	atLeastOnce(t, recs, 0, places...)
+}
+
+// atLeastOnce checks that every record is present once, except at most dups records
+// that may be present twice (requests cut mid-flight, reported as possible duplicates).
+func atLeastOnce(t *testing.T, recs []kafka.Record, dups int64, places ...[]position) {
+	t.Helper()
 	seen := map[position]int{}
 	for _, pl := range places {
 		for _, p := range pl {
@@ -83,7 +90,10 @@ func exactlyOnce(t *testing.T, recs []kafka.Record, places ...[]position) {
 		}
 	}
 	for _, r := range recs {
-		if n := seen[position{r.Partition, r.Offset}]; n != 1 {
+		n := seen[position{r.Partition, r.Offset}]
+		if n == 2 && dups > 0 {
+			dups--
+		} else if n != 1 {
 			t.Errorf("record %d/%d is present %d times", r.Partition, r.Offset, n)
 		}
 		delete(seen, position{r.Partition, r.Offset})
@@ -338,7 +348,7 @@ func TestSplunkInterrupt(t *testing.T) {
 			read = append(read, r)
 		}
 	}
-	exactlyOnce(t, read, delivered(t, srv), spooled)
+	atLeastOnce(t, read, sum.Duplicates, delivered(t, srv), spooled)
 }
 
 func TestSplunkAck(t *testing.T) {
