@@ -242,3 +242,23 @@ func writeKey(t *testing.T, path string, cert tls.Certificate) {
 	}
 	writePEM(t, path, "PRIVATE KEY", der)
 }
+
+func TestRegistryLookupHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		http.NotFound(w, r)
+	}))
+	defer ts.Close()
+	defer close(release)
+	reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := New(WithRegistry(reg)).Decode(ctx, &kafka.Record{Value: frame(7, []byte{0})})
+	if !strings.Contains(e.Value.Error, "context canceled") || e.Value.SchemaID == nil {
+		t.Errorf("got error %q, want the cancellation", e.Value.Error)
+	}
+}
