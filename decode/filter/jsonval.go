@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 
 	"cel.dev/cel-go/common/types"
@@ -20,8 +21,8 @@ import (
 // (so 12345678901234567890 keeps every digit), anything else (fractions, exponents,
 // integers beyond uint64) is the nearest double.
 
-// errMalformed is returned for JSON the scanner cannot read.
-var errMalformed = types.NewErr("malformed JSON value")
+// malformed is the value of JSON the scanner cannot read.
+func malformed() ref.Val { return types.NewErr("malformed JSON value") }
 
 // jsonValue converts one JSON value to a CEL value. Objects and arrays are checked
 // only as far as a filter reads them, so a record is never scanned twice.
@@ -57,17 +58,17 @@ func delimit(raw []byte) (v []byte, bad ref.Val) {
 		end--
 	}
 	if start == end {
-		return nil, errMalformed
+		return nil, malformed()
 	}
 	v = raw[start:end]
 	switch v[0] {
 	case '{', '[':
 		if last := v[len(v)-1]; last != '}' && last != ']' {
-			return nil, errMalformed
+			return nil, malformed()
 		}
 	default:
 		if n, ok := skipValue(v, 0); !ok || n != len(v) {
-			return nil, errMalformed
+			return nil, malformed()
 		}
 	}
 	return v, nil
@@ -83,7 +84,7 @@ func scalarOrLazy(v []byte) ref.Val {
 	case '"':
 		s, ok := unquote(v)
 		if !ok {
-			return errMalformed
+			return malformed()
 		}
 		return types.String(s)
 	case 't':
@@ -118,8 +119,8 @@ func jsonNumber(v []byte) ref.Val {
 		}
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil && f == 0 {
-		return errMalformed
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range is ±Inf or 0
+		return malformed()
 	}
 	return types.Double(f)
 }
@@ -156,7 +157,7 @@ func jsonArray(raw []byte) ref.Val {
 	for i < len(raw) {
 		end, ok := skipValue(raw, i)
 		if !ok {
-			return errMalformed
+			return malformed()
 		}
 		elems = append(elems, scalarOrLazy(raw[i:end]))
 		i = skipSpace(raw, end)
@@ -169,10 +170,10 @@ func jsonArray(raw []byte) ref.Val {
 		case ']':
 			return types.NewRefValList(types.DefaultTypeAdapter, elems)
 		default:
-			return errMalformed
+			return malformed()
 		}
 	}
-	return errMalformed
+	return malformed()
 }
 
 // jsonFields is a JSON object kept raw; find scans for the key (allocating nothing:
@@ -253,7 +254,7 @@ func (o jsonFields) find(key string) (ref.Val, bool) {
 		}
 	}
 	if it.malformed {
-		return errMalformed, false
+		return malformed(), false
 	}
 	if found == nil {
 		return nil, false

@@ -26,6 +26,8 @@ func TestJSONValueScalars(t *testing.T) {
 		{`1.5`, types.Double(1.5)},
 		{`1e3`, types.Double(1000)},
 		{`-0.0`, types.Double(0)},
+		{`1e-999`, types.Double(0)},
+		{`1e999`, types.Double(math.Inf(1))},
 		{` "text" `, types.String("text")},
 		{`"a\"b\u00e9\n"`, types.String("a\"bé\n")},
 		{`true`, types.True},
@@ -44,7 +46,7 @@ func TestJSONValueScalars(t *testing.T) {
 }
 
 func TestJSONValueMalformed(t *testing.T) {
-	for _, in := range []string{``, ` `, `tru`, `"open`, `1 2`, `{"a":1`, `[1,2`, `nul`, `-`} {
+	for _, in := range []string{``, ` `, `1-2`, `1.2.3`, `tru`, `"open`, `1 2`, `{"a":1`, `[1,2`, `nul`, `-`} {
 		if v := jsonValue([]byte(in)); !types.IsError(v) {
 			// Objects and arrays are checked lazily; reading them must then fail.
 			if m, ok := v.(traits.Mapper); ok {
