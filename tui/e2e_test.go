@@ -104,7 +104,8 @@ func TestEndToEndHostilePayloadsCannotReachTheTerminal(t *testing.T) {
 	waitFor(t, tm, all, "where to start")
 	typeKeys(tm, "enter")
 	waitFor(t, tm, all, "escape-in-hea") // the last record's key
-	for range 13 {                       // open every record's detail and close it again
+	// Open every record's detail and close it again.
+	for range 13 {
 		typeKeys(tm, "enter", "esc", "j")
 	}
 	screen := finalScreen(t, tm)
