@@ -109,12 +109,16 @@ func BenchmarkDecodeProtobufWire(b *testing.B) {
 	d := New(WithRegistry(reg.client(b)))
 	rec := &kafka.Record{Topic: "erp.supply.shipments", Value: frameProto(id, []int{1}, testShipment(b))}
 	ctx := context.Background()
-	d.Decode(ctx, rec)
-	b.ReportAllocs()
-	for b.Loop() {
-		e := d.Decode(ctx, rec)
-		_ = e.AppendJSON(nil, JSONOptions{})
+	if e := d.Decode(ctx, rec); e.Value.Encoding != EncodingProtobuf {
+		b.Fatalf("decoded as %s: %s", e.Value.Encoding, e.Value.Error)
 	}
+	b.ReportAllocs()
+	reportCPU(b, func() {
+		for b.Loop() {
+			e := d.Decode(ctx, rec)
+			_ = e.AppendJSON(nil, JSONOptions{})
+		}
+	})
 }
 
 func BenchmarkDecodeJSON(b *testing.B) {

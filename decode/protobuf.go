@@ -155,11 +155,12 @@ func (p *protoSchema) messageAt(idx []int) (protoreflect.MessageDescriptor, erro
 // field names of the .proto file.
 func (p *protoSchema) render(dst []byte, md protoreflect.MessageDescriptor, data []byte) ([]byte, error) {
 	msg := dynamicpb.NewMessage(md)
-	opts := proto.UnmarshalOptions{RecursionLimit: protoRecursionLimit, Resolver: p.resolver}
+	// AllowPartial: a proto2 message missing required fields is still worth showing.
+	opts := proto.UnmarshalOptions{RecursionLimit: protoRecursionLimit, Resolver: p.resolver, AllowPartial: true}
 	if err := opts.Unmarshal(data, msg); err != nil {
 		return dst, fmt.Errorf("protobuf: decode %s: %s", md.FullName(), trimProtoError(err))
 	}
-	js, err := protojson.MarshalOptions{UseProtoNames: true, Resolver: p.resolver}.Marshal(msg)
+	js, err := protojson.MarshalOptions{UseProtoNames: true, Resolver: p.resolver, AllowPartial: true}.Marshal(msg)
 	if err != nil {
 		return dst, fmt.Errorf("protobuf: render %s: %s", md.FullName(), trimProtoError(err))
 	}
