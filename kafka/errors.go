@@ -279,6 +279,9 @@ func (c *Client) translate(err error, op, resource string) error {
 		return &NotAuthorizedError{Operation: op, Resource: "the cluster", Err: err}
 	case kerr == sarama.ErrTransactionalIDAuthorizationFailed:
 		return &NotAuthorizedError{Operation: op, Resource: "transactional ids", Err: err}
+	case kerr == sarama.ErrOffsetOutOfRange:
+		return &causeError{msg: fmt.Sprintf("%s %s: the next records were deleted while reading (retention or DeleteRecords)",
+			op, resource), err: err}
 	case kerr == sarama.ErrUnknownTopicOrPartition && topicOf(resource) != "":
 		return &TopicNotFoundError{Topic: topicOf(resource), Err: err}
 	}

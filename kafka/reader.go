@@ -16,8 +16,10 @@ const (
 	defaultBatchSize   = 500
 	defaultBatchWindow = 50 * time.Millisecond
 	defaultMaxBytes    = 32 << 20
-	partitionBuffer    = 16 // records sarama may hold per partition before we take them
-	partitionOpeners   = 8  // partition consumers opened at once
+	defaultBatchBytes  = 8 << 20 // a batch is also cut at this many payload bytes
+	partitionBuffer    = 4       // records sarama may hold per partition before we take them
+	pumpBuffer         = 8       // records in flight between the partition pumps and the batcher
+	partitionOpeners   = 8       // partition consumers opened at once
 	// endQuiet is how long a partition may stay silent short of its end offset before the
 	// reader checks whether anything readable is left (transaction markers, compaction).
 	endQuiet = time.Second
@@ -97,6 +99,9 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 	sc.Consumer.MaxWaitTime = 250 * time.Millisecond
 	sc.Consumer.IsolationLevel = sarama.ReadCommitted
 	sc.Consumer.Offsets.AutoCommit.Enable = false
+	// Ride out a leader election or a rolling restart (about 10s), then fail with a cause.
+	sc.Consumer.Retry.Backoff = 500 * time.Millisecond
+	sc.Consumer.Retry.Max = 20
 	return &sc
 }
 
@@ -171,7 +176,7 @@ func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsu
 	// still waits for all of it.
 	defer close(r.s.ch)
 	defer r.s.cancel()
-	in := make(chan event, 64)
+	in := make(chan event, pumpBuffer)
 	var wg sync.WaitGroup
 	for _, pr := range r.s.ranges {
 		if pc := pcs[pr.Partition]; pc != nil {
@@ -239,6 +244,12 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 			if !ok {
 				return
 			}
+			if !fatalReadError(e.Err) {
+				// sarama retries these itself (a leader moved, a broker restarts) and gives
+				// up with ErrConsumerRetriesExhausted when they last too long.
+				r.c.log.Debug("partition read retrying", "topic", r.req.Topic, "partition", pr.Partition, "err", e.Err)
+				continue
+			}
 			send(event{err: r.c.translate(e.Err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))})
 			return
 		case <-quiet:
@@ -257,18 +268,34 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 	}
 }
 
-// batch gathers records into batches of BatchSize or whatever arrived within the batch
-// window, stops at Max, and reports the first partition failure as the stream's last batch.
+// fatalReadError tells the errors that end a partition's read from those sarama retries.
+func fatalReadError(err error) bool {
+	for _, fatal := range []error{
+		sarama.ErrOffsetOutOfRange, // retention deleted what we were about to read
+		sarama.ErrConsumerRetriesExhausted, sarama.ErrMessageTooLarge,
+		sarama.ErrTopicAuthorizationFailed, sarama.ErrClusterAuthorizationFailed,
+		sarama.ErrSASLAuthenticationFailed, sarama.ErrClosedClient,
+	} {
+		if errors.Is(err, fatal) {
+			return true
+		}
+	}
+	return false
+}
+
+// batch gathers records into batches of BatchSize records (or defaultBatchBytes) or whatever
+// arrived within the batch window, stops at Max, and reports the first partition failure as the stream's last batch.
 func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 	size := r.req.BatchSize
 	if size <= 0 {
 		size = defaultBatchSize
 	}
 	var (
-		buf     []Record
-		total   int64
-		window  = time.NewTimer(time.Hour)
-		pending bool
+		buf      []Record
+		bufBytes int
+		total    int64
+		window   = time.NewTimer(time.Hour)
+		pending  bool
 	)
 	window.Stop()
 	defer window.Stop()
@@ -279,7 +306,7 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 		}
 		select {
 		case r.s.ch <- Batch{Records: buf}:
-			buf = nil
+			buf, bufBytes = nil, 0
 			return true
 		case <-ctx.Done():
 			return false
@@ -311,12 +338,14 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 				buf = make([]Record, 0, size)
 			}
 			buf = append(buf, ev.rec)
+			bufBytes += ev.rec.Size()
 			total++
 			if r.req.Max > 0 && total >= r.req.Max {
 				flush()
 				return
 			}
-			if len(buf) >= size {
+			// Cut by bytes too: 500 records of 5 MB must not sit in one batch.
+			if len(buf) >= size || bufBytes >= defaultBatchBytes {
 				window.Stop()
 				if !flush() {
 					return

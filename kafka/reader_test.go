@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // base is the timestamp of record 0 in every seeded partition; record i is base+i seconds.
@@ -364,5 +366,46 @@ func TestReadCompactedTopicEnds(t *testing.T) {
 	}
 	if string(got[len(got)-1].Value) != "19" {
 		t.Errorf("last record %q, want 19 (the newest survives compaction)", got[len(got)-1].Value)
+	}
+}
+
+// TestReadRecordsDeletedMidRead: retention removes what the reader was about to fetch and the
+// broker answers OFFSET_OUT_OF_RANGE (kfake keeps whole segments, so the test makes the
+// broker say it); the stream must end with an error naming the partition, not hang.
+func TestReadRecordsDeletedMidRead(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "shrinking"))
+	produce(t, producer(t, c), "shrinking", []int32{0}, 10, base)
+	c.ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		freq := req.(*kmsg.FetchRequest)
+		resp := freq.ResponseKind().(*kmsg.FetchResponse)
+		resp.Version = freq.Version
+		for _, rt := range freq.Topics {
+			st := kmsg.NewFetchResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewFetchResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, kerr.OffsetOutOfRange.Code
+				sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "shrinking"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var last error
+	for b := range s.Batches() {
+		if b.Err != nil {
+			last = b.Err
+		}
+	}
+	t.Logf("stream error: %v", last)
+	if last == nil || !strings.Contains(last.Error(), `topic "shrinking" partition 0`) || !strings.Contains(last.Error(), "deleted") {
+		t.Errorf("stream ended with %v, want an error naming the partition and the deletion", last)
 	}
 }
