@@ -268,6 +268,9 @@ func TestIntegrationLogAppendTime(t *testing.T) {
 	if len(rs) != 1 {
 		t.Fatalf("got %d records, want 1", len(rs))
 	}
+	if rs[0].Key != nil {
+		t.Errorf("null key read as %q, want nil", rs[0].Key)
+	}
 	if rs[0].TimestampType != kafka.TimestampLogAppend || rs[0].Timestamp.Before(before) {
 		t.Errorf("timestamp %v type %q, want the broker's append time (after %v), log_append", rs[0].Timestamp, rs[0].TimestampType, before)
 	}
