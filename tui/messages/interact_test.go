@@ -180,3 +180,28 @@ func TestExportRunsToTheEnd(t *testing.T) {
 		t.Errorf("file has %q (%v), want 3 lines", b, err)
 	}
 }
+
+func TestExportToSplunkNeedsAToken(t *testing.T) {
+	t.Setenv(TokenEnv, "")
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "e", "space", "tab")
+	m = typeText(t, m, "https://127.0.0.1:1/services/collector/event")
+	m = keys(t, m, "enter")
+	if m.Busy() || !strings.Contains(plain(m), TokenEnv+" is not set") || !strings.Contains(m.export.err, TokenEnv) {
+		t.Errorf("no token: busy=%v err=%q\n%s", m.Busy(), m.export.err, plain(m))
+	}
+}
+
+func TestEscHidesARunningExportAndStatusShowsIt(t *testing.T) {
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "e")
+	m.export.running, m.export.progress.Total, m.export.progress.Written = true, 10, 4
+	m.export.cancel = func() { m.export.running = false }
+	m = keys(t, m, "esc")
+	if m.export.open || !m.Busy() || !strings.Contains(m.Status(), "exporting 4/10") {
+		t.Errorf("open=%v busy=%v status=%q", m.export.open, m.Busy(), m.Status())
+	}
+	if !m.AtRoot() {
+		t.Error("the pane is not at its root with only a background export")
+	}
+}

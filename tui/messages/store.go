@@ -37,7 +37,8 @@ type store struct {
 	dropped int64 // records dropped because of the cap, over the store's life
 
 	slab    []byte
-	headers []kafka.Header // arena for header slices
+	headers []kafka.Header    // arena for header slices
+	names   map[string]string // topic and header names, stored once
 }
 
 func newStore(capacity int) *store {
@@ -79,6 +80,7 @@ func (s *store) appendOne(r *kafka.Record) {
 	}
 	c := &s.chunks[len(s.chunks)-1]
 	rec := *r
+	rec.Topic = s.intern(r.Topic)
 	rec.Key = s.copyBytes(r.Key)
 	rec.Value = s.copyBytes(r.Value)
 	if len(r.Headers) > 0 {
@@ -111,9 +113,24 @@ func (s *store) copyHeaders(hs []kafka.Header) []kafka.Header {
 	}
 	at := len(s.headers)
 	for _, h := range hs {
-		s.headers = append(s.headers, kafka.Header{Key: h.Key, Value: s.copyBytes(h.Value)})
+		s.headers = append(s.headers, kafka.Header{Key: s.intern(h.Key), Value: s.copyBytes(h.Value)})
 	}
 	return s.headers[at:len(s.headers):len(s.headers)]
+}
+
+// intern returns the stored copy of a name: readers allocate each record's header
+// keys anew, and a million copies of "trace_id" would otherwise stay alive.
+func (s *store) intern(name string) string {
+	if v, ok := s.names[name]; ok {
+		return v
+	}
+	if s.names == nil {
+		s.names = map[string]string{}
+	}
+	if len(s.names) < 4096 { // keys that never repeat are not worth a map entry
+		s.names[name] = name
+	}
+	return name
 }
 
 // drop forgets the k oldest records. Whole chunks are released only once every record
