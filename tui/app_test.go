@@ -238,3 +238,19 @@ func lineWith(screen, s string) string {
 	}
 	return ""
 }
+
+func TestNarrowTerminalGivesRecordsTheWholeWidth(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.press("enter")
+	if h.pane.w != 80 {
+		t.Fatalf("messages pane is %d wide at 80 columns, want all 80", h.pane.w)
+	}
+	h.mustNotSee("Clusters")
+	h.press("tab")
+	if h.pane.w != 80-navWidth(80)-1 {
+		t.Fatalf("with the navigation back the pane is %d wide", h.pane.w)
+	}
+	h.mustSee("Clusters", "messages of auth.logins")
+	h.press("tab")
+	h.mustNotSee("Clusters")
+}

@@ -16,9 +16,21 @@ const (
 // navWidth is the left column's width for a terminal width.
 func navWidth(total int) int { return min(max(total/5, 20), 30) }
 
+// wideEnough is the width from which the navigation stays beside the messages pane;
+// below it the records get the whole width until tab brings the navigation back.
+const wideEnough = 100
+
+// navShown reports whether the navigation column is on screen.
+func (a App) navShown() bool {
+	return a.navFocused || a.page != pageMessages || a.c.Width >= wideEnough
+}
+
 // mainSize is the main pane's area.
 func (a App) mainSize() (int, int) {
-	w := a.c.Width - navWidth(a.c.Width) - 1 // one column for the separator
+	w := a.c.Width
+	if a.navShown() {
+		w -= navWidth(a.c.Width) + 1 // one column for the separator
+	}
 	return max(w, 0), max(a.c.Height-chromeRows, 0)
 }
 
@@ -33,7 +45,6 @@ func (a App) layout() App {
 	if a.msgs != nil {
 		a.msgs = a.msgs.SetSize(w, h)
 	}
-	a.help.SetWidth(max(a.c.Width-1, 0)) // the footer starts with a space
 	return a
 }
 
@@ -77,6 +88,7 @@ func (a App) applyFocus() App {
 	if a.msgs != nil {
 		a.msgs = a.msgs.Blur()
 	}
+	a = a.layout() // the navigation may have appeared or gone
 	if a.navFocused {
 		a.nav = a.nav.Focus()
 		return a

@@ -58,6 +58,9 @@ func (a App) panes(height int) string {
 			main = a.msgs.View()
 		}
 	}
+	if !a.navShown() {
+		return common.Box(main, mw, mh)
+	}
 	sep := a.c.Styles.Separator.Render(strings.TrimSuffix(strings.Repeat("│\n", height), "\n"))
 	return lipgloss.JoinHorizontal(lipgloss.Top,
 		common.Box(a.nav.View(), navWidth(a.c.Width), height), sep, common.Box(main, mw, mh))
@@ -127,22 +130,39 @@ func (a App) statusLine() string {
 	return common.PadRight(" "+strings.Join(parts, s.Status.Render(" │ ")), a.c.Width)
 }
 
-// footer is the focused pane's short help followed by the global keys.
+// footer is the focused pane's short help followed by the global keys, which always
+// fit: the pane's bindings are cut first on a narrow terminal.
 func (a App) footer() string {
 	p, _ := a.focused()
-	bindings := enabled(p.ShortHelp())
-	if !a.capturesInput() {
-		bindings = append(bindings, a.c.Keys.Global()...)
-	}
-	if a.showHelp {
-		bindings = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
-	}
-	if a.confirmQuit {
-		bindings = []key.Binding{a.c.Keys.Yes, a.c.Keys.No}
+	own := enabled(p.ShortHelp())
+	var global []key.Binding
+	switch {
+	case a.confirmQuit:
+		own = []key.Binding{a.c.Keys.Yes, a.c.Keys.No}
+	case a.showHelp:
+		own = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
+	case !a.capturesInput():
+		global = a.c.Keys.Global()
 	}
 	h := a.help
 	h.Styles = a.c.Styles.Help
-	return common.PadRight(" "+h.ShortHelpView(bindings), a.c.Width)
+	tail := ""
+	if len(global) > 0 {
+		tail = h.ShortHelpView(global)
+	}
+	room := a.c.Width - 1 // the footer starts with a space
+	if tail != "" {
+		room -= lipgloss.Width(tail) + lipgloss.Width(h.ShortSeparator)
+	}
+	h.SetWidth(max(room, 1))
+	line := h.ShortHelpView(own)
+	switch {
+	case line == "":
+		line = tail
+	case tail != "":
+		line += h.Styles.ShortSeparator.Render(h.ShortSeparator) + tail
+	}
+	return common.PadRight(" "+line, a.c.Width)
 }
 
 func enabled(bs []key.Binding) []key.Binding {
