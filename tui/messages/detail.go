@@ -145,7 +145,7 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 }
 
 func (d detailState) view(st common.MessagesStyles, w int) string {
-	title := st.DialogTitle.Render(cut(d.title, w))
+	title := st.DialogTitle.Render(common.Truncate(d.title, w))
 	foot := fmt.Sprintf("value: %s · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
 		int(d.vp.ScrollPercent()*100))
 	if d.notice != "" {
@@ -153,8 +153,8 @@ func (d detailState) view(st common.MessagesStyles, w int) string {
 	}
 	lines := []string{title}
 	lines = append(lines, strings.Split(d.vp.View(), "\n")...)
-	lines = append(lines, st.Muted.Render(cut(foot, w)))
-	return fit(lines, w, d.h)
+	lines = append(lines, st.Muted.Render(common.Truncate(foot, w)))
+	return common.Box(strings.Join(lines, "\n"), w, d.h)
 }
 
 // renderDetail prepares everything the detail shows; it runs in a Cmd because
@@ -164,11 +164,11 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 	msg.title = fmt.Sprintf("%s · partition %d · offset %d", decode.Sanitize(e.Topic), e.Partition, e.Offset)
 	var b strings.Builder
 	row := func(label, value string) {
-		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(pad(label, 10)), value)
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(common.PadRight(label, 10)), value)
 	}
 	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), oneLine(e.TimestampType)))
 	row("size", fmt.Sprintf("%d bytes", e.Size))
-	row("key", fmt.Sprintf("%s  (%s)", cut(oneLine(decode.DisplayValue(&e.Key)), 200), describe(&e.Key)))
+	row("key", fmt.Sprintf("%s  (%s)", common.Truncate(oneLine(decode.DisplayValue(&e.Key)), 200), describe(&e.Key)))
 	row("value", describe(&e.Value))
 	if e.Value.Error != "" {
 		row("", st.Error.Render("decode error: "+oneLine(e.Value.Error)))
@@ -181,7 +181,7 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		if i == 0 {
 			label = "headers"
 		}
-		row(label, oneLine(h.Key)+" = "+cut(oneLine(decode.DisplayValue(&h.Value)), 200))
+		row(label, oneLine(h.Key)+" = "+common.Truncate(oneLine(decode.DisplayValue(&h.Value)), 200))
 	}
 	msg.meta = b.String()
 

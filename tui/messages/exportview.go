@@ -11,7 +11,7 @@ import (
 func (e exportState) view(st common.MessagesStyles, w int) string {
 	inner := max(20, w-4)
 	var lines []string
-	add := func(s string) { lines = append(lines, cut(s, inner)) }
+	add := func(s string) { lines = append(lines, common.Truncate(s, inner)) }
 	switch {
 	case e.running:
 		add(st.DialogTitle.Render("Exporting " + e.what + " to " + e.target()))
@@ -54,7 +54,7 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 			if os.Getenv(TokenEnv) == "" {
 				token = st.Error.Render("✗ " + TokenEnv + " is not set")
 			}
-			add(st.Label.Render("  "+pad("token", 13)) + token)
+			add(st.Label.Render("  "+common.PadRight("token", 13)) + token)
 		}
 		if e.err != "" {
 			add(st.Error.Render("✗ " + oneLine(e.err)))
@@ -68,9 +68,9 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 // label is a field's label, marked when focused.
 func (e exportState) label(st common.MessagesStyles, field int, name string) string {
 	if e.focus == field {
-		return st.Focused.Render("▸ " + pad(name, 13))
+		return st.Focused.Render("▸ " + common.PadRight(name, 13))
 	}
-	return st.Label.Render("  " + pad(name, 13))
+	return st.Label.Render("  " + common.PadRight(name, 13))
 }
 
 // target names where the export goes.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
+	"github.com/kpeek/kpeek/tui/common"
 )
 
 // filterState is the filter input and the applied filter with its matches so far.
@@ -261,10 +262,10 @@ func (m Model) filterLines() []string {
 	}
 	var lines []string
 	if s != "" {
-		lines = append(lines, cut(s, m.width))
+		lines = append(lines, common.Truncate(s, m.width))
 	}
 	if fs.err != "" {
-		lines = append(lines, st.Error.Render(cut("✗ "+fs.err+" (the last good filter stays)", m.width)))
+		lines = append(lines, st.Error.Render(common.Truncate("✗ "+fs.err+" (the last good filter stays)", m.width)))
 	}
 	return lines
 }

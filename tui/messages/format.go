@@ -2,51 +2,12 @@ package messages
 
 import (
 	"fmt"
-
-	"charm.land/bubbles/v2/textinput"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
+	"charm.land/bubbles/v2/textinput"
 )
-
-// cut truncates s (which may hold styling) to w cells, marking the cut with an ellipsis.
-func cut(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// pad cuts plain s to w cells and fills it with spaces up to w.
-func pad(s string, w int) string {
-	s = cut(s, w)
-	if n := ansi.StringWidth(s); n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-// padLeft is pad, aligned right.
-func padLeft(s string, w int) string {
-	s = cut(s, w)
-	if n := ansi.StringWidth(s); n < w {
-		s = strings.Repeat(" ", w-n) + s
-	}
-	return s
-}
-
-// fit cuts lines to w cells and returns exactly h of them.
-func fit(lines []string, w, h int) string {
-	out := make([]string, h)
-	for i := range out {
-		if i < len(lines) {
-			out[i] = cut(lines[i], w)
-		}
-	}
-	return strings.Join(out, "\n")
-}
 
 // thousands formats n with thin separators: 1,000,000.
 func thousands(n int64) string {

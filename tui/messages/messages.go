@@ -228,12 +228,12 @@ func (m Model) mainView() string {
 	if bottom != "" {
 		lines = append(lines, bottom)
 	}
-	return fit(lines, m.width, m.height)
+	return common.Box(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 // frame places a dialog at the top of the pane.
 func (m Model) frame(s string) string {
-	return fit(strings.Split(s, "\n"), m.width, m.height)
+	return common.Box(s, m.width, m.height)
 }
 
 // st is the pane's styles, read from Common at each use: the frame replaces them

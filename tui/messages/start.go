@@ -194,9 +194,9 @@ func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
 
 func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 	inner := max(20, w-4)
-	lines := []string{st.DialogTitle.Render(cut("Read "+oneLine(p.topic.Name)+" — where to start?", inner)), ""}
+	lines := []string{st.DialogTitle.Render(common.Truncate("Read "+oneLine(p.topic.Name)+" — where to start?", inner)), ""}
 	for i := range promptFields {
-		label := pad(promptLabels[i], 11)
+		label := common.PadRight(promptLabels[i], 11)
 		if i == p.focus {
 			label = st.Focused.Render("▸ " + label)
 		} else {
@@ -211,13 +211,13 @@ func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 		} else {
 			field = p.inputs[i].View()
 		}
-		lines = append(lines, cut(label+field, inner))
+		lines = append(lines, common.Truncate(label+field, inner))
 		if p.errs[i] != "" {
-			lines = append(lines, st.Error.Render(cut("    ✗ "+p.errs[i], inner)))
+			lines = append(lines, st.Error.Render(common.Truncate("    ✗ "+p.errs[i], inner)))
 		} else if i == p.focus && h >= 14 {
-			lines = append(lines, st.Muted.Render(cut("    "+promptHints[i], inner)))
+			lines = append(lines, st.Muted.Render(common.Truncate("    "+promptHints[i], inner)))
 		}
 	}
-	lines = append(lines, "", st.Muted.Render(cut("enter read · tab next field · space toggles follow · esc cancel", inner)))
+	lines = append(lines, "", st.Muted.Render(common.Truncate("enter read · tab next field · space toggles follow · esc cancel", inner)))
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

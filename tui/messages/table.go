@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/common"
 )
 
 // rowText is one record's decoded key and value, already sanitized, cut for a row.
@@ -245,12 +246,12 @@ func layout(width int) columns {
 func (m Model) tableView(h int) []string {
 	st := m.st()
 	c := layout(m.width)
-	title := "   " + pad("TIME", c.time) + " " + padLeft("P", c.part) + " " + padLeft("OFFSET", c.offset) +
-		" " + pad("KEY", c.key) + " " + pad("VALUE", c.value) + " " + padLeft("SIZE", c.size)
-	lines := []string{st.ColumnTitle.Render(cut(title, m.width))}
+	title := "   " + common.PadRight("TIME", c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
+		" " + common.PadRight("KEY", c.key) + " " + common.PadRight("VALUE", c.value) + " " + common.PadLeft("SIZE", c.size)
+	lines := []string{st.ColumnTitle.Render(common.Truncate(title, m.width))}
 	n := m.rowCount()
 	if n == 0 {
-		lines = append(lines, st.Muted.Render(cut("  "+m.emptyText(), m.width)))
+		lines = append(lines, st.Muted.Render(common.Truncate("  "+m.emptyText(), m.width)))
 		return lines
 	}
 	for i := m.top; i < min(n, m.top+h); i++ {
@@ -297,10 +298,10 @@ func (m Model) rowLine(i int, c columns) string {
 	if i == m.cursor {
 		pointer = "▸" // visible without colour too
 	}
-	line := glyph + pointer + " " + pad(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
-		padLeft(fmt.Sprint(r.Partition), c.part) + " " + padLeft(fmt.Sprint(r.Offset), c.offset) + " " +
-		pad(t.key, c.key) + " " + pad(t.value, c.value) + " " + padLeft(bytesize(r.Size()), c.size)
-	line = pad(line, m.width)
+	line := glyph + pointer + " " + common.PadRight(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
+		common.PadLeft(fmt.Sprint(r.Partition), c.part) + " " + common.PadLeft(fmt.Sprint(r.Offset), c.offset) + " " +
+		common.PadRight(t.key, c.key) + " " + common.PadRight(t.value, c.value) + " " + common.PadLeft(bytesize(r.Size()), c.size)
+	line = common.PadRight(line, m.width)
 	switch {
 	case i == m.cursor:
 		return st.Cursor.Render(line)
@@ -328,16 +329,16 @@ func (m Model) counterLine() string {
 	if m.tail && m.rd.live {
 		s += " ↓"
 	}
-	return st.Header.Render(cut(s, m.width))
+	return st.Header.Render(common.Truncate(s, m.width))
 }
 
 // noticeLine shows an error or a notice under the table, errors first.
 func (m Model) noticeLine() string {
 	switch {
 	case m.rd.err != nil:
-		return m.st().Error.Render(cut("✗ "+oneLine(m.rd.err.Error()), m.width))
+		return m.st().Error.Render(common.Truncate("✗ "+oneLine(m.rd.err.Error()), m.width))
 	case m.notice != "":
-		return m.st().Notice.Render(cut(m.notice, m.width))
+		return m.st().Notice.Render(common.Truncate(m.notice, m.width))
 	}
 	return ""
 }

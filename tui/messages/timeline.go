@@ -89,7 +89,7 @@ func (t timeline) view(st common.MessagesStyles, w, h int) []string {
 	}
 	if t.total == 0 {
 		lines := make([]string, h)
-		lines[0] = st.Muted.Render(cut("timeline: no records yet", w))
+		lines[0] = st.Muted.Render(common.Truncate("timeline: no records yet", w))
 		return lines
 	}
 	barRows := max(1, h-1)
@@ -126,7 +126,7 @@ func (t timeline) axis(w, peak int) string {
 	mid := fmt.Sprintf(" peak %s per %s ", thousands(int64(peak)), shortDuration(per))
 	gap := w - len(left) - len(right) - len(mid)
 	if gap < 2 {
-		return cut(left+" – "+right, w)
+		return common.Truncate(left+" – "+right, w)
 	}
 	return left + strings.Repeat("─", gap/2) + mid + strings.Repeat("─", gap-gap/2) + right
 }
