@@ -147,18 +147,7 @@ func (m Model) warmMore() (Model, tea.Cmd) {
 	from, to := w.upTo, min(m.store.End(), w.upTo+warmJob)
 	read, dec, snap, ctx := m.rd.id, m.dec, m.store.Snapshot(), m.ctx
 	return m, func() tea.Msg {
-		classes := make([]uint8, to-from)
-		for seq := from; seq < to; seq++ {
-			if seq&1023 == 0 && ctx.Err() != nil {
-				break
-			}
-			if snap.Class(seq) != classUnknown {
-				continue
-			}
-			r := snap.At(seq)
-			e := dec.Decode(ctx, r)
-			classes[seq-from] = classify(r, &e)
-		}
+		_, classes := matchRange(ctx, nil, dec, snap, from, to)
 		return warmResultMsg{read: read, from: from, classes: classes}
 	}
 }

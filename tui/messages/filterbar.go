@@ -202,8 +202,9 @@ func (m Model) filterMore() (Model, tea.Cmd) {
 }
 
 // matchRange returns the seqs in [from, to) of snap that pass f, in order, and the
-// classes of records it decoded for the first time. It uses every core: decoding
-// dominates the cost, and fastpath.go skips it for records already classified.
+// classes of records it decoded for the first time; with a nil f it only classifies.
+// It uses every core: decoding dominates the cost, and fastpath.go skips it for
+// records already classified.
 func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) ([]int64, []uint8) {
 	n := to - from
 	workers := int64(runtime.GOMAXPROCS(0))
@@ -223,9 +224,13 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 				if seq&1023 == 0 && ctx.Err() != nil {
 					return
 				}
-				e, class := envelope(ctx, dec, snap.At(seq), snap.Class(seq), &sc)
+				known := snap.Class(seq)
+				if f == nil && known != classUnknown {
+					continue
+				}
+				e, class := envelope(ctx, dec, snap.At(seq), known, &sc)
 				classes[seq-from] = class
-				if f.Match(e) {
+				if f != nil && f.Match(e) {
 					out = append(out, seq)
 				}
 			}
