@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 	"time"
@@ -253,4 +254,16 @@ func TestNarrowTerminalGivesRecordsTheWholeWidth(t *testing.T) {
 	h.mustSee("Clusters", "messages of auth.logins")
 	h.press("tab")
 	h.mustNotSee("Clusters")
+}
+
+func TestBackgroundColourPicksStyles(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	if !h.app.c.Styles.Palette.IsDark {
+		t.Fatal("styles start out for a dark background")
+	}
+	h.send(tea.BackgroundColorMsg{Color: color.White})
+	if h.app.c.Styles.Palette.IsDark {
+		t.Fatal("a white background did not switch to light styles")
+	}
+	h.mustSee("Topics 7") // still draws
 }

@@ -117,7 +117,7 @@ func (m Model) items() []item {
 	for _, c := range m.clusters {
 		out = append(out, item{cluster: c})
 	}
-	if m.active != "" {
+	if m.active != "" && m.states[m.active] == Connected {
 		out = append(out, item{view: Overview}, item{view: Topics}, item{view: Groups})
 	}
 	return out
@@ -130,6 +130,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	items := m.items()
+	m.cursor = min(m.cursor, len(items)-1) // the views go when a connection fails
 	switch {
 	case key.Matches(k, m.c.Keys.Up):
 		m.cursor = max(m.cursor-1, 0)
