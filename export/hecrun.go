@@ -30,6 +30,8 @@ type hecRun struct {
 
 	sendCtx    context.Context // requests; cancelled on a fatal error, or after the grace on interrupt
 	cancelSend context.CancelFunc
+	cutOnce    sync.Once
+	cutTimer   *time.Timer
 	reqs       chan struct{} // bounds requests in flight
 	limit      int           // bounds outstanding batches
 	wg         sync.WaitGroup
@@ -74,6 +76,13 @@ func newHECRun(opts HECOptions, client *hec.Client, m *meter, spool *spoolWriter
 func (r *hecRun) run(ctx context.Context, src eventSource) error {
 	r.sendCtx, r.cancelSend = context.WithCancel(context.WithoutCancel(ctx))
 	defer r.cancelSend()
+	defer func() {
+		r.mu.Lock()
+		if r.cutTimer != nil {
+			r.cutTimer.Stop()
+		}
+		r.mu.Unlock()
+	}()
 	finished := make(chan struct{})
 	defer close(finished)
 	go r.watch(ctx, finished)
@@ -142,14 +151,12 @@ func (r *hecRun) newBatch() *batch {
 	return &batch{Batch: hec.Batch{Body: make([]byte, 0, r.opts.BatchBytes+r.opts.BatchBytes/8), Ends: make([]int, 0, 256)}}
 }
 
-// watch turns an interrupt into a stop: no new batches, and in-flight requests get the
-// grace period to finish before they are cut.
-// It also wakes waiters every progress interval so they can report progress while
-// they wait for room or for the last acknowledgements.
+// watch turns an interrupt into a stop. It also wakes waiters every progress interval
+// so they can report progress while they wait for room or for the last acknowledgements.
 func (r *hecRun) watch(ctx context.Context, finished <-chan struct{}) {
 	tick := time.NewTicker(progressInterval)
 	defer tick.Stop()
-	for waiting := true; waiting; {
+	for {
 		select {
 		case <-finished:
 			return
@@ -158,19 +165,9 @@ func (r *hecRun) watch(ctx context.Context, finished <-chan struct{}) {
 			r.cond.Broadcast()
 			r.mu.Unlock()
 		case <-ctx.Done():
-			waiting = false
+			r.stop(nil)
+			return
 		}
-	}
-	r.stop(nil)
-	t := time.NewTimer(r.opts.Grace)
-	defer t.Stop()
-	select {
-	case <-finished:
-	case <-t.C:
-		r.cancelSend()
-		r.mu.Lock()
-		r.cond.Broadcast()
-		r.mu.Unlock()
 	}
 }
 
@@ -180,15 +177,27 @@ func (r *hecRun) isStopped() bool {
 	return r.stopped
 }
 
-// stop ends sending; a non-nil err is fatal and cuts in-flight requests at once.
+// stop ends sending (err, when set, is the fatal cause). Requests in flight get the
+// grace period to finish, so what they carry is confirmed rather than cut and resent.
 func (r *hecRun) stop(err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.stopLocked(err)
+}
+
+func (r *hecRun) stopLocked(err error) {
 	r.stopped = true
 	if err != nil && r.fatal == nil {
 		r.fatal = err
-		r.cancelSend()
 	}
+	r.cutOnce.Do(func() {
+		r.cutTimer = time.AfterFunc(r.opts.Grace, func() {
+			r.cancelSend()
+			r.mu.Lock()
+			r.cond.Broadcast()
+			r.mu.Unlock()
+		})
+	})
 	r.cond.Broadcast()
 }
 
@@ -268,11 +277,11 @@ func (r *hecRun) settle(b *batch, pieces []hec.Piece) {
 			r.keepLocked(&b.Batch, p.From, p.To)
 		case hec.Unsent:
 			r.keepLocked(&b.Batch, p.From, p.To)
-			if r.fatal == nil && !errors.Is(p.Err, context.Canceled) {
-				r.fatal = fmt.Errorf("deliver to %s: %w", r.client.EventURL(), p.Err)
+			var cause error
+			if !errors.Is(p.Err, context.Canceled) {
+				cause = fmt.Errorf("deliver to %s: %w", r.client.EventURL(), p.Err)
 			}
-			r.stopped = true
-			r.cancelSend()
+			r.stopLocked(cause)
 		}
 	}
 	if b.open == 0 {
