@@ -1,6 +1,3 @@
-// Package export ships records to files (NDJSON, CSV, BagIt evidence bundles) and to
-// Splunk HEC without losing any: what a destination did not confirm ends in a spool file
-// that Resume finishes.
 package export
 
 import (
