@@ -104,6 +104,12 @@ func (m Model) filterKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.filter.input.Blur()
 		return m.applyFilter(m.filter.input.Value())
 	}
+	return m.filterInput(msg)
+}
+
+// filterInput lets the input handle msg and, when that changed the text, applies it
+// a moment later unless more typing follows.
+func (m Model) filterInput(msg tea.Msg) (Model, tea.Cmd) {
 	before := m.filter.input.Value()
 	var cmd tea.Cmd
 	m.filter.input, cmd = m.filter.input.Update(msg)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 func TestFilterNarrowsAsYouTypeAndKeepsLastGood(t *testing.T) {
@@ -203,5 +205,15 @@ func TestEscHidesARunningExportAndStatusShowsIt(t *testing.T) {
 	}
 	if !m.AtRoot() {
 		t.Error("the pane is not at its root with only a background export")
+	}
+}
+
+func TestPasteIntoFilter(t *testing.T) {
+	m := loaded(t, 80, 24, logins(100))
+	m = keys(t, m, "/")
+	m = run(t, m, tea.PasteMsg{Content: "slyon"})
+	m = run(t, m, filterDebounceMsg{n: m.filter.debounce})
+	if m.filter.expr != "slyon" || m.rowCount() != 20 {
+		t.Errorf("pasted filter: expr %q rows %d", m.filter.expr, m.rowCount())
 	}
 }

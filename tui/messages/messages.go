@@ -195,7 +195,7 @@ func (m Model) updateWidgets(msg tea.Msg) (Model, tea.Cmd) {
 	case m.prompt.open:
 		m.prompt, cmd = m.prompt.update(msg)
 	case m.filter.typing:
-		m.filter.input, cmd = m.filter.input.Update(msg)
+		return m.filterInput(msg) // a paste edits the filter like typing does
 	}
 	return m, cmd
 }

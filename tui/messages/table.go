@@ -194,8 +194,8 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.openPrompt()
 	case key.Matches(msg, k.Back):
 		switch {
-		case m.marks.anchor >= 0 && m.marks.anchoring:
-			m.marks.anchoring = false
+		case m.marks.anchoring:
+			m.marks.anchoring, m.notice = false, ""
 		case m.filter.active() || m.filter.err != "":
 			return m.clearFilter(), nil
 		}
