@@ -57,6 +57,13 @@ func FuzzAvro(f *testing.F) {
 		i := int(which) % len(schemas)
 		got, err := progs[i].render(nil, data)
 		if err != nil {
+			if knownStricter(err) {
+				return // and hamba may exhaust memory on such input: do not ask it
+			}
+			var ref any
+			if herr := avro.Unmarshal(parsed[i], data, &ref); herr == nil {
+				t.Fatalf("kpeek rejects what hamba accepts: %v", err)
+			}
 			return
 		}
 		if !json.Valid(got) {
@@ -73,10 +80,22 @@ func FuzzAvro(f *testing.F) {
 		if err := dec.Decode(&mine); err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(normalizeJSON(mine), normalizeJSON(want)) {
+		if !jsonMatch(mine, want) {
 			t.Fatalf("disagree with hamba\nkpeek: %s\nhamba: %#v", got, want)
 		}
 	})
+}
+
+// knownStricter reports the checks kpeek makes and hamba does not: trailing bytes and
+// some truncations (hamba ignores both), ints beyond 32 bits and varints beyond 10 bytes (hamba wraps them), bounds
+// on nesting and on zero-size items.
+func knownStricter(err error) bool {
+	for _, s := range []string{"bytes left after the value", "truncated", "zero-size", "nesting deeper", "avro: int ", "overflows a long"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // hambaToJSON converts hamba's generic value into kpeek's JSON conventions.
@@ -221,11 +240,9 @@ func hambaPrimitive(t *testing.T, s *avro.PrimitiveSchema, v any) any {
 		return v.UTC().Format("2006-01-02T15:04:05.000000Z07:00")
 	case time.Duration:
 		if v < 0 || v >= 24*time.Hour {
-			unit := time.Millisecond
-			if s.Logical().Type() == avro.TimeMicros {
-				unit = time.Microsecond
-			}
-			return json.Number(fmt.Sprint(int64(v / unit)))
+			// Not a time of day: kpeek keeps the raw number, which hamba's nanosecond
+			// Duration may have overflowed, so any number matches.
+			return anyNumber{}
 		}
 		layout := timeMillis
 		if s.Logical().Type() == avro.TimeMicros {
@@ -252,24 +269,43 @@ func quoteJSONRoundTrip(s string) string {
 	return out
 }
 
-// normalizeJSON makes nil and empty slices equal and numbers comparable by their text.
-func normalizeJSON(v any) any {
-	switch v := v.(type) {
+// anyNumber in an expected value matches any JSON number.
+type anyNumber struct{}
+
+// jsonMatch compares a decoded JSON value with an expected one: nil and empty arrays
+// are equal, anyNumber matches any number.
+func jsonMatch(got, want any) bool {
+	switch w := want.(type) {
+	case anyNumber:
+		_, ok := got.(json.Number)
+		return ok
 	case []any:
-		if len(v) == 0 {
-			return []any{}
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return ok && len(g) == 0 && len(w) == 0
 		}
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = normalizeJSON(e)
+		for i := range w {
+			if !jsonMatch(g[i], w[i]) {
+				return false
+			}
 		}
-		return out
+		return true
 	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = normalizeJSON(e)
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return false
 		}
-		return out
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok || !jsonMatch(gv, wv) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		if g, ok := got.([]any); ok {
+			return len(g) == 0
+		}
 	}
-	return v
+	return reflect.DeepEqual(got, want)
 }

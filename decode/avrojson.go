@@ -219,11 +219,11 @@ func (n *avroNode) appendJSON(dst []byte, r *avroReader, depth int) ([]byte, err
 }
 
 func (n *avroNode) appendUnion(dst []byte, r *avroReader, depth int) ([]byte, error) {
-	i, err := r.long()
+	i, err := r.int()
 	if err != nil {
 		return dst, err
 	}
-	if i < 0 || i >= int64(len(n.branches)) {
+	if i < 0 || int(i) >= len(n.branches) {
 		return dst, fmt.Errorf("avro: union branch %d out of range", i)
 	}
 	b := &n.branches[i]
