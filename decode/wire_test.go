@@ -92,9 +92,10 @@ func TestDecodeWire(t *testing.T) {
 		{"name":"id","type":"long"},{"name":"supplier","type":"string"}]}`)
 	v2 := tr.register(t, "orders-value", "AVRO", `{"type":"record","name":"Order","namespace":"erp","fields":[
 		{"name":"id","type":"long"},{"name":"supplier","type":"string"},{"name":"note","type":["null","string"],"default":null}]}`)
-	money := tr.register(t, "erp.common.Money", "AVRO", `{"type":"record","name":"Money","namespace":"erp.common","fields":[
-		{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},{"name":"currency","type":"string"}]}`)
-	_ = money
+	tr.register(t, "erp.common.Currency", "AVRO", `{"type":"enum","name":"Currency","namespace":"erp.common","symbols":["EUR","USD"]}`)
+	tr.register(t, "erp.common.Money", "AVRO", `{"type":"record","name":"Money","namespace":"erp.common","fields":[
+		{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},{"name":"currency","type":"Currency"}]}`,
+		registryserver.Reference{Name: "erp.common.Currency", Subject: "erp.common.Currency", Version: 1})
 	withRef := tr.register(t, "invoices-value", "AVRO", `{"type":"record","name":"Invoice","namespace":"erp","fields":[
 		{"name":"total","type":"erp.common.Money"},{"name":"tax","type":["null","erp.common.Money"]}]}`,
 		registryserver.Reference{Name: "erp.common.Money", Subject: "erp.common.Money", Version: 1})
@@ -116,7 +117,7 @@ func TestDecodeWire(t *testing.T) {
 			`{"id":12345678901234567,"supplier":"Acme"}`, EncodingAvro, "orders-value", 1, ""},
 		{"avro writer v2", frame(v2, []byte("\x02\x08Acme\x02\x08rush")),
 			`{"id":1,"supplier":"Acme","note":"rush"}`, EncodingAvro, "orders-value", 2, ""},
-		{"avro named type from a reference", frame(withRef, []byte("\x04\x01\xf4\x06EUR\x00")),
+		{"avro named types from references of references", frame(withRef, []byte("\x04\x01\xf4\x00\x00")),
 			`{"total":{"amount":"5.00","currency":"EUR"},"tax":null}`, EncodingAvro, "invoices-value", 1, ""},
 		{"avro truncated", frame(v1, []byte("\x02\x08Ac")), `"AAAAAAECCEFj"`, EncodingBase64, "orders-value", 1, "avro: truncated data"},
 		{"protobuf second message after a map field", frameProto(shipment, []int{1}, testShipment(t)),
