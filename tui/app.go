@@ -226,13 +226,16 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 }
 
 // fetch lists topics and groups unless a listing is already on its way, and re-arms the timer.
-func (a App) fetch() (App, tea.Cmd) {
+func (a App) fetch() (App, tea.Cmd) { return a.fetchSome(true, true) }
+
+// fetchSome lists what was asked for, skipping listings already on their way.
+func (a App) fetchSome(topics, groups bool) (App, tea.Cmd) {
 	cmds := []tea.Cmd{a.ticker(a.conn.req)}
-	if !a.conn.fetchingTopics {
+	if topics && !a.conn.fetchingTopics {
 		a.conn.fetchingTopics = true
 		cmds = append(cmds, topicsCmd(a.ctx, a.conn.req, a.conn.cluster, a.now))
 	}
-	if !a.conn.fetchingGroups {
+	if groups && !a.conn.fetchingGroups {
 		a.conn.fetchingGroups = true
 		cmds = append(cmds, groupsCmd(a.ctx, a.conn.req, a.conn.cluster))
 	}
@@ -243,7 +246,9 @@ func (a App) refresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 	if msg.req != a.conn.req || a.conn.state != nav.Connected {
 		return a, nil
 	}
-	return a.fetch()
+	// Only what is on screen refreshes, to spare a production cluster: describing every
+	// group's offsets is the expensive call. A rate over a longer gap is still a true average.
+	return a.fetchSome(a.page == pageTopics || a.page == pageOverview, a.page == pageGroups)
 }
 
 func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {

@@ -267,3 +267,23 @@ func TestBackgroundColourPicksStyles(t *testing.T) {
 	}
 	h.mustSee("Topics 7") // still draws
 }
+
+func TestRefreshAsksOnlyForWhatIsOnScreen(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	if h.cluster.topicCalls != 1 || h.cluster.groupCalls != 1 {
+		t.Fatalf("connecting listed topics %d and groups %d times", h.cluster.topicCalls, h.cluster.groupCalls)
+	}
+	h.send(refreshMsg{req: h.app.conn.req})
+	if h.cluster.topicCalls != 2 || h.cluster.groupCalls != 1 {
+		t.Fatalf("refresh on topics: topics %d groups %d", h.cluster.topicCalls, h.cluster.groupCalls)
+	}
+	h.press("tab", "j", "enter")
+	h.send(refreshMsg{req: h.app.conn.req})
+	if h.cluster.topicCalls != 2 || h.cluster.groupCalls != 2 {
+		t.Fatalf("refresh on groups: topics %d groups %d", h.cluster.topicCalls, h.cluster.groupCalls)
+	}
+	h.send(refreshMsg{req: h.app.conn.req - 1}) // a timer from an old connection
+	if h.cluster.topicCalls != 2 || h.cluster.groupCalls != 2 {
+		t.Fatal("a stale timer fetched")
+	}
+}

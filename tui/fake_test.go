@@ -24,14 +24,23 @@ type fakeCluster struct {
 	topics kafka.Topics
 	groups kafka.Groups
 	closed bool
+	// calls made, to check what a refresh asks for
+	topicCalls, groupCalls int
 }
 
 func (f *fakeCluster) ClusterInfo(context.Context) (kafka.ClusterInfo, error) {
 	return kafka.ClusterInfo{ID: "kpeek-demo-cluster", Controller: 1, Brokers: []kafka.Broker{
 		{ID: 1, Addr: "127.0.0.1:39092"}, {ID: 2, Addr: "127.0.0.1:39093", Rack: "r2"}}}, nil
 }
-func (f *fakeCluster) Topics(context.Context) (kafka.Topics, error) { return f.topics, nil }
-func (f *fakeCluster) Groups(context.Context) (kafka.Groups, error) { return f.groups, nil }
+func (f *fakeCluster) Topics(context.Context) (kafka.Topics, error) {
+	f.topicCalls++
+	return f.topics, nil
+}
+
+func (f *fakeCluster) Groups(context.Context) (kafka.Groups, error) {
+	f.groupCalls++
+	return f.groups, nil
+}
 func (f *fakeCluster) Bootstrap() []string                          { return []string{"127.0.0.1:39092"} }
 func (f *fakeCluster) Close() error {
 	f.mu.Lock()

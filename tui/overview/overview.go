@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
@@ -74,7 +75,7 @@ func (m Model) View() string {
 		line("state", s.Warn.Render("connecting…"))
 	case m.st.Err != nil:
 		line("state", s.Error.Render("not connected"))
-		b.WriteString("\n\n" + s.Error.Render(wrap(decode.Sanitize(m.st.Err.Error()), m.width)))
+		b.WriteString("\n\n" + s.Error.Render(lipgloss.Wrap(decode.Sanitize(m.st.Err.Error()), m.width, " ")))
 		b.WriteString("\n\n" + s.Dim.Render("Press enter on the cluster to try again."))
 	case m.st.Info != nil:
 		info := m.st.Info
@@ -111,30 +112,6 @@ func brokerName(info *kafka.ClusterInfo, id int32) string {
 		return "unknown"
 	}
 	return fmt.Sprint(id)
-}
-
-// wrap breaks s into lines of at most width cells at spaces.
-func wrap(s string, width int) string {
-	if width < 10 {
-		return s
-	}
-	var out, cur []string
-	n := 0
-	for _, w := range strings.Fields(s) {
-		if n > 0 && n+1+len(w) > width {
-			out = append(out, strings.Join(cur, " "))
-			cur, n = nil, 0
-		}
-		if n > 0 {
-			n++
-		}
-		cur = append(cur, w)
-		n += len(w)
-	}
-	if len(cur) > 0 {
-		out = append(out, strings.Join(cur, " "))
-	}
-	return strings.Join(out, "\n")
 }
 
 // ShortHelp lists the page's bindings (none of its own).
