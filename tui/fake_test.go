@@ -41,7 +41,7 @@ func (f *fakeCluster) Groups(context.Context) (kafka.Groups, error) {
 	f.groupCalls++
 	return f.groups, nil
 }
-func (f *fakeCluster) Bootstrap() []string                          { return []string{"127.0.0.1:39092"} }
+func (f *fakeCluster) Bootstrap() []string { return []string{"127.0.0.1:39092"} }
 func (f *fakeCluster) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
