@@ -105,7 +105,10 @@ func NewRegistry(cfg kafka.RegistryConfig, opts ...RegistryOption) (*Registry, e
 	if url == "" {
 		return nil, errors.New("schema registry: no url")
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = t.Clone()
+	}
 	if cfg.TLS != nil && (cfg.TLS.Enabled || strings.HasPrefix(url, "https://")) {
 		tc, err := registryTLS(cfg.TLS)
 		if err != nil {
