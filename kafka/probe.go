@@ -178,10 +178,28 @@ func (c *Client) probeListener(ctx context.Context, addr string) error {
 		return &TLSError{Addr: addr, Problem: "the broker speaks TLS but kpeek was told to use plaintext " +
 			"(set tls.enabled: true in the config, or security.protocol=SSL or SASL_SSL)"}
 	}
-	if !c.sc.Net.SASL.Enable {
+	if !c.sc.Net.SASL.Enable && c.answersApiVersions(ctx, addr) {
+		// A Kafka listener that answers ApiVersions (allowed before login) and then hangs
+		// up on the next request wants SASL; a port that just hangs up proves nothing.
 		return &AuthError{Addr: addr}
 	}
 	return nil
+}
+
+// answersApiVersions reports whether addr answers Kafka's ApiVersions on a plain connection.
+func (c *Client) answersApiVersions(ctx context.Context, addr string) bool {
+	// Only this one ApiVersions: a SASL listener allows a single one before the handshake.
+	conf := *c.sc
+	conf.ApiVersionsRequest = false
+	b := sarama.NewBroker(addr)
+	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return false
+	}
+	defer b.Close()
+	resp, err := call(ctx, func() (*sarama.ApiVersionsResponse, error) {
+		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 0})
+	})
+	return err == nil && resp != nil && len(resp.ApiKeys) > 0
 }
 
 // speaksTLS reports whether addr completes a TLS handshake, certificate unchecked: only the
