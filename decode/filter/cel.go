@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -78,8 +79,9 @@ func newEnv() (*cel.Env, error) {
 
 // celFilter is a compiled CEL expression.
 type celFilter struct {
-	prg cel.Program
-	now time.Time
+	prg         cel.Program
+	now         time.Time
+	activations sync.Pool // of *activation: one per evaluation, reused (they are large)
 }
 
 // compileCEL type-checks a parsed expression and plans it. now is the value of the
@@ -109,13 +111,17 @@ func compileCEL(env *cel.Env, parsed *cel.Ast, now time.Time) (*celFilter, error
 	if err != nil {
 		return nil, fmt.Errorf("CEL: %s", oneLine(err.Error()))
 	}
-	return &celFilter{prg: prg, now: now}, nil
+	return &celFilter{prg: prg, now: now, activations: sync.Pool{New: func() any { return new(activation) }}}, nil
 }
 
 // match evaluates the expression on e; errors (missing field, wrong type, cost
 // exceeded) and non-boolean results mean no match.
 func (c *celFilter) match(e *decode.Envelope) bool {
-	out, _, err := c.prg.Eval(&activation{e: e, now: c.now})
+	a := c.activations.Get().(*activation)
+	a.reset(e, c.now)
+	out, _, err := c.prg.Eval(a)
+	a.reset(nil, time.Time{}) // keep no record alive from the pool
+	c.activations.Put(a)
 	return err == nil && out == types.True
 }
 
@@ -125,7 +131,15 @@ type activation struct {
 	e                *decode.Envelope
 	now              time.Time
 	value            ref.Val    // cached: an expression often reads several fields of value
-	keyObj, valueObj jsonFields // where rootValue keeps an object key or value
+	keyObj, valueObj rootObject // where rootValue keeps an object key or value
+}
+
+// reset prepares a for evaluating e. Values handed out for the previous record are
+// not used after its evaluation: the result of one is only a bool.
+func (a *activation) reset(e *decode.Envelope, now time.Time) {
+	a.e, a.now, a.value = e, now, nil
+	a.keyObj.reset(nil)
+	a.valueObj.reset(nil)
 }
 
 // ResolveName implements interpreter.Activation.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 
 	"cel.dev/cel-go/common/types"
@@ -36,14 +37,14 @@ func jsonValue(raw []byte) ref.Val {
 
 // rootValue is jsonValue for a record's key or value: an object is kept in *obj,
 // which the caller owns, so reading it allocates nothing.
-func rootValue(raw []byte, obj *jsonFields) ref.Val {
+func rootValue(raw []byte, obj *rootObject) ref.Val {
 	v, bad := delimit(raw)
 	if bad != nil {
 		return bad
 	}
 	if v[0] == '{' {
-		*obj = v
-		return lazyMap[*jsonFields]{obj}
+		obj.reset(v)
+		return lazyMap[*rootObject]{obj}
 	}
 	return scalarOrLazy(v)
 }
@@ -190,6 +191,9 @@ type fieldIter struct {
 
 func newFieldIter(raw []byte) fieldIter { return fieldIter{raw: raw, i: skipSpace(raw, 1)} }
 
+// offset is where part, a slice returned by next, starts in the object.
+func (it *fieldIter) offset(part []byte) int { return cap(it.raw) - cap(part) }
+
 // next returns the next field's quoted key and value; ok is false at the end or when
 // the object is malformed (then malformed is set).
 func (it *fieldIter) next() (key []byte, escaped bool, val []byte, ok bool) {
@@ -245,11 +249,7 @@ func (o jsonFields) find(key string) (ref.Val, bool) {
 		if !ok {
 			break
 		}
-		if escaped {
-			if s, ok := unquote(k); ok && s == key {
-				found = val
-			}
-		} else if len(k)-2 == len(key) && string(k[1:len(k)-1]) == key {
+		if keyIs(k, escaped, key) {
 			found = val
 		}
 	}
@@ -275,6 +275,87 @@ func (o jsonFields) full() traits.Mapper {
 		}
 	}
 	return types.NewRefValMap(types.DefaultTypeAdapter, m)
+}
+
+// maxIndexed is how many fields of a record's top-level object are indexed.
+const maxIndexed = 16
+
+// rootObject is a record's top-level JSON object, owned by one evaluation. The first
+// lookup notes where the fields are, so the next ones (expressions often read several
+// fields) do not scan the record again.
+type rootObject struct {
+	raw    []byte
+	fields [maxIndexed]fieldSpan
+	n      int
+	state  indexState
+}
+
+// fieldSpan locates one field of a raw object by offsets.
+type fieldSpan struct {
+	key0, key1, val0, val1 int32
+	escaped                bool // the key has escapes: compare it decoded
+}
+
+type indexState uint8
+
+const (
+	notIndexed indexState = iota
+	indexed
+	unindexable // too many fields, too large or malformed: scan on every lookup
+)
+
+// reset points o at another object; the stale spans are simply overwritten later.
+func (o *rootObject) reset(raw []byte) { o.raw, o.n, o.state = raw, 0, notIndexed }
+
+func (o *rootObject) index() {
+	o.state = unindexable
+	if len(o.raw) > math.MaxInt32 {
+		return
+	}
+	it := newFieldIter(o.raw)
+	for {
+		key, escaped, val, ok := it.next()
+		if !ok {
+			break
+		}
+		if o.n == maxIndexed {
+			return
+		}
+		k0 := it.offset(key)
+		v0 := it.offset(val)
+		o.fields[o.n] = fieldSpan{int32(k0), int32(k0 + len(key)), int32(v0), int32(v0 + len(val)), escaped}
+		o.n++
+	}
+	if !it.malformed {
+		o.state = indexed
+	}
+}
+
+func (o *rootObject) find(key string) (ref.Val, bool) {
+	if o.state == notIndexed {
+		o.index()
+	}
+	if o.state != indexed {
+		return jsonFields(o.raw).find(key)
+	}
+	for i := o.n - 1; i >= 0; i-- {
+		f := &o.fields[i]
+		if keyIs(o.raw[f.key0:f.key1], f.escaped, key) {
+			return scalarOrLazy(o.raw[f.val0:f.val1]), true
+		}
+	}
+	return nil, false
+}
+
+func (o *rootObject) full() traits.Mapper { return jsonFields(o.raw).full() }
+
+// keyIs reports whether a quoted JSON key is key.
+func keyIs(quoted []byte, escaped bool, key string) bool {
+	if escaped {
+		s, ok := unquote(quoted)
+		return ok && s == key
+	}
+	return len(quoted)-2 == len(key) && string(quoted[1:len(quoted)-1]) == key
 }
 
 // skipSpace returns the index of the first non-space byte at or after i.

@@ -1,7 +1,9 @@
 package filter
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"cel.dev/cel-go/common/types"
@@ -134,6 +136,35 @@ func TestCompareDecimalString(t *testing.T) {
 		}
 		if !ok || got != tt.want {
 			t.Errorf("compare(%s, %v) = %d, %v; want %d", tt.s, tt.n, got, ok, tt.want)
+		}
+	}
+}
+
+func TestRootObjectIndex(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := range maxIndexed + 4 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `"f%d":%d`, i, i)
+	}
+	sb.WriteString(`,"f1":"last"}`)
+	for _, raw := range []string{sb.String(), `{"f1":1,"f2":2,"f1":"last"}`, `{"f1":"last","f2":2,}`} {
+		var obj rootObject
+		m, ok := rootValue([]byte(raw), &obj).(traits.Mapper)
+		if !ok {
+			t.Fatalf("%s is not a map", raw)
+		}
+		for range 2 { // the first lookup indexes, the second uses the index
+			v, found := m.Find(types.String("f1"))
+			malformed := strings.HasSuffix(raw, ",}")
+			if malformed != types.IsError(v) || (!malformed && (!found || v != types.String("last"))) {
+				t.Errorf("%.40s…: f1 = %v, %v (state %d)", raw, v, found, obj.state)
+			}
+			if _, found := m.Find(types.String("f99")); found {
+				t.Errorf("%.40s…: found f99", raw)
+			}
 		}
 	}
 }
