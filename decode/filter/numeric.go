@@ -17,9 +17,9 @@ import (
 // number on the other and the string is a plain decimal literal, the two are compared
 // as numbers, so value.amount > 10000 works on such amounts: exactly against an int or
 // uint, and against a double after rounding the string to a double the way the
-// double's literal was rounded (so "12000.10" == 12000.1). Everything
-// else keeps CEL's own semantics: string against string stays a text comparison, a
-// non-numeric string against a number is an error (the record does not match).
+// double's literal was rounded (so "12000.10" == 12000.1). Everything else keeps CEL's
+// own semantics: string against string stays a text comparison, and a non-numeric
+// string against a number is an error (the record does not match).
 // decimal(x) converts a decimal string or any number to a double for arithmetic.
 
 // maxDecimalLen bounds the strings treated as numbers, so exact comparison stays cheap.
@@ -104,8 +104,8 @@ func holds(op string, cmp int) bool {
 	return cmp >= 0
 }
 
-// compareDecimal compares a decimal string with a number (either order) exactly. ok is
-// false when the pair is not a decimal string and a number, or the number is NaN.
+// compareDecimal compares a decimal string with a number, in either order. ok is false
+// when the pair is not a decimal string and a number, or the number is NaN.
 func compareDecimal(l, r ref.Val) (cmp int, ok bool) {
 	if s, isStr := l.(types.String); isStr {
 		return compareDecimalString(string(s), r)
