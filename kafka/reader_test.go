@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IBM/sarama"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -407,5 +408,40 @@ func TestReadRecordsDeletedMidRead(t *testing.T) {
 	t.Logf("stream error: %v", last)
 	if last == nil || !strings.Contains(last.Error(), `topic "shrinking" partition 0`) || !strings.Contains(last.Error(), "deleted") {
 		t.Errorf("stream ended with %v, want an error naming the partition and the deletion", last)
+	}
+}
+
+func TestHasReadable(t *testing.T) {
+	batch := func(first int64, n int, pid int64, txn, control bool) *sarama.Records {
+		rb := &sarama.RecordBatch{FirstOffset: first, ProducerID: pid, IsTransactional: txn, Control: control}
+		for i := range n {
+			rb.Records = append(rb.Records, &sarama.Record{OffsetDelta: int64(i)})
+		}
+		return &sarama.Records{RecordBatch: rb}
+	}
+	tests := []struct {
+		name      string
+		sets      []*sarama.Records
+		aborted   []*sarama.AbortedTransaction
+		from, end int64
+		want      bool
+	}{
+		{"records in range", []*sarama.Records{batch(5, 3, -1, false, false)}, nil, 6, 10, true},
+		{"records before from only", []*sarama.Records{batch(0, 3, -1, false, false)}, nil, 3, 10, false},
+		{"records at end or later", []*sarama.Records{batch(10, 3, -1, false, false)}, nil, 3, 10, false},
+		{"only a commit marker", []*sarama.Records{batch(9, 1, 7, true, true)}, nil, 9, 10, false},
+		{"aborted transaction then its marker", []*sarama.Records{batch(5, 3, 7, true, false), batch(8, 1, 7, true, true)},
+			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}}, 5, 9, false},
+		{"committed after an aborted one", []*sarama.Records{batch(5, 2, 7, true, false), batch(7, 1, 7, true, true), batch(8, 1, 7, true, false)},
+			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}}, 5, 10, true},
+		{"empty answer", nil, nil, 0, 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blk := &sarama.FetchResponseBlock{RecordsSet: tt.sets, AbortedTransactions: tt.aborted}
+			if got := hasReadable(blk, tt.from, tt.end); got != tt.want {
+				t.Errorf("hasReadable = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
