@@ -178,6 +178,17 @@ func TestConsumeChosenPartitions(t *testing.T) {
 	}
 }
 
+func TestConsumeOffsetRange(t *testing.T) {
+	out := mustKpeek(t, "--demo", "consume", "-t", "erp.audit", "-p", "0", "--from", "10", "--to", "14")
+	var offsets []int64
+	for _, e := range parseNDJSON(t, out) {
+		offsets = append(offsets, *e.Offset)
+	}
+	if want := []int64{10, 11, 12, 13, 14}; !slices.Equal(offsets, want) {
+		t.Errorf("--from 10 --to 14 gave offsets %v, want %v (--to is inclusive)", offsets, want)
+	}
+}
+
 func TestConsumeFromRelativeTime(t *testing.T) {
 	for _, args := range [][]string{
 		{"--from", "-1h"},
