@@ -71,6 +71,9 @@ func toSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error
 	if err != nil {
 		return sum, err
 	}
+	if err := checkSpoolDir(opts.SpoolDir); err != nil {
+		return sum, err
+	}
 	if err := preflight(ctx, client); err != nil {
 		sum.Progress = m.done()
 		return sum, fmt.Errorf("splunk at %s: nothing was read or sent: %w", opts.URL, err)

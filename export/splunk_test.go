@@ -411,6 +411,20 @@ func TestSplunkRedactionAndDefaults(t *testing.T) {
 	}
 }
 
+func TestSplunkNeedsAWritableSpool(t *testing.T) {
+	srv := hectest.New()
+	defer srv.Close()
+	file := t.TempDir() + "/not-a-folder"
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	req := testRequest(sampleRecords(5))
+	_, err := ToSplunk(t.Context(), req, hecOptions(srv, file+"/spool"))
+	if err == nil || !strings.Contains(err.Error(), "spool folder") || len(req.Records) == 0 {
+		t.Errorf("err = %v; an export must not start without a place for leftovers", err)
+	}
+}
+
 func TestResumeRejectsNonSpool(t *testing.T) {
 	p := t.TempDir() + "/x.ndjson"
 	if err := os.WriteFile(p, []byte(`{"a":1}`+"\n"), 0o600); err != nil {

@@ -54,6 +54,23 @@ func (d SpoolDest) options() HECOptions {
 		CAFile: d.CAFile, Ack: d.Ack, BatchBytes: d.BatchBytes, Concurrency: d.Concurrency, NoGzip: d.NoGzip}
 }
 
+// checkSpoolDir makes sure the spool folder exists and is writable before an export
+// starts, since the spool is where unconfirmed records go when everything else failed.
+func checkSpoolDir(dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("spool folder %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".kpeek-spool-check-*")
+	if err != nil {
+		return fmt.Errorf("spool folder %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // spoolWriter creates its file on the first event, so a clean run leaves nothing behind.
 type spoolWriter struct {
 	dir    string

@@ -78,6 +78,7 @@ type Error struct {
 	Err          error  // transport error
 }
 
+// Error is one line: operation, status, HEC text and code, and a hint when one helps.
 func (e *Error) Error() string {
 	if e.Status == 0 {
 		return fmt.Sprintf("splunk hec: %s: %v", e.Op, e.Err)
@@ -95,6 +96,7 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// Unwrap gives the transport error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) hint() string {

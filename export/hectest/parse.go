@@ -2,11 +2,12 @@ package hectest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/kpeek/kpeek/export/hec"
 )
