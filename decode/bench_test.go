@@ -168,6 +168,15 @@ func BenchmarkSanitize(b *testing.B) {
 	}
 }
 
+// BenchmarkPreview is one table cell of the hostile 2 MB value.
+func BenchmarkPreview(b *testing.B) {
+	d := decodeText([]byte(strings.Repeat("\x1b[2J EXFILTRATED ", 100000)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Preview(&d, 80)
+	}
+}
+
 func BenchmarkAppendJSON(b *testing.B) {
 	id := 7
 	e := Envelope{Topic: "auth.logins", Partition: 2, Offset: 41, Timestamp: time.Now(), TimestampType: "create",

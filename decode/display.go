@@ -12,13 +12,18 @@ import (
 // DisplayValue renders a decoded value as terminal-safe text on one line: JSON for
 // structured values, the plain text for strings, every control sequence made visible.
 func DisplayValue(d *Decoded) string {
-	if d.JSON == nil {
-		return "null"
+	return Sanitize(string(displaySource(d)))
+}
+
+// displaySource is what DisplayValue shows before sanitizing.
+func displaySource(d *Decoded) []byte {
+	switch {
+	case d.JSON == nil:
+		return []byte("null")
+	case d.Encoding == EncodingString && d.Error == "":
+		return d.Raw
 	}
-	if d.Encoding == EncodingString && d.Error == "" {
-		return Sanitize(string(d.Raw))
-	}
-	return Sanitize(string(d.JSON))
+	return d.JSON
 }
 
 // DisplayIndented renders a decoded value for a detail view: JSON indented by two spaces,
@@ -38,15 +43,27 @@ func DisplayIndented(d *Decoded) string {
 }
 
 // Preview is DisplayValue cut to at most width terminal cells, ending in "…" when cut.
+// It sanitizes only as much of the value as can show, so a 2 MB value costs no more
+// than a short one.
 func Preview(d *Decoded, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	s := DisplayValue(d)
-	if runewidth.StringWidth(s) <= width {
-		return s
+	src := displaySource(d)
+	for limit := 4*width + 16; ; limit *= 4 {
+		whole := len(src) <= limit
+		if !whole {
+			for limit > 0 && !utf8.RuneStart(src[limit]) {
+				limit-- // never cut a rune in two: its bytes would show as \xNN
+			}
+		}
+		s := Sanitize(string(src[:min(limit, len(src))]))
+		if w := runewidth.StringWidth(s); w > width || (!whole && w == width) {
+			return runewidth.Truncate(s, width-1, "") + "…"
+		} else if whole {
+			return s
+		}
 	}
-	return runewidth.Truncate(s, width, "…")
 }
 
 // Sanitize makes s safe to print to a terminal on one line. C0 controls, DEL and bytes

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
 func TestSanitize(t *testing.T) {
@@ -58,6 +60,10 @@ func TestDisplayValueAndPreview(t *testing.T) {
 		{"null", Decoded{Encoding: EncodingNull}, 10, "null"},
 		{"zero width", str, 0, ""},
 		{"wide runes cut by cells", decodeText([]byte("日本語テキスト")), 7, "日本語…"},
+		{"exact fit", decodeText([]byte("abcdef")), 6, "abcdef"},
+		{"one over", decodeText([]byte("abcdefg")), 6, "abcde…"},
+		{"2 MB value", decodeText([]byte(strings.Repeat("\x1b[2J", 400000))), 10, `\x1b[2J\x…`},
+		{"cut inside a rune", decodeText([]byte(strings.Repeat("é", 100))), 3, "éé…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +103,13 @@ func FuzzSanitize(f *testing.F) {
 		assertTerminalSafe(t, SanitizeMultiline(s), true)
 		if isSafe(s, false) && Sanitize(s) != s {
 			t.Fatalf("safe input changed: %q", s)
+		}
+		for _, d := range []Decoded{decodeText([]byte(s)), decodePlain([]byte(s))} {
+			p := Preview(&d, 12)
+			assertTerminalSafe(t, p, false)
+			if w := runewidth.StringWidth(p); w > 12 {
+				t.Fatalf("Preview(%q, 12) = %q is %d cells wide", s, p, w)
+			}
 		}
 	})
 }
