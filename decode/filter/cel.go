@@ -250,6 +250,9 @@ func issueError(iss *cel.Issues) error {
 
 func describeIssue(e *common.Error) string {
 	msg := strings.TrimSuffix(e.Message, " (in container '')")
+	if msg == "invalid int literal" {
+		msg += " (beyond int64? write it unsigned, like 12345678901234567890u)"
+	}
 	if col := e.Location.Column(); col >= 0 {
 		return fmt.Sprintf("column %d: %s", col+1, oneLine(msg))
 	}

@@ -115,6 +115,7 @@ func TestCompileErrors(t *testing.T) {
 		{`amount > 10000 && x`, "undeclared reference"},
 		{`partition == "1"`, "no matching overload"},
 		{`partition + 1`, "not true/false"},
+		{`value.id == 12345678901234567890`, "12345678901234567890u"},
 		{`value.user.replace("a", value.user) == ""`, "replace() is not available"},
 		{`has(value)`, "invalid argument to has() macro"},
 		{`/fail(/`, "regex: missing closing )"},
