@@ -109,7 +109,7 @@ func decodeJSON(b []byte) Decoded {
 // bytes and the reason. The record is never lost.
 func failed(b []byte, reason string) Decoded {
 	d := decodeBase64(b)
-	d.Error = reason
+	d.Error = oneLine(reason)
 	return d
 }
 
