@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -182,7 +183,7 @@ func (a App) helpDialog() string {
 	groups := append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit})
 	h := a.help
 	h.Styles = s.Help
-	body := s.DialogTitle.Render("Keys · "+name) + "\n\n" + h.FullHelpView(groups) +
+	body := s.DialogTitle.Render("Keys · "+name) + "\n\n" + fullHelpRows(h, groups, a.c.Width-4) +
 		"\n\n" + s.Dim.Render("kpeek only reads: it never commits offsets, joins groups or produces.")
 	return s.Dialog.MaxWidth(a.c.Width).Render(body)
 }
@@ -201,4 +202,21 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// fullHelpRows lays the help columns out in as many rows as the width needs.
+func fullHelpRows(h help.Model, groups [][]key.Binding, width int) string {
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		if len(row) > 0 && lipgloss.Width(h.FullHelpView(append(row, g))) > width {
+			rows = append(rows, h.FullHelpView(row))
+			row = nil
+		}
+		row = append(row, g)
+	}
+	if len(row) > 0 {
+		rows = append(rows, h.FullHelpView(row))
+	}
+	return strings.Join(rows, "\n\n")
 }
