@@ -337,6 +337,9 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, kafka.ClusterConf
 	if err != nil {
 		return nil, cfg, err
 	}
+	for _, w := range cl.Warnings() {
+		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
+	}
 	return cl, cfg, nil
 }
 
@@ -691,8 +694,12 @@ func writeTopicsTable(w io.Writer, topics kafka.Topics) error {
 		if t.Internal {
 			name += " (internal)"
 		}
+		cleanup, retain := t.CleanupPolicy, retention(t.RetentionMs)
+		if t.ConfigErr != nil {
+			cleanup, retain = "?", "?" // the account may not describe configs
+		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
-			t.Records(), t.CleanupPolicy, retention(t.RetentionMs))
+			t.Records(), cleanup, retain)
 	}
 	return tw.Flush()
 }
@@ -713,6 +720,7 @@ type topicJSON struct {
 	CleanupPolicy     string          `json:"cleanup_policy"`
 	RetentionMs       int64           `json:"retention_ms"`
 	Error             string          `json:"error,omitempty"`
+	ConfigError       string          `json:"config_error,omitempty"`
 }
 
 type partitionJSON struct {
@@ -733,6 +741,9 @@ func topicsJSON(topics kafka.Topics) []topicJSON {
 		if t.Err != nil {
 			tj.Error = t.Err.Error()
 		}
+		if t.ConfigErr != nil {
+			tj.ConfigError = t.ConfigErr.Error()
+		}
 		for _, p := range t.Partitions {
 			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
 		}
@@ -745,8 +756,15 @@ func writeGroupsTable(w io.Writer, groups kafka.Groups) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "GROUP\tSTATE\tMEMBERS\tLAG\tTOPICS")
 	for _, gr := range groups {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", decode.Sanitize(gr.ID), gr.State, len(gr.Members),
-			gr.TotalLag(), decode.Sanitize(strings.Join(gr.Topics(), ",")))
+		lag := strconv.FormatInt(gr.TotalLag(), 10)
+		for _, o := range gr.Offsets {
+			if o.Lag < 0 {
+				lag += "+?" // some partitions' lag could not be listed
+				break
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", decode.Sanitize(gr.ID), gr.State, len(gr.Members),
+			lag, decode.Sanitize(strings.Join(gr.Topics(), ",")))
 	}
 	return tw.Flush()
 }
