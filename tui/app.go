@@ -67,7 +67,6 @@ type App struct {
 	navFocused  bool
 	showHelp    bool
 	confirmQuit bool
-	quitting    bool
 	notice      string // the last error or warning for the status line
 	help        help.Model
 }

@@ -113,6 +113,5 @@ func (a App) askQuit() (tea.Model, tea.Cmd) {
 }
 
 func (a App) quit() (tea.Model, tea.Cmd) {
-	a.quitting = true
 	return a, tea.Quit
 }

@@ -36,6 +36,8 @@ func newRealMessages(c *common.Common, src messages.Source) messagesPane {
 // realMessages adapts messages.Model, whose methods return its concrete type.
 type realMessages struct{ m messages.Model }
 
+// The methods below pass straight through to messages.Model.
+
 func (r realMessages) Init() tea.Cmd { return r.m.Init() }
 
 func (r realMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
