@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"image/color"
 	"strings"
 	"testing"
@@ -286,4 +287,28 @@ func TestRefreshAsksOnlyForWhatIsOnScreen(t *testing.T) {
 	if h.cluster.topicCalls != 2 || h.cluster.groupCalls != 2 {
 		t.Fatal("a stale timer fetched")
 	}
+}
+
+func TestCtrlCReachesTheFrameEvenWhileTyping(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.press("enter")
+	h.pane.input = true
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c while the pane's input had the keyboard did not quit")
+	}
+}
+
+func TestPickingAClusterByHand(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.app.opts.Initial = ""
+	fresh := newApp(context.Background(), h.app.opts, h.app.connect)
+	fresh.ticker, fresh.newMsgs = h.app.ticker, h.app.newMsgs
+	h.app = fresh
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.run(h.app.Init())
+	h.mustSee("Pick a cluster on the left", "○ demo", "○ prod")
+	h.mustNotSee("Overview")
+	h.press("enter")
+	h.mustSee("● demo", "Topics 7")
 }
