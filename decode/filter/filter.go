@@ -204,10 +204,13 @@ func (f *Filter) Kind() Kind {
 	return f.kind
 }
 
-// Match reports whether e passes the filter.
+// Match reports whether e passes the filter. A nil e passes only the empty filter.
 func (f *Filter) Match(e *decode.Envelope) bool {
-	if f == nil {
+	if f == nil || f.kind == KindAll {
 		return true
+	}
+	if e == nil {
+		return false
 	}
 	switch f.kind {
 	case KindText:

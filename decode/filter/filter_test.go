@@ -268,8 +268,13 @@ func TestNilFilterMatchesEverything(t *testing.T) {
 		t.Error("nil filter: want match-all, empty string, KindAll")
 	}
 	empty, err := Compile("")
-	if err != nil || !empty.Match(record("k", login)) {
+	if err != nil || !empty.Match(record("k", login)) || !empty.Match(nil) {
 		t.Errorf("Compile(\"\") = %v, %v; want a match-all filter", empty, err)
+	}
+	for _, expr := range []string{"slyon", "/x/", "partition == 1"} {
+		if f, err := Compile(expr); err != nil || f.Match(nil) {
+			t.Errorf("Compile(%q).Match(nil) = true or %v; want false", expr, err)
+		}
 	}
 }
 
