@@ -16,10 +16,31 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
+// renderCase is hex input and the JSON, or the error, it must render to.
+type renderCase struct {
+	name, in, want, wantErr string
+}
+
+func checkRenders(t *testing.T, render func(dst, b []byte) ([]byte, error), tests []renderCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := render(nil, unhex(t, tt.in))
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %s (%v), want %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestRenderMsgPack(t *testing.T) {
-	tests := []struct {
-		name, in, want, wantErr string
-	}{
+	tests := []renderCase{
 		{"map", "82 a161 01 a162 94 c3 c0 ff cb3ff8000000000000", `{"a":1,"b":[true,null,-1,1.5]}`, ""},
 		{"uint64 max", "cf ffffffffffffffff", `18446744073709551615`, ""},
 		{"int64 min", "d3 8000000000000000", `-9223372036854775808`, ""},
@@ -38,27 +59,12 @@ func TestRenderMsgPack(t *testing.T) {
 		{"huge count", "df ffffffff", "", "msgpack: truncated data"},
 		{"reserved byte", "c1", "", "msgpack: invalid type byte 0xc1"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := renderMsgPack(nil, unhex(t, tt.in))
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %s", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || string(got) != tt.want {
-				t.Errorf("got %s (%v), want %s", got, err, tt.want)
-			}
-		})
-	}
+	checkRenders(t, renderMsgPack, tests)
 }
 
 // TestRenderCBOR uses examples from RFC 8949 appendix A.
 func TestRenderCBOR(t *testing.T) {
-	tests := []struct {
-		name, in, want, wantErr string
-	}{
+	tests := []renderCase{
 		{"map", "a2 6161 01 6162 82 02 03", `{"a":1,"b":[2,3]}`, ""},
 		{"negative", "39 03e7", `-1000`, ""},
 		{"uint64 max", "1b ffffffffffffffff", `18446744073709551615`, ""},
@@ -84,20 +90,7 @@ func TestRenderCBOR(t *testing.T) {
 		{"mixed chunks", "7f 41 00 ff", "", "cbor: invalid chunk in an indefinite-length string"},
 		{"reserved info", "1c", "", "cbor: invalid additional information 28"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := renderCBOR(nil, unhex(t, tt.in))
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %s", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || string(got) != tt.want {
-				t.Errorf("got %s (%v), want %s", got, err, tt.want)
-			}
-		})
-	}
+	checkRenders(t, renderCBOR, tests)
 }
 
 func TestAutoDetectsMsgPackAndCBOR(t *testing.T) {

@@ -228,18 +228,25 @@ func appendString(dst []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, '\\', '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-		case unsafeRune(r):
-			dst = appendRuneEscape(dst, r)
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
+		var size int
+		dst, size = appendMultibyte(dst, s[i:])
 		i += size
 	}
 	return append(dst, '"')
+}
+
+// appendMultibyte appends the rune s starts with (its first byte is not ASCII) inside a
+// JSON string and returns how many bytes it took: a byte that is not valid UTF-8 as the
+// text \xNN, an unsafe rune \u-escaped, any other rune as is.
+func appendMultibyte[T string | []byte](dst []byte, s T) ([]byte, int) {
+	r, size := utf8.DecodeRuneInString(string(s[:min(len(s), utf8.UTFMax)]))
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return append(dst, '\\', '\\', 'x', hexDigits[s[0]>>4], hexDigits[s[0]&0xf]), 1
+	case unsafeRune(r):
+		return appendRuneEscape(dst, r), size
+	}
+	return append(dst, s[:size]...), size
 }
 
 // appendRuneEscape appends r as a JSON \u escape (a surrogate pair above U+FFFF).

@@ -149,15 +149,8 @@ func compactJSON(dst, b []byte) ([]byte, bool) {
 		case c < utf8.RuneSelf:
 			dst = append(dst, c)
 		default:
-			r, size := utf8.DecodeRune(b[i:])
-			switch {
-			case r == utf8.RuneError && size == 1:
-				dst = append(dst, '\\', '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-			case unsafeRune(r):
-				dst = appendRuneEscape(dst, r)
-			default:
-				dst = append(dst, b[i:i+size]...)
-			}
+			var size int
+			dst, size = appendMultibyte(dst, b[i:])
 			i += size
 			continue
 		}
