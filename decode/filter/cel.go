@@ -66,7 +66,7 @@ func newEnv() (*cel.Env, error) {
 		cel.CrossTypeNumericComparisons(true),
 		cel.DefaultUTCTimeZone(true),
 		ext.Strings(),
-		ext.Encoders(),
+		ext.Encoders(ext.EncodersVersion(1)), // base64, json.encode; not yaml.parse of hostile input
 		decimalFunction(),
 		cel.ParserExpressionSizeLimit(10_000),
 		cel.ParserRecursionLimit(100),
