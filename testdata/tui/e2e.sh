@@ -144,6 +144,11 @@ send Space
 sleep 0.5
 screen | tail -n 2 | head -n 1 | grep -qi "marked" || fail "the status line does not count the mark"
 pass "space marks a record"
+send e
+wait_for "Export"
+frame_intact "export dialog"
+send Escape
+pass "e reaches the export dialog"
 
 # 7. Open the record's detail.
 send Enter
