@@ -25,7 +25,9 @@
 // value.amount > 10000 works on it; decimal(x) turns one into a double for arithmetic.
 // headers maps each key to its last value's text. now is the time the filter was
 // compiled. A missing field, a type mismatch or any other evaluation error means the
-// record does not match; loops are bounded by a cost limit.
+// record does not match; loops are bounded by a cost limit. Besides CEL's standard
+// functions there are the string extensions (lowerAscii, split, indexOf...; not
+// replace, whose result can explode) and base64.decode/encode.
 package filter
 
 import (
