@@ -425,6 +425,35 @@ func TestSplunkNeedsAWritableSpool(t *testing.T) {
 	}
 }
 
+// TestResumeThatFailsAgain: a resume that cannot deliver writes a new spool with every
+// event and removes the old one, so retrying later still loses nothing.
+func TestResumeThatFailsAgain(t *testing.T) {
+	srv := hectest.New(hectest.WithIndexes("main"))
+	defer srv.Close()
+	recs := sampleRecords(100)
+	opts := hecOptions(srv, t.TempDir())
+	opts.Index = "secret" // written into every event, so the resume is refused too
+	sum, err := ToSplunk(t.Context(), testRequest(recs), opts)
+	if err == nil || sum.Spool == "" {
+		t.Fatalf("first export: %v %+v", err, sum)
+	}
+	rs, err := Resume(t.Context(), sum.Spool, "test-token", nil)
+	if err == nil || !strings.Contains(err.Error(), "may not write to this index") {
+		t.Fatalf("resume: err = %v", err)
+	}
+	if rs.Spool == "" || rs.Spool == sum.Spool || rs.Failed != 100 {
+		t.Fatalf("resume summary = %+v", rs)
+	}
+	if _, err := os.Stat(sum.Spool); !os.IsNotExist(err) {
+		t.Error("the old spool is still there although a new one holds its events")
+	}
+	h, spooled := readSpool(t, rs.Spool)
+	exactlyOnce(t, recs, spooled)
+	if h.Topic != "crm.customers" || h.Destination.Index != "secret" {
+		t.Errorf("new spool header = %+v", h)
+	}
+}
+
 func TestResumeRejectsNonSpool(t *testing.T) {
 	p := t.TempDir() + "/x.ndjson"
 	if err := os.WriteFile(p, []byte(`{"a":1}`+"\n"), 0o600); err != nil {
