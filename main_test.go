@@ -223,6 +223,29 @@ func TestConsumeRawBytes(t *testing.T) {
 	}
 }
 
+func TestConsumeFollowStopsAtMax(t *testing.T) {
+	out := mustKpeek(t, "--demo", "consume", "-t", "auth.logins", "--from", "-1", "--follow", "-n", "2")
+	if n := len(parseNDJSON(t, out)); n != 2 {
+		t.Errorf("--follow -n 2 printed %d records, want 2", n)
+	}
+}
+
+func TestConsumeTableAndRaw(t *testing.T) {
+	table := strings.Split(strings.TrimSuffix(mustKpeek(t, "--demo", "consume", "-t", "auth.logins", "-n", "3", "-o", "table"), "\n"), "\n")
+	if len(table) != 4 || !strings.HasPrefix(table[0], "TIMESTAMP") {
+		t.Errorf("-o table: want a header and 3 rows, got %q", table)
+	}
+	raw := strings.Split(strings.TrimSuffix(mustKpeek(t, "--demo", "consume", "-t", "auth.logins", "-n", "3", "-o", "raw"), "\n"), "\n")
+	if len(raw) != 3 {
+		t.Fatalf("-o raw: want 3 values, got %q", raw)
+	}
+	for _, line := range raw {
+		if !json.Valid([]byte(line)) || line[0] != '{' {
+			t.Errorf("-o raw on a JSON topic: %q is not the value's JSON", line)
+		}
+	}
+}
+
 func TestConsumeJSONIsOneArray(t *testing.T) {
 	out := mustKpeek(t, "--demo", "consume", "-t", "crm.customers", "-n", "3", "-o", "json")
 	var envs []envelope
