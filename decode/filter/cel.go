@@ -97,7 +97,7 @@ func compileCEL(env *cel.Env, parsed *cel.Ast, now time.Time) (*celFilter, error
 		return nil, errors.New("CEL: replace() is not available in filters; use matches() or contains()")
 	}
 	if t := checked.OutputType(); !t.IsExactType(types.BoolType) && !t.IsExactType(types.DynType) {
-		return nil, fmt.Errorf("CEL expression gives a %s, not true/false: compare it, e.g. with ==", t)
+		return nil, fmt.Errorf("CEL: the expression has type %s, not true/false: compare it, e.g. with ==", t)
 	}
 	opts := []cel.ProgramOption{
 		cel.EvalOptions(cel.OptOptimize),
