@@ -1,10 +1,13 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestDecodePlain(t *testing.T) {
@@ -101,4 +104,36 @@ func FuzzAppendJSON(f *testing.F) {
 			t.Fatalf("topic did not round-trip: %v %q", err, back["topic"])
 		}
 	})
+}
+
+// FuzzCompactJSON: compacting keeps every value exactly (numbers by their digits) and
+// leaves nothing a terminal would act on.
+func FuzzCompactJSON(f *testing.F) {
+	for _, s := range []string{`{"a": [1, 2.50, -0e+3]}`, "[\"\u202e\u0085\x7f\", \"\\u001b\"]", `{"id":12345678901234567890}`, `"x"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, ok := compactJSON(nil, b)
+		if ok != json.Valid(b) {
+			t.Fatalf("compactJSON ok=%v, json.Valid=%v", ok, !ok)
+		}
+		if !ok || !utf8.Valid(b) {
+			return
+		}
+		assertTerminalSafe(t, string(out), false)
+		if !reflect.DeepEqual(decodeNumbers(t, b), decodeNumbers(t, out)) {
+			t.Fatalf("value changed: %s -> %s", b, out)
+		}
+	})
+}
+
+func decodeNumbers(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %q: %v", b, err)
+	}
+	return v
 }
