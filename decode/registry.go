@@ -25,6 +25,9 @@ import (
 const (
 	DefaultRegistryTimeout = 10 * time.Second
 	DefaultNegativeTTL     = 15 * time.Second
+	// maxMissesPerTTL bounds lookups that fail within one negative TTL: bytes that only
+	// look framed (binary starting with 0) would otherwise ask for a new id per record.
+	maxMissesPerTTL = 32
 )
 
 // unreachableError is a failure to reach the registry at all, as opposed to an answer.
@@ -49,6 +52,8 @@ type Registry struct {
 	byID      map[int]registryEntry
 	downUntil time.Time // after an unreachable registry, fail every id fast until then
 	downCause string
+	missFrom  time.Time // start of the window failed lookups are counted in
+	misses    int
 	group     singleflight.Group
 }
 
@@ -169,12 +174,17 @@ func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error
 	r.mu.RLock()
 	e, ok := r.byID[id]
 	downUntil, downCause := r.downUntil, r.downCause
+	tooManyMisses := r.misses >= maxMissesPerTTL && now.Before(r.missFrom.Add(r.negTTL))
 	r.mu.RUnlock()
 	if ok && (e.err == nil || now.Before(e.expires)) {
 		return e.schema, e.err
 	}
 	if now.Before(downUntil) {
 		return nil, &unreachableError{what: fmt.Sprintf("schema id %d", id), cause: downCause}
+	}
+	if tooManyMisses {
+		return nil, fmt.Errorf("schema id %d: not looked up: %d unknown schema ids in %s (payloads that only look like wire format?)",
+			id, r.misses, r.negTTL)
 	}
 	ch := r.group.DoChan(strconv.Itoa(id), func() (any, error) {
 		s, err := r.fetch(id)
@@ -185,6 +195,12 @@ func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error
 		}
 		r.mu.Lock()
 		r.byID[id] = entry
+		if err != nil {
+			if now := r.now(); !now.Before(r.missFrom.Add(r.negTTL)) {
+				r.missFrom, r.misses = now, 0
+			}
+			r.misses++
+		}
 		if ue := (*unreachableError)(nil); errors.As(err, &ue) {
 			r.downUntil, r.downCause = entry.expires, ue.cause
 		}
@@ -196,7 +212,8 @@ func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return res.Val.(*registeredSchema), nil
+		s, _ := res.Val.(*registeredSchema)
+		return s, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("schema %d: %w", id, ctx.Err())
 	}

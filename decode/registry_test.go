@@ -262,3 +262,17 @@ func TestRegistryLookupHonoursContext(t *testing.T) {
 		t.Errorf("got error %q, want the cancellation", e.Value.Error)
 	}
 }
+
+func TestRegistryBoundsLookupsOfUnknownIDs(t *testing.T) {
+	tr := newTestRegistry(t)
+	d := New(WithRegistry(tr.client(t)))
+	for id := range 1000 {
+		e := d.Decode(context.Background(), &kafka.Record{Value: frame(100+id, []byte{0xca, 0xfe})})
+		if e.Value.Error == "" || e.Value.Encoding != EncodingBase64 {
+			t.Fatalf("id %d: %+v", id, e.Value)
+		}
+	}
+	if n := tr.all.Load(); n > 2*maxMissesPerTTL {
+		t.Errorf("1000 distinct unknown ids made %d requests, want at most %d", n, 2*maxMissesPerTTL)
+	}
+}
