@@ -115,9 +115,15 @@ func TestSplunkDeliversEveryRecordOnce(t *testing.T) {
 	srv := hectest.New(hectest.WithIndexes("main"))
 	defer srv.Close()
 	recs := sampleRecords(500)
-	sum, err := ToSplunk(t.Context(), testRequest(recs), hecOptions(srv, t.TempDir()))
+	req := testRequest(recs)
+	var last Progress
+	req.Progress = func(p Progress) { last = p }
+	sum, err := ToSplunk(t.Context(), req, hecOptions(srv, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if last != sum.Progress {
+		t.Errorf("last progress report %+v, summary %+v", last, sum.Progress)
 	}
 	exactlyOnce(t, recs, delivered(t, srv))
 	if sum.Selected != 500 || sum.Written != 500 || sum.Acked != 500 || sum.Failed != 0 || sum.Spool != "" {

@@ -226,3 +226,17 @@ func TestRetryWaitIsCappedWithJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusesCoverTheDocumentedCodes(t *testing.T) {
+	st := hec.Statuses()
+	for code := 0; code <= 22; code++ {
+		if s, ok := st[code]; !ok || s.Text == "" || s.HTTP == 0 {
+			t.Errorf("code %d missing", code)
+		}
+	}
+	for code, want := range map[int]int{0: 200, 1: 403, 2: 401, 3: 401, 4: 403, 5: 400, 6: 400, 7: 400, 8: 500, 9: 503, 17: 200, 18: 503} {
+		if st[code].HTTP != want {
+			t.Errorf("code %d: HTTP %d, want %d", code, st[code].HTTP, want)
+		}
+	}
+}
