@@ -40,6 +40,8 @@ type conn struct {
 	err     error
 	// in flight, so a slow cluster gets one listing at a time
 	fetchingTopics, fetchingGroups bool
+	// why the last listing failed; cleared by the next one that works
+	topicsErr, groupsErr error
 }
 
 // App is the explorer's root model: it owns the pages, the focus and the connection.
@@ -257,10 +259,11 @@ func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {
 	a.conn.fetchingTopics = false
 	if msg.err != nil {
 		a.c.Logger.Debug("list topics", "err", msg.err)
-		a.notice = "list topics: " + msg.err.Error()
+		a.conn.topicsErr = fmt.Errorf("list topics: %w", msg.err)
 		a.topics = a.topics.SetError(msg.err)
 		return a, nil
 	}
+	a.conn.topicsErr = nil
 	a.topics = a.topics.SetTopics(msg.topics, msg.at)
 	a.nav = a.nav.SetCount(nav.Topics, fmt.Sprint(len(msg.topics.WithoutInternal())))
 	return a, nil
@@ -273,10 +276,11 @@ func (a App) gotGroups(msg groupsMsg) (tea.Model, tea.Cmd) {
 	a.conn.fetchingGroups = false
 	if msg.err != nil {
 		a.c.Logger.Debug("list groups", "err", msg.err)
-		a.notice = "list consumer groups: " + msg.err.Error()
+		a.conn.groupsErr = fmt.Errorf("list consumer groups: %w", msg.err)
 		a.groups = a.groups.SetError(msg.err)
 		return a, nil
 	}
+	a.conn.groupsErr = nil
 	a.groups = a.groups.SetGroups(msg.groups)
 	a.nav = a.nav.SetCount(nav.Groups, fmt.Sprint(len(msg.groups)))
 	return a, nil

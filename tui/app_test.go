@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"image/color"
 	"strings"
 	"testing"
@@ -311,4 +312,12 @@ func TestPickingAClusterByHand(t *testing.T) {
 	h.mustNotSee("Overview")
 	h.press("enter")
 	h.mustSee("● demo", "Topics 7")
+}
+
+func TestListingErrorsShowUntilAListingWorks(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.send(topicsMsg{req: h.app.conn.req, err: errors.New("broker went away")})
+	h.mustSee("list topics: broker went away", "auth.logins") // the last good listing stays
+	h.send(topicsMsg{req: h.app.conn.req, topics: h.cluster.topics, at: time.Now()})
+	h.mustNotSee("broker went away")
 }

@@ -125,8 +125,16 @@ func (a App) statusLine() string {
 	if len(a.parked) > 0 {
 		parts = append(parts, s.StatusBusy.Render(fmt.Sprintf("%d export(s) running", len(a.parked))))
 	}
-	if a.notice != "" {
-		parts = append(parts, s.StatusError.Render(strings.Join(strings.Fields(decode.Sanitize(a.notice)), " ")))
+	problems := []string{a.notice}
+	for _, err := range []error{a.conn.topicsErr, a.conn.groupsErr} {
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	for _, p := range problems {
+		if p != "" {
+			parts = append(parts, s.StatusError.Render(strings.Join(strings.Fields(decode.Sanitize(p)), " ")))
+		}
 	}
 	return common.PadRight(" "+strings.Join(parts, s.Status.Render(" │ ")), a.c.Width)
 }

@@ -22,22 +22,23 @@ type detail struct {
 	offset int // first line shown
 }
 
-func (d detail) update(k tea.KeyPressMsg, keys *common.KeyMap, lines []string) detail {
+// update scrolls the detail; body is the number of lines on screen.
+func (d detail) update(k tea.KeyPressMsg, keys *common.KeyMap, lines []string, body int) detail {
 	switch {
 	case key.Matches(k, keys.Up):
 		d.offset--
 	case key.Matches(k, keys.Down):
 		d.offset++
 	case key.Matches(k, keys.PageUp):
-		d.offset -= 10
+		d.offset -= max(body-1, 1)
 	case key.Matches(k, keys.PageDown):
-		d.offset += 10
+		d.offset += max(body-1, 1)
 	case key.Matches(k, keys.Home):
 		d.offset = 0
 	case key.Matches(k, keys.End):
 		d.offset = len(lines)
 	}
-	d.offset = min(max(d.offset, 0), max(len(lines)-1, 0))
+	d.offset = min(max(d.offset, 0), max(len(lines)-body, 0))
 	return d
 }
 

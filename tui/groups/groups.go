@@ -151,7 +151,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				m.detail.open = false
 				return m, nil
 			}
-			m.detail = m.detail.update(k, m.c.Keys, m.detailLines())
+			m.detail = m.detail.update(k, m.c.Keys, m.detailLines(), max(m.height-1, 1))
 		}
 		return m, nil
 	}
