@@ -23,22 +23,29 @@ var csvFixed = []string{"topic", "partition", "offset", "timestamp", "timestamp_
 // toCSV writes one row per record. The columns depend on every record's value fields,
 // so rows first go to a temporary spill file and are laid out in a second pass.
 func toCSV(ctx context.Context, req Request, opts FileOptions, m *meter) (Summary, error) {
-	sum := Summary{Destination: opts.Path}
-	sel, err := newSelector(req, m)
-	if err != nil {
-		return sum, err
-	}
-	af, err := createAtomic(opts.Path, opts.Force)
-	if err != nil {
-		return sum, err
-	}
-	defer af.abort()
-	spill, err := os.CreateTemp(filepath.Dir(opts.Path), "."+filepath.Base(opts.Path)+".spill-*")
-	if err != nil {
-		return sum, fmt.Errorf("create spill file for %s: %w", opts.Path, err)
-	}
-	defer func() { spill.Close(); os.Remove(spill.Name()) }()
+	return toAtomicFile(req, opts, m, func(sel *selector, out *bufio.Writer) error {
+		spill, err := os.CreateTemp(filepath.Dir(opts.Path), "."+filepath.Base(opts.Path)+".spill-*")
+		if err != nil {
+			return fmt.Errorf("create spill file for %s: %w", opts.Path, err)
+		}
+		defer func() { spill.Close(); os.Remove(spill.Name()) }()
+		cols, err := spillRows(ctx, sel, spill)
+		if err != nil {
+			return err
+		}
+		if _, err := spill.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("rewind spill file for %s: %w", opts.Path, err)
+		}
+		if err := cols.layout(ctx, bufio.NewReaderSize(spill, 256<<10), out, m); err != nil {
+			return fmt.Errorf("write %s: %w", opts.Path, err)
+		}
+		return nil
+	})
+}
 
+// spillRows writes each selected record's fixed cells and value JSON as a CSV row,
+// noting the value fields seen.
+func spillRows(ctx context.Context, sel *selector, spill io.Writer) (*csvColumns, error) {
 	cols := newCSVColumns()
 	sw := bufio.NewWriterSize(spill, 256<<10)
 	cw := csv.NewWriter(sw)
@@ -46,7 +53,7 @@ func toCSV(ctx context.Context, req Request, opts FileOptions, m *meter) (Summar
 	for {
 		_, env, ok, err := sel.next(ctx)
 		if err != nil {
-			return sum, err
+			return nil, err
 		}
 		if !ok {
 			break
@@ -55,24 +62,14 @@ func toCSV(ctx context.Context, req Request, opts FileOptions, m *meter) (Summar
 		row[len(csvFixed)] = string(env.Value.JSON)
 		cols.see(env.Value.JSON)
 		if err := cw.Write(row); err != nil {
-			return sum, fmt.Errorf("write spill file for %s: %w", opts.Path, err)
+			return nil, fmt.Errorf("write spill file: %w", err)
 		}
 	}
 	cw.Flush()
 	if err := errors.Join(cw.Error(), sw.Flush()); err != nil {
-		return sum, fmt.Errorf("write spill file for %s: %w", opts.Path, err)
+		return nil, fmt.Errorf("write spill file: %w", err)
 	}
-	if _, err := spill.Seek(0, io.SeekStart); err != nil {
-		return sum, fmt.Errorf("rewind spill file for %s: %w", opts.Path, err)
-	}
-	if err := cols.layout(ctx, bufio.NewReaderSize(spill, 256<<10), af.w, m); err != nil {
-		return sum, fmt.Errorf("write %s: %w", opts.Path, err)
-	}
-	if err := af.commit(); err != nil {
-		return sum, err
-	}
-	m.acked.Store(m.written.Load())
-	return sum, nil
+	return cols, nil
 }
 
 // fixedCells fills the fixed columns of row from e.

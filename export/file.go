@@ -93,8 +93,9 @@ func syncDir(dir string) {
 	}
 }
 
-// toRecordFile writes selected records with a consume writer (ndjson) into an atomic file.
-func toRecordFile(ctx context.Context, req Request, opts FileOptions, m *meter) (Summary, error) {
+// toAtomicFile runs fill with the selected records and an atomic file's buffered
+// writer, then renames the file into place; on any error nothing is left behind.
+func toAtomicFile(req Request, opts FileOptions, m *meter, fill func(sel *selector, out *bufio.Writer) error) (Summary, error) {
 	sum := Summary{Destination: opts.Path}
 	sel, err := newSelector(req, m)
 	if err != nil {
@@ -105,30 +106,39 @@ func toRecordFile(ctx context.Context, req Request, opts FileOptions, m *meter) 
 		return sum, err
 	}
 	defer af.abort()
-	w, err := NewRecordWriter(af.w, "ndjson")
-	if err != nil {
+	if err := fill(sel, af.w); err != nil {
 		return sum, err
-	}
-	for {
-		_, env, ok, err := sel.next(ctx)
-		if err != nil {
-			m.failed.Store(m.selected.Load())
-			return sum, err
-		}
-		if !ok {
-			break
-		}
-		if err := w.Write(env); err != nil {
-			return sum, fmt.Errorf("write %s: %w", opts.Path, err)
-		}
-		m.written.Add(1)
-	}
-	if err := w.Flush(); err != nil {
-		return sum, fmt.Errorf("write %s: %w", opts.Path, err)
 	}
 	if err := af.commit(); err != nil {
 		return sum, err
 	}
 	m.acked.Store(m.written.Load())
 	return sum, nil
+}
+
+// toRecordFile writes selected records with consume's NDJSON writer.
+func toRecordFile(ctx context.Context, req Request, opts FileOptions, m *meter) (Summary, error) {
+	return toAtomicFile(req, opts, m, func(sel *selector, out *bufio.Writer) error {
+		w, err := NewRecordWriter(out, "ndjson")
+		if err != nil {
+			return err
+		}
+		for {
+			_, env, ok, err := sel.next(ctx)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if err := w.Write(env); err != nil {
+				return fmt.Errorf("write %s: %w", opts.Path, err)
+			}
+			m.written.Add(1)
+		}
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("write %s: %w", opts.Path, err)
+		}
+		return nil
+	})
 }
