@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kpeek/kpeek/tui/internal/screentest"
 	"github.com/kpeek/kpeek/tui/nav"
 )
 
@@ -211,7 +212,7 @@ func TestRefreshGivesARate(t *testing.T) {
 	h.cluster.topics = next.topics
 	h.app.now = func() time.Time { return time.Date(2026, 11, 26, 3, 0, 3, 0, time.UTC) }
 	h.send(refreshMsg{req: h.app.conn.req})
-	line := lineWith(h.screen(), "auth.logins")
+	line := screentest.Line(h.screen(), "auth.logins")
 	if !strings.Contains(line, " 10 ") {
 		t.Fatalf("auth.logins rate after +30 in 3s: %q", line)
 	}
@@ -231,15 +232,6 @@ func TestResizeKeepsTheFrame(t *testing.T) {
 			}
 		}
 	}
-}
-
-func lineWith(screen, s string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return ""
 }
 
 func TestNarrowTerminalGivesRecordsTheWholeWidth(t *testing.T) {

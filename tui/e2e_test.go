@@ -16,6 +16,7 @@ import (
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/kafka/demo"
+	"github.com/kpeek/kpeek/tui/internal/screentest"
 )
 
 // startDemo runs the whole explorer Program against the in-process demo cluster.
@@ -92,7 +93,7 @@ func TestEndToEndNewcomerFindsBackupAgent(t *testing.T) {
 			t.Fatalf("final screen lacks %q:\n%s", want, screen)
 		}
 	}
-	if strings.Contains(lineWith(screen, "Reads"), "auth.logins") {
+	if strings.Contains(screentest.Line(screen, "Reads"), "auth.logins") {
 		t.Fatalf("backup-agent reads more than the two topics:\n%s", screen)
 	}
 }

@@ -128,3 +128,11 @@ func NewStyles(isDark, noColor bool) *Styles {
 	}
 	return s
 }
+
+// Title is the style of a pane's first line: the accent when the pane has the keyboard.
+func (s *Styles) Title(focused bool) lipgloss.Style {
+	if focused {
+		return s.PaneTitleFocused
+	}
+	return s.PaneTitle
+}

@@ -169,10 +169,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View renders the title line and the table or the open group.
 func (m Model) View() string {
 	s := m.c.Styles
-	title := s.PaneTitle
-	if m.focused {
-		title = s.PaneTitleFocused
-	}
+	title := s.Title(m.focused)
 	if m.detail.open {
 		return common.Box(m.detailView(title), m.width, m.height)
 	}

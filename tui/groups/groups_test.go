@@ -9,6 +9,7 @@ import (
 
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/internal/screentest"
 )
 
 func listing() kafka.Groups {
@@ -35,7 +36,7 @@ func press(m Model, codes ...rune) Model {
 func TestDetailShowsOffsetsMembersAndTopics(t *testing.T) {
 	m := New(common.New(nil)).SetSize(90, 30).Focus().SetGroups(listing())
 	v := ansi.Strip(m.View())
-	if !strings.Contains(lineOf(v, "analytics"), "45") {
+	if !strings.Contains(screentest.Line(v, "analytics"), "45") {
 		t.Fatalf("total lag missing:\n%s", v)
 	}
 	m = press(m, 'j', tea.KeyEnter)
@@ -49,7 +50,7 @@ func TestDetailShowsOffsetsMembersAndTopics(t *testing.T) {
 			t.Fatalf("detail lacks %q:\n%s", want, v)
 		}
 	}
-	if !hasRow(v, "erp.purchasing.orders 0 - 9 9") {
+	if !screentest.HasRow(v, "erp.purchasing.orders 0 - 9 9") {
 		t.Fatalf("offsets row (nothing committed shows as -) missing:\n%s", v)
 	}
 	m = m.SetGroups(listing()) // a refresh keeps the detail open
@@ -69,22 +70,4 @@ func TestReadingNarrowsToAtopicsGroups(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.View()), "no consumer group reads nobody.reads.this") {
 		t.Fatal("an unread topic must say so")
 	}
-}
-
-func lineOf(screen, s string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return ""
-}
-
-func hasRow(screen, fields string) bool {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Join(strings.Fields(l), " ") == fields {
-			return true
-		}
-	}
-	return false
 }

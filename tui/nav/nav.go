@@ -155,10 +155,7 @@ var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: 
 func (m Model) View() string {
 	st := m.c.Styles
 	var b strings.Builder
-	title := st.PaneTitle
-	if m.focused {
-		title = st.PaneTitleFocused
-	}
+	title := st.Title(m.focused)
 	b.WriteString(title.Render(common.Truncate("Clusters", m.width)))
 	section := false
 	for i, it := range m.items() {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/internal/screentest"
 )
 
 func TestEnterOpensClustersAndViews(t *testing.T) {
@@ -25,20 +26,11 @@ func TestEnterOpensClustersAndViews(t *testing.T) {
 		t.Fatalf("enter on groups: %#v", cmd())
 	}
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "● demo") || !strings.Contains(lineOf(v, "Consumer groups"), "3") {
+	if !strings.Contains(v, "● demo") || !strings.Contains(screentest.Line(v, "Consumer groups"), "3") {
 		t.Fatalf("view:\n%s", v)
 	}
 	m = m.SetCluster("prod", Connecting)
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "○ demo") || !strings.Contains(v, "◌ prod") {
 		t.Fatalf("connecting to prod leaves demo idle:\n%s", v)
 	}
-}
-
-func lineOf(screen, s string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return ""
 }

@@ -54,10 +54,7 @@ func (m Model) Update(tea.Msg) (Model, tea.Cmd) { return m, nil }
 // View renders the page.
 func (m Model) View() string {
 	s := m.c.Styles
-	title := s.PaneTitle
-	if m.focused {
-		title = s.PaneTitleFocused
-	}
+	title := s.Title(m.focused)
 	var b strings.Builder
 	line := func(label, value string) {
 		fmt.Fprintf(&b, "\n%s %s", s.Label.Render(common.PadRight(label, 12)), s.Value.Render(value))

@@ -155,10 +155,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View renders the title line and the table.
 func (m Model) View() string {
 	s := m.c.Styles
-	title := s.PaneTitle
-	if m.focused {
-		title = s.PaneTitleFocused
-	}
+	title := s.Title(m.focused)
 	internal := 0
 	for _, t := range m.topics {
 		if t.Internal {

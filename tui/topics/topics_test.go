@@ -10,6 +10,7 @@ import (
 
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/internal/screentest"
 )
 
 func listing(latest int64) kafka.Topics {
@@ -30,19 +31,19 @@ func newPage() Model {
 
 func TestRateFromWatermarkDeltas(t *testing.T) {
 	m := newPage()
-	if v := ansi.Strip(m.View()); !strings.Contains(lineOf(v, "auth.logins"), " - ") {
+	if v := ansi.Strip(m.View()); !strings.Contains(screentest.Line(v, "auth.logins"), " - ") {
 		t.Fatalf("a first listing has no rate yet:\n%s", v)
 	}
 	m = m.SetTopics(listing(130), t0.Add(4*time.Second)) // 2 partitions × 30 in 4 s
-	if l := lineOf(ansi.Strip(m.View()), "auth.logins"); !strings.Contains(l, " 15 ") {
+	if l := screentest.Line(ansi.Strip(m.View()), "auth.logins"); !strings.Contains(l, " 15 ") {
 		t.Fatalf("rate: %q", l)
 	}
-	if l := lineOf(ansi.Strip(m.View()), "erp.audit"); !strings.Contains(l, "90") ||
+	if l := screentest.Line(ansi.Strip(m.View()), "erp.audit"); !strings.Contains(l, "90") ||
 		!strings.Contains(l, "forever") || !strings.Contains(l, "cmp+del") {
 		t.Fatalf("records, retention, cleanup: %q", l)
 	}
 	m = m.SetTopics(listing(10), t0.Add(8*time.Second)) // recreated: watermarks went down
-	if l := lineOf(ansi.Strip(m.View()), "auth.logins"); !strings.Contains(l, " - ") {
+	if l := screentest.Line(ansi.Strip(m.View()), "auth.logins"); !strings.Contains(l, " - ") {
 		t.Fatalf("a topic whose offsets went back must have no rate: %q", l)
 	}
 }
@@ -79,13 +80,4 @@ func TestFormats(t *testing.T) {
 			t.Errorf("got %q want %q", got, want)
 		}
 	}
-}
-
-func lineOf(screen, s string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return ""
 }
