@@ -102,7 +102,7 @@ func resume(ctx context.Context, path, token string, progress func(Progress)) (S
 	opts.SpoolDir = dirOf(path)
 	opts = opts.withDefaults()
 	sum := Summary{Destination: opts.URL}
-	m := newMeter(0, progress)
+	m := newMeter(max(countLines(path)-1, 0), progress) // minus the header line
 	client, err := newHECClient(opts, token)
 	if err != nil {
 		return sum, err

@@ -295,11 +295,12 @@ func TestKillMidExport(t *testing.T) {
 			if restarted.URL() != srv.URL() {
 				t.Skipf("could not restart on %s", srv.Addr())
 			}
-			rs, err := Resume(t.Context(), sum.Spool, "test-token", nil)
+			var total int64
+			rs, err := Resume(t.Context(), sum.Spool, "test-token", func(p Progress) { total = p.Total })
 			if err != nil {
 				t.Fatalf("resume: %v (%+v)", err, rs)
 			}
-			if rs.Acked != int64(len(spooled)) || rs.Spool != "" {
+			if rs.Acked != int64(len(spooled)) || rs.Spool != "" || total != int64(len(spooled)) {
 				t.Errorf("resume summary = %+v, want %d confirmed", rs, len(spooled))
 			}
 			if _, err := os.Stat(sum.Spool); !os.IsNotExist(err) {
