@@ -50,7 +50,7 @@ type Summary struct {
 	Progress
 	Destination string
 	Spool       string // where unconfirmed records are, if any
-	Duplicates  int64  // records possibly delivered twice (HEC ack timeouts)
+	Duplicates  int64  // possible duplicate deliveries: events sent again or spooled after the collector may have taken them
 }
 
 // FileOptions selects a file destination.

@@ -265,7 +265,9 @@ func (r *hecRun) settle(b *batch, pieces []hec.Piece) {
 		n := int64(p.To - p.From)
 		switch p.Outcome {
 		case hec.Accepted:
-			r.m.written.Add(n)
+			if b.resends == 0 { // a resend is the same records again
+				r.m.written.Add(n)
+			}
 			if r.opts.Ack && p.AckID != nil {
 				r.acks[*p.AckID] = &ackWait{parent: b, from: p.From, to: p.To, sentAt: time.Now()}
 				b.open++

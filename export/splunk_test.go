@@ -385,7 +385,7 @@ func TestSplunkLostAcks(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not confirmed") {
 		t.Fatalf("err = %v", err)
 	}
-	if sum.Acked != 0 || sum.Duplicates != 100 || sum.Failed != 50 {
+	if sum.Written != 50 || sum.Acked != 0 || sum.Duplicates != 100 || sum.Failed != 50 {
 		t.Errorf("summary = %+v, want every record resent once, counted twice as possible duplicates, then spooled", sum)
 	}
 	if srv.Count() != 100 {
