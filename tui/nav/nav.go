@@ -151,12 +151,13 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: "Consumer groups"}
 
-// View renders the column.
+// View renders the column, scrolled so the cursor stays on screen when there are
+// more clusters than lines.
 func (m Model) View() string {
 	st := m.c.Styles
-	var b strings.Builder
 	title := st.Title(m.focused)
-	b.WriteString(title.Render(common.Truncate("Clusters", m.width)))
+	lines := []string{title.Render(common.Truncate("Clusters", m.width))}
+	cursorLine := 0
 	section := false
 	for i, it := range m.items() {
 		var glyph, label, count string
@@ -165,8 +166,7 @@ func (m Model) View() string {
 			label = decode.Sanitize(it.cluster)
 		} else {
 			if !section {
-				b.WriteString("\n\n" + title.Render(common.Truncate(
-					decode.Sanitize(m.active), m.width)))
+				lines = append(lines, "", title.Render(common.Truncate(decode.Sanitize(m.active), m.width)))
 				section = true
 			}
 			glyph = " "
@@ -189,9 +189,15 @@ func (m Model) View() string {
 		case it.cluster != "" && it.cluster == m.active, it.cluster == "" && it.view == m.current:
 			style = st.NavActive
 		}
-		b.WriteString("\n" + style.Render(text))
+		if i == m.cursor {
+			cursorLine = len(lines)
+		}
+		lines = append(lines, style.Render(text))
 	}
-	return common.Box(b.String(), m.width, m.height)
+	if start := cursorLine - m.height + 1; start > 0 {
+		lines = lines[start:]
+	}
+	return common.Box(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 func stateGlyph(s ConnState) string {

@@ -1,6 +1,7 @@
 package nav
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,5 +33,23 @@ func TestEnterOpensClustersAndViews(t *testing.T) {
 	m = m.SetCluster("prod", Connecting)
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "○ demo") || !strings.Contains(v, "◌ prod") {
 		t.Fatalf("connecting to prod leaves demo idle:\n%s", v)
+	}
+}
+
+func TestManyClustersScrollToTheCursor(t *testing.T) {
+	names := make([]string, 30)
+	for i := range names {
+		names[i] = fmt.Sprintf("cluster-%02d", i)
+	}
+	m := New(common.New(nil), names).SetSize(24, 8).Focus()
+	for range 20 {
+		m, _ = m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	}
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "cluster-20") || strings.Contains(v, "cluster-00") {
+		t.Fatalf("the cursor on cluster-20 is off screen:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 8 {
+		t.Fatalf("%d lines, want 8", n)
 	}
 }
