@@ -65,8 +65,11 @@ func newFilterState() filterState {
 // active is true when a filter narrows the table.
 func (f filterState) active() bool { return f.f != nil && f.expr != "" }
 
-// scanning is true while matches for the applied filter are still being computed.
-func (f filterState) scanning() bool { return f.running }
+// filtering is true while some loaded records are not checked against the applied
+// filter yet (a job runs, or waits for the job slot).
+func (m Model) filtering() bool {
+	return m.filter.active() && (m.filter.running || m.filter.scanned < m.store.End())
+}
 
 // restart drops the matches (a new read) and rescans from the store's first record.
 func (f filterState) restart(parent context.Context, s *store) filterState {
@@ -265,7 +268,7 @@ func (m Model) filterLines() []string {
 	}
 	if fs.active() {
 		info := fmt.Sprintf("  %s match", thousands(int64(len(fs.matches))))
-		if total := m.store.End() - m.store.First(); fs.running && total > 0 {
+		if total := m.store.End() - m.store.First(); m.filtering() && total > 0 {
 			done := fs.scanned - m.store.First()
 			info += fmt.Sprintf(" · scanning %d%%", 100*done/total)
 		}

@@ -267,7 +267,7 @@ func (m Model) emptyText() string {
 		return "" // the notice line shows the error
 	case m.rd.id == 0:
 		return fmt.Sprintf("nothing read yet — press %s to choose where to start", m.keys.Start.Help().Key)
-	case m.filter.active() && m.filter.scanning():
+	case m.filtering():
 		return "filtering…"
 	case m.filter.active():
 		return "no record matches the filter"
