@@ -2,11 +2,11 @@
 # End-to-end check of the explorer: drives `kpeek --demo` in tmux the way a newcomer
 # would and checks the screen after each step. Exits non-zero, naming the failed
 # check and printing the screen, on the first failure. Run from the repository root:
-#   testdata/tui/e2e.sh            (builds ./kpeek if it is missing)
-#   KPEEK_BIN=/tmp/kpeek testdata/tui/e2e.sh
+#   testdata/tui/e2e.sh ./kpeek    (the binary; .ci/run passes it)
+#   testdata/tui/e2e.sh            (uses $KPEEK_BIN or ./kpeek, building it if missing)
 set -euo pipefail
 
-BIN=${KPEEK_BIN:-./kpeek}
+BIN=${1:-${KPEEK_BIN:-./kpeek}}
 SESSION=kpeek-e2e
 WIDTH=120
 HEIGHT=40
