@@ -9,7 +9,8 @@ import (
 var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
 
 // handleKey routes a key: an open text input first, then dialogs, then the pane,
-// then the frame's own keys (STYLE.md rule 11).
+// then the frame's own keys (STYLE.md rule 11). The frame's own overlays (the quit
+// question, the help screen) come before inputs only because they cover them.
 func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	keys := a.c.Keys
 	if key.Matches(k, forceQuit) {
@@ -28,10 +29,8 @@ func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	}
-	if a.capturesInput() {
-		return a.toPane(k)
-	}
 	if a.showHelp {
+		// The overlay hides the panes, so no key may reach an input behind it.
 		switch {
 		case key.Matches(k, keys.Quit):
 			return a.askQuit()
@@ -39,6 +38,9 @@ func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.showHelp = false
 		}
 		return a, nil
+	}
+	if a.capturesInput() {
+		return a.toPane(k)
 	}
 	switch {
 	case key.Matches(k, keys.Back):
