@@ -38,7 +38,9 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
-	exitInt   = 130
+	// exitTampered means kpeek verify found evidence that changed since capture.
+	exitTampered = 3
+	exitInt      = 130
 )
 
 func main() {
@@ -74,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.Is(err, export.ErrBundleChanged):
+		return exitTampered
 	case ctx.Err() != nil:
 		return exitInt
 	}
