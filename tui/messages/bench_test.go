@@ -214,3 +214,24 @@ func peakRSSMB() float64 {
 	}
 	return 0
 }
+
+// BenchmarkFilterKeystroke1M is the UI-side cost of typing into the filter at a
+// million records: the key, the debounced apply (which only starts the background
+// job) and the frame after it.
+func BenchmarkFilterKeystroke1M(b *testing.B) {
+	m := bigModel(b, million)
+	m = keys(b, m, "/")
+	m.filter.running = true // keep the matching job itself out of the measurement
+	i := 0
+	for b.Loop() {
+		k := press(string(rune('a' + i%26)))
+		if i%8 == 7 {
+			k = press("backspace")
+		}
+		i++
+		m, _ = m.Update(k)
+		m, _ = m.Update(filterDebounceMsg{n: m.filter.debounce})
+		m.filter.running = true
+		_ = m.View()
+	}
+}

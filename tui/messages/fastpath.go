@@ -27,7 +27,7 @@ const (
 
 // warmJob is how many records a background classification pass takes at once; small,
 // so a filter typed meanwhile waits little for the job slot.
-const warmJob = 1 << 16
+const warmJob = 1 << 14
 
 // warmState is the background pass that classifies records as they arrive, so the
 // first filter over them is already fast.
