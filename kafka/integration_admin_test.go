@@ -3,7 +3,6 @@
 package kafka_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,7 +47,7 @@ func TestIntegrationTopics(t *testing.T) {
 		}
 	}
 	// A group makes __consumer_offsets exist, so Internal can be checked.
-	commitOffsets(t, admin, "it-topics-"+itRun, plain, map[int32]int64{0: 1})
+	commitOffsets(t, admin, uniq("it-topics"), plain, map[int32]int64{0: 1})
 
 	cl := connect(t, plaintextConfig(e, t))
 	ctx := ctxFor(t)
@@ -215,7 +214,7 @@ func TestIntegrationGroups(t *testing.T) {
 			produce(t, admin, &kgo.Record{Topic: topic, Partition: p, Value: []byte(fmt.Sprint(i))})
 		}
 	}
-	live, idle := "it-live-"+itRun, "it-idle-"+itRun
+	live, idle := uniq("it-live"), uniq("it-idle")
 	liveMember(t, e, live, "kpeek-it-member", topic, 30, map[int32]int64{0: 4, 1: 10, 2: 7})
 	commitOffsets(t, admin, idle, topic, map[int32]int64{1: 2})
 
@@ -297,7 +296,7 @@ func TestIntegrationGroupsNextGen(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		produce(t, admin, &kgo.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("n")})
 	}
-	group := "it-nextgen-" + itRun
+	group := uniq("it-nextgen")
 	liveMember(t, e, group, "kpeek-it-nextgen", topic, 10, map[int32]int64{0: 2, 1: 5},
 		kgo.ServerSideBalancer(), kgo.Balancers(kgo.RangeBalancer()), kgo.MaxVersions(kversion.V4_4_0()))
 
@@ -324,84 +323,5 @@ func TestIntegrationGroupsNextGen(t *testing.T) {
 	}
 	if !slices.Equal(g.Offsets, want) {
 		t.Errorf("%s offsets %+v, want %+v", group, g.Offsets, want)
-	}
-}
-
-// snapshot is the cluster state kpeek must never change: groups, their committed offsets,
-// and the topic list.
-type snapshot struct {
-	Groups  map[string]string           // id -> protocol type
-	Offsets map[string]map[string]int64 // group -> "topic/partition" -> committed offset
-	Topics  []string
-}
-
-// takeSnapshot records groups, committed offsets and topics as the admin user.
-func takeSnapshot(t *testing.T, admin *kgo.Client) snapshot {
-	t.Helper()
-	ctx := ctxFor(t)
-	s := snapshot{Groups: map[string]string{}, Offsets: map[string]map[string]int64{}}
-	lg, err := kmsg.NewPtrListGroupsRequest().RequestWith(ctx, admin)
-	if err != nil {
-		t.Fatalf("list groups: %v", err)
-	}
-	if err := kerrOf(lg.ErrorCode, nil); err != nil {
-		t.Fatalf("list groups: %v", err)
-	}
-	for _, g := range lg.Groups {
-		s.Groups[g.Group] = g.ProtocolType
-		req := kmsg.NewPtrOffsetFetchRequest()
-		req.Group = g.Group
-		rg := kmsg.NewOffsetFetchRequestGroup()
-		rg.Group = g.Group
-		req.Groups = append(req.Groups, rg)
-		resp, err := req.RequestWith(ctx, admin)
-		if err != nil {
-			t.Fatalf("offset fetch %s: %v", g.Group, err)
-		}
-		offs := map[string]int64{}
-		add := func(topic string, p int32, o int64) { offs[fmt.Sprintf("%s/%d", topic, p)] = o }
-		for _, rt := range resp.Topics {
-			for _, rp := range rt.Partitions {
-				add(rt.Topic, rp.Partition, rp.Offset)
-			}
-		}
-		for _, rg := range resp.Groups {
-			for _, rt := range rg.Topics {
-				for _, rp := range rt.Partitions {
-					add(rt.Topic, rp.Partition, rp.Offset)
-				}
-			}
-		}
-		s.Offsets[g.Group] = offs
-	}
-	md, err := kmsg.NewPtrMetadataRequest().RequestWith(ctx, admin)
-	if err != nil {
-		t.Fatalf("metadata: %v", err)
-	}
-	for _, tp := range md.Topics {
-		if tp.Topic != nil {
-			s.Topics = append(s.Topics, *tp.Topic)
-		}
-	}
-	slices.Sort(s.Topics)
-	return s
-}
-
-// drain reads a stream to its end (or until ctx ends) and returns how many records came.
-func drain(ctx context.Context, s *kafka.Stream) (int, error) {
-	n := 0
-	for {
-		select {
-		case b, ok := <-s.Batches():
-			if !ok {
-				return n, nil
-			}
-			if b.Err != nil {
-				return n, b.Err
-			}
-			n += len(b.Records)
-		case <-ctx.Done():
-			return n, ctx.Err()
-		}
 	}
 }

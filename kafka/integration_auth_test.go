@@ -29,7 +29,7 @@ func newAuthFixture(t *testing.T, e itEnv) authFixture {
 	produce(t, admin, &kgo.Record{Topic: f.allowed, Value: []byte("visible")},
 		&kgo.Record{Topic: f.secret, Value: []byte("salaries")})
 	// A group the restricted user must not see.
-	commitOffsets(t, admin, "it-"+name+"-"+itRun, f.allowed, map[int32]int64{0: 1})
+	commitOffsets(t, admin, uniq("it-"+name), f.allowed, map[int32]int64{0: 1})
 	return f
 }
 
@@ -105,9 +105,10 @@ func TestIntegrationAuthFailures(t *testing.T) {
 		})
 	}
 	t.Run("unknown SCRAM user", func(t *testing.T) {
-		err := newErr(t, saslConfig(e, t, "SCRAM-SHA-512", "nobody-"+itRun, "whatever"))
+		nobody := uniq("nobody")
+		err := newErr(t, saslConfig(e, t, "SCRAM-SHA-512", nobody, "whatever"))
 		asType[*kafka.AuthError](t, err)
-		assertOneLine(t, err, "authentication failed", "nobody-"+itRun)
+		assertOneLine(t, err, "authentication failed", nobody)
 	})
 	t.Run("missing CA", func(t *testing.T) {
 		err := newErr(t, kafka.ClusterConfig{Name: "tls-no-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
@@ -319,140 +320,4 @@ ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
 			"ssl.truststore.location": "/etc/kafka/truststore.jks"})
 		assertOneLine(t, err, "ssl.truststore.location", "PEM")
 	})
-}
-
-// TestIntegrationReadOnly proves kpeek changes nothing: groups, committed offsets and topics
-// are identical before and after it describes and reads everything, as two different users.
-func TestIntegrationReadOnly(t *testing.T) {
-	e := env(t)
-	admin := adminClient(t, e)
-	f := newAuthFixture(t, e)
-	topic := topicName(itAllowedPrefix, "readonly-data")
-	createTopic(t, admin, topic, 2, nil)
-	for i := 0; i < 20; i++ {
-		produce(t, admin, &kgo.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("r")})
-	}
-	liveMember(t, e, "it-readonly-live-"+itRun, "kpeek-it-readonly-member", topic, 20, map[int32]int64{0: 3, 1: 5})
-	commitOffsets(t, admin, "it-readonly-idle-"+itRun, topic, map[int32]int64{0: 7})
-
-	// Follows receive records produced meanwhile; they move the end offsets, not the snapshot.
-	before := takeSnapshot(t, admin)
-	for _, cfg := range []kafka.ClusterConfig{plaintextConfig(e, t), readerConfig(e, t)} {
-		kpeekEverything(t, cfg, append(slices.Clone(before.Topics), topicName(itAllowedPrefix, "never-created"), f.secret))
-		followOne(t, cfg, admin, topic)
-	}
-	after := takeSnapshot(t, admin)
-
-	if !equalSnapshots(before, after) {
-		t.Errorf("kpeek changed the cluster:\nbefore %+v\nafter  %+v", before, after)
-	}
-	if len(before.Groups) < 2 || len(before.Offsets["it-readonly-live-"+itRun]) != 2 {
-		t.Errorf("snapshot is missing the test's groups: %+v", before)
-	}
-	// The snapshot must notice the smallest change kpeek could make: one commit, one new group.
-	commitOffsets(t, admin, "it-readonly-idle-"+itRun, topic, map[int32]int64{0: 8})
-	if equalSnapshots(after, takeSnapshot(t, admin)) {
-		t.Errorf("snapshot comparison missed a changed committed offset")
-	}
-	commitOffsets(t, admin, "it-readonly-canary-"+itRun, topic, map[int32]int64{0: 1})
-	if equalSnapshots(after, takeSnapshot(t, admin)) {
-		t.Errorf("snapshot comparison missed a new group")
-	}
-}
-
-// kpeekEverything runs every kpeek read-side call over the cluster as cfg's user: topics,
-// each topic, groups, cluster info, a full read of every topic and a short follow.
-func kpeekEverything(t *testing.T, cfg kafka.ClusterConfig, topics []string) {
-	t.Helper()
-	cl := connect(t, cfg)
-	ctx := ctxFor(t)
-	if _, err := cl.ClusterInfo(ctx); err != nil {
-		t.Errorf("%s ClusterInfo: %v", cfg.Name, err)
-	}
-	if _, err := cl.Topics(ctx); err != nil {
-		t.Errorf("%s Topics: %v", cfg.Name, err)
-	}
-	if _, err := cl.Groups(ctx); err != nil {
-		t.Logf("%s Groups: %v", cfg.Name, err)
-	}
-	for _, topic := range topics {
-		// Errors are expected for the restricted user and the missing topic; only effects matter.
-		if _, err := cl.Topic(ctx, topic); err != nil {
-			t.Logf("%s Topic(%s): %v", cfg.Name, topic, err)
-			continue
-		}
-		for _, req := range []kafka.ReadRequest{
-			{Topic: topic},
-			{Topic: topic, From: kafka.Start{Kind: kafka.StartLast, N: 5}},
-		} {
-			s, err := cl.Read(ctx, req)
-			if err != nil {
-				t.Logf("%s Read(%s): %v", cfg.Name, topic, err)
-				continue
-			}
-			if _, err := drain(ctx, s); err != nil {
-				t.Errorf("%s Read(%s): %v", cfg.Name, topic, err)
-			}
-			s.Close()
-		}
-		// Start a follow and stop it: the follow path (no end offsets) must not join or commit.
-		s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, Follow: true})
-		if err != nil {
-			t.Errorf("%s follow %s: %v", cfg.Name, topic, err)
-			continue
-		}
-		s.Close()
-	}
-}
-
-// followOne follows topic and waits for one record produced after the follow started.
-func followOne(t *testing.T, cfg kafka.ClusterConfig, admin *kgo.Client, topic string) {
-	t.Helper()
-	cl := connect(t, cfg)
-	ctx := ctxFor(t)
-	s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, From: kafka.Start{Kind: kafka.StartEnd}, Follow: true})
-	if err != nil {
-		t.Fatalf("%s follow %s: %v", cfg.Name, topic, err)
-	}
-	defer s.Close()
-	produce(t, admin, &kgo.Record{Topic: topic, Partition: 1, Value: []byte("during-follow")})
-	for {
-		select {
-		case b, ok := <-s.Batches():
-			if !ok || b.Err != nil {
-				t.Fatalf("%s follow %s ended: %v", cfg.Name, topic, b.Err)
-			}
-			for _, r := range b.Records {
-				if string(r.Value) == "during-follow" {
-					return
-				}
-			}
-		case <-ctx.Done():
-			t.Fatalf("%s follow %s: no record: %v", cfg.Name, topic, ctx.Err())
-		}
-	}
-}
-
-// equalSnapshots compares two snapshots field by field.
-func equalSnapshots(a, b snapshot) bool {
-	if !slices.Equal(a.Topics, b.Topics) || len(a.Groups) != len(b.Groups) || len(a.Offsets) != len(b.Offsets) {
-		return false
-	}
-	for g, pt := range a.Groups {
-		if bt, ok := b.Groups[g]; !ok || bt != pt {
-			return false
-		}
-	}
-	for g, offs := range a.Offsets {
-		bo := b.Offsets[g]
-		if len(bo) != len(offs) {
-			return false
-		}
-		for k, v := range offs {
-			if bo[k] != v {
-				return false
-			}
-		}
-	}
-	return true
 }

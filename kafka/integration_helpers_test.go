@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,8 +210,14 @@ func kerrOf(code int16, msg *string) error {
 	return fmt.Errorf("kafka error code %d%s", code, m)
 }
 
-// topicName is a unique name for this run; allowed ones are readable by the restricted user.
-func topicName(prefix, what string) string { return prefix + itRun + "-" + what }
+// itSeq numbers names within this process, so -count=N reruns never reuse one.
+var itSeq atomic.Int64
+
+// uniq is a name unique to this call: what, the run id and a sequence number.
+func uniq(what string) string { return fmt.Sprintf("%s-%s-%d", what, itRun, itSeq.Add(1)) }
+
+// topicName is a unique topic name; "it-allowed-" ones are readable by the restricted user.
+func topicName(prefix, what string) string { return prefix + uniq(what) }
 
 // createTopic creates a topic with configs and waits until its partitions have leaders.
 func createTopic(t *testing.T, cl *kgo.Client, name string, partitions int32, configs map[string]string) {
@@ -235,23 +242,35 @@ func createTopic(t *testing.T, cl *kgo.Client, name string, partitions int32, co
 			t.Fatalf("create topic %s: %v", name, err)
 		}
 	}
-	// Wait for leaders: a produce right after creation may otherwise race the metadata.
-	for {
-		md := kmsg.NewPtrMetadataRequest()
-		mt := kmsg.NewMetadataRequestTopic()
-		mt.Topic = kmsg.StringPtr(name)
-		md.Topics = append(md.Topics, mt)
-		mresp, err := md.RequestWith(ctx, cl)
-		if err == nil && len(mresp.Topics) == 1 && mresp.Topics[0].ErrorCode == 0 &&
-			len(mresp.Topics[0].Partitions) == int(partitions) &&
-			!slices.ContainsFunc(mresp.Topics[0].Partitions, func(p kmsg.MetadataResponseTopicPartition) bool { return p.Leader < 0 }) {
-			return
-		}
+	// Wait until every partition's leader serves it: metadata names the leader a moment before
+	// the broker has the partition, and kpeek (unlike a producer) does not retry NOT_LEADER.
+	for !partitionsServed(ctx, cl, name, partitions) {
 		if ctx.Err() != nil {
-			t.Fatalf("topic %s has no leaders: %v", name, ctx.Err())
+			t.Fatalf("topic %s: partitions never got a serving leader: %v", name, ctx.Err())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// partitionsServed reports whether ListOffsets answers without error for every partition.
+func partitionsServed(ctx context.Context, cl *kgo.Client, topic string, partitions int32) bool {
+	req := kmsg.NewPtrListOffsetsRequest()
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for p := int32(0); p < partitions; p++ {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition, rp.Timestamp = p, -1
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	// Issued through the client, a sharded request goes to each partition's leader.
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil || len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != int(partitions) {
+		return false
+	}
+	return !slices.ContainsFunc(resp.Topics[0].Partitions, func(p kmsg.ListOffsetsResponseTopicPartition) bool {
+		return p.ErrorCode != 0
+	})
 }
 
 // produce writes records synchronously and fails the test on any error.
@@ -262,22 +281,36 @@ func produce(t *testing.T, cl *kgo.Client, rs ...*kgo.Record) {
 	}
 }
 
+// readHangBound turns a bounded read that never ends into a failure. Not a speed check: the
+// reads here are of a few records (or one 5 MB one) and end in well under a second when right.
+const readHangBound = 90 * time.Second
+
 // readAll runs a kpeek read and collects every record until the stream ends.
 func readAll(t *testing.T, cl *kafka.Client, req kafka.ReadRequest) ([]kafka.Record, []kafka.PartitionRange) {
 	t.Helper()
-	s, err := cl.Read(ctxFor(t), req)
+	ctx, cancel := context.WithTimeout(context.Background(), readHangBound)
+	defer cancel()
+	s, err := cl.Read(ctx, req)
 	if err != nil {
 		t.Fatalf("Read(%+v): %v", req, err)
 	}
 	defer s.Close()
 	var out []kafka.Record
-	for b := range s.Batches() {
-		if b.Err != nil {
-			t.Fatalf("Read(%s): stream failed: %v", req.Topic, b.Err)
+	for {
+		select {
+		case b, ok := <-s.Batches():
+			if !ok {
+				return out, s.Ranges()
+			}
+			if b.Err != nil {
+				t.Fatalf("Read(%s): stream failed: %v", req.Topic, b.Err)
+			}
+			out = append(out, b.Records...)
+		case <-ctx.Done():
+			t.Fatalf("Read(%s from %+v): did not end within %v; got %d records, ranges %+v",
+				req.Topic, req.From, readHangBound, len(out), s.Ranges())
 		}
-		out = append(out, b.Records...)
 	}
-	return out, s.Ranges()
 }
 
 // byPartition groups records' offsets per partition, in the order they arrived.

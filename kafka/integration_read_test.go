@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,7 +322,7 @@ func TestIntegrationTransactions(t *testing.T) {
 	admin := adminClient(t, e)
 	topic := topicName(itAllowedPrefix, "txn")
 	createTopic(t, admin, topic, 1, nil)
-	txn := adminClient(t, e, kgo.TransactionalID("kpeek-it-txn-"+itRun), kgo.DefaultProduceTopic(topic))
+	txn := adminClient(t, e, kgo.TransactionalID(uniq("kpeek-it-txn")), kgo.DefaultProduceTopic(topic))
 	ctx := ctxFor(t)
 	inTxn := func(commit kgo.TransactionEndTry, values ...string) {
 		t.Helper()
@@ -380,6 +381,18 @@ func TestIntegrationTransactions(t *testing.T) {
 		rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic})
 		if got := values(rs); !slices.Equal(got, want) {
 			t.Errorf("with a transaction open, read %q, want %q", got, want)
+		}
+	})
+	t.Run("log ends in an aborted transaction", func(t *testing.T) {
+		// The open transaction above was aborted: the partition now ends with an aborted
+		// record and its abort marker, so no record at or after the end offset ever arrives.
+		rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic})
+		if got := values(rs); !slices.Equal(got, want) {
+			t.Errorf("read %q, want %q", got, want)
+		}
+		rs, _ = readAll(t, cl, kafka.ReadRequest{Topic: topic, From: kafka.Start{Kind: kafka.StartLast, N: 3}})
+		if got := values(rs); slices.ContainsFunc(got, func(v string) bool { return !strings.HasPrefix(v, "committed-") }) {
+			t.Errorf("last 3 returned %q, which is not committed data", got)
 		}
 	})
 }

@@ -1,22 +1,23 @@
 # lib.sh — settings shared by up.sh, down.sh and ci.sh; sourced, never run.
 #
 # Fixed loopback ports, one per listener (all on 127.0.0.1, chosen away from 9092 so a
-# developer's own Kafka or `kpeek demo serve` can run beside the test broker):
-#   39092 PLAINTEXT      no auth (principal ANONYMOUS, a super user: the tests' admin path)
-#   39093 CONTROLLER     KRaft controller, broker-internal
-#   39094 SASL_PLAINTEXT PLAIN and SCRAM-SHA-512 users
-#   39095 SSL            TLS, server certificate only
-#   39096 MTLS           TLS, client certificate required
+# developer's own Kafka or `kpeek demo serve` can run beside the test broker, and below Linux's
+# ephemeral range (32768-60999): a busy machine's outgoing connections once took 39096 first):
+#   29092 PLAINTEXT      no auth (principal ANONYMOUS, a super user: the tests' admin path)
+#   29093 CONTROLLER     KRaft controller, broker-internal
+#   29094 SASL_PLAINTEXT PLAIN and SCRAM-SHA-512 users
+#   29095 SSL            TLS, server certificate only
+#   29096 MTLS           TLS, client certificate required
 
 # Newest releases on Maven Central when this was written (see the report / README).
 KAFKA_DEFAULT_VERSIONS="4.4.0 3.9.2"
 
 KAFKA_HOST=127.0.0.1
-PORT_PLAINTEXT=39092
-PORT_CONTROLLER=39093
-PORT_SASL=39094
-PORT_SSL=39095
-PORT_MTLS=39096
+PORT_PLAINTEXT=29092
+PORT_CONTROLLER=29093
+PORT_SASL=29094
+PORT_SSL=29095
+PORT_MTLS=29096
 KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS"
 
 KAFKA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -203,6 +203,9 @@ wait_ready() {
 	while :; do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			tail -n 40 "$KAFKA_RUN/logs/server.log" "$KAFKA_RUN/logs/stdout.log" 2>/dev/null >&2 || true
+			if grep -q "Socket server failed to bind" "$KAFKA_RUN/logs/server.log" 2>/dev/null; then
+				die "the Kafka $VERSION broker could not bind its ports: $(grep -o 'failed to bind to [^ ]*' "$KAFKA_RUN/logs/server.log" | head -n 1)"
+			fi
 			die "the Kafka $VERSION broker exited during start (logs above, in $KAFKA_RUN/logs)"
 		fi
 		ok=1
