@@ -163,7 +163,12 @@ func hambaUnion(t *testing.T, s *avro.UnionSchema, v any) any {
 		}
 		return hambaToJSON(t, b, v)
 	}
-	m := v.(map[string]any)
+	m, ok := v.(map[string]any)
+	if !ok {
+		// Inside arrays hamba leaves a union's primitive value unwrapped: its Go type
+		// names the branch.
+		m = map[string]any{primitiveTypeName(v): v}
+	}
 	for k, inner := range m {
 		for _, b := range s.Types() {
 			if hambaBranchName(b) == k {
@@ -177,6 +182,27 @@ func hambaUnion(t *testing.T, s *avro.UnionSchema, v any) any {
 	}
 	t.Fatalf("no branch for %#v", v)
 	return nil
+}
+
+// primitiveTypeName is the Avro type hamba decodes into v's Go type.
+func primitiveTypeName(v any) string {
+	switch v.(type) {
+	case bool:
+		return "boolean"
+	case int:
+		return "int"
+	case int64:
+		return "long"
+	case float32:
+		return "float"
+	case float64:
+		return "double"
+	case []byte:
+		return "bytes"
+	case string:
+		return "string"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 func hambaBranchName(s avro.Schema) string {

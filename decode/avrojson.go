@@ -44,13 +44,14 @@ func (r *avroReader) long() (int64, error) {
 	return 0, errors.New("avro: varint overflows a long")
 }
 
-// int reads a zig-zag varint that must fit 32 bits.
+// int reads a zig-zag varint that must fit 32 bits, in at most 5 bytes.
 func (r *avroReader) int() (int32, error) {
+	start := r.pos
 	v, err := r.long()
 	if err != nil {
 		return 0, err
 	}
-	if v < math.MinInt32 || v > math.MaxInt32 {
+	if v < math.MinInt32 || v > math.MaxInt32 || r.pos-start > 5 {
 		return 0, fmt.Errorf("avro: int %d out of range", v)
 	}
 	return int32(v), nil
