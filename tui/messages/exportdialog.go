@@ -122,7 +122,7 @@ func (m Model) openExport() (Model, tea.Cmd) {
 	n, what := m.selectionCount()
 	e.count, e.what = n, fmt.Sprintf("%s %s %s", thousands(n), what, plural(n, "record"))
 	if e.path.Value() == "" {
-		e.path.SetValue(fmt.Sprintf("%s-%s.%s", safeName(m.src.Topic.Name),
+		e.path.SetValue(fmt.Sprintf("%s-%s%s", safeName(m.src.Topic.Name),
 			time.Now().UTC().Format("20060102T150405Z"), extension(formats[e.format])))
 	}
 	return m, e.setFocus(exportFieldDest)
@@ -180,13 +180,13 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, e.setFocus(e.focus + 1)
 	case key.Matches(msg, k.PrevField):
 		return m, e.setFocus(e.focus - 1)
-	case e.input() == nil && key.Matches(msg, k.Toggle, k.Enter):
+	case e.input() == nil && key.Matches(msg, k.Toggle):
 		if e.focus == exportFieldDest {
 			e.dest = 1 - e.dest
 		} else {
 			old := extension(formats[e.format])
 			e.format = (e.format + 1) % len(formats)
-			if p := e.path.Value(); strings.HasSuffix(p, "."+old) {
+			if p := e.path.Value(); old == "" || strings.HasSuffix(p, old) {
 				e.path.SetValue(strings.TrimSuffix(p, old) + extension(formats[e.format]))
 			}
 		}
@@ -391,10 +391,10 @@ func safeName(s string) string {
 	}, s)
 }
 
-// extension is the file extension for a format.
+// extension is the file extension for a format; a bundle is a folder, without one.
 func extension(format string) string {
 	if format == "bundle" {
-		return "zip"
+		return ""
 	}
-	return format
+	return "." + format
 }

@@ -149,6 +149,14 @@ func TestExportDialogOpensOverMarksOrFilter(t *testing.T) {
 	if formats[m.export.format] != "csv" || !strings.HasSuffix(m.export.path.Value(), ".csv") {
 		t.Errorf("format %s path %s", formats[m.export.format], m.export.path.Value())
 	}
+	m = keys(t, m, "space") // bundle: a folder
+	if p := m.export.path.Value(); formats[m.export.format] != "bundle" || strings.Contains(p, ".") && strings.HasSuffix(p, ".csv") {
+		t.Errorf("format %s path %s", formats[m.export.format], p)
+	}
+	m = keys(t, m, "space")
+	if p := m.export.path.Value(); !strings.HasSuffix(p, "Z.ndjson") {
+		t.Errorf("back to ndjson: path %s", p)
+	}
 }
 
 func TestExportRunsToTheEnd(t *testing.T) {
