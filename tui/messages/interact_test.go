@@ -100,7 +100,7 @@ func TestMarks(t *testing.T) {
 func TestDetailOpenRawCopyClose(t *testing.T) {
 	m := loaded(t, 80, 24, logins(10))
 	m = keys(t, m, "j", "enter")
-	if !m.detail.open || !m.detail.loaded || !m.CapturesInput() {
+	if !m.detail.open || !m.detail.loaded || m.AtRoot() {
 		t.Fatalf("detail open=%v loaded=%v", m.detail.open, m.detail.loaded)
 	}
 	v := plain(m)
@@ -126,7 +126,7 @@ func TestDetailOpenRawCopyClose(t *testing.T) {
 		t.Errorf("no copy notice:\n%s", plain(m))
 	}
 	m = keys(t, m, "esc")
-	if m.detail.open || m.CapturesInput() {
+	if m.detail.open || !m.AtRoot() {
 		t.Error("esc did not close the detail")
 	}
 }

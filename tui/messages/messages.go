@@ -248,7 +248,7 @@ func (m Model) st() common.MessagesStyles {
 // AtRoot is true when esc has nothing left to close in the pane, so the frame may
 // take it to leave the pane.
 func (m Model) AtRoot() bool {
-	return !m.CapturesInput() && !m.filter.active() && m.filter.err == "" && !m.marks.anchoring
+	return !m.CapturesInput() && !m.detail.open && !m.filter.active() && m.filter.err == "" && !m.marks.anchoring
 }
 
 // SetSize sets the pane's size.
@@ -284,9 +284,10 @@ func (m Model) Close() {
 }
 
 // CapturesInput is true while a text input or dialog in the pane has the keyboard, so
-// the frame must route every key here (q typed in a filter never quits).
+// the frame must route every key here (q typed in a filter never quits). The detail
+// view does not capture: q, ? and tab work there; AtRoot keeps esc for it.
 func (m Model) CapturesInput() bool {
-	return m.prompt.open || m.filter.typing || m.detail.open || m.export.open
+	return m.prompt.open || m.filter.typing || m.export.open
 }
 
 // Busy is true while an export is running (the frame asks before quitting).
