@@ -90,9 +90,11 @@ func sameJSON(v ref.Val, w any) bool {
 	case json.Number:
 		switch v := v.(type) {
 		case types.Int:
-			return strconv.FormatInt(int64(v), 10) == strings.TrimPrefix(w.String(), "+")
+			n, err := strconv.ParseInt(w.String(), 10, 64)
+			return err == nil && n == int64(v)
 		case types.Uint:
-			return strconv.FormatUint(uint64(v), 10) == w.String()
+			n, err := strconv.ParseUint(w.String(), 10, 64)
+			return err == nil && n == uint64(v)
 		case types.Double:
 			f, err := strconv.ParseFloat(w.String(), 64) // out of range is ±Inf or 0 on both sides
 			return (err == nil || errors.Is(err, strconv.ErrRange)) && float64(v) == f
