@@ -43,7 +43,8 @@ func FuzzCompile(f *testing.F) {
 // panic; and for a valid JSON object every field reads as encoding/json reads it.
 func FuzzJSONValue(f *testing.F) {
 	for _, seed := range []string{login, order, `{"a":1,"a":2}`, `[{"x":[]}]`, `{"a":"\"}`, `-1e999`, `{`,
-		`{"big":18446744073709551616,"u":18446744073709551615,"e":"\u00e9\ud83d\ude00","n":null,"b":true}`} {
+		`{"big":18446744073709551616,"u":18446744073709551615,"e":"\u00e9\ud83d\ude00","n":null,"b":true}`,
+		`{"z":-0,"f":-0.0,"x":1E2}`} {
 		f.Add(seed)
 	}
 	flt, err := compileAt(`value.a == 1 || value.user == "x" || value.lines[0].qty > 1 || value.exists(k, k == "z") || value == {"a": 1}`, testNow)
@@ -107,4 +108,35 @@ func sameJSON(v ref.Val, w any) bool {
 		return ok && l.Size() == types.Int(len(w))
 	}
 	return false
+}
+
+// FuzzTextSearch checks the case-insensitive byte search against the obvious
+// lower-case-everything version.
+func FuzzTextSearch(f *testing.F) {
+	f.Add("SLyon", "user slyon logged in")
+	f.Add("aab", "aaab")
+	f.Add("", "x")
+	f.Fuzz(func(t *testing.T, needle, hay string) {
+		if !isASCII(needle) {
+			return
+		}
+		m, err := newTextMatcher(needle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lowerASCII := func(s string) string {
+			b := []byte(s)
+			for i := range b {
+				b[i] = lower(b[i])
+			}
+			return string(b)
+		}
+		want := strings.Contains(lowerASCII(hay), lowerASCII(needle))
+		if got := m.inBytes([]byte(hay)); got != want {
+			t.Errorf("inBytes(%q) for %q = %v, want %v", hay, needle, got, want)
+		}
+		if got := m.inString(hay); got != want {
+			t.Errorf("inString(%q) for %q = %v, want %v", hay, needle, got, want)
+		}
+	})
 }
