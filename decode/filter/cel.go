@@ -80,6 +80,7 @@ func newEnv() (*cel.Env, error) {
 // celFilter is a compiled CEL expression.
 type celFilter struct {
 	prg         cel.Program
+	parts       Parts // what the expression reads
 	now         time.Time
 	activations sync.Pool // of *activation: one per evaluation, reused (they are large)
 }
@@ -185,16 +186,25 @@ func (a *activation) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
 
-// referencesVariable reports whether a parsed expression names a filter variable. A
-// loop variable that shadows one counts too; that only means the text is checked as CEL.
-func referencesVariable(a *cel.Ast) bool {
-	found := false
+// referencedParts reports which record parts a parsed expression reads and whether it
+// names any filter variable at all. A loop variable that shadows one counts too; that
+// only means a part is decoded, or the text checked as CEL, needlessly.
+func referencedParts(a *cel.Ast) (parts Parts, named bool) {
 	ast.PreOrderVisit(ast.NavigateAST(a.NativeRep()), ast.NewExprVisitor(func(e ast.Expr) {
-		if e.Kind() == ast.IdentKind && isVariable(e.AsIdent()) {
-			found = true
+		if e.Kind() != ast.IdentKind || !isVariable(e.AsIdent()) {
+			return
+		}
+		named = true
+		switch e.AsIdent() {
+		case "key", "key_encoding":
+			parts |= PartKey
+		case "value", "value_encoding", "value_schema_id":
+			parts |= PartValue
+		case "headers":
+			parts |= PartHeaders
 		}
 	}))
-	return found
+	return parts, named
 }
 
 // hasLogic reports whether a parsed expression uses comparison or boolean operators,

@@ -63,6 +63,18 @@ func (k Kind) String() string {
 	return "all"
 }
 
+// Parts names the decoded parts of a record, for Needs.
+type Parts uint8
+
+// The decoded parts of a record; its metadata (topic, partition, offset, timestamp,
+// size) needs no decoding.
+const (
+	PartKey Parts = 1 << iota
+	PartValue
+	PartHeaders
+	PartAll = PartKey | PartValue | PartHeaders
+)
+
 // Filter is a compiled filter; safe for concurrent use. A nil Filter matches everything.
 type Filter struct {
 	src  string
@@ -126,7 +138,8 @@ func classify(expr string, now time.Time) (*celFilter, string, error) {
 	if s, ok := stringLiteral(parsed); ok {
 		return nil, s, nil
 	}
-	meant := looksLikeCEL(expr) || hasLogic(parsed) || referencesVariable(parsed)
+	parts, usesVariable := referencedParts(parsed)
+	meant := looksLikeCEL(expr) || hasLogic(parsed) || usesVariable
 	if !meant || bareIdent(parsed) {
 		return nil, expr, nil
 	}
@@ -134,6 +147,7 @@ func classify(expr string, now time.Time) (*celFilter, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	c.parts = parts
 	return c, "", nil
 }
 
@@ -204,6 +218,19 @@ func (f *Filter) Kind() Kind {
 		return KindAll
 	}
 	return f.kind
+}
+
+// Needs reports which decoded parts of a record Match reads, so a caller filtering
+// many records can leave the others undecoded: partition == 1 needs none, text needs
+// all. A nil or empty filter needs none.
+func (f *Filter) Needs() Parts {
+	switch f.Kind() {
+	case KindText, KindRegex:
+		return PartAll
+	case KindCEL:
+		return f.cel.parts
+	}
+	return 0
 }
 
 // Match reports whether e passes the filter. A nil e passes only the empty filter.

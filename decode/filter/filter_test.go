@@ -322,3 +322,32 @@ func TestConcurrentMatch(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+func TestNeeds(t *testing.T) {
+	tests := []struct {
+		expr string
+		want Parts
+	}{
+		{"", 0},
+		{"slyon", PartAll},
+		{"/x/", PartAll},
+		{"partition == 1 && timestamp > now - duration(\"1h\")", 0},
+		{`value.user == "x"`, PartValue},
+		{`value_encoding == "avro"`, PartValue},
+		{`key == "k" || headers.source == "erp"`, PartKey | PartHeaders},
+		{`value.lines.exists(key, key.qty > 1)`, PartValue | PartKey}, // shadowing: harmless extra
+	}
+	for _, tt := range tests {
+		f, err := compileAt(tt.expr, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Needs(); got != tt.want {
+			t.Errorf("Compile(%q).Needs() = %03b, want %03b", tt.expr, got, tt.want)
+		}
+	}
+	var nilFilter *Filter
+	if nilFilter.Needs() != 0 {
+		t.Error("a nil filter needs something")
+	}
+}
