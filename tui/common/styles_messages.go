@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
 
@@ -25,6 +26,7 @@ type MessagesStyles struct {
 	Label       lipgloss.Style // field labels in dialogs and the detail view
 	Focused     lipgloss.Style // the focused field's label
 	Progress    lipgloss.Style
+	Input       textinput.Styles // the filter, start prompt and export dialog inputs
 
 	// Highlight turns chroma highlighting on in the detail view; off under NO_COLOR.
 	Highlight bool
@@ -68,9 +70,14 @@ func NewMessagesStyles(dark bool) MessagesStyles {
 		ProgressFrom: "#0969da",
 		ProgressTo:   "#8250df",
 	}
+	s.Input = textinput.DefaultStyles(dark)
+	s.Input.Cursor.Blink = false // a steady cursor redraws nothing over a slow SSH link
 	if dark {
 		s.ChromaStyle = "github-dark"
 		s.ProgressFrom, s.ProgressTo = "#58a6ff", "#d2a8ff"
+	}
+	if !s.Highlight { // NO_COLOR: the cursor row must still show
+		s.Cursor = lipgloss.NewStyle().Reverse(true).Bold(true)
 	}
 	return s
 }

@@ -45,11 +45,11 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 		}
 		add(e.label(st, exportFieldDest, "destination") + dest)
 		if e.dest == destFile {
-			add(e.label(st, exportFieldTarget, "path") + e.path.View())
+			add(e.label(st, exportFieldTarget, "path") + inputView(e.path, st))
 			add(e.label(st, exportFieldOption, "format") + strings.Join(bracket(formats, e.format), "  "))
 		} else {
-			add(e.label(st, exportFieldTarget, "HEC URL") + e.url.View())
-			add(e.label(st, exportFieldOption, "index") + e.index.View())
+			add(e.label(st, exportFieldTarget, "HEC URL") + inputView(e.url, st))
+			add(e.label(st, exportFieldOption, "index") + inputView(e.index, st))
 			token := st.Muted.Render("from " + TokenEnv)
 			if os.Getenv(TokenEnv) == "" {
 				token = st.Error.Render("✗ " + TokenEnv + " is not set")

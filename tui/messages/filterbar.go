@@ -262,7 +262,7 @@ func (m Model) filterLines() []string {
 	var s string
 	switch {
 	case fs.typing:
-		s = fs.input.View()
+		s = inputView(fs.input, st)
 	case fs.active():
 		s = st.FilterLabel.Render("filter ") + oneLine(fs.expr)
 	}

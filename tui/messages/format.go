@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
+
+	"github.com/kpeek/kpeek/tui/common"
 )
 
 // thousands formats n with thin separators: 1,000,000.
@@ -41,7 +43,7 @@ func bytesize(n int) string {
 }
 
 // newInput is a text input with a steady cursor: a blinking one redraws the whole
-// frame twice a second for nothing.
+// frame twice a second for nothing. Views restyle it with inputView.
 func newInput(limit int) textinput.Model {
 	in := textinput.New()
 	st := in.Styles()
@@ -50,6 +52,15 @@ func newInput(limit int) textinput.Model {
 	in.Prompt = ""
 	in.CharLimit = limit
 	return in
+}
+
+// inputView renders in with the current styles, which change when the terminal
+// reports its background.
+func inputView(in textinput.Model, st common.MessagesStyles) string {
+	if st.ChromaStyle != "" { // built by NewMessagesStyles
+		in.SetStyles(st.Input)
+	}
+	return in.View()
 }
 
 // shortDuration is a duration for an axis label: 250ms, 4s, 2m0s.

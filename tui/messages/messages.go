@@ -135,8 +135,6 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m = m.SetSize(msg.Width, msg.Height)
 	case tea.KeyPressMsg:
 		var cmd tea.Cmd
 		m, cmd = m.handleKey(msg)

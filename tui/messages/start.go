@@ -209,7 +209,7 @@ func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 				field = "[x]"
 			}
 		} else {
-			field = p.inputs[i].View()
+			field = inputView(p.inputs[i], st)
 		}
 		lines = append(lines, common.Truncate(label+field, inner))
 		if p.errs[i] != "" {
