@@ -138,21 +138,23 @@ func classify(expr string, now time.Time) (*celFilter, string, error) {
 	if s, ok := stringLiteral(parsed); ok {
 		return nil, s, nil
 	}
-	parts, usesVariable := referencedParts(parsed)
-	meant := looksLikeCEL(expr) || hasLogic(parsed) || usesVariable
-	if !meant || bareIdent(parsed) {
-		return nil, expr, nil
+	if bareIdent(parsed) {
+		return nil, expr, nil // "value" or "topic" alone: the word, not the variable
 	}
 	c, err := compileCEL(env, parsed, now)
-	if err != nil {
+	parts, named := referencedParts(parsed)
+	switch {
+	case err != nil && (looksLikeCEL(expr) || hasLogic(parsed)):
 		return nil, "", err
+	case err != nil || !named:
+		return nil, expr, nil // key-rotation, 2026-11-26, 4500010017: words
 	}
 	c.parts = parts
 	return c, "", nil
 }
 
 // looksLikeCEL reports text that can only have been meant as CEL: it uses && or ||,
-// starts with has( or with a variable name followed by '.', '[' or an operator, or
+// starts with has( or with a variable name followed by '.', '[' or a comparison, or
 // compares a name with something ("user == x"). A base64 string ending in == is not a
 // comparison: nothing follows the operator.
 func looksLikeCEL(expr string) bool {
@@ -166,7 +168,7 @@ func looksLikeCEL(expr string) bool {
 	end := strings.IndexFunc(rest, func(r rune) bool { return !isIdentRune(r) })
 	if end > 0 && isVariable(rest[:end]) {
 		after := strings.TrimLeft(rest[end:], " \t")
-		if after != "" && strings.ContainsRune(".[<>=!&|+-*/%", rune(after[0])) {
+		if after != "" && strings.ContainsRune(".[<>=!&|", rune(after[0])) {
 			return true
 		}
 	}
