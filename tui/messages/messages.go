@@ -63,7 +63,7 @@ type Model struct {
 	cancel context.CancelFunc
 
 	width, height int
-	focused       bool
+	focused       bool // the cursor row is highlighted only while the pane has the keyboard
 
 	store *store
 	rd    readState

@@ -303,7 +303,7 @@ func (m Model) rowLine(i int, c columns) string {
 		common.PadRight(t.key, c.key) + " " + common.PadRight(t.value, c.value) + " " + common.PadLeft(bytesize(r.Size()), c.size)
 	line = common.PadRight(line, m.width)
 	switch {
-	case i == m.cursor:
+	case i == m.cursor && m.focused:
 		return st.Cursor.Render(line)
 	case glyph == "●":
 		return st.Marked.Render(line)
