@@ -17,6 +17,9 @@ func TestFromConfigErrors(t *testing.T) {
 	if err := os.WriteFile(badAvsc, []byte(`{"type":"record"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	write(t, filepath.Join(dir, "common", "address.proto"), testAddressProto)
+	protoFile := filepath.Join(dir, "shipment.proto")
+	write(t, protoFile, testShipmentProto)
 	tests := []struct {
 		name string
 		cfg  Config
@@ -28,6 +31,8 @@ func TestFromConfigErrors(t *testing.T) {
 		{"missing schema file", Config{Topics: map[string]kafka.TopicFormat{"t": {KeySchema: filepath.Join(dir, "missing.avsc")}}}, "topic t key: avro schema:"},
 		{"bad avsc", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: badAvsc}}}, "bad.avsc"},
 		{"proto without message", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: filepath.Join(dir, "x.proto")}}}, "needs a message name"},
+		{"unknown message", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: protoFile, ValueMessage: "Nope"}}},
+			`no message "Nope" (top-level messages: erp.supply.Carrier, erp.supply.Shipment)`},
 		{"unknown schema extension", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: "x.xsd"}}}, "want .avsc or .proto"},
 		{"registry without url", Config{Registry: &kafka.RegistryConfig{URL: " "}}, "schema registry: no url"},
 	}

@@ -75,7 +75,12 @@ func loadProtoFile(path, message string) (*protoSchema, error) {
 	}
 	m, ok := md.(protoreflect.MessageDescriptor)
 	if !ok {
-		return nil, fmt.Errorf("%s: no message %q", path, message)
+		var names []string
+		msgs := ps.file.Messages()
+		for i := range msgs.Len() {
+			names = append(names, string(msgs.Get(i).FullName()))
+		}
+		return nil, fmt.Errorf("%s: no message %q (top-level messages: %s)", path, message, strings.Join(names, ", "))
 	}
 	ps.message = m
 	return ps, nil
