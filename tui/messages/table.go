@@ -322,7 +322,7 @@ func (m Model) counterLine() string {
 		total = "live"
 	}
 	s := fmt.Sprintf("%s  %s / %s in range", m.src.Topic.Name, loaded, total)
-	if m.rd.live || m.rd.rate > 0 {
+	if m.rd.live { // a finished read has no rate worth showing
 		s += fmt.Sprintf(" · %s/s", thousands(int64(m.rd.rate+0.5)))
 	}
 	s += " · " + m.rd.state()
