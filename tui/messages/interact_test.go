@@ -5,8 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/kafka"
 )
 
 func TestFilterNarrowsAsYouTypeAndKeepsLastGood(t *testing.T) {
@@ -223,5 +227,60 @@ func TestPasteIntoFilter(t *testing.T) {
 	m = run(t, m, filterDebounceMsg{n: m.filter.debounce})
 	if m.filter.expr != "slyon" || m.rowCount() != 20 {
 		t.Errorf("pasted filter: expr %q rows %d", m.filter.expr, m.rowCount())
+	}
+}
+
+func TestMarksOnDroppedRecordsGoWithThem(t *testing.T) {
+	m := newTest(t, 80, 24, newFake(true, logins(100)), WithCap(150))
+	m = keys(t, m, "enter", "space", "space", "G", "space")
+	if m.marks.count != 3 {
+		t.Fatalf("marked %d, want 3", m.marks.count)
+	}
+	m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(60)}}) // drops seqs 0..9
+	if m.marks.count != 1 || !m.marks.has(99) || !strings.Contains(m.Status(), "1 marked") {
+		t.Errorf("after the drop: %d marked, status %q", m.marks.count, m.Status())
+	}
+}
+
+func TestExportProgressShowsBarCountRateAndETA(t *testing.T) {
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "e")
+	e := &m.export
+	e.running, e.started = true, time.Now().Add(-2*time.Second)
+	e.progress = export.Progress{Written: 250, Total: 1000, Elapsed: 2 * time.Second}
+	v := plain(m)
+	for _, want := range []string{"Exporting 10 loaded records", "250/1,000", "125/s", "ETA 6s", "██", "ctrl+x cancel"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("progress view lacks %q:\n%s", want, v)
+		}
+	}
+	if got := bar(8, 0.5); got != "████░░░░" {
+		t.Errorf("bar(8, .5) = %q", got)
+	}
+}
+
+func TestHelpFollowsWhatIsOpen(t *testing.T) {
+	has := func(m Model, k string) bool {
+		for _, b := range m.ShortHelp() {
+			if b.Help().Key == k {
+				return true
+			}
+		}
+		return false
+	}
+	m := newTest(t, 80, 24, newFake(true, logins(10)))
+	if !has(m, "enter") || !has(m, "tab") {
+		t.Error("prompt help lacks enter/tab")
+	}
+	m = keys(t, m, "enter")
+	if !has(m, "/") || !has(m, "space") || !has(m, "e") {
+		t.Error("table help lacks / space e")
+	}
+	m = keys(t, m, "enter")
+	if !has(m, "r") || !has(m, "y") {
+		t.Error("detail help lacks r y")
+	}
+	if n := len(m.FullHelp()); n < 4 {
+		t.Errorf("full help has %d columns", n)
 	}
 }
