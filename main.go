@@ -124,7 +124,7 @@ func newRootCmd(g *globals) *cobra.Command {
 			"Run bare it opens the explorer; every view also exists as a headless command.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return runExplorer(cmd.Context(), g) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -363,7 +363,7 @@ func runExplorer(ctx context.Context, g *globals) error {
 		Clusters: cfgs,
 		Initial:  initial,
 		NewDecoder: func(c kafka.ClusterConfig) (*decode.Decoder, error) {
-			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics})
+			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics, Logger: g.logger})
 		},
 		Logger:  g.logger,
 		Version: version,
@@ -374,7 +374,7 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print kpeek's version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(cmd.OutOrStdout(), "kpeek", version)
 			return nil
@@ -388,7 +388,7 @@ func newTopicsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "topics",
 		Short: "List topics with partitions, record counts and retention",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkChoice("-o", output, "table", "json"); err != nil {
 				return err
@@ -421,7 +421,7 @@ func newGroupsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "groups",
 		Short: "List consumer groups with state, members and lag",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkChoice("-o", output, "table", "json"); err != nil {
 				return err
@@ -470,12 +470,13 @@ func (s *selection) register(cmd *cobra.Command) {
 	f.Int64VarP(&s.max, "max", "n", 0, "stop after this many records")
 	f.BoolVarP(&s.follow, "follow", "f", false, "keep reading new records until interrupted")
 	f.StringVar(&s.filter, "filter", "", "text, /regex/ or CEL expression, e.g. 'value.amount > 10000'")
-	f.StringVar(&s.keyFormat, "key-format", "", "auto|avro|protobuf|json|string|hex|base64")
-	f.StringVar(&s.valueFormat, "value-format", "", "auto|avro|protobuf|json|string|hex|base64")
+	formats := formatNames()
+	f.StringVar(&s.keyFormat, "key-format", "", "how to decode keys: "+formats+" (default auto)")
+	f.StringVar(&s.valueFormat, "value-format", "", "how to decode values: "+formats+" (default auto)")
 }
 
 // request turns the selection into a read request, a decoder and a filter.
-func (s *selection) request(cfg kafka.ClusterConfig) (kafka.ReadRequest, *decode.Decoder, *filter.Filter, error) {
+func (s *selection) request(cfg kafka.ClusterConfig, logger *slog.Logger) (kafka.ReadRequest, *decode.Decoder, *filter.Filter, error) {
 	var req kafka.ReadRequest
 	if s.topic == "" {
 		return req, nil, nil, usageError{errors.New("missing -t TOPIC")}
@@ -512,7 +513,7 @@ func (s *selection) request(cfg kafka.ClusterConfig) (kafka.ReadRequest, *decode
 		}
 	}
 	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
-		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat})
+		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat, Logger: logger})
 	if err != nil {
 		return req, nil, nil, usageError{err}
 	}
@@ -530,7 +531,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "consume -t TOPIC",
 		Short: "Print records (read-only: never joins a group or commits)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.OutputFormats...); err != nil {
@@ -544,7 +545,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer cl.Close()
-			req, dec, flt, err := sel.request(cfg)
+			req, dec, flt, err := sel.request(cfg, g.logger)
 			if err != nil {
 				return err
 			}
@@ -606,7 +607,7 @@ func newVerifyCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify BUNDLE",
 		Short: "Re-check every hash of an evidence bundle",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := export.Verify(args[0]); err != nil {
 				return err
@@ -618,12 +619,13 @@ func newVerifyCmd(g *globals) *cobra.Command {
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
-	demoCmd := &cobra.Command{Use: "demo", Short: "The embedded demo cluster"}
+	demoCmd := &cobra.Command{Use: "demo", Short: "The embedded demo cluster", Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
 	var addr, regAddr string
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the demo cluster and schema registry on loopback until interrupted",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.setupLogger(false); err != nil {
 				return err
@@ -645,6 +647,34 @@ func newDemoCmd(g *globals) *cobra.Command {
 	serve.Flags().StringVar(&regAddr, "registry-addr", "127.0.0.1:8081", "schema registry listen address")
 	demoCmd.AddCommand(serve)
 	return demoCmd
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range decode.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, "|")
+}
+
+// noArgs and exactArgs are cobra's checks with their errors marked as usage errors (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usageError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+		}
+		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])}
+	}
+	return nil
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 }
 
 func checkChoice(flag, v string, allowed ...string) error {
@@ -835,7 +865,7 @@ func newExportCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export -t TOPIC (--file PATH [--format ndjson|csv|bundle] | --splunk URL)",
 		Short: "Export records to a file or evidence bundle, or to Splunk HEC, losing none",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			progress := progressPrinter(g.stderr)
@@ -864,7 +894,7 @@ func newExportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer cl.Close()
-			req, dec, flt, err := sel.request(cfg)
+			req, dec, flt, err := sel.request(cfg, g.logger)
 			if err != nil {
 				return err
 			}
