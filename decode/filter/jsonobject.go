@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"math"
 
 	"cel.dev/cel-go/common/types"
@@ -39,12 +40,13 @@ func (it *fieldIter) next() (key []byte, escaped bool, val []byte, ok bool) {
 		it.malformed = true
 		return nil, false, nil, false
 	}
-	kEnd, escaped, ok := skipString(raw, i)
+	kEnd, ok := skipString(raw, i)
 	if !ok {
 		it.malformed = true
 		return nil, false, nil, false
 	}
 	key = raw[i:kEnd]
+	escaped = bytes.IndexByte(key, '\\') >= 0
 	i = skipSpace(raw, kEnd)
 	if i >= len(raw) || raw[i] != ':' {
 		it.malformed = true

@@ -185,24 +185,23 @@ func skipSpace(b []byte, i int) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
-// skipString returns the index after the string starting at b[i] == '"' and whether it
-// contains escapes.
-func skipString(b []byte, i int) (end int, escaped, ok bool) {
-	i++
-	for {
+// skipString returns the index after the string starting at b[i] == '"'. A quote
+// ends the string unless an odd number of backslashes precedes it.
+func skipString(b []byte, i int) (end int, ok bool) {
+	for i++; ; {
 		j := bytes.IndexByte(b[i:], '"')
 		if j < 0 {
-			return 0, false, false
+			return 0, false
 		}
-		if k := bytes.IndexByte(b[i:i+j], '\\'); k >= 0 {
-			escaped = true
-			i += k + 2 // the backslash and the byte it escapes
-			if i > len(b) {
-				return 0, false, false
-			}
-			continue
+		q := i + j
+		k := q
+		for k > i && b[k-1] == '\\' {
+			k--
 		}
-		return i + j + 1, escaped, true
+		if (q-k)%2 == 0 {
+			return q + 1, true
+		}
+		i = q + 1 // an escaped quote
 	}
 }
 
@@ -214,7 +213,7 @@ func skipValue(b []byte, i int) (int, bool) {
 	}
 	switch c := b[i]; {
 	case c == '"':
-		end, _, ok := skipString(b, i)
+		end, ok := skipString(b, i)
 		return end, ok
 	case c == '{' || c == '[':
 		return skipNested(b, i)
@@ -252,7 +251,7 @@ func skipNested(b []byte, i int) (int, bool) {
 	for i < len(b) {
 		switch b[i] {
 		case '"':
-			end, _, ok := skipString(b, i)
+			end, ok := skipString(b, i)
 			if !ok {
 				return 0, false
 			}

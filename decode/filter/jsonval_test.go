@@ -32,6 +32,8 @@ func TestJSONValueScalars(t *testing.T) {
 		{`1e999`, types.Double(math.Inf(1))},
 		{` "text" `, types.String("text")},
 		{`"a\"b\u00e9\n"`, types.String("a\"bé\n")},
+		{`"c:\\"`, types.String(`c:\`)},
+		{`"\\\""`, types.String(`\"`)},
 		{`true`, types.True},
 		{`false`, types.False},
 		{`null`, types.NullValue},
@@ -63,7 +65,7 @@ func TestJSONValueMalformed(t *testing.T) {
 }
 
 func TestJSONObjectLookups(t *testing.T) {
-	obj, ok := jsonValue([]byte(` { "a" : 1 , "b":{"c":[10, {"d":"x"}]}, "\u00e9":2, "a":3 } `)).(traits.Mapper)
+	obj, ok := jsonValue([]byte(` { "dir\\":"c:\\", "a" : 1 , "b":{"c":[10, {"d":"x"}]}, "\u00e9":2, "a":3 } `)).(traits.Mapper)
 	if !ok {
 		t.Fatal("object is not a CEL map")
 	}
@@ -79,8 +81,11 @@ func TestJSONObjectLookups(t *testing.T) {
 	if _, found := obj.Find(types.Int(1)); found {
 		t.Error("found an int key in a JSON object")
 	}
-	if obj.Size() != types.Int(3) {
-		t.Errorf("size = %v, want 3 distinct keys", obj.Size())
+	if v, found := obj.Find(types.String(`dir\`)); !found || v != types.String(`c:\`) {
+		t.Errorf("key ending in a backslash = %v, %v; want c:\\", v, found)
+	}
+	if obj.Size() != types.Int(4) {
+		t.Errorf("size = %v, want 4 distinct keys", obj.Size())
 	}
 	b := obj.Get(types.String("b")).(traits.Mapper)
 	list := b.Get(types.String("c")).(traits.Lister)
