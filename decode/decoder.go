@@ -54,6 +54,15 @@ func New(opts ...Option) *Decoder {
 	return d
 }
 
+// SchemaText returns the registry's text of schema id, so exports can keep the schemas
+// they decoded with; without a registry it is an error.
+func (d *Decoder) SchemaText(ctx context.Context, id int) (string, error) {
+	if d.reg == nil {
+		return "", fmt.Errorf("schema id %d: no schema registry configured", id)
+	}
+	return d.reg.SchemaText(ctx, id)
+}
+
 // Decode decodes one record. It never fails: a payload that cannot be decoded is
 // returned with a fallback rendering and a reason in Decoded.Error.
 func (d *Decoder) Decode(ctx context.Context, rec *kafka.Record) Envelope {

@@ -69,6 +69,7 @@ type registeredSchema struct {
 	subject  string
 	version  int
 	encoding Encoding // EncodingAvro, EncodingProtobuf or EncodingJSONSchema
+	text     string   // the schema as the registry returned it, for evidence bundles
 	avro     *avroProgram
 	proto    *protoSchema
 }
@@ -219,13 +220,22 @@ func (r *Registry) schema(ctx context.Context, id int) (*registeredSchema, error
 	}
 }
 
+// SchemaText returns the text of schema id as the registry returned it (cached).
+func (r *Registry) SchemaText(ctx context.Context, id int) (string, error) {
+	s, err := r.schema(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return s.text, nil
+}
+
 // fetch asks the registry for schema id and its references, and compiles it.
 func (r *Registry) fetch(id int) (*registeredSchema, error) {
 	s, err := r.client.GetSchema(id)
 	if err != nil {
 		return nil, registryError(fmt.Sprintf("schema id %d", id), err)
 	}
-	rs := &registeredSchema{id: id}
+	rs := &registeredSchema{id: id, text: s.Schema()}
 	if pairs, err := r.client.GetSubjectVersionsById(id); err == nil && len(pairs) > 0 {
 		rs.subject, rs.version = pairs[0].Subject, pairs[0].Version
 	} else if err != nil {

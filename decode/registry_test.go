@@ -276,3 +276,20 @@ func TestRegistryBoundsLookupsOfUnknownIDs(t *testing.T) {
 		t.Errorf("1000 distinct unknown ids made %d requests, want at most %d", n, 2*maxMissesPerTTL)
 	}
 }
+
+func TestDecoderSchemaText(t *testing.T) {
+	tr := newTestRegistry(t)
+	const schema = `{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}`
+	id := tr.register(t, "t-value", registryserver.TypeAvro, schema)
+	d := New(WithRegistry(tr.client(t)))
+	got, err := d.SchemaText(context.Background(), id)
+	if err != nil || got != schema {
+		t.Fatalf("SchemaText(%d) = %q, %v; want the registered text", id, got, err)
+	}
+	if _, err := d.SchemaText(context.Background(), id+100); err == nil {
+		t.Error("SchemaText of an unknown id succeeded")
+	}
+	if _, err := New().SchemaText(context.Background(), id); err == nil {
+		t.Error("SchemaText without a registry succeeded")
+	}
+}
