@@ -47,6 +47,8 @@ type warmResultMsg struct {
 // scratch is one worker's reusable memory for rebuilt envelopes, so the fast path
 // allocates nothing per record. An envelope built in it is valid until the next one.
 type scratch struct {
+	rec     kafka.Record   // the record being matched
+	hbuf    []kafka.Header // its headers' array, reused
 	e       decode.Envelope
 	json    []byte
 	headers []decode.HeaderValue

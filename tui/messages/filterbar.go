@@ -237,7 +237,11 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 				if f == nil && known != classUnknown {
 					continue
 				}
-				e, class := envelope(ctx, dec, snap.At(seq), known, &sc)
+				snap.Fill(seq, &sc.rec, sc.hbuf)
+				if sc.rec.Headers != nil {
+					sc.hbuf = sc.rec.Headers
+				}
+				e, class := envelope(ctx, dec, &sc.rec, known, &sc)
 				classes[seq-from] = class
 				if f != nil && f.Match(e) {
 					out = append(out, seq)

@@ -144,22 +144,25 @@ func (ms *marks) describe(s *store) string {
 	var minOff, maxOff int64 = -1, -1
 	var minT, maxT int64
 	n := 0
+	first := true
 	ms.each(func(seq int64) {
-		r := s.At(seq)
-		if r == nil {
+		if !s.live(seq) {
 			return
 		}
 		n++
-		parts[r.Partition] = true
-		t := s.Time(seq)
-		if minOff < 0 || r.Offset < minOff {
-			minOff = r.Offset
+		parts[s.Partition(seq)] = true
+		off := s.Offset(seq)
+		if minOff < 0 || off < minOff {
+			minOff = off
 		}
-		maxOff = max(maxOff, r.Offset)
-		if n == 1 || t < minT {
-			minT = t
+		maxOff = max(maxOff, off)
+		if t := s.Time(seq); t != noTime {
+			if first || t < minT {
+				minT = t
+			}
+			maxT = max(maxT, t)
+			first = false
 		}
-		maxT = max(maxT, t)
 	})
 	if n == 0 {
 		return ""

@@ -1,6 +1,9 @@
 package messages
 
 import (
+	"math"
+	"time"
+
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -8,37 +11,76 @@ import (
 const DefaultCap = 1_000_000
 
 const (
-	chunkSize = 4096    // records per chunk; the store drops memory a chunk at a time
-	slabSize  = 1 << 20 // bytes per arena slab that keys, values and header bytes are copied into
+	chunkSize = 4096     // records per chunk; the store drops memory a chunk at a time
+	slabSize  = 64 << 10 // bytes per slab that a chunk's keys, values and header values are copied into
 	bigValue  = slabSize / 4
+	noTime    = math.MinInt64 // a record without a timestamp
 )
 
-// chunk holds up to chunkSize records in arrival order, with their timestamps in a
-// dense array so the timeline scans 8 bytes per record instead of a whole Record.
-// A chunk's elements are written once and never changed, so a snapshot holding a
-// shorter slice header of the same arrays can be read from another goroutine.
+// span locates bytes in a chunk's slabs; n < 0 means nil (a null key, a tombstone).
+type span struct {
+	slab uint32
+	off  uint32
+	n    int32
+}
+
+// rec is one stored record: no pointers, 56 bytes, where a kafka.Record is 144
+// plus the allocations it points to. Names (topic, timestamp type, header keys)
+// are indexes into the store's name table.
+type rec struct {
+	offset     int64
+	key, value span
+	hdrAt      uint32 // first header in the chunk's hdrs
+	hdrN       uint32
+	partition  int32
+	topic      uint32
+	tsType     uint32
+}
+
+// hdr is one stored header.
+type hdr struct {
+	name  uint32
+	value span
+}
+
+// chunk holds up to chunkSize records in arrival order with their bytes, and their
+// timestamps in a dense array so the timeline scans 8 bytes per record. Elements are
+// written once and never changed (slabs are allocated at full length and filled
+// behind used), so a snapshot holding shorter slice headers of the same arrays can be
+// read from another goroutine while Update appends.
 type chunk struct {
-	recs []kafka.Record
-	ts   []int64 // unix nanoseconds
+	recs  []rec
+	ts    []int64 // unix nanoseconds, noTime when unset
+	hdrs  []hdr
+	slabs [][]byte
+	fill  int // 1 + the index of the slab being filled; 0 before the first
+	used  int // bytes used in that slab
 	// classes says which records can skip the decoder (fastpath.go). It is replaced,
-	// never written in place, so snapshots read it without racing Update.
+	// never written in place.
 	classes []uint8
 }
 
-// store holds raw records by sequence number (0 for the first record ever appended).
-// Records are copied into large byte slabs so a million small records cost few
-// allocations; decoding happens later, only for what is shown or filtered.
-type store struct {
-	chunks  []chunk
-	start   int   // index in chunks[0] of the oldest live record
-	first   int64 // sequence number of the oldest live record
-	n       int   // live records
-	cap     int
-	dropped int64 // records dropped because of the cap, over the store's life
+// view is the readable part of the store; a snapshot is a copy of it.
+type view struct {
+	chunks []chunk
+	start  int   // index in chunks[0] of the oldest live record
+	first  int64 // sequence number of the oldest live record
+	n      int   // live records
+	names  []string
+}
 
-	slab    []byte
-	headers []kafka.Header    // arena for header slices
-	names   map[string]string // topic and header names, stored once
+// snapshot is a frozen view of a store, safe to read from a Cmd.
+type snapshot = view
+
+// store holds raw records by sequence number (0 for the first record ever appended).
+// Bytes are copied into large slabs so a million small records cost few allocations
+// and give the garbage collector nothing to scan; decoding happens later, only for
+// what is shown or filtered.
+type store struct {
+	view
+	cap     int
+	dropped int64             // records dropped because of the cap, over the store's life
+	nameIdx map[string]uint32 // the name table's index
 }
 
 func newStore(capacity int) *store {
@@ -49,13 +91,13 @@ func newStore(capacity int) *store {
 }
 
 // Len is the number of live records.
-func (s *store) Len() int { return s.n }
+func (v *view) Len() int { return v.n }
 
 // First is the sequence number of the oldest live record.
-func (s *store) First() int64 { return s.first }
+func (v *view) First() int64 { return v.first }
 
 // End is one past the sequence number of the newest record.
-func (s *store) End() int64 { return s.first + int64(s.n) }
+func (v *view) End() int64 { return v.first + int64(v.n) }
 
 // Append copies recs into the store and drops the oldest records beyond the cap;
 // it returns how many were dropped.
@@ -74,63 +116,60 @@ func (s *store) Append(recs []kafka.Record) int {
 func (s *store) appendOne(r *kafka.Record) {
 	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1].recs) == chunkSize {
 		s.chunks = append(s.chunks, chunk{
-			recs: make([]kafka.Record, 0, chunkSize),
+			recs: make([]rec, 0, chunkSize),
 			ts:   make([]int64, 0, chunkSize),
+			hdrs: make([]hdr, 0, chunkSize),
 		})
 	}
 	c := &s.chunks[len(s.chunks)-1]
-	rec := *r
-	rec.Topic = s.intern(r.Topic)
-	rec.Key = s.copyBytes(r.Key)
-	rec.Value = s.copyBytes(r.Value)
-	if len(r.Headers) > 0 {
-		rec.Headers = s.copyHeaders(r.Headers)
+	stored := rec{
+		offset: r.Offset, partition: r.Partition,
+		topic: s.name(r.Topic), tsType: s.name(string(r.TimestampType)),
+		key: c.copyBytes(r.Key), value: c.copyBytes(r.Value),
+		hdrAt: uint32(len(c.hdrs)), hdrN: uint32(len(r.Headers)),
 	}
-	c.recs = append(c.recs, rec)
-	c.ts = append(c.ts, r.Timestamp.UnixNano())
+	for _, h := range r.Headers {
+		c.hdrs = append(c.hdrs, hdr{name: s.name(h.Key), value: c.copyBytes(h.Value)})
+	}
+	ts := int64(noTime)
+	if !r.Timestamp.IsZero() {
+		ts = r.Timestamp.UnixNano()
+	}
+	c.recs = append(c.recs, stored)
+	c.ts = append(c.ts, ts)
 	s.n++
 }
 
-// copyBytes copies b into the current slab; nil stays nil (a tombstone or null key).
-func (s *store) copyBytes(b []byte) []byte {
-	if b == nil {
-		return nil
+// copyBytes copies b into the chunk's current slab, or a slab of its own when big.
+func (c *chunk) copyBytes(b []byte) span {
+	switch {
+	case b == nil:
+		return span{n: -1}
+	case len(b) > bigValue:
+		c.slabs = append(c.slabs, append([]byte(nil), b...))
+		return span{slab: uint32(len(c.slabs) - 1), n: int32(len(b))}
+	case c.fill == 0 || slabSize-c.used < len(b):
+		c.slabs = append(c.slabs, make([]byte, slabSize))
+		c.fill, c.used = len(c.slabs), 0
 	}
-	if len(b) > bigValue {
-		return append([]byte(nil), b...)
-	}
-	if cap(s.slab)-len(s.slab) < len(b) {
-		s.slab = make([]byte, 0, slabSize)
-	}
-	at := len(s.slab)
-	s.slab = append(s.slab, b...)
-	return s.slab[at:len(s.slab):len(s.slab)]
+	at := c.used
+	copy(c.slabs[c.fill-1][at:], b)
+	c.used += len(b)
+	return span{slab: uint32(c.fill - 1), off: uint32(at), n: int32(len(b))}
 }
 
-func (s *store) copyHeaders(hs []kafka.Header) []kafka.Header {
-	if cap(s.headers)-len(s.headers) < len(hs) {
-		s.headers = make([]kafka.Header, 0, max(1024, len(hs)))
+// name returns the index of a name in the table, adding it once.
+func (s *store) name(n string) uint32 {
+	if i, ok := s.nameIdx[n]; ok {
+		return i
 	}
-	at := len(s.headers)
-	for _, h := range hs {
-		s.headers = append(s.headers, kafka.Header{Key: s.intern(h.Key), Value: s.copyBytes(h.Value)})
+	if s.nameIdx == nil {
+		s.nameIdx = map[string]uint32{}
 	}
-	return s.headers[at:len(s.headers):len(s.headers)]
-}
-
-// intern returns the stored copy of a name: readers allocate each record's header
-// keys anew, and a million copies of "trace_id" would otherwise stay alive.
-func (s *store) intern(name string) string {
-	if v, ok := s.names[name]; ok {
-		return v
-	}
-	if s.names == nil {
-		s.names = map[string]string{}
-	}
-	if len(s.names) < 4096 { // keys that never repeat are not worth a map entry
-		s.names[name] = name
-	}
-	return name
+	i := uint32(len(s.names))
+	s.names = append(s.names, n)
+	s.nameIdx[n] = i
+	return i
 }
 
 // drop forgets the k oldest records. Whole chunks are released only once every record
@@ -150,29 +189,14 @@ func (s *store) drop(k int) {
 
 // Reset forgets every record (a new read).
 func (s *store) Reset() {
-	*s = store{cap: s.cap, first: s.End()}
+	*s = store{cap: s.cap, view: view{first: s.End()}}
 }
 
 // Snapshot is an immutable view of the store as it is now, safe to read from a Cmd.
 func (s *store) Snapshot() snapshot {
-	cs := make([]chunk, len(s.chunks))
-	copy(cs, s.chunks) // copies slice headers: later appends do not show through
-	return snapshot{chunks: cs, start: s.start, first: s.first, n: s.n}
-}
-
-// At returns the record with sequence number seq, or nil when it is not live.
-func (s *store) At(seq int64) *kafka.Record {
-	if seq < s.first || seq >= s.End() {
-		return nil
-	}
-	p := int(seq-s.first) + s.start
-	return &s.chunks[p/chunkSize].recs[p%chunkSize]
-}
-
-// Time returns the timestamp (unix nanoseconds) of a live seq.
-func (s *store) Time(seq int64) int64 {
-	p := int(seq-s.first) + s.start
-	return s.chunks[p/chunkSize].ts[p%chunkSize]
+	v := s.view
+	v.chunks = append([]chunk(nil), s.chunks...) // later appends do not show through
+	return v
 }
 
 // SetClasses records the classes of seqs [from, from+len(classes)); zero entries
@@ -187,9 +211,7 @@ func (s *store) SetClasses(from int64, classes []uint8) {
 			classes, from = classes[skip:], from+skip
 			continue
 		}
-		p := int(from-s.first) + s.start
-		c := &s.chunks[p/chunkSize]
-		at := p % chunkSize
+		c, at := s.locate(from)
 		n := min(len(classes), chunkSize-at, int(s.End()-from))
 		next := make([]uint8, chunkSize)
 		copy(next, c.classes)
@@ -203,35 +225,77 @@ func (s *store) SetClasses(from int64, classes []uint8) {
 	}
 }
 
-// snapshot is a frozen view of a store; it shares the store's arrays, read-only.
-type snapshot struct {
-	chunks []chunk
-	start  int
-	first  int64
-	n      int
+// locate finds a live seq's chunk and index.
+func (v *view) locate(seq int64) (*chunk, int) {
+	p := int(seq-v.first) + v.start
+	return &v.chunks[p/chunkSize], p % chunkSize
 }
 
-// End is one past the last seq in the snapshot.
-func (s snapshot) End() int64 { return s.first + int64(s.n) }
+func (v *view) live(seq int64) bool { return seq >= v.first && seq < v.End() }
 
-// At returns the record at seq, which must be within [first, End()).
-func (s snapshot) At(seq int64) *kafka.Record {
-	p := int(seq-s.first) + s.start
-	return &s.chunks[p/chunkSize].recs[p%chunkSize]
+// At returns a copy of the record with sequence number seq, or nil when it is not
+// live. Its byte slices point into the store: read them, never write.
+func (v *view) At(seq int64) *kafka.Record {
+	if !v.live(seq) {
+		return nil
+	}
+	r := new(kafka.Record)
+	v.Fill(seq, r, nil)
+	return r
 }
 
-// Time returns the timestamp (unix nanoseconds) at seq.
-func (s snapshot) Time(seq int64) int64 {
-	p := int(seq-s.first) + s.start
-	return s.chunks[p/chunkSize].ts[p%chunkSize]
+// Fill sets *r to the record at live seq, reusing headers' array for its headers.
+func (v *view) Fill(seq int64, r *kafka.Record, headers []kafka.Header) {
+	c, i := v.locate(seq)
+	s := &c.recs[i]
+	*r = kafka.Record{
+		Topic: v.names[s.topic], Partition: s.partition, Offset: s.offset,
+		TimestampType: kafka.TimestampType(v.names[s.tsType]),
+		Key:           c.bytes(s.key), Value: c.bytes(s.value),
+	}
+	if ts := c.ts[i]; ts != noTime {
+		r.Timestamp = time.Unix(0, ts)
+	}
+	if s.hdrN > 0 {
+		headers = headers[:0]
+		for _, h := range c.hdrs[s.hdrAt : s.hdrAt+s.hdrN] {
+			headers = append(headers, kafka.Header{Key: v.names[h.name], Value: c.bytes(h.value)})
+		}
+		r.Headers = headers
+	}
+}
+
+func (c *chunk) bytes(sp span) []byte {
+	if sp.n < 0 {
+		return nil
+	}
+	end := sp.off + uint32(sp.n)
+	return c.slabs[sp.slab][sp.off:end:end]
+}
+
+// Time returns the timestamp (unix nanoseconds, or noTime) of a live seq.
+func (v *view) Time(seq int64) int64 {
+	c, i := v.locate(seq)
+	return c.ts[i]
+}
+
+// Partition and Offset of a live seq, without building the record.
+func (v *view) Partition(seq int64) int32 {
+	c, i := v.locate(seq)
+	return c.recs[i].partition
+}
+
+// Offset is the Kafka offset of a live seq.
+func (v *view) Offset(seq int64) int64 {
+	c, i := v.locate(seq)
+	return c.recs[i].offset
 }
 
 // Class is what fastpath.go knows about the record at seq.
-func (s snapshot) Class(seq int64) uint8 {
-	p := int(seq-s.first) + s.start
-	c := s.chunks[p/chunkSize].classes
-	if c == nil {
+func (v *view) Class(seq int64) uint8 {
+	c, i := v.locate(seq)
+	if c.classes == nil {
 		return classUnknown
 	}
-	return c[p%chunkSize]
+	return c.classes[i]
 }

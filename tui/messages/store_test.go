@@ -66,7 +66,7 @@ func TestStoreClassesSurviveDropsAndIgnoreDeadSeqs(t *testing.T) {
 		t.Error("classes not recorded")
 	}
 	s.SetClasses(5, []uint8{classUnknown, classDecode})
-	if s.Snapshot().Class(5) != classRebuild || s.Snapshot().Class(6) != classDecode {
+	if now := s.Snapshot(); now.Class(5) != classRebuild || now.Class(6) != classDecode {
 		t.Error("an unknown class overwrote a known one, or a class was lost")
 	}
 	if snap.Class(6) != classRebuild {

@@ -49,6 +49,9 @@ func (t timeline) refresh(s *store, f filterState) timeline {
 	}
 	first := true
 	each(func(ts int64) {
+		if ts == noTime {
+			return
+		}
 		if first || ts < t.from {
 			t.from = ts
 		}
@@ -64,6 +67,9 @@ func (t timeline) refresh(s *store, f filterState) timeline {
 	t.counts = make([]int, timelineBuckets)
 	span := float64(t.to - t.from + 1)
 	each(func(ts int64) {
+		if ts == noTime {
+			return
+		}
 		b := int(float64(ts-t.from) / span * timelineBuckets)
 		t.counts[min(max(b, 0), timelineBuckets-1)]++
 	})
