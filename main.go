@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -711,15 +710,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func analyst() string {
-	who := "unknown"
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
-	host, _ := os.Hostname()
-	return who + "@" + host
-}
-
 func writeTopicsTable(w io.Writer, topics kafka.Topics) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION")
@@ -921,7 +911,7 @@ func newExportCmd(g *globals) *cobra.Command {
 				Progress: progress,
 				Capture: export.Capture{Cluster: cfg.Name, ClusterID: info.ID, Bootstrap: cl.Bootstrap(),
 					Topic: sel.topic, Ranges: stream.Ranges(), Selection: sel.describe(), Filter: sel.filter,
-					Analyst: analyst(), Version: version},
+					Analyst: export.Analyst(), Version: version},
 			}
 			var sum export.Summary
 			if fileOpts.Path != "" {

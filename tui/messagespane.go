@@ -58,12 +58,5 @@ func (r realMessages) Status() string            { return r.m.Status() }
 func (r realMessages) ShortHelp() []key.Binding  { return r.m.ShortHelp() }
 func (r realMessages) FullHelp() [][]key.Binding { return r.m.FullHelp() }
 
-// AtRoot reports whether esc should leave the pane. The messages contract has no such
-// method yet: use it as soon as the pane grows one, and until then leave on esc unless
-// a text input or dialog has the keyboard.
-func (r realMessages) AtRoot() bool {
-	if ar, ok := any(r.m).(interface{ AtRoot() bool }); ok {
-		return ar.AtRoot()
-	}
-	return !r.m.CapturesInput()
-}
+// AtRoot reports whether esc should leave the pane (nothing inside it to undo first).
+func (r realMessages) AtRoot() bool { return r.m.AtRoot() }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"strings"
 	"time"
 
@@ -336,12 +335,7 @@ func (m Model) capture() export.Capture {
 	c := export.Capture{
 		Cluster: m.src.ClusterName, ClusterID: m.src.ClusterID, Bootstrap: m.src.Bootstrap,
 		Topic: m.src.Topic.Name, Ranges: m.rd.ranges, Selection: m.rd.selection, Filter: m.filter.expr,
-	}
-	if u, err := user.Current(); err == nil {
-		c.Analyst = u.Username
-	}
-	if h, err := os.Hostname(); err == nil {
-		c.Analyst += "@" + h
+		Analyst: export.Analyst(), Version: m.src.Version,
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"charm.land/bubbles/v2/progress"
 	"os"
 	"strings"
 
@@ -20,7 +21,7 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 		if e.progress.Total > 0 {
 			pct = float64(e.progress.Written) / float64(e.progress.Total)
 		}
-		add(st.Timeline.Render(bar(e.barWidth, pct)) + " " + st.Progress.Render(e.progressText()))
+		add(e.bar(st).ViewAs(pct) + " " + st.Progress.Render(e.progressText()))
 		add("")
 		add(st.Muted.Render("ctrl+x cancel · esc hide (the export keeps running)"))
 	case e.summary != nil || e.failure != nil:
@@ -94,20 +95,10 @@ func bracket(opts []string, chosen int) []string {
 	return out
 }
 
-// bar draws a progress bar of w cells, filled to pct (0..1) in eighths of a cell.
-func bar(w int, pct float64) string {
-	pct = min(1, max(0, pct))
-	eighths := int(pct * float64(w*8))
-	full, part := eighths/8, eighths%8
-	var b strings.Builder
-	b.WriteString(strings.Repeat("█", full))
-	if full < w {
-		if part > 0 {
-			b.WriteRune([]rune("▏▎▍▌▋▊▉")[part-1])
-		} else {
-			b.WriteRune('░')
-		}
-		b.WriteString(strings.Repeat("░", w-full-1))
-	}
-	return b.String()
+// bar is the bubbles progress bar at the dialog's width in the timeline's colour.
+func (e exportState) bar(st common.MessagesStyles) progress.Model {
+	p := progress.New(progress.WithWidth(e.barWidth), progress.WithoutPercentage(),
+		progress.WithColors(st.Timeline.GetForeground()))
+	p.Full, p.Empty = '█', '░'
+	return p
 }

@@ -1,6 +1,8 @@
 package messages
 
 import (
+	"github.com/charmbracelet/x/ansi"
+	"github.com/kpeek/kpeek/tui/common"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,8 +256,8 @@ func TestExportProgressShowsBarCountRateAndETA(t *testing.T) {
 			t.Errorf("progress view lacks %q:\n%s", want, v)
 		}
 	}
-	if got := bar(8, 0.5); got != "████░░░░" {
-		t.Errorf("bar(8, .5) = %q", got)
+	if got := ansi.Strip(exportState{barWidth: 8}.bar(common.NewMessagesStyles(true)).ViewAs(0.5)); got != "████░░░░" {
+		t.Errorf("half-way bar of 8 = %q", got)
 	}
 }
 

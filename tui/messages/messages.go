@@ -27,6 +27,7 @@ type Source struct {
 	ClusterName string
 	ClusterID   string
 	Bootstrap   []string
+	Version     string // kpeek version, for export manifests
 }
 
 // Stream is a running read as the pane uses it; *kafka.Stream satisfies it.
