@@ -283,7 +283,7 @@ func produce(t *testing.T, cl *kgo.Client, rs ...*kgo.Record) {
 
 // readHangBound turns a bounded read that never ends into a failure. Not a speed check: the
 // reads here are of a few records (or one 5 MB one) and end in well under a second when right.
-const readHangBound = 90 * time.Second
+const readHangBound = 60 * time.Second
 
 // readAll runs a kpeek read and collects every record until the stream ends.
 func readAll(t *testing.T, cl *kafka.Client, req kafka.ReadRequest) ([]kafka.Record, []kafka.PartitionRange) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 )
 
 // readOnlyReadBound stops a read that does not end on its own in the read-only sweep.
-const readOnlyReadBound = 20 * time.Second
+const readOnlyReadBound = 10 * time.Second
 
 // TestIntegrationReadOnly proves kpeek changes nothing: groups, committed offsets and topics
 // are identical before and after it describes and reads everything, as two different users.
@@ -77,42 +78,55 @@ func kpeekEverything(t *testing.T, cfg kafka.ClusterConfig, topics []string) {
 	if _, err := cl.Groups(ctx); err != nil {
 		t.Logf("%s Groups: %v", cfg.Name, err)
 	}
+	// Topics are swept four at a time: a sweep of ~40 topics one by one is slow on a busy machine.
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
 	for _, topic := range topics {
-		// Errors are expected for the restricted user and the missing topic; only effects matter.
-		if _, err := cl.Topic(ctx, topic); err != nil {
-			t.Logf("%s Topic(%s): %v", cfg.Name, topic, err)
-			continue
-		}
-		for _, req := range []kafka.ReadRequest{
-			{Topic: topic},
-			{Topic: topic, From: kafka.Start{Kind: kafka.StartLast, N: 5}},
-		} {
-			s, err := cl.Read(ctx, req)
-			if err != nil {
-				t.Logf("%s Read(%s): %v", cfg.Name, topic, err)
-				continue
-			}
-			// A read that does not end is another test's failure (see TestIntegrationTransactions);
-			// here it is bounded and noted, so the snapshot comparison still runs.
-			rctx, cancel := context.WithTimeout(ctx, readOnlyReadBound)
-			_, err = drain(rctx, s)
-			cancel()
-			switch {
-			case errors.Is(err, context.DeadlineExceeded):
-				t.Logf("%s Read(%+v): still running after %v, stopped", cfg.Name, req, readOnlyReadBound)
-			case err != nil:
-				t.Errorf("%s Read(%s): %v", cfg.Name, topic, err)
-			}
-			s.Close()
-		}
-		// Start a follow and stop it: the follow path (no end offsets) must not join or commit.
-		s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, Follow: true})
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			kpeekTopic(ctx, t, cl, cfg.Name, topic)
+		})
+	}
+	wg.Wait()
+}
+
+// kpeekTopic describes one topic and reads it every way: whole, last N, and a follow.
+func kpeekTopic(ctx context.Context, t *testing.T, cl *kafka.Client, user, topic string) {
+	// Errors are expected for the restricted user and the missing topic; only effects matter.
+	if _, err := cl.Topic(ctx, topic); err != nil {
+		t.Logf("%s Topic(%s): %v", user, topic, err)
+		return
+	}
+	for _, req := range []kafka.ReadRequest{
+		{Topic: topic},
+		{Topic: topic, From: kafka.Start{Kind: kafka.StartLast, N: 5}},
+	} {
+		s, err := cl.Read(ctx, req)
 		if err != nil {
-			t.Errorf("%s follow %s: %v", cfg.Name, topic, err)
+			t.Logf("%s Read(%s): %v", user, topic, err)
 			continue
+		}
+		// A read that does not end is another test's failure (see TestIntegrationTransactions);
+		// here it is bounded and noted, so the snapshot comparison still runs.
+		rctx, cancel := context.WithTimeout(ctx, readOnlyReadBound)
+		_, err = drain(rctx, s)
+		cancel()
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			t.Logf("%s Read(%+v): still running after %v, stopped", user, req, readOnlyReadBound)
+		case err != nil:
+			t.Errorf("%s Read(%s): %v", user, topic, err)
 		}
 		s.Close()
 	}
+	// Start a follow and stop it: the follow path (no end offsets) must not join or commit.
+	s, err := cl.Read(ctx, kafka.ReadRequest{Topic: topic, Follow: true})
+	if err != nil {
+		t.Errorf("%s follow %s: %v", user, topic, err)
+		return
+	}
+	s.Close()
 }
 
 // followOne follows topic and waits for one record produced after the follow started.
