@@ -322,7 +322,7 @@ func byPartition(rs []kafka.Record) map[int32][]int64 {
 	return out
 }
 
-// offsets returns want's offsets [from, to] as a slice.
+// span returns the offsets from..to, inclusive.
 func span(from, to int64) []int64 {
 	var out []int64
 	for o := from; o <= to; o++ {
