@@ -13,17 +13,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 )
-
-// schemaTexter is implemented by decoders that can hand out the schema text behind an id;
-// when the decoder does not, the bundle records schema ids only and says so.
-type schemaTexter interface {
-	SchemaText(ctx context.Context, id int) (string, error)
-}
 
 // bundleWriter streams one evidence bag into a temporary directory.
 type bundleWriter struct {
@@ -254,32 +249,35 @@ func (bw *bundleWriter) writeSchemas(ctx context.Context, dec *decode.Decoder) (
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	texter, canText := any(dec).(schemaTexter)
-	note := "no registry schemas were used"
-	if len(ids) > 0 {
-		note = "schema ids only: this kpeek's decoder does not expose schema texts"
-		if canText {
-			note = "schema texts in data/schemas/<id>.schema; sha256 is of that text"
-		}
-	}
 	var files []fileSum
 	list := make([]ManifestSchema, 0, len(ids))
+	var missing []string // ids whose text could not be fetched, with why
 	for _, id := range ids {
 		s := bw.schemas[id]
-		if canText {
-			text, err := texter.SchemaText(ctx, id)
-			if err == nil {
-				rel := "data/schemas/" + strconv.Itoa(id) + ".schema"
-				fs, err := writeSmall(bw.root, rel, []byte(text))
-				if err != nil {
-					return nil, "", err
-				}
-				files = append(files, fs)
-				s.File, s.SHA256 = rel, &fs.sum
+		text, err := dec.SchemaText(ctx, id)
+		if err != nil {
+			missing = append(missing, fmt.Sprintf("%d (%v)", id, err))
+		} else {
+			rel := "data/schemas/" + strconv.Itoa(id) + ".schema"
+			fs, err := writeSmall(bw.root, rel, []byte(text))
+			if err != nil {
+				return nil, "", err
 			}
+			files = append(files, fs)
+			s.File, s.SHA256 = rel, &fs.sum
 		}
 		list = append(list, s)
 		bw.schemas[id] = s
+	}
+	note := "no registry schemas were used"
+	switch {
+	case len(ids) == 0:
+	case len(missing) == 0:
+		note = "schema texts in data/schemas/<id>.schema; sha256 is of that text"
+	case len(missing) == len(ids):
+		note = "schema ids only: no schema text could be fetched: " + strings.Join(missing, "; ")
+	default:
+		note = "schema texts in data/schemas/<id>.schema (sha256 is of that text), except ids " + strings.Join(missing, "; ")
 	}
 	data, err := json.MarshalIndent(struct {
 		Note    string           `json:"note"`

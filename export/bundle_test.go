@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/registryserver"
+	"github.com/kpeek/kpeek/kafka"
 )
 
 func writeBundle(t *testing.T, redact ...string) (string, CaptureManifest) {
@@ -190,17 +193,52 @@ func TestRedactedBundle(t *testing.T) {
 	}
 }
 
-func TestBundleSchemaIDs(t *testing.T) {
-	bw := &bundleWriter{schemas: map[int]ManifestSchema{7: {ID: 7, Subject: "crm.customers-value", Version: 2}}, root: t.TempDir()}
-	if err := os.MkdirAll(filepath.Join(bw.root, "data", "schemas"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	files, note, err := bw.writeSchemas(t.Context(), decode.New())
+func TestBundleSchemaTexts(t *testing.T) {
+	reg := registryserver.New()
+	const text = `{"type":"record","name":"C","fields":[{"name":"n","type":"string"}]}`
+	id, _, err := reg.Register("crm.customers-value", registryserver.TypeAvro, text, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 1 || !strings.Contains(note, "ids only") || bw.schemas[7].SHA256 != nil {
-		t.Errorf("files %v, note %q, schema %+v", files, note, bw.schemas[7])
+	srv := httptest.NewServer(reg)
+	defer srv.Close()
+	registry, err := decode.NewRegistry(kafka.RegistryConfig{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withRegistry := decode.New(decode.WithRegistry(registry))
+
+	tests := []struct {
+		name      string
+		dec       *decode.Decoder
+		wantFiles int
+		wantNote  string
+		wantText  bool
+	}{
+		{"no registry: ids only, saying why", decode.New(), 1, "ids only", false},
+		{"registry: the text is kept and hashed", withRegistry, 2, "schema texts in", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bw := &bundleWriter{schemas: map[int]ManifestSchema{id: {ID: id, Subject: "crm.customers-value", Version: 1}}, root: t.TempDir()}
+			if err := os.MkdirAll(filepath.Join(bw.root, "data", "schemas"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files, note, err := bw.writeSchemas(t.Context(), tc.dec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := bw.schemas[id]
+			if len(files) != tc.wantFiles || !strings.Contains(note, tc.wantNote) || (got.SHA256 != nil) != tc.wantText {
+				t.Fatalf("files %v, note %q, schema %+v", files, note, got)
+			}
+			if tc.wantText {
+				b, err := os.ReadFile(filepath.Join(bw.root, filepath.FromSlash(got.File)))
+				if err != nil || string(b) != text {
+					t.Errorf("schema file = %q, %v; want the registry's text", b, err)
+				}
+			}
+		})
 	}
 }
 
