@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -272,7 +270,7 @@ func (g *globals) allConfigured(conf *kafka.Config) ([]kafka.ClusterConfig, erro
 func (g *globals) applyOverrides(cfg *kafka.ClusterConfig) error {
 	props := map[string]string{}
 	for _, path := range g.propFiles {
-		p, err := readProperties(path)
+		p, err := kafka.ReadPropertiesFile(path)
 		if err != nil {
 			return err
 		}
@@ -299,31 +297,6 @@ func (g *globals) applyOverrides(cfg *kafka.ClusterConfig) error {
 		cfg.SchemaRegistry.URL = g.schemaRegistry
 	}
 	return nil
-}
-
-// readProperties reads a Java-style client.properties file (key=value or key: value, # comments).
-func readProperties(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read properties file: %w", err)
-	}
-	out := map[string]string{}
-	lines := strings.Split(strings.ReplaceAll(string(b), "\\\n", ""), "\n")
-	for i, line := range lines {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' || line[0] == '!' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if i := strings.IndexByte(line, ':'); !ok || (i >= 0 && i < len(k)) {
-			k, v, ok = strings.Cut(line, ":")
-		}
-		if !ok {
-			return nil, fmt.Errorf("%s:%d: want key=value", path, i+1)
-		}
-		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	return out, nil
 }
 
 // connect resolves exactly one cluster and connects to it.
@@ -389,7 +362,7 @@ func newTopicsCmd(g *globals) *cobra.Command {
 		Short: "List topics with partitions, record counts and retention",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkChoice("-o", output, "table", "json"); err != nil {
+			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err
 			}
 			cl, _, err := g.connect(cmd.Context())
@@ -404,10 +377,7 @@ func newTopicsCmd(g *globals) *cobra.Command {
 			if !internal {
 				topics = topics.WithoutInternal()
 			}
-			if output == "json" {
-				return writeJSON(g.stdout, topicsJSON(topics))
-			}
-			return writeTopicsTable(g.stdout, topics)
+			return export.WriteTopics(g.stdout, topics, output)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
@@ -422,7 +392,7 @@ func newGroupsCmd(g *globals) *cobra.Command {
 		Short: "List consumer groups with state, members and lag",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkChoice("-o", output, "table", "json"); err != nil {
+			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err
 			}
 			cl, _, err := g.connect(cmd.Context())
@@ -437,10 +407,7 @@ func newGroupsCmd(g *globals) *cobra.Command {
 			if topic != "" {
 				groups = groups.Reading(topic)
 			}
-			if output == "json" {
-				return writeJSON(g.stdout, groupsJSON(groups))
-			}
-			return writeGroupsTable(g.stdout, groups)
+			return export.WriteGroups(g.stdout, groups, output)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
@@ -704,148 +671,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-func writeTopicsTable(w io.Writer, topics kafka.Topics) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION")
-	for _, t := range topics {
-		name := decode.Sanitize(t.Name)
-		if t.Internal {
-			name += " (internal)"
-		}
-		cleanup, retain := t.CleanupPolicy, retention(t.RetentionMs)
-		if t.ConfigErr != nil {
-			cleanup, retain = "?", "?" // the account may not describe configs
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
-			t.Records(), cleanup, retain)
-	}
-	return tw.Flush()
-}
-
-func retention(ms int64) string {
-	if ms < 0 {
-		return "infinite"
-	}
-	return (time.Duration(ms) * time.Millisecond).String()
-}
-
-type topicJSON struct {
-	Name              string          `json:"name"`
-	Internal          bool            `json:"internal"`
-	Partitions        []partitionJSON `json:"partitions"`
-	ReplicationFactor int             `json:"replication_factor"`
-	Records           int64           `json:"records"`
-	CleanupPolicy     string          `json:"cleanup_policy"`
-	RetentionMs       int64           `json:"retention_ms"`
-	Error             string          `json:"error,omitempty"`
-	ConfigError       string          `json:"config_error,omitempty"`
-}
-
-type partitionJSON struct {
-	Partition int32   `json:"partition"`
-	Leader    int32   `json:"leader"`
-	Replicas  []int32 `json:"replicas"`
-	ISR       []int32 `json:"isr"`
-	Earliest  int64   `json:"earliest_offset"`
-	Latest    int64   `json:"latest_offset"`
-}
-
-func topicsJSON(topics kafka.Topics) []topicJSON {
-	out := make([]topicJSON, 0, len(topics))
-	for _, t := range topics {
-		tj := topicJSON{Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Records: t.Records(), CleanupPolicy: t.CleanupPolicy, RetentionMs: t.RetentionMs,
-			Partitions: make([]partitionJSON, 0, len(t.Partitions))}
-		if t.Err != nil {
-			tj.Error = t.Err.Error()
-		}
-		if t.ConfigErr != nil {
-			tj.ConfigError = t.ConfigErr.Error()
-		}
-		for _, p := range t.Partitions {
-			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
-		}
-		out = append(out, tj)
-	}
-	return out
-}
-
-func writeGroupsTable(w io.Writer, groups kafka.Groups) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "GROUP\tSTATE\tMEMBERS\tLAG\tTOPICS")
-	for _, gr := range groups {
-		lag := strconv.FormatInt(gr.TotalLag(), 10)
-		for _, o := range gr.Offsets {
-			if o.Lag < 0 {
-				lag += "+?" // some partitions' lag could not be listed
-				break
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", decode.Sanitize(gr.ID), gr.State, len(gr.Members),
-			lag, decode.Sanitize(strings.Join(gr.Topics(), ",")))
-	}
-	return tw.Flush()
-}
-
-type groupJSON struct {
-	Group        string       `json:"group"`
-	State        string       `json:"state"`
-	ProtocolType string       `json:"protocol_type"`
-	Protocol     string       `json:"protocol"`
-	Members      []memberJSON `json:"members"`
-	Topics       []string     `json:"topics"`
-	Offsets      []offsetJSON `json:"offsets"`
-	TotalLag     int64        `json:"total_lag"`
-	Error        string       `json:"error,omitempty"`
-}
-
-type memberJSON struct {
-	MemberID   string   `json:"member_id"`
-	ClientID   string   `json:"client_id"`
-	ClientHost string   `json:"client_host"`
-	Assigned   []string `json:"assigned"`
-}
-
-type offsetJSON struct {
-	Topic     string `json:"topic"`
-	Partition int32  `json:"partition"`
-	Committed int64  `json:"committed"`
-	End       int64  `json:"end"`
-	Lag       int64  `json:"lag"`
-}
-
-func groupsJSON(groups kafka.Groups) []groupJSON {
-	out := make([]groupJSON, 0, len(groups))
-	for _, gr := range groups {
-		gj := groupJSON{Group: gr.ID, State: gr.State, ProtocolType: gr.ProtocolType, Protocol: gr.Protocol,
-			Topics: gr.Topics(), TotalLag: gr.TotalLag(), Members: []memberJSON{}, Offsets: []offsetJSON{}}
-		if gj.Topics == nil {
-			gj.Topics = []string{}
-		}
-		if gr.Err != nil {
-			gj.Error = gr.Err.Error()
-		}
-		for _, m := range gr.Members {
-			mj := memberJSON{MemberID: m.ID, ClientID: m.ClientID, ClientHost: m.ClientHost, Assigned: []string{}}
-			for _, tp := range m.Assigned {
-				mj.Assigned = append(mj.Assigned, fmt.Sprintf("%s/%d", tp.Topic, tp.Partition))
-			}
-			gj.Members = append(gj.Members, mj)
-		}
-		for _, o := range gr.Offsets {
-			gj.Offsets = append(gj.Offsets, offsetJSON(o))
-		}
-		out = append(out, gj)
-	}
-	return out
-}
-
 func newExportCmd(g *globals) *cobra.Command {
 	var sel selection
 	var fileOpts export.FileOptions
@@ -860,12 +685,12 @@ func newExportCmd(g *globals) *cobra.Command {
 			ctx := cmd.Context()
 			progress := progressPrinter(g.stderr)
 			if resume != "" {
-				token, err := splunkToken(tokenFile, "")
+				token, err := hecToken(tokenFile, "")
 				if err != nil {
 					return err
 				}
 				sum, err := export.Resume(ctx, resume, token, progress)
-				printSummary(g.stderr, sum)
+				g.report(sum)
 				return err
 			}
 			if (fileOpts.Path == "") == (hec.URL == "") {
@@ -921,13 +746,13 @@ func newExportCmd(g *globals) *cobra.Command {
 					if cfg.Splunk == nil || cfg.Splunk.URL == "" {
 						return usageError{fmt.Errorf("--splunk default: cluster %q has no splunk destination in the config", cfg.Name)}
 					}
-					hec = mergeHEC(hec, *cfg.Splunk)
+					hec = hec.WithDefaults(*cfg.Splunk)
 				}
 				conf := ""
 				if cfg.Splunk != nil {
 					conf = cfg.Splunk.Token
 				}
-				if hec.Token, err = splunkToken(tokenFile, conf); err != nil {
+				if hec.Token, err = hecToken(tokenFile, conf); err != nil {
 					return err
 				}
 				if hec.Source == "" {
@@ -935,7 +760,7 @@ func newExportCmd(g *globals) *cobra.Command {
 				}
 				sum, err = export.ToSplunk(ctx, xr, hec)
 			}
-			printSummary(g.stderr, sum)
+			g.report(sum)
 			return err
 		},
 	}
@@ -960,6 +785,44 @@ func newExportCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// hecToken is export.HECToken with a missing token reported as a usage error.
+func hecToken(file, configRef string) (string, error) {
+	tok, err := export.HECToken(file, configRef)
+	if errors.Is(err, export.ErrNoHECToken) {
+		return "", usageError{err}
+	}
+	return tok, err
+}
+
+// isTerminal reports whether w is a terminal (not a pipe, file or buffer).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressPrinter redraws export progress on one stderr line when stderr is a terminal.
+func progressPrinter(w io.Writer) func(export.Progress) {
+	if !isTerminal(w) {
+		return nil
+	}
+	return func(p export.Progress) { fmt.Fprintf(w, "\r\x1b[K%s", export.ProgressLine(p)) }
+}
+
+// report prints how an export ended on stderr, over the progress line if there is one.
+func (g *globals) report(s export.Summary) {
+	clear := ""
+	if isTerminal(g.stderr) {
+		clear = "\r\x1b[K"
+	}
+	for _, line := range s.Report() {
+		fmt.Fprintf(g.stderr, "%s%s\n", clear, oneLine(line))
+	}
+}
+
 // describe renders the selection as the user gave it, for manifests.
 func (s *selection) describe() string {
 	var parts []string
@@ -977,77 +840,3 @@ func (s *selection) describe() string {
 	return strings.Join(parts, " ")
 }
 
-func mergeHEC(h export.HECOptions, c kafka.SplunkConfig) export.HECOptions {
-	h.URL = c.URL
-	if h.Index == "" {
-		h.Index = c.Index
-	}
-	if c.Sourcetype != "" && h.Sourcetype == "_json" {
-		h.Sourcetype = c.Sourcetype
-	}
-	if h.Source == "" {
-		h.Source = c.Source
-	}
-	if h.CAFile == "" {
-		h.CAFile = c.CAFile
-	}
-	return h
-}
-
-// splunkToken finds the HEC token: a file, $KPEEK_SPLUNK_TOKEN, or the config's reference.
-func splunkToken(file, configRef string) (string, error) {
-	switch {
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("read Splunk token file: %w", err)
-		}
-		return strings.TrimSpace(string(b)), nil
-	case os.Getenv("KPEEK_SPLUNK_TOKEN") != "":
-		return os.Getenv("KPEEK_SPLUNK_TOKEN"), nil
-	case configRef != "":
-		tok, err := kafka.ResolveSecret(configRef)
-		if err != nil {
-			return "", fmt.Errorf("splunk token: %w", err)
-		}
-		return tok, nil
-	}
-	return "", usageError{errors.New("no Splunk token: set KPEEK_SPLUNK_TOKEN, use --splunk-token-file, or put a reference in the config")}
-}
-
-// progressPrinter draws export progress on stderr when it is a terminal.
-func progressPrinter(w io.Writer) func(export.Progress) {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return func(p export.Progress) {
-		rate := 0.0
-		if s := p.Elapsed.Seconds(); s > 0 {
-			rate = float64(p.Written) / s
-		}
-		eta := ""
-		if p.Total > 0 && rate > 0 && p.Written < p.Total {
-			eta = " ETA " + (time.Duration(float64(p.Total-p.Written)/rate) * time.Second).String()
-		}
-		fmt.Fprintf(w, "\r\x1b[Kexport: %d/%d written, %d confirmed, %d failed, %.0f rec/s%s",
-			p.Written, p.Total, p.Acked, p.Failed, rate, eta)
-	}
-}
-
-func printSummary(w io.Writer, s export.Summary) {
-	if s.Destination == "" && s.Selected == 0 && s.Spool == "" {
-		return
-	}
-	fmt.Fprintf(w, "\rexport: %d selected, %d written, %d confirmed, %d failed -> %s\n",
-		s.Selected, s.Written, s.Acked, s.Failed, s.Destination)
-	if s.Duplicates > 0 {
-		fmt.Fprintf(w, "export: %d records may have been delivered twice (acknowledgement timed out)\n", s.Duplicates)
-	}
-	if s.Spool != "" {
-		fmt.Fprintf(w, "export: unconfirmed records are in %s; finish with: kpeek export --resume %s\n", s.Spool, s.Spool)
-	}
-}

@@ -17,7 +17,7 @@ import (
 )
 
 // TokenEnv is where the export dialog takes the Splunk HEC token from.
-const TokenEnv = "KPEEK_SPLUNK_TOKEN"
+const TokenEnv = export.TokenEnv
 
 var formats = []string{"ndjson", "csv", "bundle"}
 
@@ -344,16 +344,14 @@ func (m Model) capture() export.Capture {
 func (e exportState) progressText() string {
 	p := e.progress
 	s := fmt.Sprintf("%s/%s", thousands(p.Written), thousands(p.Total))
-	el := time.Since(e.started).Seconds()
-	if p.Elapsed > 0 {
-		el = p.Elapsed.Seconds()
+	if p.Elapsed == 0 {
+		p.Elapsed = time.Since(e.started)
 	}
-	if el > 0 && p.Written > 0 {
-		rate := float64(p.Written) / el
+	if rate := p.Rate(); rate > 0 {
 		s += fmt.Sprintf(" · %s/s", thousands(int64(rate)))
-		if left := p.Total - p.Written; left > 0 {
-			s += fmt.Sprintf(" · ETA %s", (time.Duration(float64(left)/rate) * time.Second).Round(time.Second))
-		}
+	}
+	if eta := p.ETA(); eta > 0 {
+		s += fmt.Sprintf(" · ETA %s", eta)
 	}
 	return s
 }

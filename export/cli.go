@@ -1,0 +1,101 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// Rate is records written per second so far; 0 before any.
+func (p Progress) Rate() float64 {
+	if s := p.Elapsed.Seconds(); s > 0 && p.Written > 0 {
+		return float64(p.Written) / s
+	}
+	return 0
+}
+
+// ETA is the time left at the current rate, rounded to seconds; 0 when unknown or done.
+func (p Progress) ETA() time.Duration {
+	rate := p.Rate()
+	left := p.Total - p.Written
+	if rate <= 0 || left <= 0 {
+		return 0
+	}
+	return (time.Duration(float64(left)/rate) * time.Second).Round(time.Second)
+}
+
+// TokenEnv is the environment variable the Splunk HEC token is read from.
+const TokenEnv = "KPEEK_SPLUNK_TOKEN"
+
+// ErrNoHECToken means no Splunk HEC token was given in any of the accepted ways.
+var ErrNoHECToken = errors.New("no Splunk HEC token: set " + TokenEnv + ", use --splunk-token-file, or put a reference in the config")
+
+// HECToken finds the HEC token: a file, then $KPEEK_SPLUNK_TOKEN, then the config's
+// reference (${ENV} or file:/path). Tokens are never taken as flag values.
+func HECToken(file, configRef string) (string, error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read Splunk token file: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	case os.Getenv(TokenEnv) != "":
+		return os.Getenv(TokenEnv), nil
+	case configRef != "":
+		tok, err := kafka.ResolveSecret(configRef)
+		if err != nil {
+			return "", fmt.Errorf("splunk token: %w", err)
+		}
+		return tok, nil
+	}
+	return "", ErrNoHECToken
+}
+
+// WithDefaults fills what h leaves unset (and the URL) from a cluster's configured Splunk destination.
+func (h HECOptions) WithDefaults(c kafka.SplunkConfig) HECOptions {
+	h.URL = c.URL
+	if h.Index == "" {
+		h.Index = c.Index
+	}
+	if c.Sourcetype != "" && (h.Sourcetype == "" || h.Sourcetype == "_json") {
+		h.Sourcetype = c.Sourcetype
+	}
+	if h.Source == "" {
+		h.Source = c.Source
+	}
+	if h.CAFile == "" {
+		h.CAFile = c.CAFile
+	}
+	return h
+}
+
+// ProgressLine is a one-line progress report for a terminal.
+func ProgressLine(p Progress) string {
+	s := fmt.Sprintf("export: %d/%d written, %d confirmed, %d failed, %.0f rec/s",
+		p.Written, p.Total, p.Acked, p.Failed, p.Rate())
+	if eta := p.ETA(); eta > 0 {
+		s += ", ETA " + eta.String()
+	}
+	return s
+}
+
+// Report is how the export ended, as lines for a person: counts, duplicates, leftovers.
+func (s Summary) Report() []string {
+	if s.Destination == "" && s.Selected == 0 && s.Spool == "" {
+		return nil
+	}
+	lines := []string{fmt.Sprintf("export: %d selected, %d written, %d confirmed, %d failed -> %s",
+		s.Selected, s.Written, s.Acked, s.Failed, s.Destination)}
+	if s.Duplicates > 0 {
+		lines = append(lines, fmt.Sprintf("export: %d records may have been delivered twice (acknowledgement timed out)", s.Duplicates))
+	}
+	if s.Spool != "" {
+		lines = append(lines, fmt.Sprintf("export: unconfirmed records are in %s; finish with: kpeek export --resume %s", s.Spool, s.Spool))
+	}
+	return lines
+}

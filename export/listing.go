@@ -1,0 +1,167 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
+)
+
+// ListingFormats are the -o values of kpeek topics and kpeek groups.
+var ListingFormats = []string{"table", "json"}
+
+// WriteTopics writes a topic listing as an aligned table or as indented JSON.
+func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
+	if format == "json" {
+		return writeIndentedJSON(w, topicsJSON(topics))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION")
+	for _, t := range topics {
+		name := decode.Sanitize(t.Name)
+		if t.Internal {
+			name += " (internal)"
+		}
+		cleanup, retain := decode.Sanitize(t.CleanupPolicy), retention(t.RetentionMs)
+		if t.ConfigErr != nil {
+			cleanup, retain = "?", "?" // the account may not describe configs
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
+			t.Records(), cleanup, retain)
+	}
+	return tw.Flush()
+}
+
+// WriteGroups writes a consumer-group listing as an aligned table or as indented JSON.
+func WriteGroups(w io.Writer, groups kafka.Groups, format string) error {
+	if format == "json" {
+		return writeIndentedJSON(w, groupsJSON(groups))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "GROUP\tSTATE\tMEMBERS\tLAG\tTOPICS")
+	for _, g := range groups {
+		lag := strconv.FormatInt(g.TotalLag(), 10)
+		for _, o := range g.Offsets {
+			if o.Lag < 0 {
+				lag += "+?" // some partitions' lag could not be listed
+				break
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", decode.Sanitize(g.ID), decode.Sanitize(g.State), len(g.Members),
+			lag, decode.Sanitize(strings.Join(g.Topics(), ",")))
+	}
+	return tw.Flush()
+}
+
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func retention(ms int64) string {
+	if ms < 0 {
+		return "infinite"
+	}
+	return (time.Duration(ms) * time.Millisecond).String()
+}
+
+type topicJSON struct {
+	Name              string          `json:"name"`
+	Internal          bool            `json:"internal"`
+	Partitions        []partitionJSON `json:"partitions"`
+	ReplicationFactor int             `json:"replication_factor"`
+	Records           int64           `json:"records"`
+	CleanupPolicy     string          `json:"cleanup_policy"`
+	RetentionMs       int64           `json:"retention_ms"`
+	Error             string          `json:"error,omitempty"`
+	ConfigError       string          `json:"config_error,omitempty"`
+}
+
+type partitionJSON struct {
+	Partition int32   `json:"partition"`
+	Leader    int32   `json:"leader"`
+	Replicas  []int32 `json:"replicas"`
+	ISR       []int32 `json:"isr"`
+	Earliest  int64   `json:"earliest_offset"`
+	Latest    int64   `json:"latest_offset"`
+}
+
+func topicsJSON(topics kafka.Topics) []topicJSON {
+	out := make([]topicJSON, 0, len(topics))
+	for _, t := range topics {
+		tj := topicJSON{Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
+			Records: t.Records(), CleanupPolicy: t.CleanupPolicy, RetentionMs: t.RetentionMs,
+			Partitions: make([]partitionJSON, 0, len(t.Partitions))}
+		if t.Err != nil {
+			tj.Error = t.Err.Error()
+		}
+		if t.ConfigErr != nil {
+			tj.ConfigError = t.ConfigErr.Error()
+		}
+		for _, p := range t.Partitions {
+			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
+		}
+		out = append(out, tj)
+	}
+	return out
+}
+
+type groupJSON struct {
+	Group        string       `json:"group"`
+	State        string       `json:"state"`
+	ProtocolType string       `json:"protocol_type"`
+	Protocol     string       `json:"protocol"`
+	Members      []memberJSON `json:"members"`
+	Topics       []string     `json:"topics"`
+	Offsets      []offsetJSON `json:"offsets"`
+	TotalLag     int64        `json:"total_lag"`
+	Error        string       `json:"error,omitempty"`
+}
+
+type memberJSON struct {
+	MemberID   string   `json:"member_id"`
+	ClientID   string   `json:"client_id"`
+	ClientHost string   `json:"client_host"`
+	Assigned   []string `json:"assigned"`
+}
+
+type offsetJSON struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Committed int64  `json:"committed"`
+	End       int64  `json:"end"`
+	Lag       int64  `json:"lag"`
+}
+
+func groupsJSON(groups kafka.Groups) []groupJSON {
+	out := make([]groupJSON, 0, len(groups))
+	for _, g := range groups {
+		gj := groupJSON{Group: g.ID, State: g.State, ProtocolType: g.ProtocolType, Protocol: g.Protocol,
+			Topics: g.Topics(), TotalLag: g.TotalLag(), Members: []memberJSON{}, Offsets: []offsetJSON{}}
+		if gj.Topics == nil {
+			gj.Topics = []string{}
+		}
+		if g.Err != nil {
+			gj.Error = g.Err.Error()
+		}
+		for _, m := range g.Members {
+			mj := memberJSON{MemberID: m.ID, ClientID: m.ClientID, ClientHost: m.ClientHost, Assigned: []string{}}
+			for _, tp := range m.Assigned {
+				mj.Assigned = append(mj.Assigned, fmt.Sprintf("%s/%d", tp.Topic, tp.Partition))
+			}
+			gj.Members = append(gj.Members, mj)
+		}
+		for _, o := range g.Offsets {
+			gj.Offsets = append(gj.Offsets, offsetJSON(o))
+		}
+		out = append(out, gj)
+	}
+	return out
+}

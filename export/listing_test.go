@@ -1,0 +1,78 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/kpeek/kpeek/kafka"
+)
+
+func TestWriteTopicsAndGroups(t *testing.T) {
+	topics := kafka.Topics{
+		{Name: "auth.logins", ReplicationFactor: 3, CleanupPolicy: "delete", RetentionMs: 3 * 24 * 3600 * 1000,
+			Partitions: []kafka.PartitionInfo{{ID: 0, Earliest: 10, Latest: 110}, {ID: 1, Latest: 5}}},
+		{Name: "evil\x1b]0;pwned\x07", ConfigErr: errors.New("not authorized to describe configs")},
+	}
+	var table bytes.Buffer
+	if err := WriteTopics(&table, topics, "table"); err != nil {
+		t.Fatal(err)
+	}
+	out := table.String()
+	for _, want := range []string{"auth.logins", "105", "72h0m0s", `evil\x1b]0;pwned\x07`, "?"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("topics table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsRune(out, 0x1b) {
+		t.Error("a raw ESC from a topic name reached the table")
+	}
+	var js bytes.Buffer
+	if err := WriteTopics(&js, topics, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var parsed []map[string]any
+	if err := json.Unmarshal(js.Bytes(), &parsed); err != nil || len(parsed) != 2 || parsed[0]["records"] != float64(105) ||
+		parsed[1]["config_error"] == nil {
+		t.Errorf("topics json = %s (%v)", js.String(), err)
+	}
+
+	groups := kafka.Groups{{ID: "analytics", State: "Empty", Offsets: []kafka.GroupOffset{
+		{Topic: "auth.logins", Partition: 0, Committed: 5, End: 105, Lag: 100},
+		{Topic: "auth.logins", Partition: 1, Committed: -1, End: -1, Lag: -1},
+	}}}
+	var gt bytes.Buffer
+	if err := WriteGroups(&gt, groups, "table"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(gt.String(), "100+?") {
+		t.Errorf("groups table should mark unknown lag:\n%s", gt.String())
+	}
+	var gj bytes.Buffer
+	if err := WriteGroups(&gj, groups, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var g []map[string]any
+	if err := json.Unmarshal(gj.Bytes(), &g); err != nil || g[0]["total_lag"] != float64(100) || len(g[0]["topics"].([]any)) != 1 {
+		t.Errorf("groups json = %s (%v)", gj.String(), err)
+	}
+}
+
+func TestProgressRateAndETA(t *testing.T) {
+	p := Progress{Written: 250, Total: 1000, Elapsed: 2e9}
+	if p.Rate() != 125 || p.ETA().Seconds() != 6 {
+		t.Errorf("rate %v eta %v, want 125/s and 6s", p.Rate(), p.ETA())
+	}
+	if (Progress{}).ETA() != 0 || (Progress{Written: 5, Total: 5, Elapsed: 1e9}).ETA() != 0 {
+		t.Error("ETA should be 0 when unknown or done")
+	}
+	if !strings.Contains(ProgressLine(p), "ETA 6s") {
+		t.Errorf("progress line %q", ProgressLine(p))
+	}
+	s := Summary{Progress: Progress{Selected: 3, Written: 3, Acked: 2}, Destination: "hec", Spool: "x.spool"}
+	if r := s.Report(); len(r) != 2 || !strings.Contains(r[1], "kpeek export --resume x.spool") {
+		t.Errorf("report %q", r)
+	}
+}
