@@ -839,4 +839,3 @@ func (s *selection) describe() string {
 	}
 	return strings.Join(parts, " ")
 }
-
