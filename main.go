@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -168,26 +167,6 @@ func (g *globals) setupLogger(toFile bool) error {
 	return nil
 }
 
-// loadConfig reads --config, $KPEEK_CONFIG, or the default path (absent is fine there).
-func (g *globals) loadConfig() (*kafka.Config, error) {
-	path := g.configPath
-	if path == "" {
-		path = os.Getenv("KPEEK_CONFIG")
-	}
-	explicit := path != ""
-	if !explicit {
-		dir, err := os.UserConfigDir()
-		if err != nil {
-			return &kafka.Config{}, nil
-		}
-		path = filepath.Join(dir, "kpeek", "config.yaml")
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return &kafka.Config{}, nil
-		}
-	}
-	return kafka.LoadConfig(path)
-}
-
 // clusterConfigs resolves which clusters the flags name. For the explorer with no
 // selection it returns every configured cluster; headless commands need exactly one.
 func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.ClusterConfig, error) {
@@ -200,103 +179,27 @@ func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.Clu
 	if chosen > 1 {
 		return nil, usageError{errors.New("choose one of --demo, -b and -c")}
 	}
-	var cfg kafka.ClusterConfig
-	switch {
-	case g.demo:
+	if g.demo {
 		c, err := demo.Start(ctx, demo.WithLogger(g.logger))
 		if err != nil {
 			return nil, fmt.Errorf("start demo cluster: %w", err)
 		}
 		g.demoC = c
-		cfg = c.ClusterConfig()
-	case g.brokers != "":
-		cfg = kafka.ClusterConfig{Name: g.brokers, Brokers: splitList(g.brokers)}
-	default:
-		conf, err := g.loadConfig()
-		if err != nil {
+		return []kafka.ClusterConfig{c.ClusterConfig()}, nil
+	}
+	conf := &kafka.Config{}
+	if g.brokers == "" {
+		var err error
+		if conf, err = kafka.LoadConfigFile(kafka.ConfigPath(g.configPath)); err != nil {
 			return nil, err
 		}
-		name := g.cluster
-		if name == "" {
-			name = conf.Default
-		}
-		if name == "" && len(conf.Clusters) == 1 {
-			for n := range conf.Clusters {
-				name = n
-			}
-		}
-		if name == "" {
-			if needOne || len(conf.Clusters) == 0 {
-				if len(g.props) > 0 || len(g.propFiles) > 0 {
-					break // bootstrap.servers may come from -X/-F
-				}
-				return nil, usageError{errors.New("no cluster chosen: use --demo, -b HOST:PORT, or -c NAME from the config file")}
-			}
-			return g.allConfigured(conf)
-		}
-		c, ok := conf.Clusters[name]
-		if !ok {
-			return nil, usageError{fmt.Errorf("cluster %q is not in the config file (have: %s)", name, strings.Join(sortedKeys(conf.Clusters), ", "))}
-		}
-		c.Name = name
-		cfg = c
 	}
-	if err := g.applyOverrides(&cfg); err != nil {
-		return nil, err
+	cfgs, err := kafka.Resolve(conf, kafka.Selection{Brokers: splitList(g.brokers), Cluster: g.cluster,
+		Properties: g.props, PropertyFiles: g.propFiles, SchemaRegistry: g.schemaRegistry}, needOne)
+	if err != nil {
+		return nil, usageError{err}
 	}
-	if len(cfg.Brokers) == 0 {
-		return nil, usageError{errors.New("no brokers: use -b HOST:PORT or set bootstrap.servers")}
-	}
-	if cfg.Name == "" {
-		cfg.Name = strings.Join(cfg.Brokers, ",")
-	}
-	return []kafka.ClusterConfig{cfg}, nil
-}
-
-func (g *globals) allConfigured(conf *kafka.Config) ([]kafka.ClusterConfig, error) {
-	var out []kafka.ClusterConfig
-	for _, name := range sortedKeys(conf.Clusters) {
-		c := conf.Clusters[name]
-		c.Name = name
-		if err := g.applyOverrides(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-// applyOverrides applies -F files, then -X properties, then --schema-registry.
-func (g *globals) applyOverrides(cfg *kafka.ClusterConfig) error {
-	props := map[string]string{}
-	for _, path := range g.propFiles {
-		p, err := kafka.ReadPropertiesFile(path)
-		if err != nil {
-			return err
-		}
-		for k, v := range p {
-			props[k] = v
-		}
-	}
-	for _, kv := range g.props {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return usageError{fmt.Errorf("-X %q: want key=value", kv)}
-		}
-		props[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	if len(props) > 0 {
-		if err := kafka.ParseProperties(cfg, props); err != nil {
-			return usageError{err}
-		}
-	}
-	if g.schemaRegistry != "" {
-		if cfg.SchemaRegistry == nil {
-			cfg.SchemaRegistry = &kafka.RegistryConfig{}
-		}
-		cfg.SchemaRegistry.URL = g.schemaRegistry
-	}
-	return nil
+	return cfgs, nil
 }
 
 // connect resolves exactly one cluster and connects to it.
@@ -660,15 +563,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func newExportCmd(g *globals) *cobra.Command {
