@@ -372,14 +372,9 @@ func (s *selection) request(cfg kafka.ClusterConfig, logger *slog.Logger) (kafka
 		}
 		req.To = stop
 	}
-	if s.partitions != "" {
-		for _, p := range splitList(s.partitions) {
-			n, err := strconv.ParseInt(p, 10, 32)
-			if err != nil || n < 0 {
-				return req, nil, nil, usageError{fmt.Errorf("-p: %q is not a partition number", p)}
-			}
-			req.Partitions = append(req.Partitions, int32(n))
-		}
+	var err error
+	if req.Partitions, err = kafka.ParsePartitions(s.partitions); err != nil {
+		return req, nil, nil, usageError{fmt.Errorf("-p: %w", err)}
 	}
 	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
 		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat, Logger: logger})

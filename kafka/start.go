@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,4 +114,32 @@ func parseRelative(s string) (time.Duration, error) {
 		return 0, errors.New("a relative time must be longer than zero")
 	}
 	return total, nil
+}
+
+// ParsePartitions parses -p: "0,2,5" or ranges like "1-3"; empty means all (nil).
+// The result is sorted and without repeats.
+func ParsePartitions(s string) ([]int32, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int32
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		lo, hi, isRange := strings.Cut(f, "-")
+		a, err := strconv.ParseInt(lo, 10, 32)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.ParseInt(hi, 10, 32)
+		}
+		if err != nil || a < 0 || b < a {
+			return nil, fmt.Errorf("%q is not a partition or range like 0-3", f)
+		}
+		for p := a; p <= b; p++ {
+			if !slices.Contains(out, int32(p)) {
+				out = append(out, int32(p))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }

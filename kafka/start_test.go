@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,4 +86,26 @@ func FuzzParseStart(f *testing.F) {
 		}
 		_, _ = ParseStop(s, now)
 	})
+}
+
+func TestParsePartitions(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []int32
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"2", []int32{2}, false},
+		{"2, 0,2", []int32{0, 2}, false},
+		{"1-3,0", []int32{0, 1, 2, 3}, false},
+		{"x", nil, true},
+		{"-1", nil, true},
+		{"3-1", nil, true},
+	}
+	for _, tc := range tests {
+		got, err := ParsePartitions(tc.in)
+		if (err != nil) != tc.wantErr || !slices.Equal(got, tc.want) {
+			t.Errorf("ParsePartitions(%q) = %v, %v; want %v (error %v)", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package messages
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -157,29 +156,12 @@ func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
 	return req, sel, true
 }
 
-// parsePartitions reads "0,2,5" (or "1-3"); empty means all. Partitions the topic
-// does not have are an error when the topic's partitions are known.
+// parsePartitions parses the partitions field with kafka.ParsePartitions; partitions the
+// topic does not have are an error when the topic's partitions are known.
 func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var out []int32
-	for f := range strings.SplitSeq(s, ",") {
-		f = strings.TrimSpace(f)
-		lo, hi, isRange := strings.Cut(f, "-")
-		a, err := strconv.ParseInt(lo, 10, 32)
-		b := a
-		if err == nil && isRange {
-			b, err = strconv.ParseInt(hi, 10, 32)
-		}
-		if err != nil || a < 0 || b < a {
-			return nil, fmt.Errorf("%q is not a partition or range like 0-3", f)
-		}
-		for p := a; p <= b; p++ {
-			if !slices.Contains(out, int32(p)) {
-				out = append(out, int32(p))
-			}
-		}
+	out, err := kafka.ParsePartitions(s)
+	if err != nil {
+		return nil, err
 	}
 	if n := len(topic.Partitions); n > 0 {
 		for _, p := range out {
@@ -188,7 +170,6 @@ func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
 			}
 		}
 	}
-	slices.Sort(out)
 	return out, nil
 }
 
