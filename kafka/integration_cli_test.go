@@ -12,9 +12,12 @@ import (
 	"testing"
 )
 
-// buildKpeek compiles the kpeek binary into a temp dir.
+// buildKpeek returns $KPEEK_IT_BIN (ci.sh builds it once) or compiles kpeek into a temp dir.
 func buildKpeek(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("KPEEK_IT_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "kpeek")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/kpeek/kpeek").CombinedOutput()
 	if err != nil {

@@ -5,13 +5,17 @@
 #
 #   testdata/kafka/ci.sh                          # newest 4.x, then newest 3.9.x (lib.sh)
 #   KAFKA_VERSIONS="3.9.2" testdata/kafka/ci.sh   # pick versions
-#   GO_TEST_FLAGS="-v -run Groups" testdata/kafka/ci.sh
+#   GO_TEST_RUN=Groups GO_TEST_FLAGS=-v testdata/kafka/ci.sh
+#
+# Only the integration tests run (-run '^TestIntegration'); the unit tests are the README's
+# test command's job and need no broker.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT=$(cd "$KAFKA_DIR/../.." && pwd)
 VERSIONS=${KAFKA_VERSIONS:-$KAFKA_DEFAULT_VERSIONS}
 read -r -a GO_FLAGS <<<"${GO_TEST_FLAGS:-}"
+RUN=^TestIntegration${GO_TEST_RUN:-}
 
 # Always leave no broker behind, whatever happens.
 trap '"$KAFKA_DIR/down.sh" || true' EXIT
@@ -21,9 +25,12 @@ failed=0
 total_start=$SECONDS
 # Compile first (running no tests): a build error fails in seconds, before any broker starts,
 # and the timed test phase below measures the tests, not the compiler.
-log "compiling the integration tests"
+log "compiling the integration tests and the kpeek binary"
 (cd "$ROOT" && go test -tags integration -count=1 -run '^$' ./kafka/... >/dev/null) ||
 	die "the integration tests do not compile"
+mkdir -p "$KAFKA_CACHE/bin"
+(cd "$ROOT" && go build -o "$KAFKA_CACHE/bin/kpeek" .) || die "kpeek does not build"
+export KPEEK_IT_BIN=$KAFKA_CACHE/bin/kpeek   # TestIntegrationCLI runs this binary
 log "compiled in $((SECONDS - total_start))s"
 for v in $VERSIONS; do
 	log "=== Kafka $v ==="
@@ -36,7 +43,7 @@ for v in $VERSIONS; do
 	t1=$SECONDS
 	status=PASS
 	if ! (cd "$ROOT" && KPEEK_IT_ENV=$KAFKA_RUN/env go test -tags integration -count=1 -timeout 10m \
-		"${GO_FLAGS[@]}" ./kafka/...); then
+		-run "$RUN" "${GO_FLAGS[@]}" ./kafka/...); then
 		status=FAIL
 		failed=1
 		log "Kafka $v: tests failed; broker log copied to $KAFKA_CACHE/logs/server-$v.log"
