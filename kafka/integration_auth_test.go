@@ -128,7 +128,18 @@ func TestIntegrationAuthFailures(t *testing.T) {
 	t.Run("TLS to a plaintext port", func(t *testing.T) {
 		err := newErr(t, kafka.ClusterConfig{Name: "tls-to-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")},
 			TLS: tlsConfig(ca, "", "", "")})
-		assertOneLine(t, err, "TLS")
+		asType[*kafka.TLSError](t, err)
+		assertOneLine(t, err, "TLS", e.get(t, "KPEEK_IT_PLAINTEXT"))
+	})
+	t.Run("plaintext to the TLS listener", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "plain-to-tls", Brokers: []string{e.get(t, "KPEEK_IT_SSL")}})
+		asType[*kafka.TLSError](t, err)
+		assertOneLine(t, err, "TLS", e.get(t, "KPEEK_IT_SSL"))
+	})
+	t.Run("no SASL to the SASL listener", func(t *testing.T) {
+		err := newErr(t, kafka.ClusterConfig{Name: "plain-to-sasl", Brokers: []string{e.get(t, "KPEEK_IT_SASL")}})
+		asType[*kafka.AuthError](t, err)
+		assertOneLine(t, err, "SASL")
 	})
 	t.Run("client certificate missing on mTLS", func(t *testing.T) {
 		err := newErr(t, kafka.ClusterConfig{Name: "mtls-no-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
