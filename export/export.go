@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/kpeek/kpeek/decode"
@@ -85,6 +86,10 @@ type HECOptions struct {
 // ToFile exports to a file, written under a temporary name and renamed when complete.
 // With Format bundle, Path is the bundle folder.
 func ToFile(ctx context.Context, req Request, opts FileOptions) (Summary, error) {
+	// An absolute path, so the summary says exactly where the evidence is.
+	if abs, err := filepath.Abs(opts.Path); err == nil {
+		opts.Path = abs
+	}
 	m := newMeter(req.Total, req.Progress)
 	var sum Summary
 	var err error

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -172,4 +173,23 @@ func TestUnknownFormat(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ndjson, csv or bundle") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+func TestToFileReportsTheAbsolutePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	req := Request{Records: closedBatches(), Decoder: decode.New()}
+	sum, err := ToFile(t.Context(), req, FileOptions{Path: "rel.ndjson", Format: "ndjson"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "rel.ndjson"); sum.Destination != want {
+		t.Errorf("destination %q, want %q", sum.Destination, want)
+	}
+}
+
+func closedBatches() <-chan kafka.Batch {
+	ch := make(chan kafka.Batch)
+	close(ch)
+	return ch
 }
