@@ -1,5 +1,4 @@
 // Package tui is the explorer: the only package that imports Bubble Tea and Lip Gloss.
-// OWNER: tui helper.
 package tui
 
 import (

@@ -1,5 +1,5 @@
 // Package common holds what every pane of the explorer shares: size, styles, keys, logger.
-// OWNER: tui frame helper. The messages pane may add its own fields in files named *_messages.go.
+// The messages pane keeps its own styles and keys in styles_messages.go.
 package common
 
 import (

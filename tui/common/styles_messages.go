@@ -8,7 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// MessagesStyles are the messages pane's styles. OWNER: messages pane helper.
+// MessagesStyles are the messages pane's styles.
 type MessagesStyles struct {
 	Header      lipgloss.Style // the counter line above the timeline
 	Muted       lipgloss.Style // secondary text: hints, axis labels, empty cells
@@ -84,7 +84,7 @@ func NewMessagesStyles(dark bool) MessagesStyles {
 
 // MessagesKeys are the messages pane's own bindings; the shared ones (up, down, page
 // up/down, home, end, enter, esc, /, space, v, A, e, y) come from KeyMap.
-// OWNER: messages pane helper.
+//
 type MessagesKeys struct {
 	ClearMarks           key.Binding // unmark everything
 	Start                key.Binding // reopen the "where to start" prompt
