@@ -84,7 +84,6 @@ func NewMessagesStyles(dark bool) MessagesStyles {
 
 // MessagesKeys are the messages pane's own bindings; the shared ones (up, down, page
 // up/down, home, end, enter, esc, /, space, v, A, e, y) come from KeyMap.
-//
 type MessagesKeys struct {
 	ClearMarks           key.Binding // unmark everything
 	Start                key.Binding // reopen the "where to start" prompt
