@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,7 +41,37 @@ const (
 )
 
 func main() {
+	version = buildVersion(version)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// buildVersion names this build for manifests: the -ldflags version, else the module
+// version `go install` recorded, else the VCS revision `go build` in a clone recorded.
+func buildVersion(v string) string {
+	info, ok := debug.ReadBuildInfo()
+	if v != "dev" || !ok {
+		return v
+	}
+	if mv := info.Main.Version; mv != "" && mv != "(devel)" {
+		return mv
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	v = "dev-" + rev[:min(12, len(rev))]
+	if dirty {
+		v += "-dirty"
+	}
+	return v
 }
 
 // usageError marks errors in how kpeek was called.
