@@ -13,6 +13,7 @@ import (
 
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // readsFixture is a 3-partition topic with 10 records per partition, one minute apart.
@@ -315,6 +316,37 @@ func TestIntegrationCompactedTombstones(t *testing.T) {
 	}
 }
 
+// waitStable waits until partition 0's last stable offset reaches its high watermark: every
+// transaction on it has its marker written.
+func waitStable(t *testing.T, admin *kgo.Client, topic string) {
+	t.Helper()
+	ctx := ctxFor(t)
+	end := func(isolation int8) int64 {
+		req := kmsg.NewPtrListOffsetsRequest()
+		req.IsolationLevel = isolation
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = topic
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Timestamp = -1
+		rt.Partitions = append(rt.Partitions, rp)
+		req.Topics = append(req.Topics, rt)
+		resp, err := req.RequestWith(ctx, admin)
+		if err != nil || len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 || resp.Topics[0].Partitions[0].ErrorCode != 0 {
+			return -1
+		}
+		return resp.Topics[0].Partitions[0].Offset
+	}
+	for {
+		if lso, hw := end(1), end(0); lso >= 0 && lso == hw {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s: transaction markers never written: %v", topic, ctx.Err())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // TestIntegrationTransactions never shows aborted records, and a read to the end finishes
 // even when the log ends in transaction markers or an open transaction.
 func TestIntegrationTransactions(t *testing.T) {
@@ -341,6 +373,9 @@ func TestIntegrationTransactions(t *testing.T) {
 	inTxn(kgo.TryCommit, "committed-1", "committed-2")
 	inTxn(kgo.TryAbort, "ABORTED-1", "ABORTED-2", "ABORTED-3")
 	inTxn(kgo.TryCommit, "committed-3")
+	// EndTransaction returns before the coordinator has written the markers into the partition;
+	// until then the last stable offset is below committed-3 and a read rightly stops there.
+	waitStable(t, admin, topic)
 	cl := connect(t, plaintextConfig(e, t))
 
 	values := func(rs []kafka.Record) []string {
@@ -377,6 +412,7 @@ func TestIntegrationTransactions(t *testing.T) {
 			if err := txn.EndTransaction(context.Background(), kgo.TryAbort); err != nil {
 				t.Errorf("abort: %v", err)
 			}
+			waitStable(t, admin, topic)
 		}()
 		rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic})
 		if got := values(rs); !slices.Equal(got, want) {
