@@ -3,7 +3,6 @@ package decode
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"unicode/utf8"
 )
@@ -113,48 +112,15 @@ func failed(b []byte, reason string) Decoded {
 	return d
 }
 
-// compactJSON appends b to dst compacted, if b is one valid JSON value. Number digits
-// are kept exactly; inside strings, runes that are unsafe on a terminal are \u-escaped
-// and invalid UTF-8 bytes become \\xNN, exactly as appendString writes them.
+// compactJSON appends b to dst compacted, if b is one valid JSON value (exactly what
+// json.Valid accepts). Number digits are kept exactly; inside strings, runes that are
+// unsafe on a terminal are \u-escaped and invalid UTF-8 bytes become \\xNN, exactly as
+// appendString writes them. It reads b once (jsonscan.go); on false dst is returned as
+// it came.
 func compactJSON(dst, b []byte) ([]byte, bool) {
-	if !json.Valid(b) {
+	out, ok := appendCompact(slices.Grow(dst, len(b)), b) // compacting only shrinks, escaping rarely grows
+	if !ok {
 		return dst, false
 	}
-	dst = slices.Grow(dst, len(b)) // compacting only shrinks, escaping rarely grows
-	inString := false
-	for i := 0; i < len(b); {
-		c := b[i]
-		if !inString {
-			switch c {
-			case ' ', '\t', '\n', '\r':
-			case '"':
-				inString = true
-				dst = append(dst, c)
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		switch {
-		case c == '\\':
-			dst = append(dst, c, b[i+1]) // valid JSON: an escape is always complete
-			i += 2
-			continue
-		case c == '"':
-			inString = false
-			dst = append(dst, c)
-		case c == 0x7f:
-			dst = append(dst, `\u007f`...)
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-		default:
-			var size int
-			dst, size = appendMultibyte(dst, b[i:])
-			i += size
-			continue
-		}
-		i++
-	}
-	return dst, true
+	return out, true
 }
