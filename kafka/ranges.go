@@ -1,7 +1,9 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -168,15 +170,15 @@ func (r *rangeRead) readableBefore(ctx context.Context, partition int32, from, e
 	return hasReadable(blk, from, end), nil
 }
 
-// hasReadable mirrors sarama's consumer: control batches end aborted transactions, batches
-// of an aborted producer are skipped, everything else in range would be delivered.
+// hasReadable mirrors the Java consumer's read-committed filter: aborted transactions are
+// taken in order of their first offset; a producer is aborting from the batch that reaches
+// that offset until its ABORT marker (a COMMIT marker does not end it); control batches and
+// the aborting producer's transactional batches are skipped; everything else in range would
+// be delivered.
 func hasReadable(blk *sarama.FetchResponseBlock, from, end int64) bool {
-	aborted := map[int64]int64{} // producer id to first aborted offset
-	for _, t := range blk.AbortedTransactions {
-		if first, ok := aborted[t.ProducerID]; !ok || t.FirstOffset < first {
-			aborted[t.ProducerID] = t.FirstOffset
-		}
-	}
+	pending := slices.Clone(blk.AbortedTransactions)
+	slices.SortFunc(pending, func(a, b *sarama.AbortedTransaction) int { return cmp.Compare(a.FirstOffset, b.FirstOffset) })
+	aborting := map[int64]bool{}
 	for _, recs := range blk.RecordsSet {
 		if recs == nil {
 			continue
@@ -192,11 +194,19 @@ func hasReadable(blk *sarama.FetchResponseBlock, from, end int64) bool {
 			continue
 		}
 		rb := recs.RecordBatch
+		for len(pending) > 0 && pending[0].FirstOffset <= rb.LastOffset() {
+			aborting[pending[0].ProducerID] = true
+			pending = pending[1:]
+		}
 		if rb.Control {
-			delete(aborted, rb.ProducerID)
+			if t, ok := controlType(rb); !ok || t == sarama.ControlRecordAbort {
+				// An unreadable marker ends the transaction too: guessing "still aborting"
+				// could hide committed records and end the read early.
+				delete(aborting, rb.ProducerID)
+			}
 			continue
 		}
-		if first, ok := aborted[rb.ProducerID]; ok && rb.IsTransactional && first <= rb.FirstOffset {
+		if rb.IsTransactional && aborting[rb.ProducerID] {
 			continue
 		}
 		for _, rec := range rb.Records {
@@ -206,4 +216,19 @@ func hasReadable(blk *sarama.FetchResponseBlock, from, end int64) bool {
 		}
 	}
 	return false
+}
+
+// controlType reads a control batch's marker type from its first record's key (int16
+// version, int16 type); ok is false when the key is missing or too short.
+func controlType(rb *sarama.RecordBatch) (sarama.ControlRecordType, bool) {
+	if len(rb.Records) == 0 || rb.Records[0] == nil || len(rb.Records[0].Key) < 4 {
+		return sarama.ControlRecordUnknown, false
+	}
+	switch binary.BigEndian.Uint16(rb.Records[0].Key[2:4]) {
+	case 0:
+		return sarama.ControlRecordAbort, true
+	case 1:
+		return sarama.ControlRecordCommit, true
+	}
+	return sarama.ControlRecordUnknown, true
 }

@@ -344,6 +344,41 @@ func TestReadSkipsAbortedAndEndsAfterMarkers(t *testing.T) {
 	}
 }
 
+// TestReadEndsAfterFinalAbortedTransaction: the log ends in an aborted transaction that
+// follows a commit marker of the same producer; the read must end, not wait for it.
+func TestReadEndsAfterFinalAbortedTransaction(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "tx"))
+	txn := producer(t, c, kgo.TransactionalID("kpeek-test-final-abort"))
+	ctx := testCtx(t)
+	write := func(commit bool, vs ...string) {
+		if err := txn.BeginTransaction(); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if err := txn.ProduceSync(ctx, &kgo.Record{Topic: "tx", Value: []byte(v)}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := txn.EndTransaction(ctx, kgo.TransactionEndTry(commit)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(true, "committed-1", "committed-2")
+	write(false, "aborted-1", "aborted-2")
+	write(true, "committed-3")
+	write(false, "aborted-3")
+
+	s, err := connectTo(t, c).Read(ctx, ReadRequest{Topic: "tx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := values(readAll(t, s))
+	if !slices.Equal(got, []string{"committed-1", "committed-2", "committed-3"}) {
+		t.Errorf("got %v, want only the committed records", got)
+	}
+}
+
 func TestReadCompactedTopicEnds(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "compacted"))
 	pc := producer(t, c)
@@ -419,6 +454,16 @@ func TestHasReadable(t *testing.T) {
 		}
 		return &sarama.Records{RecordBatch: rb}
 	}
+	// marker is a control batch whose key says COMMIT or ABORT (version 0, then the type).
+	marker := func(at, pid int64, commit bool) *sarama.Records {
+		typ := byte(0)
+		if commit {
+			typ = 1
+		}
+		rb := &sarama.RecordBatch{FirstOffset: at, ProducerID: pid, IsTransactional: true, Control: true,
+			Records: []*sarama.Record{{Key: []byte{0, 0, 0, typ}}}}
+		return &sarama.Records{RecordBatch: rb}
+	}
 	tests := []struct {
 		name      string
 		sets      []*sarama.Records
@@ -434,6 +479,12 @@ func TestHasReadable(t *testing.T) {
 			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}}, 5, 9, false},
 		{"committed after an aborted one", []*sarama.Records{batch(5, 2, 7, true, false), batch(7, 1, 7, true, true), batch(8, 1, 7, true, false)},
 			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}}, 5, 10, true},
+		{"aborted after a commit marker", []*sarama.Records{batch(5, 2, 7, true, false), marker(7, 7, false), batch(8, 2, 7, true, false), marker(10, 7, true), batch(11, 1, 7, true, false), marker(12, 7, false)},
+			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}, {ProducerID: 7, FirstOffset: 11}}, 10, 12, false},
+		{"committed between aborted ones", []*sarama.Records{batch(5, 2, 7, true, false), marker(7, 7, false), batch(8, 2, 7, true, false), marker(10, 7, true), batch(11, 1, 7, true, false), marker(12, 7, false)},
+			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 11}, {ProducerID: 7, FirstOffset: 5}}, 5, 12, true},
+		{"other producer's commit does not end an abort", []*sarama.Records{batch(5, 2, 7, true, false), marker(7, 8, true), batch(8, 1, 7, true, false), marker(9, 7, false)},
+			[]*sarama.AbortedTransaction{{ProducerID: 7, FirstOffset: 5}}, 5, 10, false},
 		{"empty answer", nil, nil, 0, 10, false},
 	}
 	for _, tt := range tests {
