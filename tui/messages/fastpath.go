@@ -52,38 +52,47 @@ type scratch struct {
 	e       decode.Envelope
 	json    []byte
 	headers []decode.HeaderValue
+	cmp     []byte // classifyWith's rebuilt sides
 }
 
-// envelope decodes r, or rebuilds it (into sc) when its class allows. It also
-// returns the record's class when it was unknown and this call found it out (else
+// envelope decodes r, or rebuilds it when its class allows, into sc (so it is valid
+// until the next call with sc, and costs no allocation of its own). It also returns
+// the record's class when it was unknown and this call found it out (else
 // classUnknown).
 func envelope(ctx context.Context, dec *decode.Decoder, r *kafka.Record, class uint8, sc *scratch) (*decode.Envelope, uint8) {
 	if class == classRebuild && sc.rebuild(r) {
 		return &sc.e, classUnknown
 	}
-	e := dec.Decode(ctx, r)
+	sc.e = dec.Decode(ctx, r)
 	if class != classUnknown {
-		return &e, classUnknown
+		return &sc.e, classUnknown
 	}
-	return &e, classify(r, &e)
+	return &sc.e, classifyWith(r, &sc.e, &sc.cmp)
 }
 
 // classify says whether e (the decoder's output for r) equals rebuild(r).
 func classify(r *kafka.Record, e *decode.Envelope) uint8 {
-	if !sameSide(r.Key, &e.Key) || !sameSide(r.Value, &e.Value) || len(r.Headers) != len(e.Headers) {
+	var buf []byte
+	return classifyWith(r, e, &buf)
+}
+
+// classifyWith is classify building the rebuilt sides in *buf, so a worker reusing
+// one buffer classifies without allocating.
+func classifyWith(r *kafka.Record, e *decode.Envelope, buf *[]byte) uint8 {
+	if !sameSide(r.Key, &e.Key, buf) || !sameSide(r.Value, &e.Value, buf) || len(r.Headers) != len(e.Headers) {
 		return classDecode
 	}
 	for i, h := range r.Headers {
-		if h.Key != e.Headers[i].Key || !sameSide(h.Value, &e.Headers[i].Value) {
+		if h.Key != e.Headers[i].Key || !sameSide(h.Value, &e.Headers[i].Value, buf) {
 			return classDecode
 		}
 	}
 	return classRebuild
 }
 
-func sameSide(raw []byte, d *decode.Decoded) bool {
-	var buf []byte
-	want, ok := rebuildSide(raw, &buf)
+func sameSide(raw []byte, d *decode.Decoded, buf *[]byte) bool {
+	*buf = (*buf)[:0]
+	want, ok := rebuildSide(raw, buf)
 	return ok && d.Encoding == want.Encoding && bytes.Equal(d.JSON, want.JSON) && bytes.Equal(d.Raw, want.Raw) &&
 		d.SchemaID == nil && d.Subject == "" && d.Version == 0 && d.Error == ""
 }
