@@ -65,6 +65,12 @@ func (c *Client) describeGroups(ctx context.Context, gs Groups) {
 		}
 		return
 	}
+	var nextGen []int
+	defer func() {
+		if len(nextGen) > 0 {
+			c.describeNextGen(ctx, gs, nextGen)
+		}
+	}()
 	byID := make(map[string]*sarama.GroupDescription, len(descs))
 	for _, d := range descs {
 		byID[d.GroupId] = d
@@ -74,6 +80,11 @@ func (c *Client) describeGroups(ctx context.Context, gs Groups) {
 		d, ok := byID[g.ID]
 		if !ok {
 			g.Err = fmt.Errorf("describe group %q: the coordinator did not answer for it", g.ID)
+			continue
+		}
+		if looksNextGen(d) {
+			g.State = d.State
+			nextGen = append(nextGen, i)
 			continue
 		}
 		if !errors.Is(d.Err, sarama.ErrNoError) {
@@ -97,10 +108,15 @@ func (c *Client) describeGroups(ctx context.Context, gs Groups) {
 			slices.SortFunc(mi.Assigned, compareTP)
 			g.Members = append(g.Members, mi)
 		}
-		slices.SortFunc(g.Members, func(a, b MemberInfo) int {
-			return cmp.Or(cmp.Compare(a.ClientID, b.ClientID), cmp.Compare(a.ID, b.ID))
-		})
+		sortMembers(g.Members)
 	}
+}
+
+// sortMembers orders members by client id, then member id, so views are stable.
+func sortMembers(ms []MemberInfo) {
+	slices.SortFunc(ms, func(a, b MemberInfo) int {
+		return cmp.Or(cmp.Compare(a.ClientID, b.ClientID), cmp.Compare(a.ID, b.ID))
+	})
 }
 
 // committedOffsets fills the group's committed offsets (OffsetFetch, read-only) plus every
