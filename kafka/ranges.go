@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -54,16 +55,16 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 	}
 
 	// Read committed: the end is the last stable offset, where the consumer will stop too.
-	earliest := c.listOffsets(ctx, leaders, sarama.OffsetOldest, sarama.ReadCommitted)
-	latest := c.listOffsets(ctx, leaders, sarama.OffsetNewest, sarama.ReadCommitted)
+	earliest := c.listOffsetsSettled(ctx, req.Topic, leaders, sarama.OffsetOldest)
+	latest := c.listOffsetsSettled(ctx, req.Topic, leaders, sarama.OffsetNewest)
 	var startAt, stopAt offsetResult
 	if req.From.Kind == StartTime {
-		startAt = c.listOffsets(ctx, leaders, req.From.Time.UnixMilli(), sarama.ReadCommitted)
+		startAt = c.listOffsetsSettled(ctx, req.Topic, leaders, req.From.Time.UnixMilli())
 	}
 	follow := req.Follow || req.To.Kind == StopNever
 	if !follow && req.To.Kind == StopTime {
 		// The first offset at or after T+1ms is the first one strictly after T.
-		stopAt = c.listOffsets(ctx, leaders, req.To.Time.Add(time.Millisecond).UnixMilli(), sarama.ReadCommitted)
+		stopAt = c.listOffsetsSettled(ctx, req.Topic, leaders, req.To.Time.Add(time.Millisecond).UnixMilli())
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -86,6 +87,40 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		ranges = append(ranges, pr)
 	}
 	return ranges, nil
+}
+
+// listOffsetsSettled is a read-committed listOffsets that retries, a few times and with
+// leaders from refreshed metadata, the partitions whose leader moved or whose broker
+// connection was not up yet.
+func (c *Client) listOffsetsSettled(ctx context.Context, topic string, leaders map[TopicPartition]int32, ts int64) offsetResult {
+	res := c.listOffsets(ctx, leaders, ts, sarama.ReadCommitted)
+	for try := 1; try < transientTries; try++ {
+		retry := map[TopicPartition]int32{}
+		for tp, err := range res.errs {
+			if transient(err) {
+				retry[tp] = leaders[tp]
+			}
+		}
+		if len(retry) == 0 || pause(ctx, try) != nil {
+			break
+		}
+		c.log.Debug("list offsets retrying", "topic", topic, "partitions", len(retry), "try", try)
+		if err := c.client.RefreshMetadata(topic); err != nil {
+			c.log.Debug("refresh metadata", "topic", topic, "err", err)
+		}
+		for tp := range retry {
+			if b, err := c.client.Leader(tp.Topic, tp.Partition); err == nil {
+				retry[tp] = b.ID()
+			}
+		}
+		again := c.listOffsets(ctx, retry, ts, sarama.ReadCommitted)
+		for tp := range retry {
+			delete(res.errs, tp)
+		}
+		maps.Copy(res.offsets, again.offsets)
+		maps.Copy(res.errs, again.errs)
+	}
+	return res
 }
 
 // startOffset resolves where one partition's read starts; offsets outside the log are

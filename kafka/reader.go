@@ -157,10 +157,27 @@ func (r *rangeRead) start(ctx context.Context) (map[int32]sarama.PartitionConsum
 func (r *rangeRead) consumePartition(ctx context.Context, pr PartitionRange) (sarama.PartitionConsumer, error) {
 	// Not through call: a consumer abandoned on ctx's end would never be closed. sarama's
 	// own timeouts bound the wait.
-	pc, err := r.consumer.ConsumePartition(r.req.Topic, pr.Partition, pr.Start)
-	if errors.Is(err, sarama.ErrOffsetOutOfRange) {
-		// Retention removed the start while we were setting up: begin at what is left.
-		pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, sarama.OffsetOldest)
+	start := pr.Start
+	var pc sarama.PartitionConsumer
+	var err error
+	for try := 1; ; try++ {
+		pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, start)
+		if errors.Is(err, sarama.ErrOffsetOutOfRange) && start != sarama.OffsetOldest {
+			// Retention removed the start while we were setting up: begin at what is left.
+			start = sarama.OffsetOldest
+			continue
+		}
+		if err == nil || !transient(err) || try >= transientTries {
+			break
+		}
+		// A fresh client's connection to the leader is not up yet, or the leader moved.
+		r.c.log.Debug("open partition retrying", "topic", r.req.Topic, "partition", pr.Partition, "try", try, "err", err)
+		if perr := pause(ctx, try); perr != nil {
+			return nil, perr
+		}
+		if rerr := r.rc.RefreshMetadata(r.req.Topic); rerr != nil {
+			r.c.log.Debug("refresh metadata", "topic", r.req.Topic, "err", rerr)
+		}
 	}
 	if err != nil {
 		return nil, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))

@@ -496,3 +496,34 @@ func TestHasReadable(t *testing.T) {
 		})
 	}
 }
+
+// TestReadRetriesNotLeaderOnListOffsets: the first ListOffsets answers NOT_LEADER for every
+// partition, as after a leader election; the read retries and still reads everything.
+func TestReadRetriesNotLeaderOnListOffsets(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(2, "moving"))
+	produce(t, producer(t, c), "moving", []int32{0, 1}, 3, base)
+	c.ControlKey(kmsg.ListOffsets.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		lreq := req.(*kmsg.ListOffsetsRequest)
+		resp := lreq.ResponseKind().(*kmsg.ListOffsetsResponse)
+		resp.Version = lreq.Version
+		for _, rt := range lreq.Topics {
+			st := kmsg.NewListOffsetsResponseTopic()
+			st.Topic = rt.Topic
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewListOffsetsResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, kerr.NotLeaderForPartition.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "moving"})
+	if err != nil {
+		t.Fatalf("read after one NOT_LEADER answer: %v", err)
+	}
+	defer s.Close()
+	if got := readAll(t, s); len(got) != 6 {
+		t.Errorf("got %d records, want 6", len(got))
+	}
+}
