@@ -114,7 +114,12 @@ func (c *Client) probeAddr(ctx context.Context, addr string) error {
 		defer cancel()
 		if err := tc.HandshakeContext(hctx); err != nil {
 			problem := tlsProblem(err)
-			if problem == "" {
+			switch {
+			case problem != "":
+			case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+				// A plaintext Kafka listener reads the ClientHello as a bogus request and hangs up.
+				problem = "the broker closed the connection during the TLS handshake (is this listener TLS?)"
+			default:
 				problem = err.Error()
 			}
 			return &TLSError{Addr: addr, Problem: problem, Err: err}
