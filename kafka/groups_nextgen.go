@@ -11,13 +11,14 @@ import (
 )
 
 // looksNextGen tells whether a DescribeGroups answer may be hiding a Kafka 4 consumer-protocol
-// group (KIP-848): the classic API answers for those with state Dead and no members, or
-// (DescribeGroups v6+) with GROUP_ID_NOT_FOUND.
+// group (KIP-848): Kafka answers for those with state Dead and no members, or (DescribeGroups
+// v6+) with GROUP_ID_NOT_FOUND; kfake says Stable with no members, which a classic group
+// never is.
 func looksNextGen(d *sarama.GroupDescription) bool {
 	if errors.Is(d.Err, sarama.ErrGroupIDNotFound) {
 		return true
 	}
-	return errors.Is(d.Err, sarama.ErrNoError) && d.State == "Dead" && len(d.Members) == 0
+	return errors.Is(d.Err, sarama.ErrNoError) && len(d.Members) == 0 && (d.State == "Dead" || d.State == "Stable")
 }
 
 // describeNextGen describes the groups at idx with ConsumerGroupDescribe (API 69, read-only)
@@ -34,6 +35,7 @@ func (c *Client) describeNextGen(ctx context.Context, gs Groups, idx []int) {
 		}
 		byBroker[b] = append(byBroker[b], i)
 	}
+	names := c.topicNamesByID(ctx)
 	for b, is := range byBroker {
 		req := sarama.NewConsumerGroupDescribeRequest(c.sc.Version)
 		for _, i := range is {
@@ -48,14 +50,35 @@ func (c *Client) describeNextGen(ctx context.Context, gs Groups, idx []int) {
 			case err != nil:
 				g.Err = c.translate(err, "describe", fmt.Sprintf("group %q", g.ID))
 			default:
-				c.applyNextGen(g, resp)
+				c.applyNextGen(g, resp, names)
 			}
 		}
 	}
 }
 
-// applyNextGen copies one group's ConsumerGroupDescribe answer into g.
-func (c *Client) applyNextGen(g *GroupInfo, resp *sarama.ConsumerGroupDescribeResponse) {
+// topicNamesByID returns a lookup from topic id to name, asking for the cluster's metadata
+// once and only if an assignment arrives without its topic's name (kfake sends ids only).
+func (c *Client) topicNamesByID(ctx context.Context) func(sarama.Uuid) string {
+	var byID map[sarama.Uuid]string
+	return func(id sarama.Uuid) string {
+		if byID == nil {
+			byID = map[sarama.Uuid]string{}
+			md, err := c.metadata(ctx, nil)
+			if err != nil {
+				c.log.Debug("topic names for group assignments", "err", err)
+				return ""
+			}
+			for _, t := range md.Topics {
+				byID[t.Uuid] = t.Name
+			}
+		}
+		return byID[id]
+	}
+}
+
+// applyNextGen copies one group's ConsumerGroupDescribe answer into g; names resolves topic
+// ids the answer left unnamed.
+func (c *Client) applyNextGen(g *GroupInfo, resp *sarama.ConsumerGroupDescribeResponse, names func(sarama.Uuid) string) {
 	i := slices.IndexFunc(resp.Groups, func(d sarama.ConsumerGroupDescription) bool { return d.GroupID == g.ID })
 	if i < 0 {
 		g.Err = fmt.Errorf("describe group %q: the coordinator did not answer for it", g.ID)
@@ -80,8 +103,13 @@ func (c *Client) applyNextGen(g *GroupInfo, resp *sarama.ConsumerGroupDescribeRe
 	for _, m := range d.Members {
 		mi := MemberInfo{ID: m.MemberID, ClientID: m.ClientID, ClientHost: m.ClientHost}
 		for _, tp := range m.Assignment.TopicPartitions {
+			topic := cmp.Or(tp.TopicName, names(tp.TopicID))
+			if topic == "" {
+				c.log.Debug("assigned topic unknown", "group", g.ID, "topic_id", tp.TopicID)
+				continue
+			}
 			for _, p := range tp.Partitions {
-				mi.Assigned = append(mi.Assigned, TopicPartition{tp.TopicName, p})
+				mi.Assigned = append(mi.Assigned, TopicPartition{topic, p})
 			}
 		}
 		slices.SortFunc(mi.Assigned, compareTP)
