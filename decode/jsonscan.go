@@ -1,15 +1,23 @@
 package decode
 
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
+
 // A single-pass JSON compactor: it checks the grammar exactly as encoding/json's
 // Valid does (same nesting limit, any bytes of 0x80 and above allowed in strings)
 // while it writes the compact, terminal-safe form, so each value is read once.
+// Output is the input minus whitespace, with a few string bytes rewritten; so the
+// scanner only notes where it is and copies the input in runs, between whitespace
+// and rewritten bytes. A record that is already compact and clean is one copy.
 
 // maxJSONDepth is encoding/json's nesting limit: a deeper value is not valid JSON there,
 // so it is not valid here either.
 const maxJSONDepth = 10000
 
-// plainStringByte marks bytes copied as they are inside a JSON string: printable ASCII
-// other than the quote and the backslash.
+// plainStringByte marks bytes kept as they are inside a JSON string without a second
+// look: printable ASCII other than the quote and the backslash.
 var plainStringByte = func() (t [256]bool) {
 	for c := 0x20; c < 0x7f; c++ {
 		t[c] = c != '"' && c != '\\'
@@ -17,90 +25,100 @@ var plainStringByte = func() (t [256]bool) {
 	return t
 }()
 
+// compactor is one appendCompact call: b is read once, and b[mark:] up to the scan
+// position is output not yet copied to dst.
+type compactor struct {
+	dst  []byte
+	b    []byte
+	mark int
+}
+
 // appendCompact appends b compacted to dst and reports whether b is exactly one valid
 // JSON value (surrounded by optional whitespace). On false, what it appended is junk.
 func appendCompact(dst, b []byte) ([]byte, bool) {
+	c := compactor{dst: dst, b: b}
+	if !c.scan() {
+		return c.dst, false
+	}
+	return append(c.dst, b[c.mark:]...), true
+}
+
+// scan checks that b is one JSON value, copying as it goes; on true, b[mark:] is all
+// that is left to copy.
+func (c *compactor) scan() bool {
+	b := c.b
 	var stackBuf [64]byte
 	stack := stackBuf[:0] // the open containers, '{' or '['
-	i := skipJSONSpace(b, 0)
+	i := c.space(0)
 	var ok bool
 	for {
 		// A value starts at b[i].
 		if i >= len(b) {
-			return dst, false
+			return false
 		}
-		switch c := b[i]; {
-		case c == '{' || c == '[':
+		switch ch := b[i]; {
+		case ch == '{' || ch == '[':
 			if len(stack) >= maxJSONDepth {
-				return dst, false
+				return false
 			}
-			stack = append(stack, c)
-			dst = append(dst, c)
-			i = skipJSONSpace(b, i+1)
-			if i < len(b) && b[i] == c+2 { // '}' and ']' are two past their openers
+			stack = append(stack, ch)
+			i = c.space(i + 1)
+			if i < len(b) && b[i] == ch+2 { // '}' and ']' are two past their openers
 				stack = stack[:len(stack)-1]
-				dst = append(dst, c+2)
 				i++
 				break
 			}
-			if c == '{' {
-				if dst, i, ok = appendMemberName(dst, b, i); !ok {
-					return dst, false
+			if ch == '{' {
+				if i, ok = c.memberName(i); !ok {
+					return false
 				}
 			}
 			continue
-		case c == '"':
-			if dst, i, ok = appendJSONString(dst, b, i); !ok {
-				return dst, false
+		case ch == '"':
+			if i, ok = c.str(i); !ok {
+				return false
 			}
-		case c == '-' || c >= '0' && c <= '9':
-			start := i
+		case ch == '-' || ch >= '0' && ch <= '9':
 			if i, ok = scanJSONNumber(b, i); !ok {
-				return dst, false
+				return false
 			}
-			dst = append(dst, b[start:i]...)
-		case c == 't':
+		case ch == 't':
 			if i, ok = scanLiteral(b, i, "true"); !ok {
-				return dst, false
+				return false
 			}
-			dst = append(dst, "true"...)
-		case c == 'f':
+		case ch == 'f':
 			if i, ok = scanLiteral(b, i, "false"); !ok {
-				return dst, false
+				return false
 			}
-			dst = append(dst, "false"...)
-		case c == 'n':
+		case ch == 'n':
 			if i, ok = scanLiteral(b, i, "null"); !ok {
-				return dst, false
+				return false
 			}
-			dst = append(dst, "null"...)
 		default:
-			return dst, false
+			return false
 		}
 		// A value ended: close containers until one wants another element.
 		for {
-			i = skipJSONSpace(b, i)
+			i = c.space(i)
 			if len(stack) == 0 {
-				return dst, i == len(b)
+				return i == len(b)
 			}
 			if i >= len(b) {
-				return dst, false
+				return false
 			}
-			top, c := stack[len(stack)-1], b[i]
-			if c == top+2 {
+			top, ch := stack[len(stack)-1], b[i]
+			if ch == top+2 {
 				stack = stack[:len(stack)-1]
-				dst = append(dst, c)
 				i++
 				continue
 			}
-			if c != ',' {
-				return dst, false
+			if ch != ',' {
+				return false
 			}
-			dst = append(dst, ',')
-			i = skipJSONSpace(b, i+1)
+			i = c.space(i + 1)
 			if top == '{' {
-				if dst, i, ok = appendMemberName(dst, b, i); !ok {
-					return dst, false
+				if i, ok = c.memberName(i); !ok {
+					return false
 				}
 			}
 			break
@@ -108,84 +126,112 @@ func appendCompact(dst, b []byte) ([]byte, bool) {
 	}
 }
 
-// skipJSONSpace returns the index of the first byte at or after i that is not JSON
-// whitespace.
-func skipJSONSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
+// space returns the index of the first byte at or after i that is not JSON
+// whitespace, dropping the whitespace from the output.
+func (c *compactor) space(i int) int {
+	if i < len(c.b) && isJSONSpace(c.b[i]) {
+		return c.dropSpace(i)
 	}
 	return i
 }
 
-// appendMemberName appends an object member's name and its colon, which start at b[i];
-// it returns the index where the member's value starts (whitespace skipped).
-func appendMemberName(dst, b []byte, i int) ([]byte, int, bool) {
-	if i >= len(b) || b[i] != '"' {
-		return dst, i, false
+// dropSpace is space when b[i] is whitespace.
+func (c *compactor) dropSpace(i int) int {
+	c.dst = append(c.dst, c.b[c.mark:i]...)
+	for i < len(c.b) && isJSONSpace(c.b[i]) {
+		i++
 	}
-	dst, i, ok := appendJSONString(dst, b, i)
-	if !ok {
-		return dst, i, false
-	}
-	i = skipJSONSpace(b, i)
-	if i >= len(b) || b[i] != ':' {
-		return dst, i, false
-	}
-	return append(dst, ':'), skipJSONSpace(b, i+1), true
+	c.mark = i
+	return i
 }
 
-// appendJSONString appends the string starting at b[i] (its opening quote) and returns
-// the index after its closing quote. Escapes are kept as written; raw DEL, unsafe runes
-// and invalid UTF-8 are written as appendString writes them.
-func appendJSONString(dst, b []byte, i int) ([]byte, int, bool) {
-	dst = append(dst, '"')
+func isJSONSpace(ch byte) bool { return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' }
+
+// memberName checks an object member's name and its colon, which start at b[i]; it
+// returns the index where the member's value starts.
+func (c *compactor) memberName(i int) (int, bool) {
+	if i >= len(c.b) || c.b[i] != '"' {
+		return i, false
+	}
+	i, ok := c.str(i)
+	if !ok {
+		return i, false
+	}
+	i = c.space(i)
+	if i >= len(c.b) || c.b[i] != ':' {
+		return i, false
+	}
+	return c.space(i + 1), true
+}
+
+// str checks the string starting at b[i] (its opening quote) and returns the index
+// after its closing quote. Escapes are kept as written; raw DEL, unsafe runes and
+// invalid UTF-8 are rewritten as appendString writes them.
+func (c *compactor) str(i int) (int, bool) {
+	b := c.b
 	i++
 	for {
-		start := i
+		for i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && plainStringByte[b[i]] {
 			i++
 		}
-		dst = append(dst, b[start:i]...)
 		if i >= len(b) {
-			return dst, i, false
+			return i, false
 		}
-		switch c := b[i]; {
-		case c == '"':
-			return append(dst, '"'), i + 1, true
-		case c == '\\':
+		switch ch := b[i]; {
+		case ch == '"':
+			return i + 1, true
+		case ch == '\\':
 			if i+1 >= len(b) {
-				return dst, i, false
+				return i, false
 			}
 			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				dst = append(dst, '\\', b[i+1])
 				i += 2
 			case 'u':
 				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
-					return dst, i, false
+					return i, false
 				}
-				dst = append(dst, b[i:i+6]...)
 				i += 6
 			default:
-				return dst, i, false
+				return i, false
 			}
-		case c < 0x20:
-			return dst, i, false
-		case c == 0x7f:
-			dst = append(dst, `\u007f`...)
+		case ch < 0x20:
+			return i, false
+		case ch == 0x7f:
+			c.dst = append(append(c.dst, b[c.mark:i]...), `\u007f`...)
 			i++
+			c.mark = i
 		default: // 0x80 and above: a rune, maybe unsafe, or a byte that is not UTF-8
-			var size int
-			dst, size = appendMultibyte(dst, b[i:])
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 || unsafeRune(r) {
+				c.dst, size = appendMultibyte(append(c.dst, b[c.mark:i]...), b[i:])
+				c.mark = i + size
+			}
 			i += size
 		}
 	}
 }
+
+// Masks for testing eight bytes of a string at once.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// plainWord reports whether all eight bytes of x are plainStringByte: none below 0x20
+// or above 0x7e, none a quote or a backslash. Long runs of ordinary text (user
+// agents, ids, messages) are checked a word at a time.
+func plainWord(x uint64) bool {
+	below := (x - 0x20*lowBits) & ^x // a byte below 0x20 borrows into its top bit
+	return (x|below|hasZeroByte(x^('"'*lowBits))|hasZeroByte(x^('\\'*lowBits))|hasZeroByte(x^(0x7f*lowBits)))&highBits == 0
+}
+
+// hasZeroByte has the top bit set in some byte when some byte of x is zero (exact
+// about whether there is one, not about which).
+func hasZeroByte(x uint64) uint64 { return (x - lowBits) & ^x & highBits }
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

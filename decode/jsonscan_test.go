@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -126,4 +127,20 @@ func FuzzCompactJSONReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkCompactMatches(t, b)
 	})
+}
+
+// TestPlainWord: a word is plain exactly when each of its bytes is, whichever byte
+// position holds the odd one out and whatever the others are.
+func TestPlainWord(t *testing.T) {
+	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
+		for c := range 256 {
+			for pos := range 8 {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				if got, want := plainWord(binary.LittleEndian.Uint64(w)), plainStringByte[c]; got != want {
+					t.Fatalf("plainWord(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
 }
