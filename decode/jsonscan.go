@@ -26,7 +26,8 @@ var plainStringByte = func() (t [256]bool) {
 }()
 
 // compactor is one appendCompact call: b is read once, and b[mark:] up to the scan
-// position is output not yet copied to dst.
+// position is output not yet copied to dst. mark stays 0 until something in b is
+// dropped or rewritten.
 type compactor struct {
 	dst  []byte
 	b    []byte
@@ -41,6 +42,29 @@ func appendCompact(dst, b []byte) ([]byte, bool) {
 		return c.dst, false
 	}
 	return append(c.dst, b[c.mark:]...), true
+}
+
+// compactJSONValue is compactJSON for a Decoded of its own: when b is already compact
+// and needs no escapes (most records), it is b itself with its capacity clipped, so
+// nothing is copied or allocated; else a new slice.
+func compactJSONValue(b []byte) ([]byte, bool) {
+	c := compactor{b: b}
+	if !c.scan() {
+		return nil, false
+	}
+	if c.mark == 0 { // nothing was dropped or rewritten
+		return b[:len(b):len(b)], true
+	}
+	return append(c.dst, b[c.mark:]...), true
+}
+
+// flush copies the pending run b[mark:i] to dst, sized at first use for all of b
+// (compacting only shrinks, escaping rarely grows).
+func (c *compactor) flush(i int) {
+	if c.dst == nil {
+		c.dst = make([]byte, 0, len(c.b))
+	}
+	c.dst = append(c.dst, c.b[c.mark:i]...)
 }
 
 // scan checks that b is one JSON value, copying as it goes; on true, b[mark:] is all
@@ -137,7 +161,7 @@ func (c *compactor) space(i int) int {
 
 // dropSpace is space when b[i] is whitespace.
 func (c *compactor) dropSpace(i int) int {
-	c.dst = append(c.dst, c.b[c.mark:i]...)
+	c.flush(i)
 	for i < len(c.b) && isJSONSpace(c.b[i]) {
 		i++
 	}
@@ -201,13 +225,15 @@ func (c *compactor) str(i int) (int, bool) {
 		case ch < 0x20:
 			return i, false
 		case ch == 0x7f:
-			c.dst = append(append(c.dst, b[c.mark:i]...), `\u007f`...)
+			c.flush(i)
+			c.dst = append(c.dst, `\u007f`...)
 			i++
 			c.mark = i
 		default: // 0x80 and above: a rune, maybe unsafe, or a byte that is not UTF-8
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 || unsafeRune(r) {
-				c.dst, size = appendMultibyte(append(c.dst, b[c.mark:i]...), b[i:])
+				c.flush(i)
+				c.dst, size = appendMultibyte(c.dst, b[i:])
 				c.mark = i + size
 			}
 			i += size

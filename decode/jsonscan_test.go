@@ -79,6 +79,32 @@ func checkCompactMatches(t *testing.T, b []byte) {
 	if gotOK != json.Valid(b) {
 		t.Fatalf("compactJSON(%q) ok=%v, json.Valid disagrees", b, gotOK)
 	}
+	own, ownOK := compactJSONValue(b)
+	if ownOK != wantOK || wantOK && !bytes.Equal(own, want) {
+		t.Fatalf("compactJSONValue(%q) = %q %v, want %q %v", b, own, ownOK, want, wantOK)
+	}
+}
+
+// TestCompactJSONValueShares: a clean compact value is its own bytes, and appending to
+// the result can never write into the record.
+func TestCompactJSONValueShares(t *testing.T) {
+	buf := []byte(`{"a":[1,"x"]}TAIL`)
+	in := buf[:len(buf)-4]
+	got, ok := compactJSONValue(in)
+	if !ok || &got[0] != &in[0] || cap(got) != len(in) {
+		t.Fatalf("clean value was copied or kept its capacity: %q %v cap %d", got, ok, cap(got))
+	}
+	_ = append(got, "XXXX"...)
+	if string(buf) != `{"a":[1,"x"]}TAIL` {
+		t.Fatalf("appending to the result wrote into the input: %q", buf)
+	}
+	for _, s := range []string{`{"a": 1}`, " {}", "[\"\x7f\"]", "[\"\u202e\"]", "[\"\xff\"]"} {
+		in := []byte(s)
+		got, ok := compactJSONValue(in)
+		if !ok || &got[0] == &in[0] {
+			t.Errorf("%q: a rewritten value should be a new slice, got %q %v", s, got, ok)
+		}
+	}
 }
 
 func TestCompactJSONMatchesReference(t *testing.T) {

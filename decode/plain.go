@@ -15,7 +15,7 @@ func decodePlain(b []byte) Decoded {
 		return Decoded{Encoding: EncodingNull}
 	}
 	if looksLikeJSON(b) {
-		if j, ok := compactJSON(nil, b); ok {
+		if j, ok := compactJSONValue(b); ok {
 			return Decoded{JSON: j, Encoding: EncodingJSON, Raw: b}
 		}
 	}
@@ -98,7 +98,7 @@ func decodeHex(b []byte) Decoded {
 
 // decodeJSON is the forced "json" format: b must be one JSON value.
 func decodeJSON(b []byte) Decoded {
-	if j, ok := compactJSON(nil, b); ok {
+	if j, ok := compactJSONValue(b); ok {
 		return Decoded{JSON: j, Encoding: EncodingJSON, Raw: b}
 	}
 	return failed(b, "json: not a valid JSON value")
