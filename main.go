@@ -376,47 +376,59 @@ func (s *selection) register(cmd *cobra.Command) {
 }
 
 // request turns the selection into a read request, a decoder and a filter.
-func (s *selection) request(cfg kafka.ClusterConfig, logger *slog.Logger) (kafka.ReadRequest, *decode.Decoder, *filter.Filter, error) {
+// parse checks the whole selection before anything connects, so a typo is a usage error
+// (exit 2) even when the cluster is unreachable.
+func (s *selection) parse() (kafka.ReadRequest, *filter.Filter, error) {
 	var req kafka.ReadRequest
 	if s.topic == "" {
-		return req, nil, nil, usageError{errors.New("missing -t TOPIC")}
+		return req, nil, usageError{errors.New("missing -t TOPIC")}
 	}
 	if s.max < 0 {
-		return req, nil, nil, usageError{errors.New("-n must be positive")}
+		return req, nil, usageError{errors.New("-n must be positive")}
+	}
+	for _, f := range []string{s.keyFormat, s.valueFormat} {
+		if _, err := decode.ParseFormat(f); err != nil {
+			return req, nil, usageError{err}
+		}
 	}
 	now := time.Now()
 	req = kafka.ReadRequest{Topic: s.topic, Max: s.max, Follow: s.follow}
 	if s.from != "" {
 		start, err := kafka.ParseStart(s.from, now)
 		if err != nil {
-			return req, nil, nil, usageError{fmt.Errorf("--from: %w", err)}
+			return req, nil, usageError{fmt.Errorf("--from: %w", err)}
 		}
 		req.From = start
 	}
 	if s.to != "" {
 		if s.follow {
-			return req, nil, nil, usageError{errors.New("--to and --follow cannot be used together")}
+			return req, nil, usageError{errors.New("--to and --follow cannot be used together")}
 		}
 		stop, err := kafka.ParseStop(s.to, now)
 		if err != nil {
-			return req, nil, nil, usageError{fmt.Errorf("--to: %w", err)}
+			return req, nil, usageError{fmt.Errorf("--to: %w", err)}
 		}
 		req.To = stop
 	}
 	var err error
 	if req.Partitions, err = kafka.ParsePartitions(s.partitions); err != nil {
-		return req, nil, nil, usageError{fmt.Errorf("-p: %w", err)}
-	}
-	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
-		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat, Logger: logger})
-	if err != nil {
-		return req, nil, nil, usageError{err}
+		return req, nil, usageError{fmt.Errorf("-p: %w", err)}
 	}
 	flt, err := filter.Compile(s.filter)
 	if err != nil {
-		return req, nil, nil, usageError{fmt.Errorf("--filter: %w", err)}
+		return req, nil, usageError{fmt.Errorf("--filter: %w", err)}
 	}
-	return req, dec, flt, nil
+	return req, flt, nil
+}
+
+// decoder builds the decoder for the cluster's registry and topics and the format flags.
+func (s *selection) decoder(cfg kafka.ClusterConfig, logger *slog.Logger) (*decode.Decoder, error) {
+	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
+		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat, Logger: logger})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return dec, nil
 }
 
 func newConsumeCmd(g *globals) *cobra.Command {
@@ -432,15 +444,16 @@ func newConsumeCmd(g *globals) *cobra.Command {
 			if err := checkChoice("-o", output, export.OutputFormats...); err != nil {
 				return err
 			}
-			if sel.topic == "" {
-				return usageError{errors.New("missing -t TOPIC")}
+			req, flt, err := sel.parse()
+			if err != nil {
+				return err
 			}
 			cl, cfg, err := g.connect(ctx)
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			req, dec, flt, err := sel.request(cfg, g.logger)
+			dec, err := sel.decoder(cfg, g.logger)
 			if err != nil {
 				return err
 			}
@@ -624,12 +637,16 @@ func newExportCmd(g *globals) *cobra.Command {
 			if sel.follow {
 				return usageError{errors.New("export takes a bounded range: use --to instead of --follow")}
 			}
+			req, flt, err := sel.parse()
+			if err != nil {
+				return err
+			}
 			cl, cfg, err := g.connect(ctx)
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			req, dec, flt, err := sel.request(cfg, g.logger)
+			dec, err := sel.decoder(cfg, g.logger)
 			if err != nil {
 				return err
 			}

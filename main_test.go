@@ -319,6 +319,12 @@ func TestMissingTopicIsOneLine(t *testing.T) {
 	}
 }
 
+func TestBuildVersion(t *testing.T) {
+	if got := buildVersion("1.4.2"); got != "1.4.2" {
+		t.Errorf("an -ldflags version was replaced: %q", got)
+	}
+}
+
 func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
 	tests := []struct {
 		name string
@@ -335,6 +341,12 @@ func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
 		{"bad regex filter", []string{"--demo", "consume", "-t", "auth.logins", "--filter", `/fail(/`}},
 		{"bad partition", []string{"--demo", "consume", "-t", "auth.logins", "-p", "x"}},
 		{"bad start", []string{"--demo", "consume", "-t", "auth.logins", "--from", "yesterday-ish"}},
+		// The selection is checked before connecting: a typo is a usage error even when
+		// the cluster is unreachable.
+		{"bad filter, unreachable broker", []string{"-b", "127.0.0.1:1", "consume", "-t", "x", "--filter", `value.a ==`}},
+		{"bad format, unreachable broker", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--value-format", "xml"}},
+		{"no destination", []string{"--demo", "export", "-t", "auth.logins"}},
+		{"unknown subcommand", []string{"demo", "bogus"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
