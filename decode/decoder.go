@@ -78,12 +78,31 @@ func (d *Decoder) Decode(ctx context.Context, rec *kafka.Record) Envelope {
 		Size:          rec.Size(),
 	}
 	if len(rec.Headers) > 0 {
-		e.Headers = make([]HeaderValue, len(rec.Headers))
-		for i, h := range rec.Headers {
-			e.Headers[i] = HeaderValue{Key: h.Key, Value: decodePlain(h.Value)}
-		}
+		e.Headers = d.AppendHeaders(make([]HeaderValue, 0, len(rec.Headers)), rec)
 	}
 	return e
+}
+
+// DecodeKey decodes rec's key alone, exactly as Decode does: for a caller that reads
+// only some parts of many records (a filter) and should not pay for the others.
+func (d *Decoder) DecodeKey(ctx context.Context, rec *kafka.Record) Decoded {
+	key, _ := d.specs(rec.Topic)
+	return d.decodeBytes(ctx, rec.Key, key)
+}
+
+// DecodeValue decodes rec's value alone, exactly as Decode does.
+func (d *Decoder) DecodeValue(ctx context.Context, rec *kafka.Record) Decoded {
+	_, value := d.specs(rec.Topic)
+	return d.decodeBytes(ctx, rec.Value, value)
+}
+
+// AppendHeaders appends rec's headers, decoded exactly as Decode does, to dst; a
+// caller decoding many records reuses one dst.
+func (d *Decoder) AppendHeaders(dst []HeaderValue, rec *kafka.Record) []HeaderValue {
+	for _, h := range rec.Headers {
+		dst = append(dst, HeaderValue{Key: h.Key, Value: decodePlain(h.Value)})
+	}
+	return dst
 }
 
 // specs merges the flags over the topic's settings: a flag wins, a topic's local schema stays.

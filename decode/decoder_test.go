@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -93,6 +94,49 @@ func TestFromConfigLocalSchemasAndOverrides(t *testing.T) {
 	}
 	if e := d.Decode(context.Background(), &kafka.Record{Topic: "logins", Value: login}); e.Value.Encoding != EncodingBase64 {
 		t.Errorf("--value-format base64 ignored: %s", e.Value.Encoding)
+	}
+}
+
+// TestDecodePartsMatchDecode checks that DecodeKey, DecodeValue and AppendHeaders give
+// exactly the parts Decode gives: per-topic schemas and formats, registry framing,
+// hostile bytes and nulls.
+func TestDecodePartsMatchDecode(t *testing.T) {
+	dir := t.TempDir()
+	avsc := filepath.Join(dir, "login.avsc")
+	write(t, avsc, `{"type":"record","name":"Login","fields":[{"name":"user","type":"string"},{"name":"ok","type":"boolean"}]}`)
+	tr := newTestRegistry(t)
+	id := tr.register(t, "framed-value", "AVRO", `{"type":"record","name":"H","fields":[{"name":"s","type":"string"},{"name":"n","type":"long"}]}`)
+	cfg := Config{Topics: map[string]kafka.TopicFormat{"logins": {ValueSchema: avsc, KeyFormat: "hex"}}}
+	local, err := FromConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoders := map[string]*Decoder{
+		"auto":     New(),
+		"registry": New(WithRegistry(tr.client(t))),
+		"local":    local,
+		"forced":   New(WithFormats(FormatBase64, FormatString)),
+	}
+	payloads := append(hostilePayloads(), frame(id, []byte("\x06abc\x02")), []byte("\x0aslyon\x01"),
+		[]byte(`{"user":"slyon","amount":12.50}`), []byte(`{ "spaced": [1, 2] }`), []byte("k-u0001"), []byte{})
+	ctx := context.Background()
+	for name, d := range decoders {
+		for _, topic := range []string{"logins", "other"} {
+			for i, p := range payloads {
+				rec := &kafka.Record{Topic: topic, Partition: 2, Offset: int64(i), Key: p, Value: p,
+					Headers: []kafka.Header{{Key: "source", Value: []byte("idp")}, {Key: "raw", Value: p}}}
+				full := d.Decode(ctx, rec)
+				if got := d.DecodeValue(ctx, rec); !reflect.DeepEqual(got, full.Value) {
+					t.Errorf("%s/%s payload %d: DecodeValue = %+v, Decode's value = %+v", name, topic, i, got, full.Value)
+				}
+				if got := d.DecodeKey(ctx, rec); !reflect.DeepEqual(got, full.Key) {
+					t.Errorf("%s/%s payload %d: DecodeKey = %+v, Decode's key = %+v", name, topic, i, got, full.Key)
+				}
+				if got := d.AppendHeaders(nil, rec); !reflect.DeepEqual(got, full.Headers) {
+					t.Errorf("%s/%s payload %d: AppendHeaders = %+v, Decode's headers = %+v", name, topic, i, got, full.Headers)
+				}
+			}
+		}
 	}
 }
 

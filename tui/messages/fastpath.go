@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -56,11 +57,17 @@ type scratch struct {
 }
 
 // envelope decodes r, or rebuilds it when its class allows, into sc (so it is valid
-// until the next call with sc, and costs no allocation of its own). It also returns
-// the record's class when it was unknown and this call found it out (else
-// classUnknown).
-func envelope(ctx context.Context, dec *decode.Decoder, r *kafka.Record, class uint8, sc *scratch) (*decode.Envelope, uint8) {
-	if class == classRebuild && sc.rebuild(r) {
+// until the next call with sc, and costs no allocation of its own). Only the parts in
+// need are decoded; the others are left zero, for a filter that does not read them.
+// It also returns the record's class when it was unknown and this call found it out
+// (else classUnknown): only a full decode can, so a partial one leaves the record to
+// the background pass.
+func envelope(ctx context.Context, dec *decode.Decoder, r *kafka.Record, class uint8, need filter.Parts, sc *scratch) (*decode.Envelope, uint8) {
+	if class == classRebuild && sc.rebuild(r, need) {
+		return &sc.e, classUnknown
+	}
+	if need != filter.PartAll {
+		sc.decodeParts(ctx, dec, r, need)
 		return &sc.e, classUnknown
 	}
 	sc.e = dec.Decode(ctx, r)
@@ -97,19 +104,24 @@ func sameSide(raw []byte, d *decode.Decoded, buf *[]byte) bool {
 		d.SchemaID == nil && d.Subject == "" && d.Version == 0 && d.Error == ""
 }
 
-// rebuild builds r's envelope from its bytes alone into sc.e; false when it cannot.
-func (sc *scratch) rebuild(r *kafka.Record) bool {
+// rebuild builds the parts in need of r's envelope from its bytes alone into sc.e;
+// false when it cannot.
+func (sc *scratch) rebuild(r *kafka.Record, need filter.Parts) bool {
 	sc.json, sc.headers = sc.json[:0], sc.headers[:0]
-	sc.e = decode.Envelope{
-		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp,
-		TimestampType: string(r.TimestampType), Size: r.Size(),
-	}
+	sc.e = metadata(r)
 	var ok bool
-	if sc.e.Key, ok = rebuildSide(r.Key, &sc.json); !ok {
-		return false
+	if need&filter.PartKey != 0 {
+		if sc.e.Key, ok = rebuildSide(r.Key, &sc.json); !ok {
+			return false
+		}
 	}
-	if sc.e.Value, ok = rebuildSide(r.Value, &sc.json); !ok {
-		return false
+	if need&filter.PartValue != 0 {
+		if sc.e.Value, ok = rebuildSide(r.Value, &sc.json); !ok {
+			return false
+		}
+	}
+	if need&filter.PartHeaders == 0 {
+		return true
 	}
 	for _, h := range r.Headers {
 		v, ok := rebuildSide(h.Value, &sc.json)
@@ -122,6 +134,30 @@ func (sc *scratch) rebuild(r *kafka.Record) bool {
 		sc.e.Headers = sc.headers
 	}
 	return true
+}
+
+// decodeParts decodes the parts in need of r into sc.e, the others left zero.
+func (sc *scratch) decodeParts(ctx context.Context, dec *decode.Decoder, r *kafka.Record, need filter.Parts) {
+	sc.e = metadata(r)
+	if need&filter.PartKey != 0 {
+		sc.e.Key = dec.DecodeKey(ctx, r)
+	}
+	if need&filter.PartValue != 0 {
+		sc.e.Value = dec.DecodeValue(ctx, r)
+	}
+	if need&filter.PartHeaders != 0 && len(r.Headers) > 0 {
+		sc.headers = dec.AppendHeaders(sc.headers[:0], r)
+		sc.e.Headers = sc.headers
+	}
+}
+
+// metadata is r's envelope with nothing decoded: what Decode gives but key, value and
+// headers.
+func metadata(r *kafka.Record) decode.Envelope {
+	return decode.Envelope{
+		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp,
+		TimestampType: string(r.TimestampType), Size: r.Size(),
+	}
 }
 
 // rebuildSide is what a schemaless decode of raw gives when that is trivial: null,

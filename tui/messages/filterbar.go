@@ -211,10 +211,15 @@ func (m Model) filterMore() (Model, tea.Cmd) {
 }
 
 // matchRange returns the seqs in [from, to) of snap that pass f, in order, and the
-// classes of records it decoded for the first time; with a nil f it only classifies.
-// It uses every core: decoding dominates the cost, and fastpath.go skips it for
-// records already classified.
+// classes of records it decoded in full for the first time; with a nil f it only
+// classifies.
+// It uses every core: decoding dominates the cost, so only the parts f reads are
+// decoded, and fastpath.go skips decoding for records already classified.
 func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) ([]int64, []uint8) {
+	need := f.Needs()
+	if f.Kind() == filter.KindAll {
+		need = filter.PartAll // only classifying: that takes a full decode
+	}
 	n := to - from
 	workers := int64(runtime.GOMAXPROCS(0))
 	if n < 4096 {
@@ -241,7 +246,7 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 				if sc.rec.Headers != nil {
 					sc.hbuf = sc.rec.Headers
 				}
-				e, class := envelope(ctx, dec, &sc.rec, known, &sc)
+				e, class := envelope(ctx, dec, &sc.rec, known, need, &sc)
 				classes[seq-from] = class
 				if f != nil && f.Match(e) {
 					out = append(out, seq)
