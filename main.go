@@ -129,6 +129,7 @@ type globals struct {
 	schemaRegistry string
 	debug          bool
 
+	conf    *kafka.Config // loaded on first use
 	logger  *slog.Logger
 	logFile *os.File
 	demoC   *demo.Cluster
@@ -198,6 +199,18 @@ func (g *globals) setupLogger(toFile bool) error {
 	return nil
 }
 
+// config loads the config file once (a missing default file is an empty config).
+func (g *globals) config() (*kafka.Config, error) {
+	if g.conf == nil {
+		conf, err := kafka.LoadConfigFile(kafka.ConfigPath(g.configPath))
+		if err != nil {
+			return nil, err
+		}
+		g.conf = conf
+	}
+	return g.conf, nil
+}
+
 // clusterConfigs resolves which clusters the flags name. For the explorer with no
 // selection it returns every configured cluster; headless commands need exactly one.
 func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.ClusterConfig, error) {
@@ -221,7 +234,7 @@ func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.Clu
 	conf := &kafka.Config{}
 	if g.brokers == "" {
 		var err error
-		if conf, err = kafka.LoadConfigFile(kafka.ConfigPath(g.configPath)); err != nil {
+		if conf, err = g.config(); err != nil {
 			return nil, err
 		}
 	}
@@ -265,14 +278,19 @@ func runExplorer(ctx context.Context, g *globals) error {
 	if len(cfgs) == 1 {
 		initial = cfgs[0].Name
 	}
+	conf, err := g.config()
+	if err != nil {
+		return err
+	}
 	return tui.Run(ctx, tui.Options{
 		Clusters: cfgs,
 		Initial:  initial,
 		NewDecoder: func(c kafka.ClusterConfig) (*decode.Decoder, error) {
 			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics, Logger: g.logger})
 		},
-		Logger:  g.logger,
-		Version: version,
+		Logger:     g.logger,
+		Version:    version,
+		MaxRecords: conf.Explorer.MaxRecords,
 	})
 }
 

@@ -7,6 +7,14 @@ type Config struct {
 	// Default names the cluster used when no -c/-b/--demo is given.
 	Default  string                   `yaml:"default"`
 	Clusters map[string]ClusterConfig `yaml:"clusters"`
+	Explorer ExplorerConfig           `yaml:"explorer"`
+}
+
+// ExplorerConfig tunes the explorer.
+type ExplorerConfig struct {
+	// MaxRecords caps the records one messages pane holds (default 1,000,000); beyond it
+	// the oldest are dropped with a visible notice.
+	MaxRecords int `yaml:"max_records"`
 }
 
 // ClusterConfig is how to reach one cluster and the services beside it.

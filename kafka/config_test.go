@@ -221,3 +221,17 @@ func FuzzParseProperties(f *testing.F) {
 		_ = ParseProperties(&c, map[string]string{k: v})
 	})
 }
+
+func TestLoadConfigExplorerSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("explorer:\n  max_records: 250000\nclusters:\n  a: {brokers: [h:1]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Explorer.MaxRecords != 250000 {
+		t.Errorf("explorer.max_records = %d, want 250000", cfg.Explorer.MaxRecords)
+	}
+}

@@ -89,7 +89,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		topics:     topics.New(c),
 		groups:     groups.New(c),
 		help:       help.New(),
-		newMsgs:    newRealMessages,
+		newMsgs:    realMessagesWithCap(opts.MaxRecords),
 		ticker:     refreshCmd,
 		navFocused: true,
 	}

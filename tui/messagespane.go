@@ -29,8 +29,11 @@ type messagesPane interface {
 // newMessagesFunc opens the messages pane on a source.
 type newMessagesFunc func(c *common.Common, src messages.Source) messagesPane
 
-func newRealMessages(c *common.Common, src messages.Source) messagesPane {
-	return realMessages{messages.New(c, src)}
+// realMessagesWithCap opens real messages panes holding at most capacity records.
+func realMessagesWithCap(capacity int) newMessagesFunc {
+	return func(c *common.Common, src messages.Source) messagesPane {
+		return realMessages{messages.New(c, src, messages.WithCap(capacity))}
+	}
 }
 
 // realMessages adapts messages.Model, whose methods return its concrete type.

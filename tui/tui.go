@@ -21,6 +21,9 @@ type Options struct {
 	NewDecoder func(kafka.ClusterConfig) (*decode.Decoder, error)
 	Logger     *slog.Logger // never nil; writes to the --debug file or discards
 	Version    string
+	// MaxRecords caps the records a messages pane holds; beyond it the oldest are dropped
+	// with a visible notice. 0 means messages.DefaultCap.
+	MaxRecords int
 }
 
 // Run runs the explorer until the user quits or ctx ends.
