@@ -659,6 +659,9 @@ func newExportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if redact, err = export.ParseRedactions(redact); err != nil {
+				return usageError{fmt.Errorf("--redact: %w", err)}
+			}
 			cl, cfg, err := g.connect(ctx)
 			if err != nil {
 				return err

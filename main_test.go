@@ -346,6 +346,7 @@ func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
 		{"bad filter, unreachable broker", []string{"-b", "127.0.0.1:1", "consume", "-t", "x", "--filter", `value.a ==`}},
 		{"bad format, unreachable broker", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--value-format", "xml"}},
 		{"no destination", []string{"--demo", "export", "-t", "auth.logins"}},
+		{"bad redact path", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--redact", "card_number"}},
 		{"unknown subcommand", []string{"demo", "bogus"}},
 	}
 	for _, tt := range tests {

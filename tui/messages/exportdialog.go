@@ -31,6 +31,7 @@ const (
 	exportFieldDest   = iota
 	exportFieldTarget // file path or HEC URL
 	exportFieldOption // file format or Splunk index
+	exportFieldRedact // field paths to mask, for both destinations
 	exportFields
 )
 
@@ -42,6 +43,7 @@ type exportState struct {
 	path   textinput.Model
 	url    textinput.Model
 	index  textinput.Model
+	redact textinput.Model
 	focus  int
 	err    string
 	what   string // "12 marked records"
@@ -83,13 +85,14 @@ func newExportState() exportState {
 		path:     mk("evidence.ndjson"),
 		url:      mk("https://splunk.example:8088/services/collector/event"),
 		index:    mk("default index of the token"),
+		redact:   mk("e.g. value.card_number,value.email"),
 		barWidth: 40,
 	}
 }
 
 func (e exportState) setWidth(w int) exportState {
 	e.barWidth = min(60, max(10, w-40))
-	for _, in := range []*textinput.Model{&e.path, &e.url, &e.index} {
+	for _, in := range []*textinput.Model{&e.path, &e.url, &e.index, &e.redact} {
 		in.SetWidth(min(64, max(10, w-20)))
 	}
 	return e
@@ -143,6 +146,7 @@ func (e *exportState) setFocus(i int) tea.Cmd {
 	e.path.Blur()
 	e.url.Blur()
 	e.index.Blur()
+	e.redact.Blur()
 	if in := e.input(); in != nil {
 		return in.Focus()
 	}
@@ -158,6 +162,8 @@ func (e *exportState) input() *textinput.Model {
 		return &e.url
 	case e.focus == exportFieldOption && e.dest == destSplunk:
 		return &e.index
+	case e.focus == exportFieldRedact:
+		return &e.redact
 	}
 	return nil
 }
@@ -209,6 +215,11 @@ func (m Model) runExport() (Model, tea.Cmd) {
 		e.err = "nothing to export"
 		return m, nil
 	}
+	redact, err := export.ParseRedactions(splitPaths(e.redact.Value()))
+	if err != nil {
+		e.err = err.Error()
+		return m, e.setFocus(exportFieldRedact)
+	}
 	var sink func(context.Context, export.Request) (export.Summary, error)
 	switch e.dest {
 	case destFile:
@@ -249,7 +260,7 @@ func (m Model) runExport() (Model, tea.Cmd) {
 		defer cancel()
 		batches := make(chan kafka.Batch, 4)
 		go feed(ctx, snap, seqs, batches)
-		req := export.Request{Records: batches, Total: int64(len(seqs)), Decoder: dec, Capture: capture,
+		req := export.Request{Records: batches, Total: int64(len(seqs)), Decoder: dec, Capture: capture, Redact: redact,
 			Progress: func(p export.Progress) { latest(progCh, p) }}
 		sum, err := sink(ctx, req)
 		return exportDoneMsg{id: id, summary: sum, err: err}
@@ -371,6 +382,17 @@ func (e exportState) resultLine() string {
 		s += fmt.Sprintf(" · %d possibly sent twice", e.summary.Duplicates)
 	}
 	return s
+}
+
+// splitPaths splits a comma-separated list of field paths, dropping blanks.
+func splitPaths(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // safeName turns a topic name into a file name part.

@@ -57,6 +57,7 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 			}
 			add(st.Label.Render("  "+common.PadRight("token", 13)) + token)
 		}
+		add(e.label(st, exportFieldRedact, "redact") + inputView(e.redact, st))
 		if e.err != "" {
 			add(st.Error.Render("✗ " + oneLine(e.err)))
 		}

@@ -197,6 +197,39 @@ func TestExportRunsToTheEnd(t *testing.T) {
 	}
 }
 
+func TestExportRedactsFields(t *testing.T) {
+	dir := t.TempDir()
+	m := loaded(t, 80, 24, logins(12))
+	m = keys(t, m, "e")
+	m.export.path.SetValue(filepath.Join(dir, "out.ndjson"))
+	m = keys(t, m, "tab", "tab", "tab")
+	if m.export.focus != exportFieldRedact {
+		t.Fatalf("focus %d, want the redact field", m.export.focus)
+	}
+	m = typeText(t, m, "card_number")
+	m = keys(t, m, "enter")
+	if m.Busy() || m.export.err == "" || !strings.Contains(plain(m), "✗") {
+		t.Fatalf("a bad redaction path started an export: err=%q\n%s", m.export.err, plain(m))
+	}
+	m.export.redact.SetValue("value.user, value.ip")
+	m = keys(t, m, "enter")
+	for i := 0; m.export.running && i < 100; i++ {
+		m = run(t, m, nil)
+	}
+	if m.export.failure != nil {
+		t.Fatalf("export failed: %v", m.export.failure)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	if strings.Count(out, "\n") != 12 || strings.Count(out, "[REDACTED]") != 24 ||
+		strings.Contains(out, "203.0.113.") || strings.Contains(out, `"user":"u0`) {
+		t.Errorf("redacted export:\n%s", out)
+	}
+}
+
 func TestExportToSplunkNeedsAToken(t *testing.T) {
 	t.Setenv(TokenEnv, "")
 	m := loaded(t, 80, 24, logins(10))
