@@ -23,7 +23,15 @@
 //   - Avro unions: null is null; a union with one non-null branch renders that value; a
 //     union with several non-null branches keeps the branch taken as {"<branch>": value},
 //     the Avro JSON encoding's spelling ("string", "long", or a named type's full name).
-//   - Protobuf: protojson with the .proto field names (64-bit integers are strings there).
+//   - Protobuf: protojson with the .proto field names; as protojson does, 64-bit integers
+//     (int64, uint64, sint64, fixed64, sfixed64) are JSON strings ("12345678901234567") so
+//     no reader rounds them through a float64. Decimals are exact strings like Avro's:
+//     confluent.type.Decimal is its unscaled value times 10^-scale ("12000.50"), the digits
+//     from the value bytes whatever the precision says; empty value bytes are zero ("0.00"
+//     with scale 2); a negative scale appends zeros ("1200" for 12 with scale -2); a scale
+//     beyond ±100 keeps the unscaled digits with an exponent ("12E-1000"), exact but bounded.
+//     google.type.Decimal is its value string. A Decimal packed in google.protobuf.Any, and
+//     google.type.Money, stay protojson.
 //   - MessagePack and CBOR: maps with non-text keys use the key's JSON text as the key;
 //     binary as base64; timestamps (MessagePack extension -1, CBOR tag 1) as RFC3339;
 //     CBOR bignums as exact integers; other extensions as {"ext": type, "data": base64}.

@@ -34,6 +34,7 @@ type protoSchema struct {
 	file     protoreflect.FileDescriptor
 	message  protoreflect.MessageDescriptor
 	resolver linker.Resolver // the file and its imports: names google.protobuf.Any contents
+	decimals decimalTypes    // which message types can hold a Decimal
 }
 
 // compileProto compiles the schema's source with its references, fetched recursively,
@@ -162,18 +163,43 @@ func (p *protoSchema) render(dst []byte, md protoreflect.MessageDescriptor, data
 	msg := dynamicpb.NewMessage(md)
 	// AllowPartial: a proto2 message missing required fields is still worth showing.
 	opts := proto.UnmarshalOptions{RecursionLimit: protoRecursionLimit, Resolver: p.resolver, AllowPartial: true}
-	if err := opts.Unmarshal(data, msg); err != nil {
+	if err := unmarshalProto(opts, data, msg); err != nil {
 		return dst, fmt.Errorf("protobuf: decode %s: %s", md.FullName(), trimProtoError(err))
 	}
+	marks := decimalMarks{types: &p.decimals}
+	marks.mark(msg)
 	js, err := protojson.MarshalOptions{UseProtoNames: true, Resolver: p.resolver, AllowPartial: true}.Marshal(msg)
 	if err != nil {
 		return dst, fmt.Errorf("protobuf: render %s: %s", md.FullName(), trimProtoError(err))
 	}
-	out, ok := compactJSON(dst, js)
+	if len(marks.texts) == 0 {
+		out, ok := compactJSON(dst, js)
+		if !ok {
+			return dst, fmt.Errorf("protobuf: render %s: invalid JSON", md.FullName())
+		}
+		return out, nil
+	}
+	compact, ok := compactJSON(nil, js)
 	if !ok {
 		return dst, fmt.Errorf("protobuf: render %s: invalid JSON", md.FullName())
 	}
+	out, ok := marks.substitute(dst, compact)
+	if !ok {
+		return dst, fmt.Errorf("protobuf: render %s: decimal placeholders lost", md.FullName())
+	}
 	return out, nil
+}
+
+// unmarshalProto is opts.Unmarshal with a panic turned into an error: protobuf-go's
+// map-entry decoder (v1.36.12) panics when a key field is followed by a key field of the
+// wrong wire type, and Decode must never panic.
+func unmarshalProto(opts proto.UnmarshalOptions, data []byte, msg proto.Message) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid wire-format data (%v)", r)
+		}
+	}()
+	return opts.Unmarshal(data, msg)
 }
 
 // trimProtoError drops the "proto: " prefix the protobuf runtime puts on every error.

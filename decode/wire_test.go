@@ -129,6 +129,8 @@ func TestDecodeWire(t *testing.T) {
 			`{"from":"HAM","to":"RTM"}`, EncodingProtobuf, "erp.supply.shipments-value", 1, ""},
 		{"protobuf first message by the single 0 byte", frameProto(shipment, []int{0}, []byte("\x0a\x03DHL")),
 			`{"name":"DHL"}`, EncodingProtobuf, "erp.supply.shipments-value", 1, ""},
+		{"protobuf map key repeated with a wrong wire type", frameProto(shipment, []int{0}, []byte("\x12\x0c\x0a\x01k\x09\x00\x00\x00\x00\x00\x00\x00\x00")),
+			"", EncodingBase64, "erp.supply.shipments-value", 1, "protobuf: decode erp.supply.Carrier: invalid wire-format data (type mismatch: cannot convert nil to map key)"},
 		{"protobuf index out of range", frameProto(shipment, []int{5}, nil), "", EncodingBase64, "erp.supply.shipments-value", 1, "message index 5 out of range"},
 		{"json schema exact digits", frame(jsonSchema, []byte(`{"id": 12345678901234567890, "card":"4111 1111 1111 1111"}`)),
 			`{"id":12345678901234567890,"card":"4111 1111 1111 1111"}`, EncodingJSONSchema, "crm.customers-value", 1, ""},
