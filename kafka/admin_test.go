@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -68,18 +67,8 @@ func TestGroups(t *testing.T) {
 
 	// A live member, so state, members and decoded assignments have something to show.
 	member := producer(t, c, kgo.ConsumerGroup("live"), kgo.ConsumeTopics("audit"), kgo.ClientID("reader-1"))
+	waitJoined(t, member)
 	ctx := testCtx(t)
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		member.PollRecords(pctx, 1)
-		cancel()
-		if _, gen := member.GroupMetadata(); gen > 0 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("member never joined")
-		}
-	}
 
 	kc := connectTo(t, c)
 	groups, err := kc.Groups(ctx)

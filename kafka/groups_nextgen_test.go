@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -19,18 +18,8 @@ func TestGroupsNextGen(t *testing.T) {
 	produce(t, producer(t, c), "audit", []int32{0, 1}, 3, time.Now())
 	member := producer(t, c, kgo.ConsumerGroup("nextgen"), kgo.ConsumeTopics("audit"),
 		kgo.ClientID("reader-ng"), kgo.ServerSideBalancer())
+	waitJoined(t, member)
 	ctx := testCtx(t)
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		member.PollRecords(pctx, 1)
-		cancel()
-		if _, gen := member.GroupMetadata(); gen > 0 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("member never joined")
-		}
-	}
 	groups, err := connectTo(t, c).Groups(ctx)
 	if err != nil {
 		t.Fatal(err)

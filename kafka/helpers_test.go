@@ -159,3 +159,20 @@ func setTopicConfig(t testing.TB, c *kfake.Cluster, topic, name, value string) {
 		t.Fatalf("alter configs: error code %d", code)
 	}
 }
+
+// waitJoined polls member until its consumer group has given it a generation.
+func waitJoined(t *testing.T, member *kgo.Client) {
+	t.Helper()
+	ctx := testCtx(t)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		member.PollRecords(pctx, 1)
+		cancel()
+		if _, gen := member.GroupMetadata(); gen > 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatal("member never joined")
+		}
+	}
+}
