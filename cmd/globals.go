@@ -1,0 +1,150 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/kafka/demo"
+)
+
+// globals are the flags every command shares and what they resolve to.
+type globals struct {
+	stdout, stderr io.Writer
+	version        string // this build, for manifests
+
+	demo           bool
+	brokers        string
+	cluster        string
+	configPath     string
+	props          []string
+	propFiles      []string
+	schemaRegistry string
+	debug          bool
+
+	conf    *kafka.Config // loaded on first use
+	logger  *slog.Logger
+	logFile *os.File
+	demoC   *demo.Cluster
+}
+
+func (g *globals) close() {
+	if g.demoC != nil {
+		g.demoC.Close()
+	}
+	if g.logFile != nil {
+		g.logFile.Close()
+	}
+}
+
+// setupLogger sends logs to stderr (headless) or a file (explorer) when --debug is on.
+func (g *globals) setupLogger(toFile bool) error {
+	if !g.debug {
+		g.logger = slog.New(slog.DiscardHandler)
+		return nil
+	}
+	if !toFile {
+		g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		return nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, "kpeek", "debug.log")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create debug log folder: %w", err)
+	}
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open debug log: %w", err)
+	}
+	g.logFile = fh
+	g.logger = slog.New(slog.NewTextHandler(fh, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fmt.Fprintf(g.stderr, "kpeek: debug log at %s\n", path)
+	return nil
+}
+
+// config loads the config file once (a missing default file is an empty config).
+func (g *globals) config() (*kafka.Config, error) {
+	if g.conf == nil {
+		conf, err := kafka.LoadConfigFile(kafka.ConfigPath(g.configPath))
+		if err != nil {
+			return nil, err
+		}
+		g.conf = conf
+	}
+	return g.conf, nil
+}
+
+// clusterConfigs resolves which clusters the flags name. For the explorer with no
+// selection it returns every configured cluster; headless commands need exactly one.
+func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.ClusterConfig, error) {
+	chosen := 0
+	for _, set := range []bool{g.demo, g.brokers != "", g.cluster != ""} {
+		if set {
+			chosen++
+		}
+	}
+	if chosen > 1 {
+		return nil, usageError{errors.New("choose one of --demo, -b and -c")}
+	}
+	if g.demo {
+		c, err := demo.Start(ctx, demo.WithLogger(g.logger))
+		if err != nil {
+			return nil, fmt.Errorf("start demo cluster: %w", err)
+		}
+		g.demoC = c
+		return []kafka.ClusterConfig{c.ClusterConfig()}, nil
+	}
+	conf := &kafka.Config{}
+	if g.brokers == "" {
+		var err error
+		if conf, err = g.config(); err != nil {
+			return nil, err
+		}
+	}
+	cfgs, err := kafka.Resolve(conf, kafka.Selection{Brokers: splitList(g.brokers), Cluster: g.cluster,
+		Properties: g.props, PropertyFiles: g.propFiles, SchemaRegistry: g.schemaRegistry}, needOne)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cfgs, nil
+}
+
+// connect resolves exactly one cluster and connects to it.
+func (g *globals) connect(ctx context.Context) (*kafka.Client, kafka.ClusterConfig, error) {
+	if err := g.setupLogger(false); err != nil {
+		return nil, kafka.ClusterConfig{}, err
+	}
+	cfgs, err := g.clusterConfigs(ctx, true)
+	if err != nil {
+		return nil, kafka.ClusterConfig{}, err
+	}
+	cfg := cfgs[0]
+	cl, err := kafka.New(ctx, cfg, kafka.WithLogger(g.logger))
+	if err != nil {
+		return nil, cfg, err
+	}
+	for _, w := range cl.Warnings() {
+		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
+	}
+	return cl, cfg, nil
+}
+
+// report prints how an export ended on stderr, over the progress line if there is one.
+func (g *globals) report(s export.Summary) {
+	clear := ""
+	if isTerminal(g.stderr) {
+		clear = "\r\x1b[K"
+	}
+	for _, line := range s.Report() {
+		fmt.Fprintf(g.stderr, "%s%s\n", clear, oneLine(line))
+	}
+}
