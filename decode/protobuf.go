@@ -40,7 +40,7 @@ type protoSchema struct {
 // compileProto compiles the schema's source with its references, fetched recursively,
 // the embedded google/type and confluent imports, and protocompile's well-known types.
 func (r *Registry) compileProto(id int, s *srclient.Schema) (*protoSchema, error) {
-	srcs := map[string]string{}
+	srcs := registrySources{}
 	err := r.walkReferences(s.References(), map[string]bool{}, 0, func(ref srclient.Reference, rs *srclient.Schema) error {
 		srcs[ref.Name] = rs.Schema()
 		return nil
@@ -50,7 +50,7 @@ func (r *Registry) compileProto(id int, s *srclient.Schema) (*protoSchema, error
 	}
 	main := fmt.Sprintf("kpeek-registry/schema-%d.proto", id)
 	srcs[main] = s.Schema()
-	return compileProtoFile(main, &protocompile.SourceResolver{Accessor: protocompile.SourceAccessorFromMap(srcs)})
+	return compileProtoFile(main, registrySources(srcs))
 }
 
 // loadProtoFile compiles a local .proto file (imports resolved beside it) and picks the
