@@ -93,6 +93,7 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.BoolVar(&g.debug, "debug", false, "log diagnostics (to stderr for commands, to a file for the explorer)")
 
 	root.AddCommand(newTopicsCmd(g), newGroupsCmd(g), newConsumeCmd(g), newExportCmd(g),
-		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g))
+		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g),
+		newBrokersCmd(g), newSchemasCmd(g))
 	return root
 }
