@@ -82,11 +82,19 @@ func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
 	dst = appendDecoded(dst, "value", &e.Value)
 	dst = append(dst, `,"headers":`...)
 	dst = appendHeaders(dst, e.Headers)
+	if headersNeedEncodings(e.Headers) {
+		dst = append(dst, `,"header_encodings":`...)
+		dst = appendHeaderEncodings(dst, e.Headers)
+	}
 	dst = append(dst, `,"size":`...)
 	dst = strconv.AppendInt(dst, int64(e.Size), 10)
 	if o.IncludeRaw {
 		dst = appendRaw(dst, "key_raw", e.Key.Raw)
 		dst = appendRaw(dst, "value_raw", e.Value.Raw)
+		if len(e.Headers) > 0 {
+			dst = append(dst, `,"headers_raw":`...)
+			dst = appendHeadersRaw(dst, e.Headers)
+		}
 	}
 	return append(dst, '}')
 }
@@ -137,9 +145,46 @@ func appendDecoded(dst []byte, name string, d *Decoded) []byte {
 
 // appendHeaders renders headers as an object; a key that repeats becomes an array of its values in order.
 func appendHeaders(dst []byte, hs []HeaderValue) []byte {
+	return appendHeaderObject(dst, hs, func(dst []byte, h *HeaderValue) []byte { return appendJSONOrNull(dst, h.Value.JSON) })
+}
+
+// headersNeedEncodings reports whether any header was not plain text, so that the
+// envelope must say how each was rendered: a binary header shown as base64 and a text
+// header that happens to read as base64 would otherwise print identically.
+func headersNeedEncodings(hs []HeaderValue) bool {
+	for i := range hs {
+		if e := hs[i].Value.Encoding; e != EncodingString && e != EncodingNull {
+			return true
+		}
+	}
+	return false
+}
+
+// appendHeaderEncodings renders each header's encoding, shaped like the headers object.
+func appendHeaderEncodings(dst []byte, hs []HeaderValue) []byte {
+	return appendHeaderObject(dst, hs, func(dst []byte, h *HeaderValue) []byte { return appendString(dst, string(h.Value.Encoding)) })
+}
+
+// appendHeadersRaw renders each header's bytes as base64 (null for a null header),
+// shaped like the headers object.
+func appendHeadersRaw(dst []byte, hs []HeaderValue) []byte {
+	return appendHeaderObject(dst, hs, func(dst []byte, h *HeaderValue) []byte {
+		if h.Value.Raw == nil {
+			return append(dst, "null"...)
+		}
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, h.Value.Raw)
+		return append(dst, '"')
+	})
+}
+
+// appendHeaderObject renders one JSON object keyed by header key, each entry rendered by
+// one; a key that repeats becomes an array of its entries in order.
+func appendHeaderObject(dst []byte, hs []HeaderValue, one func([]byte, *HeaderValue) []byte) []byte {
 	dst = append(dst, '{')
 	first := true
-	for i, h := range hs {
+	for i := range hs {
+		h := &hs[i]
 		if seenBefore(hs[:i], h.Key) {
 			continue
 		}
@@ -156,18 +201,18 @@ func appendHeaders(dst []byte, hs []HeaderValue) []byte {
 			}
 		}
 		if n == 1 {
-			dst = appendJSONOrNull(dst, h.Value.JSON)
+			dst = one(dst, h)
 			continue
 		}
 		dst = append(dst, '[')
-		for j, o := range hs[i:] {
-			if o.Key != h.Key {
+		for j := i; j < len(hs); j++ {
+			if hs[j].Key != h.Key {
 				continue
 			}
-			if j > 0 {
+			if j > i {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONOrNull(dst, o.Value.JSON)
+			dst = one(dst, &hs[j])
 		}
 		dst = append(dst, ']')
 	}

@@ -137,3 +137,25 @@ func decodeNumbers(t *testing.T, b []byte) any {
 	}
 	return v
 }
+
+// TestHeaderEncodingsTellBinaryFromText: a binary header shown as base64 and a text header
+// that reads as the same base64 must not print identically; --raw-bytes adds header bytes.
+func TestHeaderEncodingsTellBinaryFromText(t *testing.T) {
+	e := Envelope{Topic: "t", Headers: []HeaderValue{
+		{Key: "bin", Value: decodePlain([]byte{0xde, 0xad, 0xbe, 0xef})},
+		{Key: "txt", Value: decodePlain([]byte("3q2+7w=="))},
+		{Key: "txt", Value: decodePlain([]byte("x"))},
+	}}
+	got := string(e.AppendJSON(nil, JSONOptions{}))
+	if want := `"headers":{"bin":"3q2+7w==","txt":["3q2+7w==","x"]},"header_encodings":{"bin":"base64","txt":["string","string"]}`; !strings.Contains(got, want) {
+		t.Errorf("got  %s\nwant it to contain %s", got, want)
+	}
+	raw := string(e.AppendJSON(nil, JSONOptions{IncludeRaw: true}))
+	if want := `"headers_raw":{"bin":"3q2+7w==","txt":["M3EyKzd3PT0=","eA=="]}`; !strings.Contains(raw, want) {
+		t.Errorf("raw  %s\nwant it to contain %s", raw, want)
+	}
+	text := Envelope{Topic: "t", Headers: []HeaderValue{{Key: "a", Value: decodePlain([]byte("plain"))}}}
+	if got := string(text.AppendJSON(nil, JSONOptions{})); strings.Contains(got, "header_encodings") {
+		t.Errorf("text-only headers carry encodings: %s", got)
+	}
+}
