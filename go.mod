@@ -15,6 +15,7 @@ require (
 	github.com/charmbracelet/x/exp/teatest/v2 v2.0.0-20260823001701-96af6d2cb5f6
 	github.com/hamba/avro/v2 v2.31.0
 	github.com/klauspost/compress v1.20.3
+	github.com/magiconair/properties v1.18.13
 	github.com/mattn/go-runewidth v0.0.30
 	github.com/riferrei/srclient v0.7.4
 	github.com/spf13/cobra v1.10.2

@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -211,28 +210,4 @@ func propBool(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q is not true or false", v)
-}
-
-// ReadPropertiesFile reads a Java-style client.properties file (key=value or key: value,
-// # and ! comments, backslash line continuations) for ParseProperties.
-func ReadPropertiesFile(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read properties file: %w", err)
-	}
-	out := map[string]string{}
-	lines := strings.Split(strings.ReplaceAll(string(b), "\\\n", ""), "\n")
-	for n, line := range lines {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' || line[0] == '!' {
-			continue
-		}
-		// The separator is the first '=' or ':', whichever comes first.
-		i := strings.IndexAny(line, "=:")
-		if i <= 0 {
-			return nil, fmt.Errorf("%s:%d: want key=value", path, n+1)
-		}
-		out[strings.TrimSpace(line[:i])] = strings.TrimSpace(line[i+1:])
-	}
-	return out, nil
 }
