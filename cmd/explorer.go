@@ -3,8 +3,8 @@ package cmd
 import (
 	"context"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
-	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui"
 )
 
@@ -27,7 +27,7 @@ func runExplorer(ctx context.Context, g *globals) error {
 	return tui.Run(ctx, tui.Options{
 		Clusters: cfgs,
 		Initial:  initial,
-		NewDecoder: func(c kafka.ClusterConfig) (*decode.Decoder, error) {
+		NewDecoder: func(c config.Cluster) (*decode.Decoder, error) {
 			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics, Logger: g.logger})
 		},
 		Logger:     g.logger,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/kafka/demo"
@@ -28,7 +29,7 @@ type globals struct {
 	schemaRegistry string
 	debug          bool
 
-	conf    *kafka.Config // loaded on first use
+	conf    *config.File // loaded on first use
 	logger  *slog.Logger
 	logFile *os.File
 	demoC   *demo.Cluster
@@ -72,9 +73,9 @@ func (g *globals) setupLogger(toFile bool) error {
 }
 
 // config loads the config file once (a missing default file is an empty config).
-func (g *globals) config() (*kafka.Config, error) {
+func (g *globals) config() (*config.File, error) {
 	if g.conf == nil {
-		conf, err := kafka.LoadConfigFile(kafka.ConfigPath(g.configPath))
+		conf, err := config.LoadFile(config.Path(g.configPath))
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +86,7 @@ func (g *globals) config() (*kafka.Config, error) {
 
 // clusterConfigs resolves which clusters the flags name. For the explorer with no
 // selection it returns every configured cluster; headless commands need exactly one.
-func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.ClusterConfig, error) {
+func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]config.Cluster, error) {
 	chosen := 0
 	for _, set := range []bool{g.demo, g.brokers != "", g.cluster != ""} {
 		if set {
@@ -101,16 +102,16 @@ func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.Clu
 			return nil, fmt.Errorf("start demo cluster: %w", err)
 		}
 		g.demoC = c
-		return []kafka.ClusterConfig{c.ClusterConfig()}, nil
+		return []config.Cluster{c.ClusterConfig()}, nil
 	}
-	conf := &kafka.Config{}
+	conf := &config.File{}
 	if g.brokers == "" {
 		var err error
 		if conf, err = g.config(); err != nil {
 			return nil, err
 		}
 	}
-	cfgs, err := kafka.Resolve(conf, kafka.Selection{Brokers: splitList(g.brokers), Cluster: g.cluster,
+	cfgs, err := config.Resolve(conf, config.Selection{Brokers: splitList(g.brokers), Cluster: g.cluster,
 		Properties: g.props, PropertyFiles: g.propFiles, SchemaRegistry: g.schemaRegistry}, needOne)
 	if err != nil {
 		return nil, usageError{err}
@@ -119,16 +120,16 @@ func (g *globals) clusterConfigs(ctx context.Context, needOne bool) ([]kafka.Clu
 }
 
 // connect resolves exactly one cluster and connects to it.
-func (g *globals) connect(ctx context.Context) (*kafka.Client, kafka.ClusterConfig, error) {
+func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, error) {
 	if err := g.setupLogger(false); err != nil {
-		return nil, kafka.ClusterConfig{}, err
+		return nil, config.Cluster{}, err
 	}
 	cfgs, err := g.clusterConfigs(ctx, true)
 	if err != nil {
-		return nil, kafka.ClusterConfig{}, err
+		return nil, config.Cluster{}, err
 	}
 	cfg := cfgs[0]
-	cl, err := kafka.New(ctx, cfg, kafka.WithLogger(g.logger))
+	cl, err := kafka.New(ctx, cfg.Connection, kafka.WithLogger(g.logger))
 	if err != nil {
 		return nil, cfg, err
 	}

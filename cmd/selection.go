@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/kafka"
@@ -87,7 +88,7 @@ func (s *selection) parse() (kafka.ReadRequest, *filter.Filter, error) {
 }
 
 // decoder builds the decoder for the cluster's registry and topics and the format flags.
-func (s *selection) decoder(cfg kafka.ClusterConfig, logger *slog.Logger) (*decode.Decoder, error) {
+func (s *selection) decoder(cfg config.Cluster, logger *slog.Logger) (*decode.Decoder, error) {
 	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics,
 		KeyFormat: s.keyFormat, ValueFormat: s.valueFormat, Logger: logger})
 	if err != nil {

@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/config"
 )
 
 // Config is how main.go asks for a decoder: the cluster's registry and per-topic
 // overrides, plus the --key-format / --value-format flags.
 type Config struct {
-	Registry    *kafka.RegistryConfig
-	Topics      map[string]kafka.TopicFormat
+	Registry    *config.Registry
+	Topics      map[string]config.TopicFormat
 	KeyFormat   string // auto|avro|protobuf|json|string|hex|base64|msgpack|cbor; "" means auto
 	ValueFormat string
 	Logger      *slog.Logger // nil discards logs

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -28,14 +29,14 @@ func TestFromConfigErrors(t *testing.T) {
 	}{
 		{"bad value format", Config{ValueFormat: "xml"}, `--value-format: unknown format "xml" (valid: auto, avro, protobuf, json, string, hex, base64, msgpack, cbor)`},
 		{"bad key format", Config{KeyFormat: "yaml"}, `--key-format: unknown format "yaml"`},
-		{"bad topic format", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueFormat: "nope"}}}, `topic t value: unknown format "nope"`},
-		{"missing schema file", Config{Topics: map[string]kafka.TopicFormat{"t": {KeySchema: filepath.Join(dir, "missing.avsc")}}}, "topic t key: avro schema:"},
-		{"bad avsc", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: badAvsc}}}, "bad.avsc"},
-		{"proto without message", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: filepath.Join(dir, "x.proto")}}}, "needs a message name"},
-		{"unknown message", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: protoFile, ValueMessage: "Nope"}}},
+		{"bad topic format", Config{Topics: map[string]config.TopicFormat{"t": {ValueFormat: "nope"}}}, `topic t value: unknown format "nope"`},
+		{"missing schema file", Config{Topics: map[string]config.TopicFormat{"t": {KeySchema: filepath.Join(dir, "missing.avsc")}}}, "topic t key: avro schema:"},
+		{"bad avsc", Config{Topics: map[string]config.TopicFormat{"t": {ValueSchema: badAvsc}}}, "bad.avsc"},
+		{"proto without message", Config{Topics: map[string]config.TopicFormat{"t": {ValueSchema: filepath.Join(dir, "x.proto")}}}, "needs a message name"},
+		{"unknown message", Config{Topics: map[string]config.TopicFormat{"t": {ValueSchema: protoFile, ValueMessage: "Nope"}}},
 			`no message "Nope" (top-level messages: erp.supply.Carrier, erp.supply.Shipment)`},
-		{"unknown schema extension", Config{Topics: map[string]kafka.TopicFormat{"t": {ValueSchema: "x.xsd"}}}, "want .avsc or .proto"},
-		{"registry without url", Config{Registry: &kafka.RegistryConfig{URL: " "}}, "schema registry: no url"},
+		{"unknown schema extension", Config{Topics: map[string]config.TopicFormat{"t": {ValueSchema: "x.xsd"}}}, "want .avsc or .proto"},
+		{"registry without url", Config{Registry: &config.Registry{URL: " "}}, "schema registry: no url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,7 +55,7 @@ func TestFromConfigLocalSchemasAndOverrides(t *testing.T) {
 	write(t, filepath.Join(dir, "common", "address.proto"), testAddressProto)
 	protoFile := filepath.Join(dir, "shipment.proto")
 	write(t, protoFile, testShipmentProto)
-	d, err := FromConfig(Config{Topics: map[string]kafka.TopicFormat{
+	d, err := FromConfig(Config{Topics: map[string]config.TopicFormat{
 		"logins":    {ValueSchema: avsc, KeyFormat: "hex"},
 		"shipments": {ValueSchema: protoFile, ValueMessage: "Shipment.Leg"},
 		"fq":        {ValueFormat: "protobuf", ValueSchema: protoFile, ValueMessage: "erp.supply.Carrier"},
@@ -88,7 +89,7 @@ func TestFromConfigLocalSchemasAndOverrides(t *testing.T) {
 		})
 	}
 	// A flag beats the topic's format but the topic's schema file stays.
-	d, err = FromConfig(Config{ValueFormat: "base64", Topics: map[string]kafka.TopicFormat{"logins": {ValueSchema: avsc}}})
+	d, err = FromConfig(Config{ValueFormat: "base64", Topics: map[string]config.TopicFormat{"logins": {ValueSchema: avsc}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestDecodePartsMatchDecode(t *testing.T) {
 	write(t, avsc, `{"type":"record","name":"Login","fields":[{"name":"user","type":"string"},{"name":"ok","type":"boolean"}]}`)
 	tr := newTestRegistry(t)
 	id := tr.register(t, "framed-value", "AVRO", `{"type":"record","name":"H","fields":[{"name":"s","type":"string"},{"name":"n","type":"long"}]}`)
-	cfg := Config{Topics: map[string]kafka.TopicFormat{"logins": {ValueSchema: avsc, KeyFormat: "hex"}}}
+	cfg := Config{Topics: map[string]config.TopicFormat{"logins": {ValueSchema: avsc, KeyFormat: "hex"}}}
 	local, err := FromConfig(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -14,10 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/riferrei/srclient"
 	"golang.org/x/sync/singleflight"
-
-	"github.com/kpeek/kpeek/kafka"
 )
 
 // Registry defaults: how long one request may take, and how long a failed lookup is
@@ -101,7 +100,7 @@ func WithNegativeTTL(d time.Duration) RegistryOption {
 
 // NewRegistry returns a client for the registry cfg describes: basic auth (username and
 // password) or a bearer token, TLS and mutual TLS. Secrets are resolved here.
-func NewRegistry(cfg kafka.RegistryConfig, opts ...RegistryOption) (*Registry, error) {
+func NewRegistry(cfg config.Registry, opts ...RegistryOption) (*Registry, error) {
 	o := registryOptions{log: slog.New(slog.DiscardHandler), timeout: DefaultRegistryTimeout,
 		negTTL: DefaultNegativeTTL, now: time.Now}
 	for _, opt := range opts {
@@ -125,13 +124,13 @@ func NewRegistry(cfg kafka.RegistryConfig, opts ...RegistryOption) (*Registry, e
 	client := srclient.NewSchemaRegistryClient(url,
 		srclient.WithClient(&http.Client{Timeout: o.timeout, Transport: transport}))
 	if cfg.Username != "" {
-		pw, err := kafka.ResolveSecret(cfg.Password)
+		pw, err := config.ResolveSecret(cfg.Password)
 		if err != nil {
 			return nil, fmt.Errorf("schema registry password: %w", err)
 		}
 		client.SetCredentials(cfg.Username, pw)
 	} else if cfg.Token != "" {
-		tok, err := kafka.ResolveSecret(cfg.Token)
+		tok, err := config.ResolveSecret(cfg.Token)
 		if err != nil {
 			return nil, fmt.Errorf("schema registry token: %w", err)
 		}
@@ -142,7 +141,7 @@ func NewRegistry(cfg kafka.RegistryConfig, opts ...RegistryOption) (*Registry, e
 }
 
 // registryTLS builds the TLS config: a CA file to trust, a client certificate for mTLS.
-func registryTLS(c *kafka.TLSConfig) (*tls.Config, error) {
+func registryTLS(c *config.TLS) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName,
 		InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // the user asked for it by name
 	if c.CAFile != "" {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode/registryserver"
 	"github.com/kpeek/kpeek/kafka"
 )
@@ -65,7 +66,7 @@ func (tr *testRegistry) register(tb testing.TB, subject, typ, schema string, ref
 
 func (tr *testRegistry) client(tb testing.TB, opts ...RegistryOption) *Registry {
 	tb.Helper()
-	r, err := NewRegistry(kafka.RegistryConfig{URL: tr.http.URL}, opts...)
+	r, err := NewRegistry(config.Registry{URL: tr.http.URL}, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestRegistryUnreachable(t *testing.T) {
 	}))
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	defer ts.Close()
-	reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL}, WithRegistryTimeout(2*time.Second))
+	reg, err := NewRegistry(config.Registry{URL: ts.URL}, WithRegistryTimeout(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,15 +148,15 @@ func TestRegistryAuth(t *testing.T) {
 	const jsonBody = `{"error_code":401,"message":"Unauthorized"}`
 	tests := []struct {
 		name    string
-		cfg     kafka.RegistryConfig
+		cfg     config.Registry
 		body    string // what the registry answers a refused request with
 		wantErr string
 	}{
-		{"basic", kafka.RegistryConfig{Username: "svc", Password: "pw"}, jsonBody, ""},
-		{"bearer", kafka.RegistryConfig{Token: "tok"}, jsonBody, ""},
-		{"wrong password", kafka.RegistryConfig{Username: "svc", Password: "nope"}, jsonBody, "refused the credentials (401)"},
-		{"none", kafka.RegistryConfig{}, jsonBody, "refused the credentials (401)"},
-		{"wrong token, HTML answer", kafka.RegistryConfig{Token: "wrong"}, "<html>401</html>", "refused the credentials (401)"},
+		{"basic", config.Registry{Username: "svc", Password: "pw"}, jsonBody, ""},
+		{"bearer", config.Registry{Token: "tok"}, jsonBody, ""},
+		{"wrong password", config.Registry{Username: "svc", Password: "nope"}, jsonBody, "refused the credentials (401)"},
+		{"none", config.Registry{}, jsonBody, "refused the credentials (401)"},
+		{"wrong token, HTML answer", config.Registry{Token: "wrong"}, "<html>401</html>", "refused the credentials (401)"},
 	}
 	tr := newTestRegistry(t)
 	id := tr.register(t, "s-value", "AVRO", `"string"`)
@@ -203,16 +204,16 @@ func TestRegistryMutualTLS(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		tls     *kafka.TLSConfig
+		tls     *config.TLS
 		wantErr string
 	}{
-		{"mtls", &kafka.TLSConfig{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile}, ""},
-		{"no client cert", &kafka.TLSConfig{Enabled: true, CAFile: ca}, "unreachable"},
-		{"unknown CA", &kafka.TLSConfig{Enabled: true, CertFile: certFile, KeyFile: keyFile}, "certificate"},
+		{"mtls", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile}, ""},
+		{"no client cert", &config.TLS{Enabled: true, CAFile: ca}, "unreachable"},
+		{"unknown CA", &config.TLS{Enabled: true, CertFile: certFile, KeyFile: keyFile}, "certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL, TLS: tt.tls})
+			reg, err := NewRegistry(config.Registry{URL: ts.URL, TLS: tt.tls})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +252,7 @@ func TestRegistryLookupHonoursContext(t *testing.T) {
 	}))
 	defer ts.Close()
 	defer close(release)
-	reg, err := NewRegistry(kafka.RegistryConfig{URL: ts.URL})
+	reg, err := NewRegistry(config.Registry{URL: ts.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

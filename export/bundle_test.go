@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/registryserver"
-	"github.com/kpeek/kpeek/kafka"
 )
 
 func writeBundle(t *testing.T, redact ...string) (string, CaptureManifest) {
@@ -202,7 +202,7 @@ func TestBundleSchemaTexts(t *testing.T) {
 	}
 	srv := httptest.NewServer(reg)
 	defer srv.Close()
-	registry, err := decode.NewRegistry(kafka.RegistryConfig{URL: srv.URL})
+	registry, err := decode.NewRegistry(config.Registry{URL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

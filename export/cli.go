@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/config"
 )
 
 // Rate is records written per second so far; 0 before any.
@@ -47,7 +47,7 @@ func HECToken(file, configRef string) (string, error) {
 	case os.Getenv(TokenEnv) != "":
 		return os.Getenv(TokenEnv), nil
 	case configRef != "":
-		tok, err := kafka.ResolveSecret(configRef)
+		tok, err := config.ResolveSecret(configRef)
 		if err != nil {
 			return "", fmt.Errorf("splunk token: %w", err)
 		}
@@ -57,7 +57,7 @@ func HECToken(file, configRef string) (string, error) {
 }
 
 // WithDefaults fills what h leaves unset (and the URL) from a cluster's configured Splunk destination.
-func (h HECOptions) WithDefaults(c kafka.SplunkConfig) HECOptions {
+func (h HECOptions) WithDefaults(c config.Splunk) HECOptions {
 	h.URL = c.URL
 	if h.Index == "" {
 		h.Index = c.Index

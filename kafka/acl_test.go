@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -28,8 +29,8 @@ func TestLeastPrivilege(t *testing.T) {
 	produce(t, admin, "orders", []int32{0}, 3, base)
 	produce(t, admin, "secret", []int32{0}, 2, base)
 
-	kc, err := New(testCtx(t), ClusterConfig{Brokers: c.ListenAddrs(),
-		SASL: &SASLConfig{Mechanism: "PLAIN", Username: "ir", Password: "ir-pw"}}, WithLogger(testLogger(t)))
+	kc, err := New(testCtx(t), config.Connection{Brokers: c.ListenAddrs(),
+		SASL: &config.SASL{Mechanism: "PLAIN", Username: "ir", Password: "ir-pw"}}, WithLogger(testLogger(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/kpeek/kpeek/config"
 	"github.com/xdg-go/scram"
 )
 
 // Client is a read-only connection to one cluster.
 type Client struct {
-	cfg      ClusterConfig
+	cfg      config.Connection
 	sc       *sarama.Config
 	client   sarama.Client
 	admin    sarama.ClusterAdmin
@@ -44,9 +45,9 @@ func WithDialTimeout(d time.Duration) Option { return func(o *clientOptions) { o
 // WithClientID sets the client.id brokers see in their logs and quotas (default "kpeek").
 func WithClientID(id string) Option { return func(o *clientOptions) { o.clientID = id } }
 
-// New connects to the cluster described by cfg and checks that a broker answers. Failures
+// New connects to the cluster cfg names and checks that a broker answers. Failures
 // name the cause: unreachable broker, refused credentials, TLS problem.
-func New(ctx context.Context, cfg ClusterConfig, opts ...Option) (*Client, error) {
+func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, error) {
 	o := clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek"}
 	for _, opt := range opts {
 		opt(&o)
@@ -126,7 +127,7 @@ func (c *Client) Warnings() []string { return slices.Clone(c.warnings) }
 // Name is the cluster's name from the config, or its broker list.
 func (c *Client) Name() string { return clusterName(c.cfg) }
 
-func clusterName(cfg ClusterConfig) string {
+func clusterName(cfg config.Connection) string {
 	if cfg.Name != "" {
 		return cfg.Name
 	}
@@ -135,7 +136,7 @@ func clusterName(cfg ClusterConfig) string {
 
 // saramaConfig builds sarama's config for read-only use with short timeouts, so a dead
 // address fails in seconds rather than after sarama's default minute of retries.
-func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string, error) {
+func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []string, error) {
 	sc := sarama.NewConfig()
 	// The highest version kpeek may use. sarama lowers each request to the broker's
 	// advertised ApiVersions range, so 2.x brokers still work; it must be high enough that no
@@ -162,7 +163,7 @@ func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string,
 
 	var warnings []string
 	if cfg.TLS != nil && (cfg.TLS.Enabled || cfg.TLS.CAFile != "" || cfg.TLS.CertFile != "") {
-		tc, w, err := buildTLS(cfg.TLS)
+		tc, w, err := cfg.TLS.Build()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -185,15 +186,17 @@ func saramaConfig(cfg ClusterConfig, o clientOptions) (*sarama.Config, []string,
 
 // saslMechanism maps a mechanism name to sarama's; empty means PLAIN.
 func saslMechanism(m string) (sarama.SASLMechanism, error) {
-	switch strings.ToUpper(m) {
-	case "", "PLAIN":
-		return sarama.SASLTypePlaintext, nil
+	name, err := config.SASLMechanism(m)
+	if err != nil {
+		return "", err
+	}
+	switch name {
 	case "SCRAM-SHA-256":
 		return sarama.SASLTypeSCRAMSHA256, nil
 	case "SCRAM-SHA-512":
 		return sarama.SASLTypeSCRAMSHA512, nil
 	}
-	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)", m)
+	return sarama.SASLTypePlaintext, nil
 }
 
 func saslName(m string) string {
@@ -203,7 +206,7 @@ func saslName(m string) string {
 	return strings.ToUpper(m)
 }
 
-func configureSASL(sc *sarama.Config, s *SASLConfig) error {
+func configureSASL(sc *sarama.Config, s *config.SASL) error {
 	mech, err := saslMechanism(s.Mechanism)
 	if err != nil {
 		return err
@@ -211,7 +214,7 @@ func configureSASL(sc *sarama.Config, s *SASLConfig) error {
 	if s.Username == "" {
 		return fmt.Errorf("SASL %s needs a user name", saslName(s.Mechanism))
 	}
-	password, err := resolveOptional("SASL password", s.Password)
+	password, err := config.ResolveOptional("SASL password", s.Password)
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,10 @@
 package kafka
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/internal/testpki"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -24,7 +21,7 @@ import (
 func TestConnectUnreachable(t *testing.T) {
 	// Port 1 on loopback: nothing listens, the kernel refuses at once.
 	start := time.Now()
-	_, err := New(testCtx(t), ClusterConfig{Brokers: []string{"127.0.0.1:1"}}, WithLogger(testLogger(t)))
+	_, err := New(testCtx(t), config.Connection{Brokers: []string{"127.0.0.1:1"}}, WithLogger(testLogger(t)))
 	t.Logf("failed after %v: %v", time.Since(start), err)
 	var ue *UnreachableError
 	if !errors.As(err, &ue) || ue.Addr != "127.0.0.1:1" {
@@ -47,19 +44,19 @@ func TestConnectSASL(t *testing.T) {
 	t.Setenv("KPEEK_TEST_PW", "secret-512")
 	tests := []struct {
 		name     string
-		sasl     SASLConfig
+		sasl     config.SASL
 		wantAuth bool
 	}{
-		{"plain", SASLConfig{Mechanism: "PLAIN", Username: "plainuser", Password: "plain-secret"}, false},
-		{"scram-256", SASLConfig{Mechanism: "SCRAM-SHA-256", Username: "scram256", Password: "secret-256"}, false},
-		{"scram-512 from env", SASLConfig{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "${KPEEK_TEST_PW}"}, false},
-		{"plain wrong password", SASLConfig{Mechanism: "PLAIN", Username: "plainuser", Password: "hunter2"}, true},
-		{"scram wrong password", SASLConfig{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "hunter2"}, true},
+		{"plain", config.SASL{Mechanism: "PLAIN", Username: "plainuser", Password: "plain-secret"}, false},
+		{"scram-256", config.SASL{Mechanism: "SCRAM-SHA-256", Username: "scram256", Password: "secret-256"}, false},
+		{"scram-512 from env", config.SASL{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "${KPEEK_TEST_PW}"}, false},
+		{"plain wrong password", config.SASL{Mechanism: "PLAIN", Username: "plainuser", Password: "hunter2"}, true},
+		{"scram wrong password", config.SASL{Mechanism: "SCRAM-SHA-512", Username: "scram512", Password: "hunter2"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sasl := tt.sasl
-			kc, err := New(testCtx(t), ClusterConfig{Brokers: c.ListenAddrs(), SASL: &sasl}, WithLogger(testLogger(t)))
+			kc, err := New(testCtx(t), config.Connection{Brokers: c.ListenAddrs(), SASL: &sasl}, WithLogger(testLogger(t)))
 			if !tt.wantAuth {
 				if err != nil {
 					t.Fatal(err)
@@ -86,7 +83,7 @@ func TestConnectSASL(t *testing.T) {
 
 func TestConnectTLS(t *testing.T) {
 	dir := t.TempDir()
-	caPEM, serverCert := testPKI(t, "localhost")
+	caPEM, serverCert := testpki.New(t, "localhost")
 	caFile := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
 		t.Fatal(err)
@@ -98,19 +95,19 @@ func TestConnectTLS(t *testing.T) {
 	tests := []struct {
 		name    string
 		brokers []string
-		tls     TLSConfig
+		tls     config.TLS
 		problem string // "" means the connection works
 	}{
-		{"trusted CA", byName, TLSConfig{Enabled: true, CAFile: caFile}, ""},
-		{"unknown authority", byName, TLSConfig{Enabled: true}, "unknown authority"},
-		{"name mismatch", byName, TLSConfig{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com"}, "name mismatch"},
-		{"skip hostname check", byName, TLSConfig{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com", SkipHostnameCheck: true}, ""},
-		{"skip verify", byName, TLSConfig{Enabled: true, InsecureSkipVerify: true}, ""},
+		{"trusted CA", byName, config.TLS{Enabled: true, CAFile: caFile}, ""},
+		{"unknown authority", byName, config.TLS{Enabled: true}, "unknown authority"},
+		{"name mismatch", byName, config.TLS{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com"}, "name mismatch"},
+		{"skip hostname check", byName, config.TLS{Enabled: true, CAFile: caFile, ServerName: "kafka.example.com", SkipHostnameCheck: true}, ""},
+		{"skip verify", byName, config.TLS{Enabled: true, InsecureSkipVerify: true}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tc := tt.tls
-			kc, err := New(testCtx(t), ClusterConfig{Brokers: tt.brokers, TLS: &tc}, WithLogger(testLogger(t)))
+			kc, err := New(testCtx(t), config.Connection{Brokers: tt.brokers, TLS: &tc}, WithLogger(testLogger(t)))
 			if tt.problem == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -127,30 +124,6 @@ func TestConnectTLS(t *testing.T) {
 			}
 		})
 	}
-}
-
-// testPKI makes a CA and a server certificate for host, signed by it.
-func testPKI(t *testing.T, host string) ([]byte, tls.Certificate) {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kpeek test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // TestConnectAdvertisedUnreachable: the bootstrap broker answers but advertises an address
@@ -170,7 +143,7 @@ func TestConnectAdvertisedUnreachable(t *testing.T) {
 		resp.ControllerID = 0
 		return resp, nil, true
 	})
-	kc, err := New(testCtx(t), ClusterConfig{Brokers: []string{bootstrap}}, WithLogger(testLogger(t)))
+	kc, err := New(testCtx(t), config.Connection{Brokers: []string{bootstrap}}, WithLogger(testLogger(t)))
 	if err == nil {
 		// sarama may accept the seed broker's answer and only fail on the next call.
 		defer kc.Close()
@@ -185,7 +158,7 @@ func TestConnectAdvertisedUnreachable(t *testing.T) {
 
 func TestConnectMutualTLS(t *testing.T) {
 	dir := t.TempDir()
-	caPEM, serverCert := testPKI(t, "localhost")
+	caPEM, serverCert := testpki.New(t, "localhost")
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(caPEM)
 	c := newCluster(t, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{serverCert},
@@ -208,14 +181,14 @@ func TestConnectMutualTLS(t *testing.T) {
 	certFile := write("client.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: serverCert.Certificate[0]}))
 	keyFile := write("client.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
 
-	kc, err := New(testCtx(t), ClusterConfig{Brokers: brokers,
-		TLS: &TLSConfig{Enabled: true, CAFile: caFile, CertFile: certFile, KeyFile: keyFile}}, WithLogger(testLogger(t)))
+	kc, err := New(testCtx(t), config.Connection{Brokers: brokers,
+		TLS: &config.TLS{Enabled: true, CAFile: caFile, CertFile: certFile, KeyFile: keyFile}}, WithLogger(testLogger(t)))
 	if err != nil {
 		t.Fatalf("with a client certificate: %v", err)
 	}
 	kc.Close()
 
-	_, err = New(testCtx(t), ClusterConfig{Brokers: brokers, TLS: &TLSConfig{Enabled: true, CAFile: caFile}},
+	_, err = New(testCtx(t), config.Connection{Brokers: brokers, TLS: &config.TLS{Enabled: true, CAFile: caFile}},
 		WithLogger(testLogger(t)))
 	t.Logf("without a client certificate: %v", err)
 	var te *TLSError
@@ -223,7 +196,7 @@ func TestConnectMutualTLS(t *testing.T) {
 		t.Errorf("err = %v, want a *TLSError saying the broker wants a client certificate", err)
 	}
 
-	_, err = New(testCtx(t), ClusterConfig{Brokers: brokers, TLS: &TLSConfig{Enabled: true, CAFile: caFile, CertFile: certFile}},
+	_, err = New(testCtx(t), config.Connection{Brokers: brokers, TLS: &config.TLS{Enabled: true, CAFile: caFile, CertFile: certFile}},
 		WithLogger(testLogger(t)))
 	if err == nil || !strings.Contains(err.Error(), "both a certificate and a key") {
 		t.Errorf("cert without key: err = %v", err)
@@ -233,18 +206,18 @@ func TestConnectMutualTLS(t *testing.T) {
 // TestConnectWrongListener: a client that speaks plaintext to a TLS or SASL listener gets
 // hung up on; the error must say what the listener wants.
 func TestConnectWrongListener(t *testing.T) {
-	_, serverCert := testPKI(t, "localhost")
+	_, serverCert := testpki.New(t, "localhost")
 	tlsCluster := newCluster(t, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{serverCert}}))
 	saslCluster := newCluster(t, kfake.EnableSASL(), kfake.Superuser("PLAIN", "u", "p"))
 
-	_, err := New(testCtx(t), ClusterConfig{Brokers: tlsCluster.ListenAddrs()}, WithLogger(testLogger(t)))
+	_, err := New(testCtx(t), config.Connection{Brokers: tlsCluster.ListenAddrs()}, WithLogger(testLogger(t)))
 	t.Logf("plaintext to TLS: %v", err)
 	var te *TLSError
 	if !errors.As(err, &te) || !strings.Contains(te.Problem, "speaks TLS") {
 		t.Errorf("plaintext to a TLS listener: err = %v, want *TLSError saying it speaks TLS", err)
 	}
 
-	_, err = New(testCtx(t), ClusterConfig{Brokers: saslCluster.ListenAddrs()}, WithLogger(testLogger(t)))
+	_, err = New(testCtx(t), config.Connection{Brokers: saslCluster.ListenAddrs()}, WithLogger(testLogger(t)))
 	t.Logf("no SASL to SASL: %v", err)
 	var ae *AuthError
 	if !errors.As(err, &ae) || ae.Mechanism != "" || !strings.Contains(err.Error(), "authentication required") {

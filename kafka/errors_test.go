@@ -12,11 +12,12 @@ import (
 	"testing"
 
 	"github.com/IBM/sarama"
+	"github.com/kpeek/kpeek/config"
 )
 
 func TestTranslate(t *testing.T) {
-	c := &Client{cfg: ClusterConfig{Brokers: []string{"k1:9093"},
-		SASL: &SASLConfig{Mechanism: "SCRAM-SHA-512", Username: "ir", Password: "${PW}"}}}
+	c := &Client{cfg: config.Connection{Brokers: []string{"k1:9093"},
+		SASL: &config.SASL{Mechanism: "SCRAM-SHA-512", Username: "ir", Password: "${PW}"}}}
 	refused := &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 9092},
 		Err: &net.OpError{Err: syscall.ECONNREFUSED}}
 	tests := []struct {
@@ -106,7 +107,7 @@ func TestExplainSilentBroker(t *testing.T) {
 			conn.Close()
 		}
 	}()
-	_, err = New(context.Background(), ClusterConfig{Brokers: []string{ln.Addr().String()}}, WithLogger(testLogger(t)))
+	_, err = New(context.Background(), config.Connection{Brokers: []string{ln.Addr().String()}}, WithLogger(testLogger(t)))
 	if err == nil {
 		t.Fatal("want an error from a broker that hangs up")
 	}

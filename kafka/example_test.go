@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -14,7 +15,7 @@ import (
 func ExampleClient_Read() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cl, err := kafka.New(ctx, kafka.ClusterConfig{Brokers: []string{"127.0.0.1:9092"}},
+	cl, err := kafka.New(ctx, config.Connection{Brokers: []string{"127.0.0.1:9092"}},
 		kafka.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
 	if err != nil {
 		fmt.Println(err) // e.g. "cannot reach broker 127.0.0.1:9092: connection refused"

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -95,7 +96,7 @@ func commit(t testing.TB, c *kfake.Cluster, group, topic string, offsets map[int
 // connectTo opens a kpeek client on the cluster.
 func connectTo(t testing.TB, c *kfake.Cluster, opts ...Option) *Client {
 	t.Helper()
-	cl, err := New(testCtx(t), ClusterConfig{Name: "test", Brokers: c.ListenAddrs()},
+	cl, err := New(testCtx(t), config.Connection{Name: "test", Brokers: c.ListenAddrs()},
 		append([]Option{WithLogger(testLogger(t))}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -34,12 +35,12 @@ func newAuthFixture(t *testing.T, e itEnv) authFixture {
 }
 
 // tlsConfig is kpeek's TLS settings for the SSL or MTLS listener.
-func tlsConfig(ca, cert, key, keyPassword string) *kafka.TLSConfig {
-	return &kafka.TLSConfig{Enabled: true, CAFile: ca, CertFile: cert, KeyFile: key, KeyPassword: keyPassword}
+func tlsConfig(ca, cert, key, keyPassword string) *config.TLS {
+	return &config.TLS{Enabled: true, CAFile: ca, CertFile: cert, KeyFile: key, KeyPassword: keyPassword}
 }
 
 // assertReads checks that cfg connects and reads the allowed topic's one record.
-func assertReads(t *testing.T, cfg kafka.ClusterConfig, topic string) {
+func assertReads(t *testing.T, cfg config.Connection, topic string) {
 	t.Helper()
 	cl := connect(t, cfg)
 	rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic})
@@ -55,7 +56,7 @@ func TestIntegrationAuthModes(t *testing.T) {
 	admin, adminPw := e.get(t, "KPEEK_IT_ADMIN_USER"), e.get(t, "KPEEK_IT_ADMIN_PASSWORD")
 	ca := e.get(t, "KPEEK_IT_CA")
 	ssl, mtls := []string{e.get(t, "KPEEK_IT_SSL")}, []string{e.get(t, "KPEEK_IT_MTLS")}
-	cases := []kafka.ClusterConfig{
+	cases := []config.Connection{
 		plaintextConfig(e, t),
 		saslConfig(e, t, "PLAIN", admin, adminPw),
 		saslConfig(e, t, "SCRAM-SHA-512", admin, adminPw),
@@ -80,7 +81,7 @@ func TestIntegrationAuthFailures(t *testing.T) {
 	e := env(t)
 	ca := e.get(t, "KPEEK_IT_CA")
 	admin := e.get(t, "KPEEK_IT_ADMIN_USER")
-	newErr := func(t *testing.T, cfg kafka.ClusterConfig) error {
+	newErr := func(t *testing.T, cfg config.Connection) error {
 		t.Helper()
 		cl, err := kafka.New(ctxFor(t), cfg)
 		if err == nil {
@@ -111,8 +112,8 @@ func TestIntegrationAuthFailures(t *testing.T) {
 		assertOneLine(t, err, "authentication failed", nobody)
 	})
 	t.Run("missing CA", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "tls-no-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
-			TLS: &kafka.TLSConfig{Enabled: true}})
+		err := newErr(t, config.Connection{Name: "tls-no-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
+			TLS: &config.TLS{Enabled: true}})
 		te := asType[*kafka.TLSError](t, err)
 		if te.Addr != e.get(t, "KPEEK_IT_SSL") {
 			t.Errorf("TLSError addr %q, want %q", te.Addr, e.get(t, "KPEEK_IT_SSL"))
@@ -120,35 +121,35 @@ func TestIntegrationAuthFailures(t *testing.T) {
 		assertOneLine(t, err, "unknown authority")
 	})
 	t.Run("wrong CA", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "tls-other-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
+		err := newErr(t, config.Connection{Name: "tls-other-ca", Brokers: []string{e.get(t, "KPEEK_IT_SSL")},
 			TLS: tlsConfig(e.get(t, "KPEEK_IT_OTHER_CA"), "", "", "")})
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "unknown authority")
 	})
 	t.Run("TLS to a plaintext port", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "tls-to-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")},
+		err := newErr(t, config.Connection{Name: "tls-to-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")},
 			TLS: tlsConfig(ca, "", "", "")})
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "TLS", e.get(t, "KPEEK_IT_PLAINTEXT"))
 	})
 	t.Run("plaintext to the TLS listener", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "plain-to-tls", Brokers: []string{e.get(t, "KPEEK_IT_SSL")}})
+		err := newErr(t, config.Connection{Name: "plain-to-tls", Brokers: []string{e.get(t, "KPEEK_IT_SSL")}})
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "TLS", e.get(t, "KPEEK_IT_SSL"))
 	})
 	t.Run("no SASL to the SASL listener", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "plain-to-sasl", Brokers: []string{e.get(t, "KPEEK_IT_SASL")}})
+		err := newErr(t, config.Connection{Name: "plain-to-sasl", Brokers: []string{e.get(t, "KPEEK_IT_SASL")}})
 		asType[*kafka.AuthError](t, err)
 		assertOneLine(t, err, "SASL")
 	})
 	t.Run("client certificate missing on mTLS", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "mtls-no-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+		err := newErr(t, config.Connection{Name: "mtls-no-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
 			TLS: tlsConfig(ca, "", "", "")})
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "certificate")
 	})
 	t.Run("client certificate from another CA on mTLS", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "mtls-other-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+		err := newErr(t, config.Connection{Name: "mtls-other-cert", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
 			TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_OTHER_CLIENT_CERT"), e.get(t, "KPEEK_IT_OTHER_CLIENT_KEY"), "")})
 		asType[*kafka.TLSError](t, err)
 		assertOneLine(t, err, "certificate")
@@ -156,12 +157,12 @@ func TestIntegrationAuthFailures(t *testing.T) {
 	t.Run("PKCS#8-encrypted client key", func(t *testing.T) {
 		// Not supported by kpeek (Go's standard library cannot decrypt it): the refusal must say so.
 		key := e.get(t, "KPEEK_IT_CLIENT_KEY_PKCS8_ENCRYPTED")
-		_, err := kafka.New(ctxFor(t), kafka.ClusterConfig{Name: "mtls-pkcs8", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+		_, err := kafka.New(ctxFor(t), config.Connection{Name: "mtls-pkcs8", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
 			TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"), key, e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD"))})
 		assertOneLine(t, err, key, "PKCS#8")
 	})
 	t.Run("nothing listening", func(t *testing.T) {
-		err := newErr(t, kafka.ClusterConfig{Name: "closed-port", Brokers: []string{"127.0.0.1:1"}})
+		err := newErr(t, config.Connection{Name: "closed-port", Brokers: []string{"127.0.0.1:1"}})
 		asType[*kafka.UnreachableError](t, err)
 		assertOneLine(t, err, "127.0.0.1:1", "refused")
 	})
@@ -264,7 +265,7 @@ func parsePropertiesFile(t *testing.T, path string) map[string]string {
 	return out
 }
 
-// TestIntegrationClientProperties builds configs with kafka.ParseProperties from the
+// TestIntegrationClientProperties builds configs with config.ParseProperties from the
 // client.properties files Java users already have, and connects with them.
 func TestIntegrationClientProperties(t *testing.T) {
 	e := env(t)
@@ -301,33 +302,33 @@ ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
 	}
 	for name, body := range files {
 		t.Run(name, func(t *testing.T) {
-			var cfg kafka.ClusterConfig
+			var cfg config.Cluster
 			cfg.Name = name
-			if err := kafka.ParseProperties(&cfg, parsePropertiesFile(t, writeProperties(t, body))); err != nil {
+			if err := config.ParseProperties(&cfg, parsePropertiesFile(t, writeProperties(t, body))); err != nil {
 				t.Fatalf("ParseProperties: %v", err)
 			}
-			assertReads(t, cfg, f.allowed)
+			assertReads(t, cfg.Connection, f.allowed)
 		})
 	}
 	t.Run("-X overrides a wrong password from -F", func(t *testing.T) {
 		props := parsePropertiesFile(t, writeProperties(t, files["librdkafka-sasl"]))
 		props["sasl.password"] = "wrong"
-		var cfg kafka.ClusterConfig
-		if err := kafka.ParseProperties(&cfg, props); err != nil {
+		var cfg config.Cluster
+		if err := config.ParseProperties(&cfg, props); err != nil {
 			t.Fatalf("ParseProperties: %v", err)
 		}
-		_, err := kafka.New(ctxFor(t), cfg)
+		_, err := kafka.New(ctxFor(t), cfg.Connection)
 		asType[*kafka.AuthError](t, err)
 		props["sasl.password"] = e.get(t, "KPEEK_IT_ADMIN_PASSWORD")
-		cfg = kafka.ClusterConfig{Name: "fixed"}
-		if err := kafka.ParseProperties(&cfg, props); err != nil {
+		cfg = config.Cluster{Connection: config.Connection{Name: "fixed"}}
+		if err := config.ParseProperties(&cfg, props); err != nil {
 			t.Fatalf("ParseProperties: %v", err)
 		}
-		assertReads(t, cfg, f.allowed)
+		assertReads(t, cfg.Connection, f.allowed)
 	})
 	t.Run("Java key stores are refused clearly", func(t *testing.T) {
-		var cfg kafka.ClusterConfig
-		err := kafka.ParseProperties(&cfg, map[string]string{"security.protocol": "SSL",
+		var cfg config.Cluster
+		err := config.ParseProperties(&cfg, map[string]string{"security.protocol": "SSL",
 			"ssl.truststore.location": "/etc/kafka/truststore.jks"})
 		assertOneLine(t, err, "ssl.truststore.location", "PEM")
 	})

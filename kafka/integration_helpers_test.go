@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -112,26 +113,26 @@ func ctxFor(t *testing.T) context.Context {
 }
 
 // plaintextConfig is kpeek's config for the unauthenticated listener (a super user).
-func plaintextConfig(e itEnv, t *testing.T) kafka.ClusterConfig {
-	return kafka.ClusterConfig{Name: "it-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")}}
+func plaintextConfig(e itEnv, t *testing.T) config.Connection {
+	return config.Connection{Name: "it-plaintext", Brokers: []string{e.get(t, "KPEEK_IT_PLAINTEXT")}}
 }
 
 // saslConfig is kpeek's config for the SASL_PLAINTEXT listener with one mechanism and user.
-func saslConfig(e itEnv, t *testing.T, mechanism, user, password string) kafka.ClusterConfig {
-	return kafka.ClusterConfig{
+func saslConfig(e itEnv, t *testing.T, mechanism, user, password string) config.Connection {
+	return config.Connection{
 		Name:    "it-sasl",
 		Brokers: []string{e.get(t, "KPEEK_IT_SASL")},
-		SASL:    &kafka.SASLConfig{Mechanism: mechanism, Username: user, Password: password},
+		SASL:    &config.SASL{Mechanism: mechanism, Username: user, Password: password},
 	}
 }
 
 // readerConfig is the restricted user over SCRAM-SHA-512.
-func readerConfig(e itEnv, t *testing.T) kafka.ClusterConfig {
+func readerConfig(e itEnv, t *testing.T) config.Connection {
 	return saslConfig(e, t, "SCRAM-SHA-512", e.get(t, "KPEEK_IT_READER_USER"), e.get(t, "KPEEK_IT_READER_PASSWORD"))
 }
 
 // connect opens a kpeek client and closes it when the test ends.
-func connect(t *testing.T, cfg kafka.ClusterConfig) *kafka.Client {
+func connect(t *testing.T, cfg config.Connection) *kafka.Client {
 	t.Helper()
 	cl, err := kafka.New(ctxFor(t), cfg)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -40,7 +41,7 @@ func TestIntegrationReadOnly(t *testing.T) {
 
 	// Follows receive records produced meanwhile; they move the end offsets, not the snapshot.
 	before := takeSnapshot(t, admin)
-	for _, cfg := range []kafka.ClusterConfig{plaintextConfig(e, t), readerConfig(e, t)} {
+	for _, cfg := range []config.Connection{plaintextConfig(e, t), readerConfig(e, t)} {
 		kpeekEverything(t, cfg, append(slices.Clone(before.Topics), topicName(itAllowedPrefix, "never-created"), f.secret))
 		followOne(t, cfg, admin, topic)
 	}
@@ -65,7 +66,7 @@ func TestIntegrationReadOnly(t *testing.T) {
 
 // kpeekEverything runs every kpeek read-side call over the cluster as cfg's user: topics,
 // each topic, groups, cluster info, a full read of every topic and a short follow.
-func kpeekEverything(t *testing.T, cfg kafka.ClusterConfig, topics []string) {
+func kpeekEverything(t *testing.T, cfg config.Connection, topics []string) {
 	t.Helper()
 	cl := connect(t, cfg)
 	ctx := ctxFor(t)
@@ -130,7 +131,7 @@ func kpeekTopic(ctx context.Context, t *testing.T, cl *kafka.Client, user, topic
 }
 
 // followOne follows topic and waits for one record produced after the follow started.
-func followOne(t *testing.T, cfg kafka.ClusterConfig, admin *kgo.Client, topic string) {
+func followOne(t *testing.T, cfg config.Connection, admin *kgo.Client, topic string) {
 	t.Helper()
 	cl := connect(t, cfg)
 	ctx := ctxFor(t)

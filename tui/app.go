@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
@@ -32,7 +33,7 @@ const (
 // conn is the cluster the explorer is connected (or connecting) to.
 type conn struct {
 	req     int // the connect request this state answers; results for others are stale
-	cfg     kafka.ClusterConfig
+	cfg     config.Cluster
 	state   nav.ConnState
 	cluster Cluster
 	info    kafka.ClusterInfo
@@ -169,13 +170,13 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, tea.Batch(append(cmds, cmd)...)
 }
 
-func (a App) cfgNamed(name string) (kafka.ClusterConfig, bool) {
+func (a App) cfgNamed(name string) (config.Cluster, bool) {
 	for _, c := range a.opts.Clusters {
 		if c.Name == name {
 			return c, true
 		}
 	}
-	return kafka.ClusterConfig{}, false
+	return config.Cluster{}, false
 }
 
 // openCluster connects to a cluster, dropping the current one; selecting the cluster

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 )
@@ -22,11 +23,11 @@ type Cluster interface {
 }
 
 // connectFunc opens a Cluster; the default calls kafka.New.
-type connectFunc func(ctx context.Context, cfg kafka.ClusterConfig) (Cluster, error)
+type connectFunc func(ctx context.Context, cfg config.Cluster) (Cluster, error)
 
 func kafkaConnect(logger *slog.Logger) connectFunc {
-	return func(ctx context.Context, cfg kafka.ClusterConfig) (Cluster, error) {
-		cl, err := kafka.New(ctx, cfg, kafka.WithLogger(logger))
+	return func(ctx context.Context, cfg config.Cluster) (Cluster, error) {
+		cl, err := kafka.New(ctx, cfg.Connection, kafka.WithLogger(logger))
 		if err != nil {
 			return nil, err
 		}
@@ -70,8 +71,8 @@ type refreshMsg struct{ req int }
 
 // connectCmd connects to cfg, reads the cluster's metadata and builds its decoder.
 // Everything it uses is copied in: the Cmd runs off the event loop.
-func connectCmd(ctx context.Context, req int, cfg kafka.ClusterConfig, connect connectFunc,
-	newDecoder func(kafka.ClusterConfig) (*decode.Decoder, error)) tea.Cmd {
+func connectCmd(ctx context.Context, req int, cfg config.Cluster, connect connectFunc,
+	newDecoder func(config.Cluster) (*decode.Decoder, error)) tea.Cmd {
 	return func() tea.Msg {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()

@@ -13,8 +13,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
-	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/kafka/demo"
 	"github.com/kpeek/kpeek/tui/internal/screentest"
 )
@@ -34,9 +34,9 @@ func startDemo(t *testing.T) (*teatest.TestModel, *bytes.Buffer) {
 	}
 	t.Cleanup(cl.Close)
 	opts := Options{
-		Clusters: []kafka.ClusterConfig{cl.ClusterConfig()},
+		Clusters: []config.Cluster{cl.ClusterConfig()},
 		Initial:  cl.ClusterConfig().Name,
-		NewDecoder: func(c kafka.ClusterConfig) (*decode.Decoder, error) {
+		NewDecoder: func(c config.Cluster) (*decode.Decoder, error) {
 			return decode.FromConfig(decode.Config{Registry: c.SchemaRegistry, Topics: c.Topics})
 		},
 		Logger:  logger,

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
 	"github.com/kpeek/kpeek/tui/messages"
@@ -141,12 +142,12 @@ func newHarness(t *testing.T, width, height int) *harness {
 	t.Helper()
 	h := &harness{t: t, cluster: newFakeCluster()}
 	opts := Options{
-		Clusters: []kafka.ClusterConfig{{Name: "demo", Brokers: []string{"127.0.0.1:39092"}},
-			{Name: "prod", Brokers: []string{"kafka-1.prod:9092"}}},
+		Clusters: []config.Cluster{{Connection: config.Connection{Name: "demo", Brokers: []string{"127.0.0.1:39092"}}},
+			{Connection: config.Connection{Name: "prod", Brokers: []string{"kafka-1.prod:9092"}}}},
 		Initial: "demo",
 		Version: "test",
 	}
-	a := newApp(context.Background(), opts, func(_ context.Context, cfg kafka.ClusterConfig) (Cluster, error) {
+	a := newApp(context.Background(), opts, func(_ context.Context, cfg config.Cluster) (Cluster, error) {
 		if cfg.Name == "prod" {
 			return nil, errors.New("dial tcp kafka-1.prod:9092: connect: connection refused\x1b]0;pwned\x07")
 		}

@@ -9,16 +9,16 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
-	"github.com/kpeek/kpeek/kafka"
 )
 
 // Options is everything main.go hands the explorer.
 type Options struct {
-	Clusters []kafka.ClusterConfig // in display order; the explorer connects on select
-	Initial  string                // cluster name to open at start ("" = let the user pick)
+	Clusters []config.Cluster // in display order; the explorer connects on select
+	Initial  string           // cluster name to open at start ("" = let the user pick)
 	// NewDecoder builds the decoder for a cluster (registry, per-topic formats).
-	NewDecoder func(kafka.ClusterConfig) (*decode.Decoder, error)
+	NewDecoder func(config.Cluster) (*decode.Decoder, error)
 	Logger     *slog.Logger // never nil; writes to the --debug file or discards
 	Version    string
 	// MaxRecords caps the records a messages pane holds; beyond it the oldest are dropped

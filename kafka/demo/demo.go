@@ -16,8 +16,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode/registryserver"
-	"github.com/kpeek/kpeek/kafka"
 )
 
 // Cluster is a running demo cluster and registry.
@@ -133,11 +133,10 @@ func displayAddr(addr string) string {
 }
 
 // ClusterConfig is how kpeek connects to the demo cluster (brokers and registry).
-func (c *Cluster) ClusterConfig() kafka.ClusterConfig {
-	return kafka.ClusterConfig{
-		Name:           "demo",
-		Brokers:        append([]string(nil), c.brokers...),
-		SchemaRegistry: &kafka.RegistryConfig{URL: c.url},
+func (c *Cluster) ClusterConfig() config.Cluster {
+	return config.Cluster{
+		Connection:     config.Connection{Name: "demo", Brokers: append([]string(nil), c.brokers...)},
+		SchemaRegistry: &config.Registry{URL: c.url},
 	}
 }
 

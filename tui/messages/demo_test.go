@@ -26,7 +26,7 @@ func TestDemoClusterEndToEnd(t *testing.T) {
 	}
 	t.Cleanup(cl.Close)
 	cfg := cl.ClusterConfig()
-	client, err := kafka.New(ctx, cfg)
+	client, err := kafka.New(ctx, cfg.Connection)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"crypto/ecdsa"
@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kpeek/kpeek/internal/testpki"
 )
 
 func TestLoadKeyPair(t *testing.T) {
 	dir := t.TempDir()
-	_, cert := testPKI(t, "localhost")
+	_, cert := testpki.New(t, "localhost")
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o600); err != nil {

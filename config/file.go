@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"bytes"
@@ -20,18 +20,18 @@ func isSecretKey(key string) bool {
 	return false
 }
 
-// LoadConfig reads the YAML config at path. Unknown fields are errors naming their line, and
+// Load reads the YAML config at path. Unknown fields are errors naming their line, and
 // password/token fields must hold ${ENV_VAR} or file:/path references, never literal secrets.
-func LoadConfig(path string) (*Config, error) {
+func Load(path string) (*File, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return parseConfig(path, b)
+	return parse(path, b)
 }
 
-// parseConfig is LoadConfig without the file system, so tests can feed it bytes.
-func parseConfig(path string, b []byte) (*Config, error) {
+// parse is Load without the file system, so tests can feed it bytes.
+func parse(path string, b []byte) (*File, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("config %s: %s", path, yamlMessage(err))
@@ -39,7 +39,7 @@ func parseConfig(path string, b []byte) (*Config, error) {
 	if err := checkSecretLiterals(&root); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	cfg := &Config{}
+	cfg := &File{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {

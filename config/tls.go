@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"crypto/tls"
@@ -9,9 +9,9 @@ import (
 	"os"
 )
 
-// buildTLS turns the config's TLS section into a crypto/tls config; warnings say which
-// verification the user switched off, so the caller can show them.
-func buildTLS(t *TLSConfig) (*tls.Config, []string, error) {
+// Build turns the TLS settings into a crypto/tls config; warnings say which verification
+// the user switched off, so the caller can show them.
+func (t *TLS) Build() (*tls.Config, []string, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
 	var warnings []string
 	if t.CAFile != "" {

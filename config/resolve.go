@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"errors"
@@ -22,10 +22,10 @@ type Selection struct {
 // ErrNoCluster means the command line and the config file name no cluster.
 var ErrNoCluster = errors.New("no cluster chosen: use --demo, -b HOST:PORT, or -c NAME from the config file")
 
-// ConfigPath is the config file kpeek reads: explicit (--config), else $KPEEK_CONFIG, else
+// Path is the config file kpeek reads: explicit (--config), else $KPEEK_CONFIG, else
 // the user config dir's kpeek/config.yaml. must is false for the default path, whose
 // absence is not an error.
-func ConfigPath(explicit string) (path string, must bool) {
+func Path(explicit string) (path string, must bool) {
 	if explicit != "" {
 		return explicit, true
 	}
@@ -39,26 +39,26 @@ func ConfigPath(explicit string) (path string, must bool) {
 	return filepath.Join(dir, "kpeek", "config.yaml"), false
 }
 
-// LoadConfigFile loads the config at path; when must is false a missing file is an empty config.
-func LoadConfigFile(path string, must bool) (*Config, error) {
+// LoadFile loads the config at path; when must is false a missing file is an empty config.
+func LoadFile(path string, must bool) (*File, error) {
 	if path == "" {
-		return &Config{}, nil
+		return &File{}, nil
 	}
 	if _, err := os.Stat(path); !must && errors.Is(err, os.ErrNotExist) {
-		return &Config{}, nil
+		return &File{}, nil
 	}
-	return LoadConfig(path)
+	return Load(path)
 }
 
 // Resolve picks the clusters sel names from conf, with -F, -X and --schema-registry applied.
 // With one required (headless commands) it returns exactly one cluster or an error; otherwise
 // (the explorer) an unnamed selection returns every configured cluster. Errors are the user's
 // to fix: they name the missing or unknown cluster, or the bad property.
-func Resolve(conf *Config, sel Selection, one bool) ([]ClusterConfig, error) {
-	var cfg ClusterConfig
+func Resolve(conf *File, sel Selection, one bool) ([]Cluster, error) {
+	var cfg Cluster
 	switch {
 	case len(sel.Brokers) > 0:
-		cfg = ClusterConfig{Name: strings.Join(sel.Brokers, ","), Brokers: sel.Brokers}
+		cfg = Cluster{Connection: Connection{Name: strings.Join(sel.Brokers, ","), Brokers: sel.Brokers}}
 	default:
 		name := sel.Cluster
 		if name == "" {
@@ -93,11 +93,11 @@ func Resolve(conf *Config, sel Selection, one bool) ([]ClusterConfig, error) {
 	if cfg.Name == "" {
 		cfg.Name = strings.Join(cfg.Brokers, ",")
 	}
-	return []ClusterConfig{cfg}, nil
+	return []Cluster{cfg}, nil
 }
 
-func allClusters(conf *Config, sel Selection) ([]ClusterConfig, error) {
-	var out []ClusterConfig
+func allClusters(conf *File, sel Selection) ([]Cluster, error) {
+	var out []Cluster
 	for _, name := range slices.Sorted(maps.Keys(conf.Clusters)) {
 		c := conf.Clusters[name]
 		c.Name = name
@@ -110,7 +110,7 @@ func allClusters(conf *Config, sel Selection) ([]ClusterConfig, error) {
 }
 
 // apply applies -F files, then -X properties, then --schema-registry onto cfg.
-func (sel Selection) apply(cfg *ClusterConfig) error {
+func (sel Selection) apply(cfg *Cluster) error {
 	props := map[string]string{}
 	for _, path := range sel.PropertyFiles {
 		p, err := ReadPropertiesFile(path)
@@ -132,7 +132,7 @@ func (sel Selection) apply(cfg *ClusterConfig) error {
 		}
 	}
 	if sel.SchemaRegistry != "" {
-		reg := RegistryConfig{} // a copy: the loaded config is not changed
+		reg := Registry{} // a copy: the loaded config is not changed
 		if cfg.SchemaRegistry != nil {
 			reg = *cfg.SchemaRegistry
 		}

@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // onto cfg, so a platform team's existing files work unchanged. Literal passwords are accepted
 // here because that is the file format. Keys kpeek has no use for (group.id, client.id, ...)
 // are recorded in cfg.IgnoredProperties; keys it cannot honour (JKS stores, GSSAPI) are errors.
-func ParseProperties(cfg *ClusterConfig, props map[string]string) error {
+func ParseProperties(cfg *Cluster, props map[string]string) error {
 	keys := make([]string, 0, len(props))
 	for k := range props {
 		keys = append(keys, k)
@@ -37,27 +37,27 @@ func ParseProperties(cfg *ClusterConfig, props map[string]string) error {
 
 // propParser carries what one key implies for another (the JAAS module picks a mechanism).
 type propParser struct {
-	cfg        *ClusterConfig
+	cfg        *Cluster
 	jaasModule string // "plain" or "scram" when sasl.jaas.config was given
 }
 
-func (p *propParser) sasl() *SASLConfig {
+func (p *propParser) sasl() *SASL {
 	if p.cfg.SASL == nil {
-		p.cfg.SASL = &SASLConfig{}
+		p.cfg.SASL = &SASL{}
 	}
 	return p.cfg.SASL
 }
 
-func (p *propParser) tls() *TLSConfig {
+func (p *propParser) tls() *TLS {
 	if p.cfg.TLS == nil {
-		p.cfg.TLS = &TLSConfig{}
+		p.cfg.TLS = &TLS{}
 	}
 	return p.cfg.TLS
 }
 
-func (p *propParser) registry() *RegistryConfig {
+func (p *propParser) registry() *Registry {
 	if p.cfg.SchemaRegistry == nil {
-		p.cfg.SchemaRegistry = &RegistryConfig{}
+		p.cfg.SchemaRegistry = &Registry{}
 	}
 	return p.cfg.SchemaRegistry
 }
@@ -75,7 +75,7 @@ func (p *propParser) apply(key, v string) error {
 		return p.securityProtocol(v)
 	case "sasl.mechanism", "sasl.mechanisms":
 		m := strings.ToUpper(v)
-		if _, err := saslMechanism(m); err != nil {
+		if _, err := SASLMechanism(m); err != nil {
 			return err
 		}
 		p.sasl().Mechanism = m

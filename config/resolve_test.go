@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"errors"
@@ -9,9 +9,9 @@ import (
 )
 
 func TestResolve(t *testing.T) {
-	conf := &Config{Clusters: map[string]ClusterConfig{
-		"prod":  {Brokers: []string{"p1:9093"}},
-		"stage": {Brokers: []string{"s1:9092"}},
+	conf := &File{Clusters: map[string]Cluster{
+		"prod":  {Connection: Connection{Brokers: []string{"p1:9093"}}},
+		"stage": {Connection: Connection{Brokers: []string{"s1:9092"}}},
 	}}
 	props := filepath.Join(t.TempDir(), "client.properties")
 	if err := os.WriteFile(props, []byte("bootstrap.servers=f1:9092\nsecurity.protocol=SASL_PLAINTEXT\n"+
@@ -20,7 +20,7 @@ func TestResolve(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		conf    *Config
+		conf    *File
 		sel     Selection
 		one     bool
 		want    []string // cluster names
@@ -32,12 +32,12 @@ func TestResolve(t *testing.T) {
 		{"unknown -c lists what exists", conf, Selection{Cluster: "qa"}, true, nil, "", `cluster "qa" is not in the config file (have: prod, stage)`},
 		{"explorer without a choice gets every cluster", conf, Selection{}, false, []string{"prod", "stage"}, "p1:9093", ""},
 		{"a command without a choice is an error", conf, Selection{}, true, nil, "", "no cluster chosen"},
-		{"the default cluster", &Config{Default: "prod", Clusters: conf.Clusters}, Selection{}, true, []string{"prod"}, "p1:9093", ""},
-		{"the only cluster", &Config{Clusters: map[string]ClusterConfig{"x": {Brokers: []string{"x:1"}}}}, Selection{}, true, []string{"x"}, "x:1", ""},
-		{"-F alone gives bootstrap and SASL", &Config{}, Selection{PropertyFiles: []string{props}}, true, []string{"f1:9092"}, "f1:9092", ""},
-		{"-X overrides -F", &Config{}, Selection{PropertyFiles: []string{props}, Properties: []string{"bootstrap.servers=x2:9092"}}, true, []string{"x2:9092"}, "x2:9092", ""},
+		{"the default cluster", &File{Default: "prod", Clusters: conf.Clusters}, Selection{}, true, []string{"prod"}, "p1:9093", ""},
+		{"the only cluster", &File{Clusters: map[string]Cluster{"x": {Connection: Connection{Brokers: []string{"x:1"}}}}}, Selection{}, true, []string{"x"}, "x:1", ""},
+		{"-F alone gives bootstrap and SASL", &File{}, Selection{PropertyFiles: []string{props}}, true, []string{"f1:9092"}, "f1:9092", ""},
+		{"-X overrides -F", &File{}, Selection{PropertyFiles: []string{props}, Properties: []string{"bootstrap.servers=x2:9092"}}, true, []string{"x2:9092"}, "x2:9092", ""},
 		{"a bad -X", conf, Selection{Cluster: "prod", Properties: []string{"novalue"}}, true, nil, "", `-X "novalue": want key=value`},
-		{"no brokers anywhere", &Config{}, Selection{Properties: []string{"client.id=x"}}, true, nil, "", "no brokers"},
+		{"no brokers anywhere", &File{}, Selection{Properties: []string{"client.id=x"}}, true, nil, "", "no brokers"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,18 +74,18 @@ func TestResolve(t *testing.T) {
 
 func TestConfigPathAndMissingDefault(t *testing.T) {
 	t.Setenv("KPEEK_CONFIG", "")
-	if p, must := ConfigPath("/x/c.yaml"); p != "/x/c.yaml" || !must {
+	if p, must := Path("/x/c.yaml"); p != "/x/c.yaml" || !must {
 		t.Errorf("explicit path = %q %v", p, must)
 	}
 	t.Setenv("KPEEK_CONFIG", "/env/c.yaml")
-	if p, must := ConfigPath(""); p != "/env/c.yaml" || !must {
+	if p, must := Path(""); p != "/env/c.yaml" || !must {
 		t.Errorf("env path = %q %v", p, must)
 	}
 	missing := filepath.Join(t.TempDir(), "none.yaml")
-	if c, err := LoadConfigFile(missing, false); err != nil || len(c.Clusters) != 0 {
+	if c, err := LoadFile(missing, false); err != nil || len(c.Clusters) != 0 {
 		t.Errorf("a missing default config should be empty, got %v %v", c, err)
 	}
-	if _, err := LoadConfigFile(missing, true); err == nil {
+	if _, err := LoadFile(missing, true); err == nil {
 		t.Error("a missing explicit config was accepted")
 	}
 }

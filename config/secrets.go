@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 // ResolveSecret turns a secret reference into its value: ${ENV_VAR} reads the environment,
 // file:/path reads a file (surrounding white space trimmed), anything else is returned as is
-// (client.properties files carry literal passwords; LoadConfig refuses literals in its file).
+// (client.properties files carry literal passwords; Load refuses literals in its file).
 // Errors name the variable or file, never the value.
 func ResolveSecret(ref string) (string, error) {
 	if name, ok := envReference(ref); ok {
@@ -53,8 +53,8 @@ func envReference(s string) (string, bool) {
 	return name, true
 }
 
-// resolveOptional resolves ref when it is set; what names the field for the error.
-func resolveOptional(what, ref string) (string, error) {
+// ResolveOptional resolves ref when it is set; what names the field for the error.
+func ResolveOptional(what, ref string) (string, error) {
 	if ref == "" {
 		return "", nil
 	}

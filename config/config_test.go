@@ -1,4 +1,4 @@
-package kafka
+package config
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestLoadConfig(t *testing.T) {
+func TestLoad(t *testing.T) {
 	tests := []struct {
 		name    string
 		yaml    string
@@ -52,7 +52,7 @@ clusters:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := parseConfig("kpeek.yaml", []byte(tt.yaml))
+			cfg, err := parse("kpeek.yaml", []byte(tt.yaml))
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -72,19 +72,19 @@ clusters:
 	}
 }
 
-func TestLoadConfigFile(t *testing.T) {
+func TestLoadFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("clusters:\n  a: {brokers: [h:1]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c := cfg.Clusters["a"]; c.Name != "a" || len(c.Brokers) != 1 {
 		t.Errorf("cluster a = %+v", c)
 	}
-	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
 		t.Error("missing explicit config: want an error")
 	}
 }
@@ -125,7 +125,7 @@ func TestParseProperties(t *testing.T) {
 	tests := []struct {
 		name    string
 		props   map[string]string
-		check   func(t *testing.T, c ClusterConfig)
+		check   func(t *testing.T, c Cluster)
 		wantErr string
 	}{
 		{"plain over SSL with JAAS", map[string]string{
@@ -134,7 +134,7 @@ func TestParseProperties(t *testing.T) {
 			"sasl.jaas.config":  `org.apache.kafka.common.security.plain.PlainLoginModule required username="ir" password="p\"w";`,
 			"ssl.ca.location":   "/ca.pem",
 			"group.id":          "ignored",
-		}, func(t *testing.T, c ClusterConfig) {
+		}, func(t *testing.T, c Cluster) {
 			if len(c.Brokers) != 2 || c.Brokers[1] != "k2:9093" {
 				t.Errorf("brokers = %v", c.Brokers)
 			}
@@ -153,7 +153,7 @@ func TestParseProperties(t *testing.T) {
 			"sasl.mechanism":    "scram-sha-512",
 			"sasl.jaas.config":  `org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="b";`,
 			"sasl.username":     "c",
-		}, func(t *testing.T, c ClusterConfig) {
+		}, func(t *testing.T, c Cluster) {
 			if c.SASL.Mechanism != "SCRAM-SHA-512" || c.SASL.Username != "c" || c.SASL.Password != "b" {
 				t.Errorf("sasl = %+v", c.SASL)
 			}
@@ -168,8 +168,8 @@ func TestParseProperties(t *testing.T) {
 			"ssl.key.password":                      "kp",
 			"ssl.endpoint.identification.algorithm": "",
 			"enable.ssl.certificate.verification":   "false",
-		}, func(t *testing.T, c ClusterConfig) {
-			want := TLSConfig{Enabled: true, CertFile: "/c.pem", KeyFile: "/k.pem", KeyPassword: "kp",
+		}, func(t *testing.T, c Cluster) {
+			want := TLS{Enabled: true, CertFile: "/c.pem", KeyFile: "/k.pem", KeyPassword: "kp",
 				InsecureSkipVerify: true, SkipHostnameCheck: true}
 			if *c.TLS != want {
 				t.Errorf("tls = %+v, want %+v", *c.TLS, want)
@@ -178,7 +178,7 @@ func TestParseProperties(t *testing.T) {
 		{"schema registry", map[string]string{
 			"schema.registry.url":  "https://sr:8081",
 			"basic.auth.user.info": "u:p:with:colons",
-		}, func(t *testing.T, c ClusterConfig) {
+		}, func(t *testing.T, c Cluster) {
 			r := c.SchemaRegistry
 			if r == nil || r.URL != "https://sr:8081" || r.Username != "u" || r.Password != "p:with:colons" {
 				t.Errorf("registry = %+v", r)
@@ -196,7 +196,7 @@ func TestParseProperties(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c ClusterConfig
+			var c Cluster
 			err := ParseProperties(&c, tt.props)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -217,17 +217,17 @@ func FuzzParseProperties(f *testing.F) {
 	f.Add("security.protocol", "SASL_SSL")
 	f.Add("basic.auth.user.info", "u:p")
 	f.Fuzz(func(t *testing.T, k, v string) {
-		var c ClusterConfig
+		var c Cluster
 		_ = ParseProperties(&c, map[string]string{k: v})
 	})
 }
 
-func TestLoadConfigExplorerSection(t *testing.T) {
+func TestLoadExplorerSection(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("explorer:\n  max_records: 250000\nclusters:\n  a: {brokers: [h:1]}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
