@@ -60,6 +60,15 @@ type TLS struct {
 	// SkipHostnameCheck verifies the certificate chain but not that it names the broker
 	// (ssl.endpoint.identification.algorithm= empty in Java clients).
 	SkipHostnameCheck bool `yaml:"skip_hostname_check"`
+
+	// Java key stores, instead of PEM files (ssl.truststore.* / ssl.keystore.*): JKS or
+	// PKCS12, recognised from the file; the type, when given, must be JKS, PKCS12 or PEM.
+	TrustStore         string `yaml:"truststore_file"`
+	TrustStoreType     string `yaml:"truststore_type"`
+	TrustStorePassword string `yaml:"truststore_password"` // secret
+	KeyStore           string `yaml:"keystore_file"`
+	KeyStoreType       string `yaml:"keystore_type"`
+	KeyStorePassword   string `yaml:"keystore_password"` // secret; KeyPassword unlocks the key if it differs
 }
 
 // SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.

@@ -184,7 +184,17 @@ func TestParseProperties(t *testing.T) {
 				t.Errorf("registry = %+v", r)
 			}
 		}, ""},
-		{"JKS refused", map[string]string{"ssl.truststore.location": "/t.jks"}, nil, "use ssl.ca.location"},
+		{"Java key stores", map[string]string{"security.protocol": "SSL",
+			"ssl.truststore.location": "/t.jks", "ssl.truststore.password": "tp", "ssl.truststore.type": "JKS",
+			"ssl.keystore.location": "/k.p12", "ssl.keystore.password": "kp", "ssl.keystore.type": "PKCS12", "ssl.key.password": "key"},
+			func(t *testing.T, c Cluster) {
+				want := TLS{Enabled: true, TrustStore: "/t.jks", TrustStorePassword: "tp", TrustStoreType: "JKS",
+					KeyStore: "/k.p12", KeyStorePassword: "kp", KeyStoreType: "PKCS12", KeyPassword: "key"}
+				if c.TLS == nil || *c.TLS != want {
+					t.Errorf("tls = %+v, want %+v", c.TLS, want)
+				}
+			}, ""},
+		{"inline PEM refused", map[string]string{"ssl.keystore.key": "-----BEGIN"}, nil, "inline PEM is not supported"},
 		{"unknown protocol", map[string]string{"security.protocol": "SASL_SSH"}, nil, "security.protocol"},
 		{"GSSAPI refused", map[string]string{"sasl.mechanism": "GSSAPI"}, nil, "not supported"},
 		{"scram JAAS without mechanism", map[string]string{

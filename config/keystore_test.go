@@ -118,3 +118,41 @@ func TestKeyStoreErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildFromJavaStores builds the TLS config of a Java client.properties that names
+// JKS and PKCS12 stores, with passwords as references and as literals.
+func TestBuildFromJavaStores(t *testing.T) {
+	t.Setenv("KPEEK_TEST_TRUST_PW", "trustpass")
+	tests := []struct {
+		name    string
+		tls     TLS
+		wantErr string
+	}{
+		{"JKS trust, JKS key with its own password", TLS{Enabled: true,
+			TrustStore: filepath.Join(storeDir, "truststore.jks"), TrustStorePassword: "${KPEEK_TEST_TRUST_PW}",
+			KeyStore: filepath.Join(storeDir, "client.jks"), KeyStorePassword: "storepass", KeyPassword: "keypass"}, ""},
+		{"PKCS12 both", TLS{Enabled: true,
+			TrustStore: filepath.Join(storeDir, "truststore.p12"), TrustStorePassword: "trustpass",
+			KeyStore: filepath.Join(storeDir, "client.p12"), KeyStorePassword: "storepass"}, ""},
+		{"CA file and trust store", TLS{CAFile: filepath.Join(storeDir, "ca.pem"), TrustStore: filepath.Join(storeDir, "truststore.jks")}, "not both"},
+		{"cert file and key store", TLS{CertFile: "c", KeyFile: "k", KeyStore: filepath.Join(storeDir, "client.jks")}, "not both"},
+		{"unset password reference", TLS{TrustStore: filepath.Join(storeDir, "truststore.jks"), TrustStorePassword: "${KPEEK_TEST_UNSET_PW}"}, "trust store password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conf, _, err := tt.tls.Build()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if conf.RootCAs == nil || len(conf.Certificates) != 1 || conf.Certificates[0].Leaf == nil {
+				t.Errorf("roots %v, %d certificates", conf.RootCAs != nil, len(conf.Certificates))
+			}
+		})
+	}
+}

@@ -118,10 +118,20 @@ func (p *propParser) apply(key, v string) error {
 		p.registry().Username, p.registry().Password = user, pass
 	case "bearer.auth.token", "schema.registry.bearer.auth.token":
 		p.registry().Token = v
-	case "ssl.truststore.location", "ssl.keystore.location", "ssl.truststore.password",
-		"ssl.keystore.password", "ssl.truststore.type", "ssl.keystore.type", "ssl.keystore.key":
-		return fmt.Errorf("Java key stores (JKS/PKCS12) are not supported; convert to PEM files and use ssl.ca.location, ssl.certificate.location and ssl.key.location")
-	case "ssl.ca.pem", "ssl.certificate.pem", "ssl.key.pem":
+	case "ssl.truststore.location":
+		p.tls().TrustStore = v
+	case "ssl.truststore.type":
+		p.tls().TrustStoreType = v
+	case "ssl.truststore.password":
+		p.tls().TrustStorePassword = v
+	case "ssl.keystore.location":
+		p.tls().KeyStore = v
+	case "ssl.keystore.type":
+		p.tls().KeyStoreType = v
+	case "ssl.keystore.password":
+		p.tls().KeyStorePassword = v
+	case "ssl.ca.pem", "ssl.certificate.pem", "ssl.key.pem", "ssl.keystore.key", "ssl.keystore.certificate.chain",
+		"ssl.truststore.certificates":
 		return fmt.Errorf("inline PEM is not supported; put it in a file and use the matching *.location property")
 	default:
 		p.cfg.IgnoredProperties = append(p.cfg.IgnoredProperties, key)

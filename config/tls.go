@@ -9,11 +9,47 @@ import (
 	"os"
 )
 
+// On reports whether the settings ask for TLS: enabled, or any CA, certificate or key
+// store given.
+func (t *TLS) On() bool {
+	return t != nil && (t.Enabled || t.CAFile != "" || t.CertFile != "" || t.TrustStore != "" || t.KeyStore != "")
+}
+
 // Build turns the TLS settings into a crypto/tls config; warnings say which verification
 // the user switched off, so the caller can show them.
 func (t *TLS) Build() (*tls.Config, []string, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
 	var warnings []string
+	if t.CAFile != "" && t.TrustStore != "" {
+		return nil, nil, errors.New("TLS: give either a CA file (ca_file, ssl.ca.location) or a trust store (truststore_file, ssl.truststore.location), not both")
+	}
+	if t.CertFile != "" && t.KeyStore != "" {
+		return nil, nil, errors.New("TLS: give either a client certificate and key (cert_file, ssl.certificate.location) or a key store (keystore_file, ssl.keystore.location), not both")
+	}
+	if t.TrustStore != "" {
+		pass, err := resolveOptional(t.TrustStorePassword, "trust store password")
+		if err != nil {
+			return nil, nil, err
+		}
+		if conf.RootCAs, err = LoadTrustStore(t.TrustStore, t.TrustStoreType, pass); err != nil {
+			return nil, nil, fmt.Errorf("TLS trust store: %w", err)
+		}
+	}
+	if t.KeyStore != "" {
+		storePass, err := resolveOptional(t.KeyStorePassword, "key store password")
+		if err != nil {
+			return nil, nil, err
+		}
+		keyPass, err := resolveOptional(t.KeyPassword, "TLS key password")
+		if err != nil {
+			return nil, nil, err
+		}
+		cert, err := LoadKeyStore(t.KeyStore, t.KeyStoreType, storePass, keyPass)
+		if err != nil {
+			return nil, nil, fmt.Errorf("TLS key store: %w", err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+	}
 	if t.CAFile != "" {
 		pemBytes, err := os.ReadFile(t.CAFile)
 		if err != nil {
@@ -60,6 +96,18 @@ func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
 	}
 	_, err := cs.PeerCertificates[0].Verify(opts)
 	return err
+}
+
+// resolveOptional resolves a secret reference that may be empty.
+func resolveOptional(ref, what string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	v, err := ResolveSecret(ref)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	return v, nil
 }
 
 // loadKeyPair reads a PEM certificate and key; passwordRef unlocks a legacy encrypted PEM key.

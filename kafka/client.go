@@ -162,7 +162,7 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 	sc.Producer.Retry.Max = 0
 
 	var warnings []string
-	if cfg.TLS != nil && (cfg.TLS.Enabled || cfg.TLS.CAFile != "" || cfg.TLS.CertFile != "") {
+	if cfg.TLS.On() {
 		tc, w, err := cfg.TLS.Build()
 		if err != nil {
 			return nil, nil, err

@@ -63,13 +63,15 @@ func TestIntegrationAuthModes(t *testing.T) {
 		saslConfig(e, t, "PLAIN", e.get(t, "KPEEK_IT_READER_USER"), e.get(t, "KPEEK_IT_READER_PASSWORD")),
 		readerConfig(e, t),
 		{Name: "tls-ca", Brokers: ssl, TLS: tlsConfig(ca, "", "", "")},
+		{Name: "sasl-ssl-scram", Brokers: []string{e.get(t, "KPEEK_IT_SASL_SSL")}, TLS: tlsConfig(ca, "", "", ""),
+			SASL: &config.SASL{Mechanism: "SCRAM-SHA-512", Username: e.get(t, "KPEEK_IT_READER_USER"), Password: e.get(t, "KPEEK_IT_READER_PASSWORD")}},
 		{Name: "mtls", Brokers: mtls, TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"), e.get(t, "KPEEK_IT_CLIENT_KEY"), "")},
 		{Name: "mtls-encrypted-key", Brokers: mtls, TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"),
 			e.get(t, "KPEEK_IT_CLIENT_KEY_ENCRYPTED"), e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD"))},
 	}
 	for _, cfg := range cases {
 		name := cfg.Name
-		if cfg.SASL != nil {
+		if cfg.SASL != nil && cfg.TLS == nil {
 			name = cfg.SASL.Mechanism + "-" + cfg.SASL.Username
 		}
 		t.Run(name, func(t *testing.T) { assertReads(t, cfg, f.allowed) })
@@ -243,26 +245,14 @@ func writeProperties(t *testing.T, body string) string {
 	return p
 }
 
-// parsePropertiesFile reads key=value lines (# comments, \ continuations) like -F does.
+// parsePropertiesFile reads a client.properties file the way -F does.
 func parsePropertiesFile(t *testing.T, path string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	props, err := config.ReadPropertiesFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, line := range strings.Split(strings.ReplaceAll(string(b), "\\\n", ""), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			t.Fatalf("bad properties line %q", line)
-		}
-		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
-	return out
+	return props
 }
 
 // TestIntegrationClientProperties builds configs with config.ParseProperties from the
@@ -292,6 +282,34 @@ sasl.mechanisms=SCRAM-SHA-512
 sasl.username=` + e.get(t, "KPEEK_IT_ADMIN_USER") + `
 sasl.password=` + e.get(t, "KPEEK_IT_ADMIN_PASSWORD") + `
 `,
+		// A Java shop's file, unchanged: JKS trust store, SASL_SSL, SCRAM through JAAS.
+		"jks-sasl-ssl-scram": `bootstrap.servers=` + e.get(t, "KPEEK_IT_SASL_SSL") + `
+security.protocol=SASL_SSL
+ssl.truststore.location=` + e.get(t, "KPEEK_IT_TRUSTSTORE_JKS") + `
+ssl.truststore.password=` + e.get(t, "KPEEK_IT_TRUSTSTORE_PASSWORD") + `
+ssl.truststore.type=JKS
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \
+    username="` + e.get(t, "KPEEK_IT_READER_USER") + `" \
+    password="` + e.get(t, "KPEEK_IT_READER_PASSWORD") + `";
+`,
+		"mtls-pkcs12-stores": `bootstrap.servers=` + e.get(t, "KPEEK_IT_MTLS") + `
+security.protocol=SSL
+ssl.truststore.location=` + e.get(t, "KPEEK_IT_TRUSTSTORE_P12") + `
+ssl.truststore.password=` + e.get(t, "KPEEK_IT_TRUSTSTORE_PASSWORD") + `
+ssl.truststore.type=PKCS12
+ssl.keystore.location=` + e.get(t, "KPEEK_IT_KEYSTORE_P12") + `
+ssl.keystore.password=` + e.get(t, "KPEEK_IT_KEYSTORE_PASSWORD") + `
+ssl.keystore.type=PKCS12
+`,
+		"mtls-jks-keystore-with-key-password": `bootstrap.servers=` + e.get(t, "KPEEK_IT_MTLS") + `
+security.protocol=SSL
+ssl.truststore.location=` + e.get(t, "KPEEK_IT_TRUSTSTORE_JKS") + `
+ssl.truststore.password=` + e.get(t, "KPEEK_IT_TRUSTSTORE_PASSWORD") + `
+ssl.keystore.location=` + e.get(t, "KPEEK_IT_KEYSTORE_JKS") + `
+ssl.keystore.password=` + e.get(t, "KPEEK_IT_KEYSTORE_PASSWORD") + `
+ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
+`,
 		"mtls-pem": `bootstrap.servers=` + e.get(t, "KPEEK_IT_MTLS") + `
 security.protocol=SSL
 ssl.ca.location=` + e.get(t, "KPEEK_IT_CA") + `
@@ -300,6 +318,25 @@ ssl.key.location=` + e.get(t, "KPEEK_IT_CLIENT_KEY_ENCRYPTED") + `
 ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
 `,
 	}
+	t.Run("CRLF file", func(t *testing.T) {
+		var cfg config.Cluster
+		cfg.Name = "crlf"
+		body := strings.ReplaceAll(files["jks-sasl-ssl-scram"], "\n", "\r\n")
+		if err := config.ParseProperties(&cfg, parsePropertiesFile(t, writeProperties(t, body))); err != nil {
+			t.Fatalf("ParseProperties: %v", err)
+		}
+		assertReads(t, cfg.Connection, f.allowed)
+	})
+	t.Run("wrong trust store password", func(t *testing.T) {
+		var cfg config.Cluster
+		body := strings.Replace(files["jks-sasl-ssl-scram"], "ssl.truststore.password="+e.get(t, "KPEEK_IT_TRUSTSTORE_PASSWORD"),
+			"ssl.truststore.password=wrong", 1)
+		if err := config.ParseProperties(&cfg, parsePropertiesFile(t, writeProperties(t, body))); err != nil {
+			t.Fatalf("ParseProperties: %v", err)
+		}
+		_, err := kafka.New(ctxFor(t), cfg.Connection)
+		assertOneLine(t, err, "truststore.jks", "wrong store password")
+	})
 	for name, body := range files {
 		t.Run(name, func(t *testing.T) {
 			var cfg config.Cluster
@@ -325,11 +362,5 @@ ssl.key.password=` + e.get(t, "KPEEK_IT_CLIENT_KEY_PASSWORD") + `
 			t.Fatalf("ParseProperties: %v", err)
 		}
 		assertReads(t, cfg.Connection, f.allowed)
-	})
-	t.Run("Java key stores are refused clearly", func(t *testing.T) {
-		var cfg config.Cluster
-		err := config.ParseProperties(&cfg, map[string]string{"security.protocol": "SSL",
-			"ssl.truststore.location": "/etc/kafka/truststore.jks"})
-		assertOneLine(t, err, "ssl.truststore.location", "PEM")
 	})
 }

@@ -8,6 +8,7 @@
 #   29094 SASL_PLAINTEXT PLAIN and SCRAM-SHA-512 users
 #   29095 SSL            TLS, server certificate only
 #   29096 MTLS           TLS, client certificate required
+#   29097 SASL_SSL       PLAIN and SCRAM-SHA-512 users over TLS
 
 # Newest releases on Maven Central when this was written (see the report / README).
 KAFKA_DEFAULT_VERSIONS="4.4.0 3.9.2"
@@ -18,7 +19,8 @@ PORT_CONTROLLER=29093
 PORT_SASL=29094
 PORT_SSL=29095
 PORT_MTLS=29096
-KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS"
+PORT_SASL_SSL=29097
+KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS $PORT_SASL_SSL"
 
 KAFKA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_CACHE=$KAFKA_DIR/.cache   # downloaded jars, per version; kept between runs (gitignored)

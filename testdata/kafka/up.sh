@@ -92,6 +92,18 @@ extendedKeyUsage=serverAuth,clientAuth"
 	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:client-key-secret \
 		-in "$t/client.key" -out "$t/client-pkcs8-encrypted.key" 2>/dev/null
 	chmod 600 "$t"/*.key
+	# Java key stores, as a Java shop's client.properties names them: a JKS and a PKCS12 trust
+	# store of the CA, and the client's key as PKCS12 and as JKS (its key with its own password).
+	keytool -importcert -noprompt -alias ca -file "$t/ca.pem" -keystore "$t/truststore.jks" \
+		-storetype JKS -storepass trust-secret >/dev/null 2>&1
+	keytool -importcert -noprompt -alias ca -file "$t/ca.pem" -keystore "$t/truststore.p12" \
+		-storetype PKCS12 -storepass trust-secret >/dev/null 2>&1
+	openssl pkcs12 -export -name client -in "$t/client.pem" -inkey "$t/client.key" -certfile "$t/ca.pem" \
+		-passout pass:keystore-secret -out "$t/client.p12"
+	keytool -importkeystore -noprompt -srckeystore "$t/client.p12" -srcstoretype PKCS12 -srcstorepass keystore-secret \
+		-destkeystore "$t/client.jks" -deststoretype JKS -deststorepass keystore-secret \
+		-destkeypass client-key-secret -srcalias client >/dev/null 2>&1
+	[[ -s $t/truststore.jks && -s $t/truststore.p12 && -s $t/client.jks ]] || die "keytool did not write the Java key stores"
 }
 
 # write_config writes server.properties and the log configuration for $VERSION.
@@ -103,9 +115,9 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$h:$PORT_CONTROLLER
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,CONTROLLER://$h:$PORT_CONTROLLER,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS
-advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL
+listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,CONTROLLER://$h:$PORT_CONTROLLER,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL
+advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL,SASL_SSL:SASL_SSL
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_RUN/data
 
@@ -132,6 +144,8 @@ broker.heartbeat.interval.ms=3000
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$ADMIN_USER="$ADMIN_PASSWORD" user_$READER_USER="$READER_PASSWORD";
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$ADMIN_USER="$ADMIN_PASSWORD" user_$READER_USER="$READER_PASSWORD";
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 
 # TLS with PEM files (ssl.keystore.type=PEM exists since Kafka 2.7, so in 3.9 and 4.x).
 ssl.keystore.type=PEM
@@ -231,6 +245,13 @@ KPEEK_IT_PLAINTEXT=$KAFKA_HOST:$PORT_PLAINTEXT
 KPEEK_IT_SASL=$KAFKA_HOST:$PORT_SASL
 KPEEK_IT_SSL=$KAFKA_HOST:$PORT_SSL
 KPEEK_IT_MTLS=$KAFKA_HOST:$PORT_MTLS
+KPEEK_IT_SASL_SSL=$KAFKA_HOST:$PORT_SASL_SSL
+KPEEK_IT_TRUSTSTORE_JKS=$t/truststore.jks
+KPEEK_IT_TRUSTSTORE_P12=$t/truststore.p12
+KPEEK_IT_TRUSTSTORE_PASSWORD=trust-secret
+KPEEK_IT_KEYSTORE_P12=$t/client.p12
+KPEEK_IT_KEYSTORE_JKS=$t/client.jks
+KPEEK_IT_KEYSTORE_PASSWORD=keystore-secret
 KPEEK_IT_ADMIN_USER=$ADMIN_USER
 KPEEK_IT_ADMIN_PASSWORD=$ADMIN_PASSWORD
 KPEEK_IT_READER_USER=$READER_USER
