@@ -8,6 +8,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -71,11 +72,17 @@ type TLS struct {
 	KeyStorePassword   string `yaml:"keystore_password"` // secret; KeyPassword unlocks the key if it differs
 }
 
-// SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+// SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, or OAUTHBEARER with
+// an OIDC provider's client-credentials grant (TokenURL, ClientID, ClientSecret, Scope).
 type SASL struct {
 	Mechanism string `yaml:"mechanism"`
 	Username  string `yaml:"username"`
 	Password  string `yaml:"password"` // secret
+
+	TokenURL     string `yaml:"token_url"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"` // secret
+	Scope        string `yaml:"scope"`
 }
 
 // Registry is a Confluent-compatible schema registry.
@@ -113,8 +120,21 @@ func SASLMechanism(m string) (string, error) {
 	switch u := strings.ToUpper(m); u {
 	case "", "PLAIN":
 		return "PLAIN", nil
-	case "SCRAM-SHA-256", "SCRAM-SHA-512":
+	case "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER":
 		return u, nil
 	}
-	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)", m)
+	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)", m)
+}
+
+// CheckOAuth says which OIDC client-credentials setting an OAUTHBEARER config lacks.
+func (s *SASL) CheckOAuth() error {
+	switch {
+	case s.TokenURL == "":
+		return errors.New("SASL OAUTHBEARER needs the OIDC token endpoint (sasl.oauthbearer.token.endpoint.url, token_url)")
+	case s.ClientID == "":
+		return errors.New(`SASL OAUTHBEARER needs a client id (clientId="..." in sasl.jaas.config, sasl.oauthbearer.client.id, client_id)`)
+	case s.ClientSecret == "":
+		return errors.New(`SASL OAUTHBEARER needs a client secret (clientSecret="..." in sasl.jaas.config, sasl.oauthbearer.client.secret, client_secret)`)
+	}
+	return nil
 }

@@ -194,6 +194,34 @@ func TestParseProperties(t *testing.T) {
 					t.Errorf("tls = %+v, want %+v", c.TLS, want)
 				}
 			}, ""},
+		{"OIDC through the Java login module", map[string]string{"security.protocol": "SASL_SSL",
+			"sasl.mechanism":                      "OAUTHBEARER",
+			"sasl.login.callback.handler.class":   "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+			"sasl.oauthbearer.token.endpoint.url": "https://idp/token",
+			"sasl.jaas.config": `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ` +
+				`clientId="kpeek" clientSecret="s\"x" scope="kafka read";`},
+			func(t *testing.T, c Cluster) {
+				want := SASL{Mechanism: "OAUTHBEARER", TokenURL: "https://idp/token", ClientID: "kpeek", ClientSecret: `s"x`, Scope: "kafka read"}
+				if c.SASL == nil || *c.SASL != want {
+					t.Errorf("sasl = %+v, want %+v", c.SASL, want)
+				}
+			}, ""},
+		{"OIDC the librdkafka way", map[string]string{"sasl.mechanisms": "OAUTHBEARER", "sasl.oauthbearer.method": "oidc",
+			"sasl.oauthbearer.token.endpoint.url": "https://idp/token", "sasl.oauthbearer.client.id": "kpeek",
+			"sasl.oauthbearer.client.secret": "s", "sasl.oauthbearer.scope": "kafka"},
+			func(t *testing.T, c Cluster) {
+				if c.SASL == nil || c.SASL.Mechanism != "OAUTHBEARER" || c.SASL.ClientID != "kpeek" || c.SASL.Scope != "kafka" {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
+		{"OIDC JAAS without endpoint", map[string]string{
+			"sasl.jaas.config": `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="a" clientSecret="b";`},
+			nil, "token endpoint"},
+		{"custom login handler refused", map[string]string{"sasl.login.callback.handler.class": "com.corp.MyHandler"}, nil, "cannot be used"},
+		{"unsecured tokens refused", map[string]string{
+			"sasl.jaas.config": `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="x";`},
+			nil, "unsecured"},
+		{"librdkafka default method refused", map[string]string{"sasl.oauthbearer.method": "default"}, nil, "oidc"},
 		{"inline PEM refused", map[string]string{"ssl.keystore.key": "-----BEGIN"}, nil, "inline PEM is not supported"},
 		{"unknown protocol", map[string]string{"security.protocol": "SASL_SSH"}, nil, "security.protocol"},
 		{"GSSAPI refused", map[string]string{"sasl.mechanism": "GSSAPI"}, nil, "not supported"},

@@ -14,7 +14,7 @@ import (
 // isSecretKey reports whether a config file key holds a secret, which must be a reference.
 func isSecretKey(key string) bool {
 	switch key {
-	case "password", "token", "key_password", "truststore_password", "keystore_password":
+	case "password", "token", "key_password", "truststore_password", "keystore_password", "client_secret":
 		return true
 	}
 	return false

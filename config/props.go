@@ -85,6 +85,24 @@ func (p *propParser) apply(key, v string) error {
 		p.sasl().Password = v
 	case "sasl.jaas.config":
 		return p.jaas(v)
+	case "sasl.oauthbearer.token.endpoint.url":
+		p.sasl().TokenURL = v
+	case "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.credentials.client.id":
+		p.sasl().ClientID = v
+	case "sasl.oauthbearer.client.secret", "sasl.oauthbearer.client.credentials.client.secret":
+		p.sasl().ClientSecret = v
+	case "sasl.oauthbearer.scope":
+		p.sasl().Scope = v
+	case "sasl.oauthbearer.method": // librdkafka
+		if !strings.EqualFold(v, "oidc") {
+			return fmt.Errorf("%q is not supported: kpeek takes OAUTHBEARER tokens from an OIDC provider (oidc)", v)
+		}
+	case "sasl.login.callback.handler.class":
+		// Java's OIDC client-credentials handler is what kpeek does; any other class is
+		// code kpeek cannot run.
+		if !strings.HasSuffix(v, ".OAuthBearerLoginCallbackHandler") {
+			return fmt.Errorf("login callback handler %q cannot be used: kpeek supports SASL/OAUTHBEARER through an OIDC token endpoint (sasl.oauthbearer.token.endpoint.url)", v)
+		}
 	case "ssl.ca.location":
 		p.tls().CAFile = v
 	case "ssl.certificate.location":
@@ -174,8 +192,10 @@ func (p *propParser) jaas(v string) error {
 		p.jaasModule = "plain"
 	case strings.HasSuffix(module, ".ScramLoginModule"):
 		p.jaasModule = "scram"
+	case strings.HasSuffix(module, ".OAuthBearerLoginModule"):
+		p.jaasModule = "oauthbearer"
 	default:
-		return fmt.Errorf("login module %q is not supported (want PlainLoginModule or ScramLoginModule)", module)
+		return fmt.Errorf("login module %q is not supported (want PlainLoginModule, ScramLoginModule or OAuthBearerLoginModule)", module)
 	}
 	s := p.sasl()
 	for _, m := range jaasOption.FindAllStringSubmatch(rest, -1) {
@@ -185,7 +205,18 @@ func (p *propParser) jaas(v string) error {
 			s.Username = val
 		case "password":
 			s.Password = val
+		case "clientId":
+			s.ClientID = val
+		case "clientSecret":
+			s.ClientSecret = val
+		case "scope":
+			s.Scope = val
+		case "unsecuredLoginStringClaim_sub":
+			return fmt.Errorf("unsecured OAUTHBEARER tokens (unsecuredLoginStringClaim_sub) are for test brokers only; kpeek needs an OIDC token endpoint")
 		}
+	}
+	if p.jaasModule == "oauthbearer" {
+		return nil // the client id may come from its own property
 	}
 	if s.Username == "" {
 		return fmt.Errorf(`no username="..." in the login module options`)
@@ -208,6 +239,13 @@ func (p *propParser) finish() error {
 		if s.Mechanism == "" {
 			return fmt.Errorf("property sasl.jaas.config uses ScramLoginModule: set sasl.mechanism to SCRAM-SHA-256 or SCRAM-SHA-512")
 		}
+	case "oauthbearer":
+		if s.Mechanism == "" {
+			s.Mechanism = "OAUTHBEARER"
+		}
+	}
+	if strings.EqualFold(s.Mechanism, "OAUTHBEARER") {
+		return s.CheckOAuth()
 	}
 	return nil
 }

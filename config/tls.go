@@ -27,7 +27,7 @@ func (t *TLS) Build() (*tls.Config, []string, error) {
 		return nil, nil, errors.New("TLS: give either a client certificate and key (cert_file, ssl.certificate.location) or a key store (keystore_file, ssl.keystore.location), not both")
 	}
 	if t.TrustStore != "" {
-		pass, err := resolveOptional(t.TrustStorePassword, "trust store password")
+		pass, err := ResolveOptional("trust store password", t.TrustStorePassword)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -36,11 +36,11 @@ func (t *TLS) Build() (*tls.Config, []string, error) {
 		}
 	}
 	if t.KeyStore != "" {
-		storePass, err := resolveOptional(t.KeyStorePassword, "key store password")
+		storePass, err := ResolveOptional("key store password", t.KeyStorePassword)
 		if err != nil {
 			return nil, nil, err
 		}
-		keyPass, err := resolveOptional(t.KeyPassword, "TLS key password")
+		keyPass, err := ResolveOptional("TLS key password", t.KeyPassword)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -96,18 +96,6 @@ func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
 	}
 	_, err := cs.PeerCertificates[0].Verify(opts)
 	return err
-}
-
-// resolveOptional resolves a secret reference that may be empty.
-func resolveOptional(ref, what string) (string, error) {
-	if ref == "" {
-		return "", nil
-	}
-	v, err := ResolveSecret(ref)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", what, err)
-	}
-	return v, nil
 }
 
 // loadKeyPair reads a PEM certificate and key; passwordRef unlocks a legacy encrypted PEM key.

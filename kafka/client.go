@@ -171,9 +171,11 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 		warnings = append(warnings, w...)
 	}
 	if cfg.SASL != nil {
-		if err := configureSASL(sc, cfg.SASL); err != nil {
+		w, err := configureSASL(sc, cfg.SASL)
+		if err != nil {
 			return nil, nil, err
 		}
+		warnings = append(warnings, w...)
 		if sc.Net.SASL.Mechanism == sarama.SASLTypePlaintext && !sc.Net.TLS.Enable {
 			warnings = append(warnings, "SASL PLAIN without TLS: the password crosses the network in clear text")
 		}
@@ -195,6 +197,8 @@ func saslMechanism(m string) (sarama.SASLMechanism, error) {
 		return sarama.SASLTypeSCRAMSHA256, nil
 	case "SCRAM-SHA-512":
 		return sarama.SASLTypeSCRAMSHA512, nil
+	case "OAUTHBEARER":
+		return sarama.SASLTypeOAuth, nil
 	}
 	return sarama.SASLTypePlaintext, nil
 }
@@ -206,17 +210,28 @@ func saslName(m string) string {
 	return strings.ToUpper(m)
 }
 
-func configureSASL(sc *sarama.Config, s *config.SASL) error {
+// configureSASL sets sc up for the mechanism s names; the warnings say what travels
+// unprotected.
+func configureSASL(sc *sarama.Config, s *config.SASL) ([]string, error) {
 	mech, err := saslMechanism(s.Mechanism)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if mech == sarama.SASLTypeOAuth {
+		tokens, warnings, err := newOIDCTokens(s)
+		if err != nil {
+			return nil, err
+		}
+		sc.Net.SASL.Enable, sc.Net.SASL.Handshake = true, true
+		sc.Net.SASL.Mechanism, sc.Net.SASL.TokenProvider = mech, tokens
+		return warnings, nil
 	}
 	if s.Username == "" {
-		return fmt.Errorf("SASL %s needs a user name", saslName(s.Mechanism))
+		return nil, fmt.Errorf("SASL %s needs a user name", saslName(s.Mechanism))
 	}
 	password, err := config.ResolveOptional("SASL password", s.Password)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sc.Net.SASL.Enable = true
 	sc.Net.SASL.Handshake = true
@@ -229,7 +244,7 @@ func configureSASL(sc *sarama.Config, s *config.SASL) error {
 	case sarama.SASLTypeSCRAMSHA512:
 		sc.Net.SASL.SCRAMClientGeneratorFunc = func() sarama.SCRAMClient { return &scramClient{hash: scram.SHA512} }
 	}
-	return nil
+	return nil, nil
 }
 
 // scramClient adapts xdg-go/scram to sarama's SCRAMClient.

@@ -9,6 +9,7 @@
 #   29095 SSL            TLS, server certificate only
 #   29096 MTLS           TLS, client certificate required
 #   29097 SASL_SSL       PLAIN and SCRAM-SHA-512 users over TLS
+#   29098 OAUTH          SASL_PLAINTEXT with OAUTHBEARER tokens checked against a local JWKS file
 
 # Newest releases on Maven Central when this was written (see the report / README).
 KAFKA_DEFAULT_VERSIONS="4.4.0 3.9.2"
@@ -20,7 +21,8 @@ PORT_SASL=29094
 PORT_SSL=29095
 PORT_MTLS=29096
 PORT_SASL_SSL=29097
-KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS $PORT_SASL_SSL"
+PORT_OAUTH=29098
+KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS $PORT_SASL_SSL $PORT_OAUTH"
 
 KAFKA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_CACHE=$KAFKA_DIR/.cache   # downloaded jars, per version; kept between runs (gitignored)

@@ -22,6 +22,8 @@ START_TIMEOUT=${KAFKA_START_TIMEOUT:-180}   # seconds; the machine may be busy c
 ADMIN_USER=admin ADMIN_PASSWORD=admin-secret       # super user (PLAIN and SCRAM-SHA-512)
 READER_USER=reader READER_PASSWORD=reader-secret   # restricted: ACLs set by the tests' setup
 MTLS_USER=kpeek-it-client                          # CN of the good client cert, a super user
+OAUTH_USER=kpeek-oidc                              # the "sub" of the tokens the tests' IdP signs, a super user
+OAUTH_AUDIENCE=kpeek-it OAUTH_KID=kpeek-it-idp OAUTH_ISSUER=https://idp.kpeek-it.test
 
 # fetch_jars resolves kafka_2.13:$VERSION and its runtime dependencies into $LIBS (once).
 fetch_jars() {
@@ -104,6 +106,14 @@ extendedKeyUsage=serverAuth,clientAuth"
 		-destkeystore "$t/client.jks" -deststoretype JKS -deststorepass keystore-secret \
 		-destkeypass client-key-secret -srcalias client >/dev/null 2>&1
 	[[ -s $t/truststore.jks && -s $t/truststore.p12 && -s $t/client.jks ]] || die "keytool did not write the Java key stores"
+	# The OIDC provider's signing key and its JWKS (a file the broker reads): the tests run the
+	# token endpoint themselves and sign tokens with idp.key.
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$t/idp.key" 2>/dev/null
+	local modulus n
+	modulus=$(openssl rsa -in "$t/idp.key" -noout -modulus | cut -d= -f2)
+	n=$(perl -e 'print pack("H*", shift)' "$modulus" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+	printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"%s","n":"%s","e":"AQAB"}]}\n' "$OAUTH_KID" "$n" >"$t/jwks.json"
+	chmod 600 "$t/idp.key"
 }
 
 # write_config writes server.properties and the log configuration for $VERSION.
@@ -115,9 +125,9 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$h:$PORT_CONTROLLER
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,CONTROLLER://$h:$PORT_CONTROLLER,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL
-advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL,SASL_SSL:SASL_SSL
+listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,CONTROLLER://$h:$PORT_CONTROLLER,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL,OAUTH://$h:$PORT_OAUTH
+advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SASL_PLAINTEXT://$h:$PORT_SASL,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS,SASL_SSL://$h:$PORT_SASL_SSL,OAUTH://$h:$PORT_OAUTH
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL,SASL_SSL:SASL_SSL,OAUTH:SASL_PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_RUN/data
 
@@ -147,6 +157,14 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$ADMIN_USER="$ADMIN_PASSWORD" user_$READER_USER="$READER_PASSWORD";
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 
+# OAUTHBEARER (OIDC): tokens signed by the tests' IdP key, checked against its JWKS file.
+listener.name.oauth.sasl.enabled.mechanisms=OAUTHBEARER
+listener.name.oauth.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;
+listener.name.oauth.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler
+sasl.oauthbearer.jwks.endpoint.url=file://$t/jwks.json
+sasl.oauthbearer.expected.audience=$OAUTH_AUDIENCE
+sasl.oauthbearer.expected.issuer=$OAUTH_ISSUER
+
 # TLS with PEM files (ssl.keystore.type=PEM exists since Kafka 2.7, so in 3.9 and 4.x).
 ssl.keystore.type=PEM
 ssl.keystore.location=$t/broker-keystore.pem
@@ -158,7 +176,7 @@ ssl.principal.mapping.rules=RULE:^.*CN=([^,]+).*\$/\$1/,DEFAULT
 
 # Authorization: super users bypass ACLs; everyone else needs ACLs (none exist until the tests add them).
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:$ADMIN_USER;User:ANONYMOUS;User:$MTLS_USER
+super.users=User:$ADMIN_USER;User:ANONYMOUS;User:$MTLS_USER;User:$OAUTH_USER
 allow.everyone.if.no.acl.found=false
 EOF
 	if ((MAJOR >= 4)); then
@@ -191,6 +209,8 @@ EOF
 	# C1-only JIT and the serial GC: a short-lived test broker on a shared 2-core machine starts
 	# faster and steals less CPU from the tests than with the server defaults.
 	JAVA=(java -Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+		-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls="file://$t/jwks.json"
+		-Dorg.apache.kafka.sasl.oauthbearer.allowed.files="$t/jwks.json"
 		-Dkafka.logs.dir="$KAFKA_RUN/logs" "$log_opt" -cp "$LIBS/*")
 }
 
@@ -246,6 +266,12 @@ KPEEK_IT_SASL=$KAFKA_HOST:$PORT_SASL
 KPEEK_IT_SSL=$KAFKA_HOST:$PORT_SSL
 KPEEK_IT_MTLS=$KAFKA_HOST:$PORT_MTLS
 KPEEK_IT_SASL_SSL=$KAFKA_HOST:$PORT_SASL_SSL
+KPEEK_IT_OAUTH=$KAFKA_HOST:$PORT_OAUTH
+KPEEK_IT_OAUTH_KEY=$t/idp.key
+KPEEK_IT_OAUTH_KID=$OAUTH_KID
+KPEEK_IT_OAUTH_AUDIENCE=$OAUTH_AUDIENCE
+KPEEK_IT_OAUTH_ISSUER=$OAUTH_ISSUER
+KPEEK_IT_OAUTH_SUBJECT=$OAUTH_USER
 KPEEK_IT_TRUSTSTORE_JKS=$t/truststore.jks
 KPEEK_IT_TRUSTSTORE_P12=$t/truststore.p12
 KPEEK_IT_TRUSTSTORE_PASSWORD=trust-secret
