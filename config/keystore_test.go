@@ -140,7 +140,7 @@ func TestBuildFromJavaStores(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conf, _, err := tt.tls.Build()
+			conf, _, err := tt.tls.Build("the brokers")
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)

@@ -15,9 +15,10 @@ func (t *TLS) On() bool {
 	return t != nil && (t.Enabled || t.CAFile != "" || t.CertFile != "" || t.TrustStore != "" || t.KeyStore != "")
 }
 
-// Build turns the TLS settings into a crypto/tls config; warnings say which verification
-// the user switched off, so the caller can show them.
-func (t *TLS) Build() (*tls.Config, []string, error) {
+// Build turns the TLS settings into a crypto/tls config for a connection to peer ("the
+// brokers", "the schema registry", "Splunk"); warnings say which verification the user
+// switched off, so the caller can show them. Every TLS connection kpeek makes is built here.
+func (t *TLS) Build(peer string) (*tls.Config, []string, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
 	var warnings []string
 	if t.CAFile != "" && t.TrustStore != "" {
@@ -74,21 +75,23 @@ func (t *TLS) Build() (*tls.Config, []string, error) {
 	switch {
 	case t.InsecureSkipVerify:
 		conf.InsecureSkipVerify = true
-		warnings = append(warnings, "TLS certificate verification is OFF: the broker's identity is not checked, "+
+		warnings = append(warnings, "TLS certificate verification is OFF for "+peer+": its identity is not checked, "+
 			"anyone on the path could read this session")
 	case t.SkipHostnameCheck:
 		// Verify the chain ourselves, without the name check crypto/tls would add.
 		conf.InsecureSkipVerify = true
 		roots := conf.RootCAs
 		conf.VerifyConnection = func(cs tls.ConnectionState) error { return verifyChain(cs, roots) }
-		warnings = append(warnings, "TLS hostname verification is OFF: any certificate from the trusted CA is accepted for the brokers")
+		warnings = append(warnings, "TLS hostname verification is OFF for "+peer+": any certificate from the trusted CA is accepted")
 	}
 	return conf, warnings, nil
 }
 
+// verifyChain checks the peer's certificate chain against roots (nil: the system pool)
+// without checking the name in it.
 func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
 	if len(cs.PeerCertificates) == 0 {
-		return errors.New("broker sent no certificate")
+		return errors.New("the server sent no certificate")
 	}
 	opts := x509.VerifyOptions{Roots: roots, Intermediates: x509.NewCertPool()}
 	for _, c := range cs.PeerCertificates[1:] {

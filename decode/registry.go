@@ -2,13 +2,10 @@ package decode
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,9 +112,12 @@ func NewRegistry(cfg config.Registry, opts ...RegistryOption) (*Registry, error)
 		transport = t.Clone()
 	}
 	if cfg.TLS != nil && (cfg.TLS.Enabled || strings.HasPrefix(url, "https://")) {
-		tc, err := registryTLS(cfg.TLS)
+		tc, warnings, err := cfg.TLS.Build("the schema registry")
 		if err != nil {
 			return nil, fmt.Errorf("schema registry %s: %w", url, err)
+		}
+		for _, w := range warnings {
+			o.log.Warn(w, "registry", url)
 		}
 		transport.TLSClientConfig = tc
 	}
@@ -138,34 +138,6 @@ func NewRegistry(cfg config.Registry, opts ...RegistryOption) (*Registry, error)
 	}
 	return &Registry{client: client, log: o.log, negTTL: o.negTTL, now: o.now,
 		byID: map[int]registryEntry{}}, nil
-}
-
-// registryTLS builds the TLS config: a CA file to trust, a client certificate for mTLS.
-func registryTLS(c *config.TLS) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName,
-		InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // the user asked for it by name
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("read CA file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("CA file %s holds no PEM certificate", c.CAFile)
-		}
-		tc.RootCAs = pool
-	}
-	if c.CertFile != "" || c.KeyFile != "" {
-		if c.KeyPassword != "" {
-			return nil, errors.New("encrypted client keys are not supported for the registry; decrypt the key file first")
-		}
-		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("load client certificate: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
 }
 
 // schema returns the compiled schema with id, from the cache or the registry.

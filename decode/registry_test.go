@@ -2,11 +2,14 @@ package decode
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -201,19 +204,31 @@ func TestRegistryMutualTLS(t *testing.T) {
 	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
 	writePEM(t, certFile, "CERTIFICATE", ts.TLS.Certificates[0].Certificate[0])
 	writeKey(t, keyFile, ts.TLS.Certificates[0])
+	encryptedKey := filepath.Join(dir, "client-encrypted.key")
+	writeEncryptedKey(t, encryptedKey, ts.TLS.Certificates[0], "kp")
 
 	tests := []struct {
-		name    string
-		tls     *config.TLS
-		wantErr string
+		name     string
+		tls      *config.TLS
+		wantErr  string
+		wantWarn string
 	}{
-		{"mtls", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile}, ""},
-		{"no client cert", &config.TLS{Enabled: true, CAFile: ca}, "unreachable"},
-		{"unknown CA", &config.TLS{Enabled: true, CertFile: certFile, KeyFile: keyFile}, "certificate"},
+		{"mtls", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile}, "", ""},
+		{"no client cert", &config.TLS{Enabled: true, CAFile: ca}, "unreachable", ""},
+		{"unknown CA", &config.TLS{Enabled: true, CertFile: certFile, KeyFile: keyFile}, "certificate", ""},
+		{"name mismatch", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile, ServerName: "registry.other.test"},
+			"certificate", ""},
+		{"skip hostname check", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: keyFile, ServerName: "registry.other.test",
+			SkipHostnameCheck: true}, "", "hostname verification is OFF for the schema registry"},
+		{"skip verify", &config.TLS{Enabled: true, CertFile: certFile, KeyFile: keyFile, InsecureSkipVerify: true},
+			"", "certificate verification is OFF for the schema registry"},
+		{"encrypted client key", &config.TLS{Enabled: true, CAFile: ca, CertFile: certFile, KeyFile: encryptedKey, KeyPassword: "kp"}, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reg, err := NewRegistry(config.Registry{URL: ts.URL, TLS: tt.tls})
+			var logs strings.Builder
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			reg, err := NewRegistry(config.Registry{URL: ts.URL, TLS: tt.tls}, WithRegistryLogger(logger))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,7 +239,29 @@ func TestRegistryMutualTLS(t *testing.T) {
 			if tt.wantErr != "" && !strings.Contains(e.Value.Error, tt.wantErr) {
 				t.Errorf("error = %q, want it to mention %q", e.Value.Error, tt.wantErr)
 			}
+			if got := strings.Contains(logs.String(), "verification is OFF"); got != (tt.wantWarn != "") ||
+				!strings.Contains(logs.String(), tt.wantWarn) {
+				t.Errorf("log = %q, want a warning %q", logs.String(), tt.wantWarn)
+			}
 		})
+	}
+}
+
+// writeEncryptedKey writes cert's RSA key as a legacy password-encrypted PEM, as Java and
+// librdkafka users export it.
+func writeEncryptedKey(t *testing.T, path string, cert tls.Certificate, password string) {
+	t.Helper()
+	key, ok := cert.PrivateKey.(*rsa.PrivateKey)
+	if !ok {
+		t.Fatalf("test certificate key is %T, want RSA", cert.PrivateKey)
+	}
+	//nolint:staticcheck // producing the legacy format kpeek must read
+	block, err := x509.EncryptPEMBlock(rand.Reader, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key), []byte(password), x509.PEMCipherAES256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -163,7 +163,7 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 
 	var warnings []string
 	if cfg.TLS.On() {
-		tc, w, err := cfg.TLS.Build()
+		tc, w, err := cfg.TLS.Build("the brokers")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -7,8 +7,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -16,12 +14,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/kpeek/kpeek/config"
 )
 
 // Paths of the collector endpoints below the server root.
@@ -43,7 +42,8 @@ type Client struct {
 	channel   string
 	gzipLevel int // 0 disables compression
 	http      *http.Client
-	caFile    string
+	tls       *config.TLS
+	warnings  []string
 	timeout   time.Duration
 	zips      sync.Pool
 }
@@ -57,8 +57,19 @@ func WithChannel(guid string) Option { return func(c *Client) { c.channel = guid
 // WithGzip compresses request bodies at level (gzip.BestSpeed..BestCompression); 0 turns it off.
 func WithGzip(level int) Option { return func(c *Client) { c.gzipLevel = level } }
 
-// WithCAFile verifies the server against the PEM certificates in path instead of the system pool.
-func WithCAFile(path string) Option { return func(c *Client) { c.caFile = path } }
+// WithCAFile verifies the server against the PEM certificates in path instead of the system
+// pool; an empty path keeps the system pool.
+func WithCAFile(path string) Option {
+	return func(c *Client) {
+		if path != "" {
+			c.tls = &config.TLS{Enabled: true, CAFile: path}
+		}
+	}
+}
+
+// WithTLS sets how the server is verified and which client certificate is shown, built by
+// the same TLS builder as every other connection; Warnings reports verification switched off.
+func WithTLS(t config.TLS) Option { return func(c *Client) { c.tls = &t } }
 
 // WithHTTPClient replaces the HTTP client (tests, proxies).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
@@ -99,21 +110,20 @@ func New(endpoint, token string, opts ...Option) (*Client, error) {
 	if c.http == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = 64
-		if c.caFile != "" {
-			pem, err := os.ReadFile(c.caFile)
+		if c.tls != nil {
+			tc, warnings, err := c.tls.Build("Splunk")
 			if err != nil {
-				return nil, fmt.Errorf("read splunk CA file: %w", err)
+				return nil, fmt.Errorf("splunk at %s: %w", c.eventURL, err)
 			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("splunk CA file %s: no PEM certificates in it", c.caFile)
-			}
-			tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+			tr.TLSClientConfig, c.warnings = tc, warnings
 		}
 		c.http = &http.Client{Transport: tr, Timeout: c.timeout}
 	}
 	return c, nil
 }
+
+// Warnings are security downgrades the TLS settings asked for (verification off), for display.
+func (c *Client) Warnings() []string { return slices.Clone(c.warnings) }
 
 // EventURL is the event endpoint requests go to.
 func (c *Client) EventURL() string { return c.eventURL }
