@@ -8,7 +8,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -79,10 +78,7 @@ type SASL struct {
 	Username  string `yaml:"username"`
 	Password  string `yaml:"password"` // secret
 
-	TokenURL     string `yaml:"token_url"`
-	ClientID     string `yaml:"client_id"`
-	ClientSecret string `yaml:"client_secret"` // secret
-	Scope        string `yaml:"scope"`
+	OIDC `yaml:",inline"` // OAUTHBEARER's token source
 }
 
 // Registry is a Confluent-compatible schema registry.
@@ -92,6 +88,8 @@ type Registry struct {
 	Password string `yaml:"password"` // secret
 	Token    string `yaml:"token"`    // secret, bearer
 	TLS      *TLS   `yaml:"tls"`
+	// OIDC, when its token_url is set, gets bearer tokens from a client-credentials grant.
+	OIDC `yaml:",inline"`
 }
 
 // Splunk is the default Splunk HEC destination for exports.
@@ -124,17 +122,4 @@ func SASLMechanism(m string) (string, error) {
 		return u, nil
 	}
 	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)", m)
-}
-
-// CheckOAuth says which OIDC client-credentials setting an OAUTHBEARER config lacks.
-func (s *SASL) CheckOAuth() error {
-	switch {
-	case s.TokenURL == "":
-		return errors.New("SASL OAUTHBEARER needs the OIDC token endpoint (sasl.oauthbearer.token.endpoint.url, token_url)")
-	case s.ClientID == "":
-		return errors.New(`SASL OAUTHBEARER needs a client id (clientId="..." in sasl.jaas.config, sasl.oauthbearer.client.id, client_id)`)
-	case s.ClientSecret == "":
-		return errors.New(`SASL OAUTHBEARER needs a client secret (clientSecret="..." in sasl.jaas.config, sasl.oauthbearer.client.secret, client_secret)`)
-	}
-	return nil
 }

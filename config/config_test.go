@@ -201,7 +201,7 @@ func TestParseProperties(t *testing.T) {
 			"sasl.jaas.config": `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ` +
 				`clientId="kpeek" clientSecret="s\"x" scope="kafka read";`},
 			func(t *testing.T, c Cluster) {
-				want := SASL{Mechanism: "OAUTHBEARER", TokenURL: "https://idp/token", ClientID: "kpeek", ClientSecret: `s"x`, Scope: "kafka read"}
+				want := SASL{Mechanism: "OAUTHBEARER", OIDC: OIDC{TokenURL: "https://idp/token", ClientID: "kpeek", ClientSecret: `s"x`, Scope: "kafka read"}}
 				if c.SASL == nil || *c.SASL != want {
 					t.Errorf("sasl = %+v, want %+v", c.SASL, want)
 				}
@@ -222,6 +222,15 @@ func TestParseProperties(t *testing.T) {
 			"sasl.jaas.config": `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="x";`},
 			nil, "unsecured"},
 		{"librdkafka default method refused", map[string]string{"sasl.oauthbearer.method": "default"}, nil, "oidc"},
+		{"registry behind OAuth (Confluent serializer names)", map[string]string{"schema.registry.url": "https://sr",
+			"bearer.auth.credentials.source": "OAUTHBEARER", "bearer.auth.issuer.endpoint.url": "https://idp/token",
+			"bearer.auth.client.id": "sr-client", "bearer.auth.client.secret": "x", "bearer.auth.scope": "registry"},
+			func(t *testing.T, c Cluster) {
+				want := OIDC{TokenURL: "https://idp/token", ClientID: "sr-client", ClientSecret: "x", Scope: "registry"}
+				if c.SchemaRegistry == nil || c.SchemaRegistry.OIDC != want {
+					t.Errorf("registry = %+v", c.SchemaRegistry)
+				}
+			}, ""},
 		{"inline PEM refused", map[string]string{"ssl.keystore.key": "-----BEGIN"}, nil, "inline PEM is not supported"},
 		{"unknown protocol", map[string]string{"security.protocol": "SASL_SSH"}, nil, "security.protocol"},
 		{"GSSAPI refused", map[string]string{"sasl.mechanism": "GSSAPI"}, nil, "not supported"},

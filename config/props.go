@@ -136,6 +136,20 @@ func (p *propParser) apply(key, v string) error {
 		p.registry().Username, p.registry().Password = user, pass
 	case "bearer.auth.token", "schema.registry.bearer.auth.token":
 		p.registry().Token = v
+	case "bearer.auth.credentials.source", "schema.registry.bearer.auth.credentials.source":
+		switch strings.ToUpper(v) {
+		case "STATIC_TOKEN", "OAUTHBEARER":
+		default:
+			return fmt.Errorf("%q is not supported (want STATIC_TOKEN or OAUTHBEARER)", v)
+		}
+	case "bearer.auth.issuer.endpoint.url", "schema.registry.bearer.auth.issuer.endpoint.url":
+		p.registry().TokenURL = v
+	case "bearer.auth.client.id", "schema.registry.bearer.auth.client.id":
+		p.registry().ClientID = v
+	case "bearer.auth.client.secret", "schema.registry.bearer.auth.client.secret":
+		p.registry().ClientSecret = v
+	case "bearer.auth.scope", "schema.registry.bearer.auth.scope":
+		p.registry().Scope = v
 	case "ssl.truststore.location":
 		p.tls().TrustStore = v
 	case "ssl.truststore.type":
@@ -245,7 +259,7 @@ func (p *propParser) finish() error {
 		}
 	}
 	if strings.EqualFold(s.Mechanism, "OAUTHBEARER") {
-		return s.CheckOAuth()
+		return s.OIDC.Check("SASL OAUTHBEARER")
 	}
 	return nil
 }

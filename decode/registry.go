@@ -13,6 +13,7 @@ import (
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/riferrei/srclient"
+	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -96,7 +97,8 @@ func WithNegativeTTL(d time.Duration) RegistryOption {
 }
 
 // NewRegistry returns a client for the registry cfg describes: basic auth (username and
-// password) or a bearer token, TLS and mutual TLS. Secrets are resolved here.
+// password), a bearer token, or bearer tokens from an OIDC client-credentials grant; TLS and
+// mutual TLS. Secrets are resolved here.
 func NewRegistry(cfg config.Registry, opts ...RegistryOption) (*Registry, error) {
 	o := registryOptions{log: slog.New(slog.DiscardHandler), timeout: DefaultRegistryTimeout,
 		negTTL: DefaultNegativeTTL, now: time.Now}
@@ -121,8 +123,19 @@ func NewRegistry(cfg config.Registry, opts ...RegistryOption) (*Registry, error)
 		}
 		transport.TLSClientConfig = tc
 	}
+	var rt http.RoundTripper = transport
+	if cfg.TokenURL != "" {
+		src, warnings, err := cfg.OIDC.TokenSource("the schema registry")
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warnings {
+			o.log.Warn(w, "registry", url)
+		}
+		rt = &oauth2.Transport{Source: src, Base: transport}
+	}
 	client := srclient.NewSchemaRegistryClient(url,
-		srclient.WithClient(&http.Client{Timeout: o.timeout, Transport: transport}))
+		srclient.WithClient(&http.Client{Timeout: o.timeout, Transport: rt}))
 	if cfg.Username != "" {
 		pw, err := config.ResolveSecret(cfg.Password)
 		if err != nil {
@@ -266,6 +279,10 @@ func (r *Registry) walkReferences(refs []srclient.Reference, seen map[string]boo
 
 // registryError turns a client error into a one-line cause a person understands.
 func registryError(what string, err error) error {
+	var oe *oauth2.RetrieveError
+	if errors.As(err, &oe) {
+		return fmt.Errorf("%s: OIDC token for the schema registry: %s", what, config.OIDCCause(err))
+	}
 	var se srclient.Error
 	if errors.As(err, &se) {
 		switch {

@@ -116,7 +116,7 @@ sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginMo
 	})
 	t.Run("wrong client secret", func(t *testing.T) {
 		cfg := config.Connection{Name: "oauth-bad", Brokers: []string{e.get(t, "KPEEK_IT_OAUTH")},
-			SASL: &config.SASL{Mechanism: "OAUTHBEARER", TokenURL: idp.srv.URL + "/token", ClientID: "kpeek-it", ClientSecret: "nope"}}
+			SASL: &config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: idp.srv.URL + "/token", ClientID: "kpeek-it", ClientSecret: "nope"}}}
 		_, err := kafka.New(ctxFor(t), cfg)
 		assertOneLine(t, err, "refused the client id or secret")
 	})
@@ -127,7 +127,7 @@ sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginMo
 		}
 		rogue := startOIDCProvider(t, e, other, time.Hour)
 		cfg := config.Connection{Name: "oauth-rogue", Brokers: []string{e.get(t, "KPEEK_IT_OAUTH")},
-			SASL: &config.SASL{Mechanism: "OAUTHBEARER", TokenURL: rogue.srv.URL + "/token", ClientID: "kpeek-it", ClientSecret: "oidc-secret"}}
+			SASL: &config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: rogue.srv.URL + "/token", ClientID: "kpeek-it", ClientSecret: "oidc-secret"}}}
 		_, err = kafka.New(ctxFor(t), cfg)
 		asType[*kafka.AuthError](t, err)
 	})

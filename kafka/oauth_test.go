@@ -40,7 +40,7 @@ func tokenEndpoint(t *testing.T, expiresIn int) (*httptest.Server, *atomic.Int32
 }
 
 func oauthSASL(url string) *config.SASL {
-	return &config.SASL{Mechanism: "OAUTHBEARER", TokenURL: url, ClientID: "kpeek-ir", ClientSecret: "s3cret", Scope: "kafka"}
+	return &config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: url, ClientID: "kpeek-ir", ClientSecret: "s3cret", Scope: "kafka"}}
 }
 
 func TestOIDCTokensAreCachedUntilCloseToExpiry(t *testing.T) {
@@ -101,12 +101,12 @@ func TestOIDCTokenErrors(t *testing.T) {
 		sasl config.SASL
 		want string
 	}{
-		{"no endpoint", config.SASL{Mechanism: "OAUTHBEARER", ClientID: "a", ClientSecret: "b"}, "token endpoint"},
-		{"no client id", config.SASL{Mechanism: "OAUTHBEARER", TokenURL: srv.URL, ClientSecret: "b"}, "client id"},
-		{"no secret", config.SASL{Mechanism: "OAUTHBEARER", TokenURL: srv.URL, ClientID: "a"}, "client secret"},
-		{"not a URL", config.SASL{Mechanism: "OAUTHBEARER", TokenURL: "ftp://idp/token", ClientID: "a", ClientSecret: "b"}, "not an http(s) URL"},
-		{"unset secret reference", config.SASL{Mechanism: "OAUTHBEARER", TokenURL: srv.URL, ClientID: "a",
-			ClientSecret: "${KPEEK_TEST_UNSET_OAUTH_SECRET}"}, "client secret"},
+		{"no endpoint", config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{ClientID: "a", ClientSecret: "b"}}, "token endpoint"},
+		{"no client id", config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: srv.URL, ClientSecret: "b"}}, "client id"},
+		{"no secret", config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: srv.URL, ClientID: "a"}}, "client secret"},
+		{"not a URL", config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: "ftp://idp/token", ClientID: "a", ClientSecret: "b"}}, "not an http(s) URL"},
+		{"unset secret reference", config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{TokenURL: srv.URL, ClientID: "a",
+			ClientSecret: "${KPEEK_TEST_UNSET_OAUTH_SECRET}"}}, "client secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
