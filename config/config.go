@@ -71,14 +71,21 @@ type TLS struct {
 	KeyStorePassword   string `yaml:"keystore_password"` // secret; KeyPassword unlocks the key if it differs
 }
 
-// SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, or OAUTHBEARER with
-// an OIDC provider's client-credentials grant (TokenURL, ClientID, ClientSecret, Scope).
+// SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER with an
+// OIDC provider's client-credentials grant, or AWS_MSK_IAM (Amazon MSK's IAM access control).
 type SASL struct {
 	Mechanism string `yaml:"mechanism"`
 	Username  string `yaml:"username"`
 	Password  string `yaml:"password"` // secret
 
 	OIDC `yaml:",inline"` // OAUTHBEARER's token source
+
+	// AWS_MSK_IAM: IAM credentials from the standard chain (environment, shared profile,
+	// container/instance role), a named profile, or a role to assume.
+	AWSRegion          string `yaml:"aws_region"` // default $AWS_REGION, else the region in the broker host name
+	AWSProfile         string `yaml:"aws_profile"`
+	AWSRoleARN         string `yaml:"aws_role_arn"`
+	AWSRoleSessionName string `yaml:"aws_role_session_name"`
 }
 
 // Registry is a Confluent-compatible schema registry.
@@ -118,8 +125,8 @@ func SASLMechanism(m string) (string, error) {
 	switch u := strings.ToUpper(m); u {
 	case "", "PLAIN":
 		return "PLAIN", nil
-	case "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER":
+	case "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM":
 		return u, nil
 	}
-	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)", m)
+	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or AWS_MSK_IAM)", m)
 }

@@ -231,6 +231,22 @@ func TestParseProperties(t *testing.T) {
 					t.Errorf("registry = %+v", c.SchemaRegistry)
 				}
 			}, ""},
+		{"MSK IAM, Amazon's Java library", map[string]string{"security.protocol": "SASL_SSL", "sasl.mechanism": "AWS_MSK_IAM",
+			"sasl.jaas.config":                   `software.amazon.msk.auth.iam.IAMLoginModule required awsProfileName="ir" awsRoleArn="arn:aws:iam::1:role/ir";`,
+			"sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler"},
+			func(t *testing.T, c Cluster) {
+				if c.SASL == nil || c.SASL.Mechanism != "AWS_MSK_IAM" || c.SASL.AWSProfile != "ir" || c.SASL.AWSRoleARN != "arn:aws:iam::1:role/ir" {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
+		{"MSK IAM over OAUTHBEARER", map[string]string{"security.protocol": "SASL_SSL", "sasl.mechanism": "OAUTHBEARER",
+			"sasl.jaas.config":                  `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;`,
+			"sasl.login.callback.handler.class": "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler"},
+			func(t *testing.T, c Cluster) {
+				if c.SASL == nil || c.SASL.Mechanism != "AWS_MSK_IAM" {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
 		{"inline PEM refused", map[string]string{"ssl.keystore.key": "-----BEGIN"}, nil, "inline PEM is not supported"},
 		{"unknown protocol", map[string]string{"security.protocol": "SASL_SSH"}, nil, "security.protocol"},
 		{"GSSAPI refused", map[string]string{"sasl.mechanism": "GSSAPI"}, nil, "not supported"},

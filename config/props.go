@@ -38,7 +38,8 @@ func ParseProperties(cfg *Cluster, props map[string]string) error {
 // propParser carries what one key implies for another (the JAAS module picks a mechanism).
 type propParser struct {
 	cfg        *Cluster
-	jaasModule string // "plain" or "scram" when sasl.jaas.config was given
+	jaasModule string // "plain", "scram", "oauthbearer" or "iam" when sasl.jaas.config was given
+	mskOAuth   bool   // OAUTHBEARER tokens from Amazon's MSK IAM signer
 }
 
 func (p *propParser) sasl() *SASL {
@@ -97,10 +98,17 @@ func (p *propParser) apply(key, v string) error {
 		if !strings.EqualFold(v, "oidc") {
 			return fmt.Errorf("%q is not supported: kpeek takes OAUTHBEARER tokens from an OIDC provider (oidc)", v)
 		}
+	case "sasl.client.callback.handler.class":
+		// Amazon's IAMClientCallbackHandler goes with AWS_MSK_IAM, which kpeek does itself.
+		if v != "software.amazon.msk.auth.iam.IAMClientCallbackHandler" {
+			return fmt.Errorf("client callback handler %q cannot be used (kpeek knows software.amazon.msk.auth.iam.IAMClientCallbackHandler)", v)
+		}
 	case "sasl.login.callback.handler.class":
-		// Java's OIDC client-credentials handler is what kpeek does; any other class is
-		// code kpeek cannot run.
-		if !strings.HasSuffix(v, ".OAuthBearerLoginCallbackHandler") {
+		// Java's OIDC client-credentials handler and Amazon's MSK IAM OAUTHBEARER handler
+		// are what kpeek does; any other class is code kpeek cannot run.
+		if v == "software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler" {
+			p.mskOAuth = true
+		} else if !strings.HasSuffix(v, ".OAuthBearerLoginCallbackHandler") {
 			return fmt.Errorf("login callback handler %q cannot be used: kpeek supports SASL/OAUTHBEARER through an OIDC token endpoint (sasl.oauthbearer.token.endpoint.url)", v)
 		}
 	case "ssl.ca.location":
@@ -208,6 +216,8 @@ func (p *propParser) jaas(v string) error {
 		p.jaasModule = "scram"
 	case strings.HasSuffix(module, ".OAuthBearerLoginModule"):
 		p.jaasModule = "oauthbearer"
+	case module == "software.amazon.msk.auth.iam.IAMLoginModule":
+		p.jaasModule = "iam"
 	default:
 		return fmt.Errorf("login module %q is not supported (want PlainLoginModule, ScramLoginModule or OAuthBearerLoginModule)", module)
 	}
@@ -225,12 +235,18 @@ func (p *propParser) jaas(v string) error {
 			s.ClientSecret = val
 		case "scope":
 			s.Scope = val
+		case "awsProfileName":
+			s.AWSProfile = val
+		case "awsRoleArn":
+			s.AWSRoleARN = val
+		case "awsRoleSessionName":
+			s.AWSRoleSessionName = val
 		case "unsecuredLoginStringClaim_sub":
 			return fmt.Errorf("unsecured OAUTHBEARER tokens (unsecuredLoginStringClaim_sub) are for test brokers only; kpeek needs an OIDC token endpoint")
 		}
 	}
-	if p.jaasModule == "oauthbearer" {
-		return nil // the client id may come from its own property
+	if p.jaasModule == "oauthbearer" || p.jaasModule == "iam" {
+		return nil // credentials come from other properties or from AWS
 	}
 	if s.Username == "" {
 		return fmt.Errorf(`no username="..." in the login module options`)
@@ -257,6 +273,15 @@ func (p *propParser) finish() error {
 		if s.Mechanism == "" {
 			s.Mechanism = "OAUTHBEARER"
 		}
+	case "iam":
+		if s.Mechanism == "" {
+			s.Mechanism = "AWS_MSK_IAM"
+		}
+	}
+	// Amazon's OAUTHBEARER handler is MSK IAM over the OAUTHBEARER mechanism: the same
+	// signed token either way.
+	if p.mskOAuth && strings.EqualFold(s.Mechanism, "OAUTHBEARER") {
+		s.Mechanism = "AWS_MSK_IAM"
 	}
 	if strings.EqualFold(s.Mechanism, "OAUTHBEARER") {
 		return s.OIDC.Check("SASL OAUTHBEARER")

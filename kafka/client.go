@@ -171,7 +171,7 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 		warnings = append(warnings, w...)
 	}
 	if cfg.SASL != nil {
-		w, err := configureSASL(sc, cfg.SASL)
+		w, err := configureSASL(sc, cfg.SASL, cfg.Brokers)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -197,7 +197,7 @@ func saslMechanism(m string) (sarama.SASLMechanism, error) {
 		return sarama.SASLTypeSCRAMSHA256, nil
 	case "SCRAM-SHA-512":
 		return sarama.SASLTypeSCRAMSHA512, nil
-	case "OAUTHBEARER":
+	case "OAUTHBEARER", "AWS_MSK_IAM":
 		return sarama.SASLTypeOAuth, nil
 	}
 	return sarama.SASLTypePlaintext, nil
@@ -212,10 +212,19 @@ func saslName(m string) string {
 
 // configureSASL sets sc up for the mechanism s names; the warnings say what travels
 // unprotected.
-func configureSASL(sc *sarama.Config, s *config.SASL) ([]string, error) {
+func configureSASL(sc *sarama.Config, s *config.SASL, brokers []string) ([]string, error) {
 	mech, err := saslMechanism(s.Mechanism)
 	if err != nil {
 		return nil, err
+	}
+	if strings.EqualFold(s.Mechanism, "AWS_MSK_IAM") {
+		tokens, err := newMSKTokens(s, brokers)
+		if err != nil {
+			return nil, err
+		}
+		sc.Net.SASL.Enable, sc.Net.SASL.Handshake = true, true
+		sc.Net.SASL.Mechanism, sc.Net.SASL.TokenProvider = mech, tokens
+		return nil, nil
 	}
 	if mech == sarama.SASLTypeOAuth {
 		tokens, warnings, err := newOIDCTokens(s)

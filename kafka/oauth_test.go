@@ -46,7 +46,7 @@ func oauthSASL(url string) *config.SASL {
 func TestOIDCTokensAreCachedUntilCloseToExpiry(t *testing.T) {
 	srv, issued := tokenEndpoint(t, 3600)
 	sc := sarama.NewConfig()
-	if _, err := configureSASL(sc, oauthSASL(srv.URL)); err != nil {
+	if _, err := configureSASL(sc, oauthSASL(srv.URL), nil); err != nil {
 		t.Fatal(err)
 	}
 	if sc.Net.SASL.Mechanism != sarama.SASLTypeOAuth || sc.Net.SASL.TokenProvider == nil {
@@ -110,7 +110,7 @@ func TestOIDCTokenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := configureSASL(sarama.NewConfig(), &tt.sasl); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if _, err := configureSASL(sarama.NewConfig(), &tt.sasl, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
