@@ -72,7 +72,8 @@ type TLS struct {
 }
 
 // SASL selects a SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER with an
-// OIDC provider's client-credentials grant, or AWS_MSK_IAM (Amazon MSK's IAM access control).
+// OIDC provider's client-credentials grant, AWS_MSK_IAM (Amazon MSK's IAM access control), or
+// GSSAPI (Kerberos).
 type SASL struct {
 	Mechanism string `yaml:"mechanism"`
 	Username  string `yaml:"username"`
@@ -86,6 +87,18 @@ type SASL struct {
 	AWSProfile         string `yaml:"aws_profile"`
 	AWSRoleARN         string `yaml:"aws_role_arn"`
 	AWSRoleSessionName string `yaml:"aws_role_session_name"`
+
+	// GSSAPI (Kerberos): a keytab, else the ticket cache (kinit), else Username/Password.
+	Kerberos Kerberos `yaml:"kerberos"`
+}
+
+// Kerberos is how a GSSAPI login finds its credentials and the brokers' service principal.
+type Kerberos struct {
+	ServiceName string `yaml:"service_name"` // the brokers' principal is SERVICE/host; default "kafka"
+	Principal   string `yaml:"principal"`    // user@REALM (a keytab's principal)
+	Keytab      string `yaml:"keytab"`
+	TicketCache string `yaml:"ticket_cache"` // default $KRB5CCNAME, else /tmp/krb5cc_<uid>
+	Config      string `yaml:"krb5_config"`  // default $KRB5_CONFIG, else /etc/krb5.conf
 }
 
 // Registry is a Confluent-compatible schema registry.
@@ -125,8 +138,8 @@ func SASLMechanism(m string) (string, error) {
 	switch u := strings.ToUpper(m); u {
 	case "", "PLAIN":
 		return "PLAIN", nil
-	case "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM":
+	case "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM", "GSSAPI":
 		return u, nil
 	}
-	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or AWS_MSK_IAM)", m)
+	return "", fmt.Errorf("SASL mechanism %q is not supported (want PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM or GSSAPI)", m)
 }

@@ -249,12 +249,38 @@ func TestParseProperties(t *testing.T) {
 			}, ""},
 		{"inline PEM refused", map[string]string{"ssl.keystore.key": "-----BEGIN"}, nil, "inline PEM is not supported"},
 		{"unknown protocol", map[string]string{"security.protocol": "SASL_SSH"}, nil, "security.protocol"},
-		{"GSSAPI refused", map[string]string{"sasl.mechanism": "GSSAPI"}, nil, "not supported"},
+		{"Kerberos keytab, Java JAAS", map[string]string{"sasl.mechanism": "GSSAPI", "sasl.kerberos.service.name": "kafka",
+			"sasl.jaas.config": `com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true ` +
+				`keyTab="/etc/security/keytabs/ir.keytab" principal="ir-analyst@CORP.EXAMPLE";`},
+			func(t *testing.T, c Cluster) {
+				want := Kerberos{ServiceName: "kafka", Keytab: "/etc/security/keytabs/ir.keytab", Principal: "ir-analyst@CORP.EXAMPLE"}
+				if c.SASL == nil || c.SASL.Mechanism != "GSSAPI" || c.SASL.Kerberos != want {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
+		{"Kerberos ticket cache, mechanism from the module", map[string]string{
+			"sasl.jaas.config": `com.sun.security.auth.module.Krb5LoginModule required useTicketCache=true ticketCache="/tmp/cc";`},
+			func(t *testing.T, c Cluster) {
+				if c.SASL == nil || c.SASL.Mechanism != "GSSAPI" || c.SASL.Kerberos.TicketCache != "/tmp/cc" || c.SASL.Kerberos.Keytab != "" {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
+		{"Kerberos librdkafka", map[string]string{"sasl.mechanisms": "GSSAPI", "sasl.kerberos.keytab": "/k", "sasl.kerberos.principal": "a@B",
+			"sasl.kerberos.kinit.cmd": "kinit -k"},
+			func(t *testing.T, c Cluster) {
+				if c.SASL.Kerberos.Keytab != "/k" || c.SASL.Kerberos.Principal != "a@B" {
+					t.Errorf("sasl = %+v", c.SASL)
+				}
+			}, ""},
+		{"Kerberos keytab without principal", map[string]string{
+			"sasl.jaas.config": `com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab="/k";`}, nil, "principal"},
+		{"Kerberos prompt refused", map[string]string{
+			"sasl.jaas.config": `com.sun.security.auth.module.Krb5LoginModule required;`}, nil, "cannot prompt"},
 		{"scram JAAS without mechanism", map[string]string{
 			"sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="b";`,
 		}, nil, "set sasl.mechanism"},
 		{"unknown login module", map[string]string{
-			"sasl.jaas.config": `com.sun.security.auth.module.Krb5LoginModule required;`,
+			"sasl.jaas.config": `org.example.TokenLoginModule required;`,
 		}, nil, "not supported"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,7 +11,8 @@ import (
 // ParseProperties applies librdkafka/Java client properties (-X key=value, -F client.properties)
 // onto cfg, so a platform team's existing files work unchanged. Literal passwords are accepted
 // here because that is the file format. Keys kpeek has no use for (group.id, client.id, ...)
-// are recorded in cfg.IgnoredProperties; keys it cannot honour (JKS stores, GSSAPI) are errors.
+// are recorded in cfg.IgnoredProperties; keys it cannot honour (inline PEM, custom callback
+// classes) are errors.
 func ParseProperties(cfg *Cluster, props map[string]string) error {
 	keys := make([]string, 0, len(props))
 	for k := range props {
@@ -86,6 +88,16 @@ func (p *propParser) apply(key, v string) error {
 		p.sasl().Password = v
 	case "sasl.jaas.config":
 		return p.jaas(v)
+	case "sasl.kerberos.service.name":
+		p.sasl().Kerberos.ServiceName = v
+	case "sasl.kerberos.principal": // librdkafka
+		p.sasl().Kerberos.Principal = v
+	case "sasl.kerberos.keytab": // librdkafka
+		p.sasl().Kerberos.Keytab = v
+	case "sasl.kerberos.kinit.cmd", "sasl.kerberos.min.time.before.relogin", "sasl.kerberos.ticket.renew.jitter",
+		"sasl.kerberos.ticket.renew.window.factor":
+		// kinit and relogin timing belong to the JVM's and librdkafka's login threads.
+		p.cfg.IgnoredProperties = append(p.cfg.IgnoredProperties, key)
 	case "sasl.oauthbearer.token.endpoint.url":
 		p.sasl().TokenURL = v
 	case "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.credentials.client.id":
@@ -218,8 +230,10 @@ func (p *propParser) jaas(v string) error {
 		p.jaasModule = "oauthbearer"
 	case module == "software.amazon.msk.auth.iam.IAMLoginModule":
 		p.jaasModule = "iam"
+	case strings.HasSuffix(module, ".Krb5LoginModule"):
+		return p.krb5(rest)
 	default:
-		return fmt.Errorf("login module %q is not supported (want PlainLoginModule, ScramLoginModule or OAuthBearerLoginModule)", module)
+		return fmt.Errorf("login module %q is not supported (want PlainLoginModule, ScramLoginModule, OAuthBearerLoginModule, Krb5LoginModule or IAMLoginModule)", module)
 	}
 	s := p.sasl()
 	for _, m := range jaasOption.FindAllStringSubmatch(rest, -1) {
@@ -254,6 +268,47 @@ func (p *propParser) jaas(v string) error {
 	return nil
 }
 
+// krb5Option matches key=value or key="value" options of a Krb5LoginModule line.
+var krb5Option = regexp.MustCompile(`(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]+))`)
+
+// krb5 reads Java's Krb5LoginModule options: useKeyTab with keyTab and principal, or
+// useTicketCache with an optional ticketCache.
+func (p *propParser) krb5(options string) error {
+	p.jaasModule = "gssapi"
+	k := &p.sasl().Kerberos
+	useKeyTab, useCache := false, false
+	for _, m := range krb5Option.FindAllStringSubmatch(options, -1) {
+		val := m[3]
+		if m[2] != "" || m[3] == "" {
+			val = strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[2])
+		}
+		switch m[1] {
+		case "useKeyTab":
+			useKeyTab = strings.EqualFold(val, "true")
+		case "useTicketCache":
+			useCache = strings.EqualFold(val, "true")
+		case "keyTab":
+			k.Keytab = val
+		case "principal":
+			k.Principal = val
+		case "ticketCache":
+			k.TicketCache = val
+		}
+	}
+	switch {
+	case useKeyTab && k.Keytab == "":
+		return errors.New(`Krb5LoginModule useKeyTab=true needs keyTab="..."`)
+	case useKeyTab && k.Principal == "":
+		return errors.New(`Krb5LoginModule useKeyTab=true needs principal="user@REALM"`)
+	case !useKeyTab:
+		k.Keytab = ""
+		if !useCache {
+			return errors.New("Krb5LoginModule needs useKeyTab=true (with keyTab and principal) or useTicketCache=true: kpeek cannot prompt for a Kerberos password")
+		}
+	}
+	return nil
+}
+
 // finish settles what depends on several keys: the mechanism a JAAS module implies.
 func (p *propParser) finish() error {
 	s := p.cfg.SASL
@@ -276,6 +331,10 @@ func (p *propParser) finish() error {
 	case "iam":
 		if s.Mechanism == "" {
 			s.Mechanism = "AWS_MSK_IAM"
+		}
+	case "gssapi":
+		if s.Mechanism == "" {
+			s.Mechanism = "GSSAPI"
 		}
 	}
 	// Amazon's OAUTHBEARER handler is MSK IAM over the OAUTHBEARER mechanism: the same

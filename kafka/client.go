@@ -199,6 +199,8 @@ func saslMechanism(m string) (sarama.SASLMechanism, error) {
 		return sarama.SASLTypeSCRAMSHA512, nil
 	case "OAUTHBEARER", "AWS_MSK_IAM":
 		return sarama.SASLTypeOAuth, nil
+	case "GSSAPI":
+		return sarama.SASLTypeGSSAPI, nil
 	}
 	return sarama.SASLTypePlaintext, nil
 }
@@ -216,6 +218,9 @@ func configureSASL(sc *sarama.Config, s *config.SASL, brokers []string) ([]strin
 	mech, err := saslMechanism(s.Mechanism)
 	if err != nil {
 		return nil, err
+	}
+	if mech == sarama.SASLTypeGSSAPI {
+		return nil, configureGSSAPI(sc, s)
 	}
 	if strings.EqualFold(s.Mechanism, "AWS_MSK_IAM") {
 		tokens, err := newMSKTokens(s, brokers)

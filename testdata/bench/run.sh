@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# run.sh — kpeek's speed against kcat, on one real Kafka broker, as whole processes.
+#
+#   bash testdata/bench/run.sh            # ~10 min on 2 cores; not part of .ci/run
+#   BENCH_RUNS=3 BENCH_RECORDS=200000 bash testdata/bench/run.sh   # a quicker look
+#
+# Starts the real broker of testdata/kafka (up.sh, PLAINTEXT on 127.0.0.1:29092), writes the
+# data sets once (testdata/bench/produce: 1M JSON records of ~190 B in 3 partitions, 100k Avro
+# records behind a schema registry it serves), then runs each kpeek command and its kcat peer
+# in turn, A B A B ..., under /usr/bin/time, and prints per row the medians of wall time,
+# CPU time (user + sys) and peak RSS, and the median of the pairwise kpeek/kcat ratios.
+# Needs Java 17, Maven, kcat and GNU time (Debian: apt-get install kcat time).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$ROOT/testdata/kafka/lib.sh"
+
+RUNS=${BENCH_RUNS:-5}
+RECORDS=${BENCH_RECORDS:-1000000}
+AVRO_RECORDS=${BENCH_AVRO_RECORDS:-100000}
+VERSION=${BENCH_KAFKA_VERSION:-${KAFKA_DEFAULT_VERSIONS%% *}}
+REGISTRY=127.0.0.1:28081
+B=$KAFKA_HOST:$PORT_PLAINTEXT
+WORK=$(mktemp -d)
+
+for tool in kcat java mvn; do
+	command -v "$tool" >/dev/null || die "bench: $tool is not installed (Debian: apt-get install kcat)"
+done
+[[ -x /usr/bin/time ]] || die "bench: GNU time is not installed (Debian: apt-get install time)"
+
+cleanup() {
+	[[ -n ${REG_PID:-} ]] && kill "$REG_PID" 2>/dev/null || true
+	"$KAFKA_DIR/down.sh" >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "bench: building kpeek"
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/kpeek" . && go build -o "$WORK/produce" ./testdata/bench/produce)
+KPEEK=$WORK/kpeek
+"$KAFKA_DIR/up.sh" "$VERSION"
+
+log "bench: writing $RECORDS JSON and $AVRO_RECORDS Avro records"
+"$WORK/produce" -brokers "$B" -json bench.json -n "$RECORDS"
+"$WORK/produce" -brokers "$B" -avro bench.avro -n "$AVRO_RECORDS" -registry "$REGISTRY" 2>"$WORK/registry.log" &
+REG_PID=$!
+for _ in $(seq 600); do
+	grep -q "schema registry on" "$WORK/registry.log" 2>/dev/null && break
+	kill -0 "$REG_PID" 2>/dev/null || { cat "$WORK/registry.log" >&2; die "bench: the Avro producer failed"; }
+	sleep 0.2
+done
+
+# Partition order is what kcat reads; time order is kpeek's default for bounded reads.
+ORDER=()
+if "$KPEEK" consume --help 2>/dev/null | grep -q -- '--order'; then ORDER=(--order partition); fi
+
+# sample FILE CMD...: one run of CMD (stdout discarded), "wall cpu rss_kb" appended to FILE.
+sample() {
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" ||
+		{ cat "$WORK/err" >&2; die "bench: failed: $*"; }
+	awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}' "$WORK/t" >>"$out"
+}
+
+# median COLUMN FILE: the median of one column.
+median() { awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# ratio COLUMN A B: the median of the pairwise A/B ratios.
+ratio() {
+	paste -d' ' <(awk -v c="$1" '{print $c}' "$2") <(awk -v c="$1" '{print $c}' "$3") |
+		awk '{printf "%.3f\n", ($2 > 0 ? $1 / $2 : 0)}' | sort -g |
+		awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+}
+
+ROWS=()
+# pair NAME "KPEEK CMD" "PEER CMD": interleaved runs after one warm-up of each.
+pair() {
+	local name=$1 a=$2 b=$3 fa=$WORK/a.$RANDOM fb=$WORK/b.$RANDOM
+	log "bench: $name"
+	sample /dev/null bash -c "$a"
+	sample /dev/null bash -c "$b"
+	for _ in $(seq "$RUNS"); do
+		sample "$fa" bash -c "$a"
+		sample "$fb" bash -c "$b"
+	done
+	ROWS+=("$(printf '%-34s %8s %8s %8s   %8s %8s %8s   %6sx %6sx' "$name" \
+		"$(median 1 "$fa")" "$(median 2 "$fa")" "$(($(median 3 "$fa" | cut -d. -f1) / 1024))" \
+		"$(median 1 "$fb")" "$(median 2 "$fb")" "$(($(median 3 "$fb" | cut -d. -f1) / 1024))" \
+		"$(ratio 1 "$fa" "$fb")" "$(ratio 2 "$fa" "$fb")")")
+}
+
+K="$KPEEK -b $B"
+C="kcat -b $B -C -e -q"
+pair "consume -o raw" "$K consume -t bench.json ${ORDER[*]} -o raw" "$C -t bench.json -f '%s\n'"
+pair "consume -o ndjson (vs kcat -J)" "$K consume -t bench.json ${ORDER[*]}" "$C -t bench.json -J"
+pair "consume --filter failure -o raw" "$K consume -t bench.json ${ORDER[*]} --filter failure -o raw" \
+	"$C -t bench.json -f '%s\n' | grep -F failure"
+pair "100k Avro decoded (vs kcat -J raw)" "$K --schema-registry http://$REGISTRY consume -t bench.avro ${ORDER[*]}" \
+	"$C -t bench.avro -J"
+if ((${#ORDER[@]})); then
+	pair "consume in time order (default)" "$K consume -t bench.json" "$C -t bench.json -J"
+fi
+pair "topics (one metadata call)" "$K topics" "kcat -b $B -L"
+
+printf '\nKafka %s, %d JSON records, %d Avro records, %d interleaved runs each (medians; ratios are kpeek/kcat)\n' \
+	"$VERSION" "$RECORDS" "$AVRO_RECORDS" "$RUNS"
+printf '%-34s %8s %8s %8s   %8s %8s %8s   %7s %7s\n' "measure" "kp wall" "kp cpu" "kp MB" "kc wall" "kc cpu" "kc MB" "wall" "cpu"
+for r in "${ROWS[@]}"; do printf '%s\n' "$r"; done
+echo "The explorer rows (load and filter 1M records, first record on screen) are measured with"
+echo "go test -bench . ./tui/messages/ (in-process), not by this script."
