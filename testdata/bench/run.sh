@@ -68,8 +68,8 @@ median() { awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{a[NR]=$1} END {prin
 # ratio COLUMN A B: the median of the pairwise A/B ratios.
 ratio() {
 	paste -d' ' <(awk -v c="$1" '{print $c}' "$2") <(awk -v c="$1" '{print $c}' "$3") |
-		awk '{printf "%.3f\n", ($2 > 0 ? $1 / $2 : 0)}' | sort -g |
-		awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+		awk '$2 > 0 {printf "%.3f\n", $1 / $2}' | sort -g |
+		awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else printf "%.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 }
 
 ROWS=()
