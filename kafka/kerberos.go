@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/IBM/sarama"
+	"github.com/jcmturner/gokrb5/v8/credentials"
 
 	"github.com/kpeek/kpeek/config"
 )
@@ -57,6 +58,12 @@ func configureGSSAPI(sc *sarama.Config, s *config.SASL) error {
 		if _, err := os.Stat(g.CCachePath); err != nil {
 			return fmt.Errorf("no Kerberos ticket cache at %s: run kinit first, or give a keytab and principal", g.CCachePath)
 		}
+		// sarama wants the user named; the cache knows whose tickets it holds.
+		cc, err := credentials.LoadCCache(g.CCachePath)
+		if err != nil {
+			return fmt.Errorf("Kerberos ticket cache %s: %w", g.CCachePath, err)
+		}
+		g.Username, g.Realm = cc.GetClientPrincipalName().PrincipalNameString(), cc.GetClientRealm()
 	}
 	sc.Net.SASL.Enable, sc.Net.SASL.Handshake = true, true
 	sc.Net.SASL.Mechanism, sc.Net.SASL.GSSAPI = sarama.SASLTypeGSSAPI, g

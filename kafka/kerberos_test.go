@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +17,17 @@ func TestConfigureGSSAPI(t *testing.T) {
 	krb5 := filepath.Join(dir, "krb5.conf")
 	keytab := filepath.Join(dir, "ir.keytab")
 	cache := filepath.Join(dir, "krb5cc")
-	for _, f := range []string{krb5, keytab, cache} {
+	for _, f := range []string{krb5, keytab} {
 		if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := os.WriteFile(cache, ccacheFor("ir-analyst", "CORP.EXAMPLE"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	junk := filepath.Join(dir, "junk-cache")
+	if err := os.WriteFile(junk, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	t.Setenv("KRB5_CONFIG", krb5)
 	t.Setenv("KRB5CCNAME", "FILE:"+cache)
@@ -38,7 +46,8 @@ func TestConfigureGSSAPI(t *testing.T) {
 			}, ""},
 		{"ticket cache from KRB5CCNAME", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{ServiceName: "kafka-prod"}},
 			func(t *testing.T, g sarama.GSSAPIConfig) {
-				if g.AuthType != sarama.KRB5_CCACHE_AUTH || g.CCachePath != cache || g.ServiceName != "kafka-prod" {
+				if g.AuthType != sarama.KRB5_CCACHE_AUTH || g.CCachePath != cache || g.ServiceName != "kafka-prod" ||
+					g.Username != "ir-analyst" || g.Realm != "CORP.EXAMPLE" {
 					t.Errorf("gssapi = %+v", g)
 				}
 			}, ""},
@@ -51,6 +60,7 @@ func TestConfigureGSSAPI(t *testing.T) {
 		{"keytab principal without realm", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{Keytab: keytab, Principal: "ir"}}, nil, "user@REALM"},
 		{"missing keytab", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{Keytab: filepath.Join(dir, "no.keytab"), Principal: "a@B"}}, nil, "Kerberos keytab"},
 		{"missing cache", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{TicketCache: filepath.Join(dir, "none")}}, nil, "run kinit first"},
+		{"not a ticket cache", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{TicketCache: junk}}, nil, "Kerberos ticket cache"},
 		{"missing krb5.conf", config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{Config: filepath.Join(dir, "nope.conf")}}, nil, "Kerberos configuration"},
 	}
 	for _, tt := range tests {
@@ -72,4 +82,17 @@ func TestConfigureGSSAPI(t *testing.T) {
 			tt.check(t, sc.Net.SASL.GSSAPI)
 		})
 	}
+}
+
+// ccacheFor is an MIT credential cache (format version 4, as kinit writes) holding only its
+// default principal user@realm.
+func ccacheFor(user, realm string) []byte {
+	b := []byte{5, 4, 0, 0} // version 0x0504, no header fields
+	u32 := func(n int) { b = binary.BigEndian.AppendUint32(b, uint32(n)) }
+	u32(1) // KRB_NT_PRINCIPAL
+	u32(1) // one component
+	u32(len(realm))
+	b = append(b, realm...)
+	u32(len(user))
+	return append(b, user...)
 }

@@ -36,4 +36,8 @@ fi
 for pid in "${pids[@]}"; do
 	stop_pid "$pid"
 done
-rm -f "$KAFKA_PIDFILE" "$KAFKA_RUN/env"
+if [[ -f $KDC_PIDFILE ]] && kdc=$(<"$KDC_PIDFILE") && [[ $kdc =~ ^[0-9]+$ ]] && kill -0 "$kdc" 2>/dev/null; then
+	kill -TERM "$kdc" 2>/dev/null || true
+	log "stopped the KDC, pid $kdc"
+fi
+rm -f "$KAFKA_PIDFILE" "$KDC_PIDFILE" "$KAFKA_RUN/env"

@@ -10,6 +10,8 @@
 #   29096 MTLS           TLS, client certificate required
 #   29097 SASL_SSL       PLAIN and SCRAM-SHA-512 users over TLS
 #   29098 OAUTH          SASL_PLAINTEXT with OAUTHBEARER tokens checked against a local JWKS file
+#   29099 GSSAPI         SASL_PLAINTEXT with Kerberos, when MIT's KDC is installed (krb5-kdc,
+#                        krb5-admin-server, krb5-user); its KDC listens on 29188
 
 # Newest releases on Maven Central when this was written (see the report / README).
 KAFKA_DEFAULT_VERSIONS="4.4.0 3.9.2"
@@ -22,12 +24,19 @@ PORT_SSL=29095
 PORT_MTLS=29096
 PORT_SASL_SSL=29097
 PORT_OAUTH=29098
+PORT_GSSAPI=29099
+PORT_KDC=29188
 KAFKA_PORTS="$PORT_PLAINTEXT $PORT_CONTROLLER $PORT_SASL $PORT_SSL $PORT_MTLS $PORT_SASL_SSL $PORT_OAUTH"
+KRB_REALM=KPEEK.TEST
 
 KAFKA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_CACHE=$KAFKA_DIR/.cache   # downloaded jars, per version; kept between runs (gitignored)
 KAFKA_RUN=$KAFKA_DIR/run        # the running broker: config, data, TLS files, logs, env (gitignored)
 KAFKA_PIDFILE=$KAFKA_RUN/broker.pid
+KDC_PIDFILE=$KAFKA_RUN/krb5kdc.pid
+
+# kerberos_available succeeds when MIT's KDC, its admin tools and kinit are installed.
+kerberos_available() { command -v krb5kdc && command -v kdb5_util && command -v kadmin.local && command -v kinit; } >/dev/null
 
 # log prints a progress line on stderr.
 log() { printf '[kafka-it %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

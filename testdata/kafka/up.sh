@@ -24,6 +24,12 @@ READER_USER=reader READER_PASSWORD=reader-secret   # restricted: ACLs set by the
 MTLS_USER=kpeek-it-client                          # CN of the good client cert, a super user
 OAUTH_USER=kpeek-oidc                              # the "sub" of the tokens the tests' IdP signs, a super user
 OAUTH_AUDIENCE=kpeek-it OAUTH_KID=kpeek-it-idp OAUTH_ISSUER=https://idp.kpeek-it.test
+KRB_CLIENT=ir-analyst KRB_PASSWORD_USER=ir-password KRB_PASSWORD=kerberos-secret   # super users too
+KERBEROS=0
+if kerberos_available; then
+	KERBEROS=1
+	KAFKA_PORTS="$KAFKA_PORTS $PORT_GSSAPI"
+fi
 
 # fetch_jars resolves kafka_2.13:$VERSION and its runtime dependencies into $LIBS (once).
 fetch_jars() {
@@ -116,6 +122,61 @@ extendedKeyUsage=serverAuth,clientAuth"
 	chmod 600 "$t/idp.key"
 }
 
+# start_kdc creates a Kerberos realm on loopback with MIT's KDC: the broker's service
+# principal kafka/127.0.0.1 and a client, ir-analyst, each with a keytab, and a password user.
+start_kdc() {
+	local k=$KAFKA_RUN/krb5
+	mkdir -p "$k"
+	cat >"$k/krb5.conf" <<EOF
+[libdefaults]
+	default_realm = $KRB_REALM
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	rdns = false
+	dns_canonicalize_hostname = false
+	udp_preference_limit = 1
+[realms]
+	$KRB_REALM = {
+		kdc = $KAFKA_HOST:$PORT_KDC
+	}
+EOF
+	cat >"$k/kdc.conf" <<EOF
+[kdcdefaults]
+	kdc_ports = $PORT_KDC
+	kdc_tcp_ports = $PORT_KDC
+[realms]
+	$KRB_REALM = {
+		database_name = $k/principal
+		key_stash_file = $k/stash
+		acl_file = $k/kadm5.acl
+		supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+		max_life = 1h
+	}
+[logging]
+	kdc = FILE:$KAFKA_RUN/logs/krb5kdc.log
+EOF
+	: >"$k/kadm5.acl"
+	export KRB5_CONFIG=$k/krb5.conf KRB5_KDC_PROFILE=$k/kdc.conf
+	kdb5_util create -s -r "$KRB_REALM" -P kpeek-it-master >"$KAFKA_RUN/logs/kdb5.log" 2>&1 ||
+		die "kdb5_util create failed (log: $KAFKA_RUN/logs/kdb5.log)"
+	local q
+	for q in "addprinc -randkey kafka/$KAFKA_HOST" "ktadd -k $k/kafka.keytab kafka/$KAFKA_HOST" \
+		"addprinc -randkey $KRB_CLIENT" "ktadd -k $k/client.keytab $KRB_CLIENT" \
+		"addprinc -pw $KRB_PASSWORD $KRB_PASSWORD_USER"; do
+		kadmin.local -q "$q" >>"$KAFKA_RUN/logs/kdb5.log" 2>&1 || die "kadmin.local $q failed"
+	done
+	krb5kdc -n -P "$KDC_PIDFILE" >>"$KAFKA_RUN/logs/krb5kdc.log" 2>&1 </dev/null &
+	local i
+	for i in $(seq 50); do
+		(exec 3<>"/dev/tcp/$KAFKA_HOST/$PORT_KDC") 2>/dev/null && break
+		sleep 0.1
+	done
+	# The client's ticket cache, as kinit writes it, for the ticket-cache login.
+	kinit -k -t "$k/client.keytab" -c "$k/ccache" "$KRB_CLIENT@$KRB_REALM" || die "kinit with the client keytab failed"
+	chmod 600 "$k"/*.keytab "$k/ccache"
+	log "Kerberos realm $KRB_REALM: KDC on $KAFKA_HOST:$PORT_KDC"
+}
+
 # write_config writes server.properties and the log configuration for $VERSION.
 write_config() {
 	local h=$KAFKA_HOST t=$KAFKA_RUN/tls log_opt
@@ -179,6 +240,18 @@ authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:$ADMIN_USER;User:ANONYMOUS;User:$MTLS_USER;User:$OAUTH_USER
 allow.everyone.if.no.acl.found=false
 EOF
+	if ((KERBEROS)); then
+		sed -i -e "s|^listeners=.*|&,GSSAPI://$h:$PORT_GSSAPI|" -e "s|^advertised.listeners=.*|&,GSSAPI://$h:$PORT_GSSAPI|" \
+			-e "s|^listener.security.protocol.map=.*|&,GSSAPI:SASL_PLAINTEXT|" \
+			-e "s|^super.users=.*|&;User:$KRB_CLIENT;User:$KRB_PASSWORD_USER|" "$KAFKA_RUN/server.properties"
+		cat >>"$KAFKA_RUN/server.properties" <<EOF
+
+# Kerberos (GSSAPI) against the KDC start_kdc runs.
+listener.name.gssapi.sasl.enabled.mechanisms=GSSAPI
+sasl.kerberos.service.name=kafka
+listener.name.gssapi.gssapi.sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab="$KAFKA_RUN/krb5/kafka.keytab" principal="kafka/$h@$KRB_REALM";
+EOF
+	fi
 	if ((MAJOR >= 4)); then
 		cat >"$KAFKA_RUN/log4j2.properties" <<EOF
 status = warn
@@ -211,6 +284,7 @@ EOF
 	JAVA=(java -Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
 		-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls="file://$t/jwks.json"
 		-Dorg.apache.kafka.sasl.oauthbearer.allowed.files="$t/jwks.json"
+		-Djava.security.krb5.conf="$KAFKA_RUN/krb5/krb5.conf"
 		-Dkafka.logs.dir="$KAFKA_RUN/logs" "$log_opt" -cp "$LIBS/*")
 }
 
@@ -272,6 +346,13 @@ KPEEK_IT_OAUTH_KID=$OAUTH_KID
 KPEEK_IT_OAUTH_AUDIENCE=$OAUTH_AUDIENCE
 KPEEK_IT_OAUTH_ISSUER=$OAUTH_ISSUER
 KPEEK_IT_OAUTH_SUBJECT=$OAUTH_USER
+KPEEK_IT_GSSAPI=$( ((KERBEROS)) && echo "$KAFKA_HOST:$PORT_GSSAPI")
+KPEEK_IT_KRB5_CONFIG=$KAFKA_RUN/krb5/krb5.conf
+KPEEK_IT_KRB5_KEYTAB=$KAFKA_RUN/krb5/client.keytab
+KPEEK_IT_KRB5_PRINCIPAL=$KRB_CLIENT@$KRB_REALM
+KPEEK_IT_KRB5_CCACHE=$KAFKA_RUN/krb5/ccache
+KPEEK_IT_KRB5_PASSWORD_USER=$KRB_PASSWORD_USER@$KRB_REALM
+KPEEK_IT_KRB5_PASSWORD=$KRB_PASSWORD
 KPEEK_IT_TRUSTSTORE_JKS=$t/truststore.jks
 KPEEK_IT_TRUSTSTORE_P12=$t/truststore.p12
 KPEEK_IT_TRUSTSTORE_PASSWORD=trust-secret
@@ -311,6 +392,11 @@ main() {
 	rm -rf "$KAFKA_RUN"
 	mkdir -p "$KAFKA_RUN/logs" "$KAFKA_RUN/data"
 	gen_tls
+	if ((KERBEROS)); then
+		start_kdc
+	else
+		log "MIT Kerberos is not installed: no GSSAPI listener (apt-get install krb5-kdc krb5-admin-server krb5-user)"
+	fi
 	write_config
 	format_storage
 	log "starting Kafka $VERSION (cluster $CLUSTER_ID) on $KAFKA_HOST ports $KAFKA_PORTS"
