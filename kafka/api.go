@@ -129,6 +129,7 @@ type ReadRequest struct {
 	To         Stop  // Follow overrides To with StopNever
 	Max        int64 // stop after this many records in total; 0 means no limit
 	Follow     bool
+	Order      Order // how partitions interleave; OrderAuto is time order unless following
 	BatchSize  int   // records per batch; 0 means a default
 	MaxBytes   int32 // largest fetch response the reader will accept; 0 means a default
 }
