@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -108,5 +110,35 @@ func TestOrderFlagRejectsUnknown(t *testing.T) {
 	_, errOut, code := kpeek(t, "--demo", "consume", "-t", "auth.logins", "--order", "offset")
 	if code != 2 || !strings.Contains(errOut, "--order") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 		t.Fatalf("exit %d, stderr %q; want exit 2 and one line naming --order", code, errOut)
+	}
+}
+
+func TestTopicsJSONShowsRetentionRace(t *testing.T) {
+	var topics []map[string]any
+	if err := json.Unmarshal([]byte(mustKpeek(t, "--demo", "topics", "-o", "json")), &topics); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, tp := range topics {
+		oldest, _ := tp["oldest_timestamp"].(string)
+		ts, err := time.Parse(time.RFC3339Nano, oldest)
+		if err != nil || now.Sub(ts) > 25*time.Hour {
+			t.Errorf("%s: oldest_timestamp %v, want a time in the demo's last day", tp["name"], tp["oldest_timestamp"])
+		}
+		exp, present := tp["expires_at"]
+		if !present {
+			t.Errorf("%s has no expires_at", tp["name"])
+		}
+		switch tp["name"] {
+		case "telemetry.raw": // 24 h retention over 24 h of records: due about now
+			at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(exp))
+			if err != nil || at.After(now.Add(24*time.Hour)) {
+				t.Errorf("telemetry.raw expires_at %v, want within 24 h", exp)
+			}
+		case "crm.customers", "erp.audit": // compacted, infinite
+			if exp != nil {
+				t.Errorf("%s expires_at %v, want null", tp["name"], exp)
+			}
+		}
 	}
 }

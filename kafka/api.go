@@ -30,7 +30,16 @@ type TopicInfo struct {
 	Partitions        []PartitionInfo
 	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"; "" when unknown
 	RetentionMs       int64  // -1 means infinite; 0 when unknown (see ConfigErr)
-	Err               error  // set when this topic could not be fully described
+	RetentionBytes    int64  // per partition; -1 means unlimited; 0 when unknown (see ConfigErr)
+	// OldestTimestamp is the time of the record at the head of the log, the first retention
+	// deletes (earliest over partitions); zero when unknown or the topic is empty.
+	OldestTimestamp time.Time
+	// ExpiresAt is the earliest time retention may delete that record; zero when unknown or
+	// never (compacted, infinite retention). ExpiresBy names the config that sets it.
+	ExpiresAt time.Time
+	ExpiresBy string
+	LogBytes  int64 // size of the log on the leaders; -1 when unknown (DescribeLogDirs denied)
+	Err       error // set when this topic could not be fully described
 	// ConfigErr is set when the configs could not be read, typically because the account
 	// lacks DESCRIBE_CONFIGS; Err then holds it too unless something worse happened.
 	ConfigErr error

@@ -1,0 +1,225 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// Where an expiry estimate comes from (TopicInfo.ExpiresBy).
+const (
+	ExpiryByTime  = "retention.ms"
+	ExpiryByBytes = "retention.bytes"
+)
+
+// oldestProbeBytes is how much of each partition's first batch the oldest-record probe asks
+// for: the batch header, which holds the timestamps, is 61 bytes.
+const oldestProbeBytes = 1024
+
+// ExpiresWithin reports whether retention may delete the topic's oldest record before now+d.
+func (t *TopicInfo) ExpiresWithin(now time.Time, d time.Duration) bool {
+	return !t.ExpiresAt.IsZero() && t.ExpiresAt.Before(now.Add(d))
+}
+
+// retentionRace fills in each topic's oldest record time, log size and expiry. What cannot
+// be learnt (no leader, no DESCRIBE on the cluster for log sizes) stays unknown: zero
+// times, LogBytes -1.
+func (c *Client) retentionRace(ctx context.Context, topics Topics, now time.Time) {
+	leaders := map[TopicPartition]int32{}
+	starts := map[TopicPartition]int64{}
+	for _, t := range topics {
+		for _, p := range t.Partitions {
+			if p.Earliest >= 0 && p.Latest > p.Earliest {
+				tp := TopicPartition{t.Name, p.ID}
+				leaders[tp], starts[tp] = p.Leader, p.Earliest
+			}
+		}
+	}
+	var oldest map[TopicPartition]time.Time
+	var sizes map[TopicPartition]int64
+	var wg sync.WaitGroup
+	wg.Go(func() { oldest = c.oldestTimestamps(ctx, leaders, starts) })
+	wg.Go(func() {
+		var err error
+		if sizes, err = c.logSizes(ctx, topics); err != nil {
+			c.log.Debug("log sizes unknown", "err", err)
+		}
+	})
+	wg.Wait()
+	for i := range topics {
+		expiry(&topics[i], oldest, sizes, now)
+	}
+}
+
+// expiry sets t's oldest record time, log size and the earliest time retention may delete
+// its oldest record: retention.ms after that record's time (segments go whole, so it may
+// live longer, never shorter), or now when a partition's log already exceeds retention.bytes.
+func expiry(t *TopicInfo, oldest map[TopicPartition]time.Time, sizes map[TopicPartition]int64, now time.Time) {
+	t.LogBytes = -1
+	deletes := t.CleanupPolicy == "" || strings.Contains(t.CleanupPolicy, "delete")
+	for _, p := range t.Partitions {
+		tp := TopicPartition{t.Name, p.ID}
+		if ts, ok := oldest[tp]; ok && (t.OldestTimestamp.IsZero() || ts.Before(t.OldestTimestamp)) {
+			t.OldestTimestamp = ts
+		}
+		size, ok := sizes[tp]
+		if !ok {
+			continue
+		}
+		t.LogBytes = max(t.LogBytes, 0) + size
+		if deletes && t.ConfigErr == nil && t.RetentionBytes >= 0 && size > t.RetentionBytes {
+			t.ExpiresAt, t.ExpiresBy = now, ExpiryByBytes
+		}
+	}
+	if !deletes || t.ConfigErr != nil || t.RetentionMs < 0 || t.OldestTimestamp.IsZero() {
+		return
+	}
+	at := t.OldestTimestamp.Add(time.Duration(t.RetentionMs) * time.Millisecond)
+	if t.ExpiresAt.IsZero() || at.Before(t.ExpiresAt) {
+		t.ExpiresAt, t.ExpiresBy = at, ExpiryByTime
+	}
+}
+
+// oldestTimestamps fetches the head of each partition's log (one request per leader) and
+// returns the first record's time; partitions that could not be probed are left out.
+func (c *Client) oldestTimestamps(ctx context.Context, leaders map[TopicPartition]int32,
+	starts map[TopicPartition]int64) map[TopicPartition]time.Time {
+	byLeader := map[int32][]TopicPartition{}
+	for tp, l := range leaders {
+		if l >= 0 {
+			byLeader[l] = append(byLeader[l], tp)
+		}
+	}
+	out := map[TopicPartition]time.Time{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for leader, tps := range byLeader {
+		wg.Go(func() {
+			got, err := c.oldestOn(ctx, leader, tps, starts)
+			if err != nil {
+				c.log.Debug("oldest record probe failed", "broker", leader, "err", err)
+			}
+			// A broker may answer a partition whose first batch exceeds the probe size with
+			// nothing instead of a partial batch; alone in a request, the batch comes whole.
+			for _, tp := range tps {
+				if _, ok := got[tp]; ok || err != nil {
+					continue
+				}
+				one, oerr := c.oldestOn(ctx, leader, []TopicPartition{tp}, starts)
+				if oerr != nil {
+					c.log.Debug("oldest record probe failed", "topic", tp.Topic, "partition", tp.Partition, "err", oerr)
+				}
+				maps.Copy(got, one)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for tp, ts := range got {
+				out[tp] = ts
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (c *Client) oldestOn(ctx context.Context, leader int32, tps []TopicPartition,
+	starts map[TopicPartition]int64) (map[TopicPartition]time.Time, error) {
+	b, err := c.client.Broker(leader)
+	if err != nil {
+		return nil, fmt.Errorf("leader broker %d: %w", leader, err)
+	}
+	// A partial batch is enough: its header carries the timestamps.
+	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: 0, MinBytes: 0, MaxBytes: 1 << 20,
+		Isolation: sarama.ReadUncommitted, SessionID: 0, SessionEpoch: -1}
+	for _, tp := range tps {
+		req.AddBlock(tp.Topic, tp.Partition, starts[tp], oldestProbeBytes, -1)
+	}
+	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	if err != nil {
+		return nil, c.translate(err, "fetch the oldest records on", fmt.Sprintf("broker %d", leader))
+	}
+	out := map[TopicPartition]time.Time{}
+	for _, tp := range tps {
+		blk := resp.GetBlock(tp.Topic, tp.Partition)
+		if blk == nil || !errors.Is(blk.Err, sarama.ErrNoError) {
+			continue
+		}
+		if ts, ok := firstTimestamp(blk); ok {
+			out[tp] = ts
+		}
+	}
+	return out, nil
+}
+
+// firstTimestamp is the time of the first record in a fetched block: the first batch's base
+// timestamp, or its append time when the broker stamps records (LogAppendTime).
+func firstTimestamp(blk *sarama.FetchResponseBlock) (time.Time, bool) {
+	for _, recs := range blk.RecordsSet {
+		switch {
+		case recs == nil:
+		case recs.RecordBatch != nil:
+			rb := recs.RecordBatch
+			ts := rb.FirstTimestamp
+			if rb.LogAppendTime {
+				ts = rb.MaxTimestamp
+			}
+			if ts.UnixMilli() > 0 {
+				return ts, true
+			}
+		case recs.MsgSet != nil && len(recs.MsgSet.Messages) > 0 && recs.MsgSet.Messages[0].Msg != nil:
+			if ts := recs.MsgSet.Messages[0].Msg.Timestamp; ts.UnixMilli() > 0 {
+				return ts, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// logSizes asks every broker for the size of the partitions it leads (DescribeLogDirs,
+// which needs DESCRIBE on the cluster).
+func (c *Client) logSizes(ctx context.Context, topics Topics) (map[TopicPartition]int64, error) {
+	leaderOf := map[TopicPartition]int32{}
+	var brokers []int32
+	seen := map[int32]bool{}
+	for _, t := range topics {
+		for _, p := range t.Partitions {
+			leaderOf[TopicPartition{t.Name, p.ID}] = p.Leader
+			if p.Leader >= 0 && !seen[p.Leader] {
+				seen[p.Leader] = true
+				brokers = append(brokers, p.Leader)
+			}
+		}
+	}
+	if len(brokers) == 0 {
+		return nil, nil
+	}
+	dirs, err := call(ctx, func() (map[int32][]sarama.DescribeLogDirsResponseDirMetadata, error) {
+		return c.admin.DescribeLogDirs(brokers)
+	})
+	if err != nil {
+		return nil, c.translate(err, "describe log dirs of", "the cluster")
+	}
+	out := map[TopicPartition]int64{}
+	for broker, ds := range dirs {
+		for _, d := range ds {
+			if !errors.Is(d.ErrorCode, sarama.ErrNoError) {
+				continue
+			}
+			for _, t := range d.Topics {
+				for _, p := range t.Partitions {
+					tp := TopicPartition{t.Topic, p.PartitionID}
+					if l, ok := leaderOf[tp]; ok && l == broker && !p.IsTemporary {
+						out[tp] += p.Size
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
