@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -140,5 +141,32 @@ func TestTopicsJSONShowsRetentionRace(t *testing.T) {
 				t.Errorf("%s expires_at %v, want null", tp["name"], exp)
 			}
 		}
+	}
+}
+
+func TestTopicsConfigs(t *testing.T) {
+	out := mustKpeek(t, "--demo", "topics", "-t", "auth.logins", "--configs")
+	if !regexp.MustCompile(`(?m)^retention\.ms\s+259200000\s+topic\s+no$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^cleanup\.policy\s+delete\s+default\s+yes$`).MatchString(out) {
+		t.Errorf("configs table:\n%s", out)
+	}
+	var js struct {
+		Topic   string `json:"topic"`
+		Configs []struct {
+			Name    string `json:"name"`
+			Default bool   `json:"default"`
+		} `json:"configs"`
+	}
+	if err := json.Unmarshal([]byte(mustKpeek(t, "--demo", "topics", "-t", "auth.logins", "--configs", "-o", "json")), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.Topic != "auth.logins" || len(js.Configs) < 5 {
+		t.Errorf("configs json: %+v", js)
+	}
+	if _, errOut, code := kpeek(t, "--demo", "topics", "--configs"); code != 2 || !strings.Contains(errOut, "-t TOPIC") {
+		t.Errorf("--configs without -t: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := kpeek(t, "--demo", "topics", "-t", "nope", "--configs"); code != 1 || !strings.Contains(errOut, `"nope" does not exist`) {
+		t.Errorf("--configs on a missing topic: exit %d, %q", code, errOut)
 	}
 }
