@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -223,4 +224,35 @@ func TestReadTimeOrder(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestReadFollowTimeOrderDoesNotWaitForIdlePartitions(t *testing.T) {
+	before := runtime.NumGoroutine()
+	c := newCluster(t, kfake.SeedTopics(3, "live"))
+	pc := producer(t, c)
+	kc := connectTo(t, c)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	s, err := kc.Read(ctx, ReadRequest{Topic: "live", From: Start{Kind: StartEnd}, Follow: true, Order: OrderTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only partition 1 ever gets records; 0 and 2 stay idle for the whole read.
+	produce(t, pc, "live", []int32{1}, 3, base)
+	var got []Record
+	for len(got) < 3 {
+		b, ok := <-s.Batches()
+		if !ok || b.Err != nil {
+			t.Fatalf("stream ended early: ok=%v err=%v", ok, b.Err)
+		}
+		got = append(got, b.Records...)
+	}
+	if !slices.Equal(values(got), []string{"p1-0", "p1-1", "p1-2"}) {
+		t.Errorf("followed %v", values(got))
+	}
+	cancel()
+	for range s.Batches() {
+	}
+	s.Close()
+	kc.Close()
+	assertNoLeaks(t, before)
 }
