@@ -138,7 +138,8 @@ func Select(topics kafka.Topics, patterns []string, internal bool) ([]string, er
 // Run sweeps the window and hands every hit to emit in time order (timestamp, topic,
 // partition, offset) once all topics are read; hits are held until then, records that do
 // not match are not. Topics that cannot be read are in the summary with the reason and
-// the sweep goes on; Run fails only when the topics cannot be listed, emit fails, or ctx ends.
+// the sweep goes on; Run fails only when the topics cannot be listed, emit fails, or ctx
+// ends (then the hits found so far are still emitted, and unfinished topics say so).
 func Run(ctx context.Context, src Source, req Request, emit func(*Hit) error) (Summary, error) {
 	start := time.Now()
 	sum := Summary{From: req.From, To: req.To}
@@ -165,14 +166,14 @@ func Run(ctx context.Context, src Source, req Request, emit func(*Hit) error) (S
 	stopProgress := s.reportProgress()
 	sem := make(chan struct{}, cmp.Or(req.Concurrency, DefaultConcurrency))
 	var wg sync.WaitGroup
+	// Topics start in name order, at most Concurrency at once; once ctx ends none starts.
 	for i, name := range names {
+		results[i] = topicHits{res: TopicResult{Topic: name}}
+		if !acquire(ctx, sem) {
+			results[i].res.Err = ctx.Err()
+			continue
+		}
 		wg.Go(func() {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				results[i] = topicHits{res: TopicResult{Topic: name, Err: ctx.Err()}}
-				return
-			}
 			defer func() { <-sem }()
 			results[i] = s.topic(ctx, name)
 			s.done.Add(1)
@@ -187,9 +188,7 @@ func Run(ctx context.Context, src Source, req Request, emit func(*Hit) error) (S
 		hits = append(hits, r.hits...)
 	}
 	sum.Elapsed = time.Since(start)
-	if err := ctx.Err(); err != nil {
-		return sum, err
-	}
+	// Interrupted, the hits found so far still come out: they are evidence too.
 	slices.SortStableFunc(hits, func(a, b *Hit) int {
 		ka, kb := position(&a.Envelope), position(&b.Envelope)
 		switch {
@@ -205,7 +204,25 @@ func Run(ctx context.Context, src Source, req Request, emit func(*Hit) error) (S
 			return sum, err
 		}
 	}
-	return sum, nil
+	return sum, ctx.Err()
+}
+
+// acquire takes a slot of sem unless ctx has ended (checked again after the wait, since a
+// select between a free slot and an ended ctx picks either).
+func acquire(ctx context.Context, sem chan struct{}) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	if ctx.Err() != nil {
+		<-sem
+		return false
+	}
+	return true
 }
 
 // position is the part of a record the time order looks at.
