@@ -256,3 +256,37 @@ func TestReadFollowTimeOrderDoesNotWaitForIdlePartitions(t *testing.T) {
 	kc.Close()
 	assertNoLeaks(t, before)
 }
+
+// BenchmarkMergeByTime is the merge alone: k partitions of records with interleaved
+// timestamps through per-partition channels into one ordered stream; ns/record is its
+// cost on top of a partition-order read.
+func BenchmarkMergeByTime(b *testing.B) {
+	const perPartition = 10000
+	for _, k := range []int{4, 32} {
+		b.Run(fmt.Sprintf("partitions=%d", k), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				chans := make([]<-chan event, k)
+				for p := range k {
+					ch := make(chan event, partitionBuffer)
+					chans[p] = ch
+					go func() {
+						for i := range perPartition {
+							ch <- event{rec: Record{Partition: int32(p), Offset: int64(i),
+								Timestamp: base.Add(time.Duration(i*k+p*7%k) * time.Millisecond)}}
+						}
+						ch <- event{done: true}
+					}()
+				}
+				out := make(chan event, pumpBuffer)
+				go mergeByTime(context.Background(), chans, 0, out)
+				for ev := range out {
+					if ev.done || ev.err != nil {
+						break
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*k*perPartition), "ns/record")
+		})
+	}
+}
