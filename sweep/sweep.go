@@ -6,6 +6,7 @@
 package sweep
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -275,7 +276,7 @@ func (s *sweeper) topic(ctx context.Context, name string) topicHits {
 			out.res.Hits++
 			out.res.FirstHit = minTime(out.res.FirstHit, env.Timestamp)
 			out.res.LastHit = maxTime(out.res.LastHit, env.Timestamp)
-			out.hits = append(out.hits, &Hit{Envelope: env, Matched: matched})
+			out.hits = append(out.hits, &Hit{Envelope: detach(env), Matched: matched})
 		}
 		s.scanned.Add(int64(len(b.Records)))
 		s.hits.Add(out.res.Hits - before)
@@ -284,6 +285,21 @@ func (s *sweeper) topic(ctx context.Context, name string) topicHits {
 		out.res.Err = ctx.Err()
 	}
 	return out
+}
+
+// detach copies the envelope's bytes: a record's key and value share the fetch response
+// they came in, and a hit held until the sweep ends must not keep megabytes of it alive.
+func detach(env decode.Envelope) decode.Envelope {
+	cp := func(d *decode.Decoded) {
+		d.JSON, d.Raw = bytes.Clone(d.JSON), bytes.Clone(d.Raw)
+	}
+	cp(&env.Key)
+	cp(&env.Value)
+	env.Headers = slices.Clone(env.Headers)
+	for i := range env.Headers {
+		cp(&env.Headers[i].Value)
+	}
+	return env
 }
 
 // match returns what made env a hit, or nil.

@@ -347,3 +347,19 @@ func TestSweepInterruptedStillEmitsWhatItFound(t *testing.T) {
 		t.Error("summary does not mark the unfinished topics")
 	}
 }
+
+func TestDetachCopiesEveryByte(t *testing.T) {
+	key, value, header := []byte(`"k"`), []byte(`{"ip":"203.0.113.7"}`), []byte(`"v"`)
+	env := decode.Envelope{Key: decode.Decoded{JSON: key, Raw: key[1:2]}, Value: decode.Decoded{JSON: value, Raw: value},
+		Headers: []decode.HeaderValue{{Key: "h", Value: decode.Decoded{JSON: header, Raw: header}}}}
+	got := detach(env)
+	for _, b := range [][]byte{key, value, header} {
+		for i := range b {
+			b[i] = 'X'
+		}
+	}
+	if string(got.Key.JSON) != `"k"` || string(got.Key.Raw) != "k" || string(got.Value.JSON) != `{"ip":"203.0.113.7"}` ||
+		string(got.Headers[0].Value.Raw) != `"v"` {
+		t.Errorf("detached envelope changed with the fetch buffer: %+v", got)
+	}
+}
