@@ -63,7 +63,12 @@ written user:NAME, and any other line as a plain case-insensitive string.`,
 			if err != nil {
 				return usageError{err}
 			}
-			sum, err := sweep.Run(ctx, cl, req, w.Write)
+			sum, err := sweep.Run(ctx, cl, req, func(h *sweep.Hit) error {
+				if err := w.Write(h); err != nil {
+					return fmt.Errorf("write output: %w", err)
+				}
+				return nil
+			})
 			if req.Progress != nil {
 				fmt.Fprint(g.stderr, "\r\x1b[K")
 			}
@@ -141,13 +146,19 @@ func windowTime(flag, s string, now time.Time) (time.Time, error) {
 	return stop.Time, nil
 }
 
+// maxIOCFile bounds an indicator file: a list of that size is a mistake (a log, a dump).
+const maxIOCFile = 64 << 20
+
 func readIOCs(path string) (*filter.IOCSet, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return filter.ParseIOCs(io.LimitReader(f, 64<<20))
+	if st, err := f.Stat(); err == nil && st.Size() > maxIOCFile {
+		return nil, fmt.Errorf("%d bytes is more than an indicator list (at most %d)", st.Size(), maxIOCFile)
+	}
+	return filter.ParseIOCs(io.LimitReader(f, maxIOCFile+1))
 }
 
 // sweepProgress redraws sweep progress on one stderr line when stderr is a terminal.

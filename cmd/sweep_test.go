@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +96,19 @@ func TestSweepUsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, tt.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 			t.Errorf("sweep %v: exit %d, %q; want exit 2 and one line with %q", tt.args, code, errOut, tt.want)
 		}
+	}
+}
+
+// failingWriter is stdout on a full disk.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestSweepOutputFailureIsReported(t *testing.T) {
+	var errOut bytes.Buffer
+	code := Run([]string{"--demo", "sweep", "--from", "-6h5m", "--to", "-5h", "--ioc-file", iocFile(t, "203.0.113.7\n")},
+		failingWriter{}, &errOut, "test")
+	if code != 1 || !strings.Contains(errOut.String(), "write output: no space left on device") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming the write failure", code, errOut.String())
 	}
 }
