@@ -44,7 +44,11 @@ func (c *Client) retentionRace(ctx context.Context, topics Topics, now time.Time
 	var oldest map[TopicPartition]time.Time
 	var sizes map[TopicPartition]int64
 	var wg sync.WaitGroup
-	wg.Go(func() { oldest = c.oldestTimestamps(ctx, leaders, starts) })
+	wg.Go(func() {
+		oldest = c.heads.get(starts, leaders, func(miss map[TopicPartition]int32) map[TopicPartition]time.Time {
+			return c.oldestTimestamps(ctx, miss, starts)
+		})
+	})
 	wg.Go(func() {
 		var err error
 		if sizes, err = c.logSizes(ctx, topics); err != nil {
@@ -222,4 +226,48 @@ func (c *Client) logSizes(ctx context.Context, topics Topics) (map[TopicPartitio
 		}
 	}
 	return out, nil
+}
+
+// headCache remembers the time of the record at each partition's log start. That record
+// changes only when the log start moves, so a refreshed listing probes only partitions
+// whose log start moved. The zero value is ready to use.
+type headCache struct {
+	mu sync.Mutex
+	m  map[TopicPartition]headEntry
+}
+
+type headEntry struct {
+	start int64
+	at    time.Time
+}
+
+// get returns the head times of the partitions in starts, probing the ones it does not
+// know at their current log start with probe (given each one's leader).
+func (h *headCache) get(starts map[TopicPartition]int64, leaders map[TopicPartition]int32,
+	probe func(map[TopicPartition]int32) map[TopicPartition]time.Time) map[TopicPartition]time.Time {
+	out := make(map[TopicPartition]time.Time, len(starts))
+	miss := map[TopicPartition]int32{}
+	h.mu.Lock()
+	for tp, start := range starts {
+		if e, ok := h.m[tp]; ok && e.start == start {
+			out[tp] = e.at
+		} else {
+			miss[tp] = leaders[tp]
+		}
+	}
+	h.mu.Unlock()
+	if len(miss) == 0 {
+		return out
+	}
+	got := probe(miss)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[TopicPartition]headEntry{}
+	}
+	for tp, at := range got {
+		out[tp] = at
+		h.m[tp] = headEntry{starts[tp], at}
+	}
+	return out
 }

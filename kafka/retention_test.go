@@ -2,11 +2,13 @@ package kafka
 
 import (
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 func TestTopicOldestAndExpiry(t *testing.T) {
@@ -87,4 +89,29 @@ func incompressible(n int) []byte {
 	b := make([]byte, n)
 	_, _ = rand.NewChaCha8([32]byte{byte(n)}).Read(b)
 	return b
+}
+
+func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(3, "logins"))
+	pc := producer(t, c)
+	produce(t, pc, "logins", []int32{0, 1, 2}, 3, time.Now().Add(-time.Hour))
+	kc := connectTo(t, c)
+	var fetches atomic.Int64
+	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		fetches.Add(1)
+		return nil, nil, false
+	})
+	first, err := kc.Topic(testCtx(t), "logins")
+	if err != nil || first.OldestTimestamp.IsZero() || fetches.Load() == 0 {
+		t.Fatalf("first listing: oldest %v, %d fetches, err %v", first.OldestTimestamp, fetches.Load(), err)
+	}
+	probed := fetches.Load()
+	again, err := kc.Topic(testCtx(t), "logins")
+	if err != nil || !again.OldestTimestamp.Equal(first.OldestTimestamp) {
+		t.Fatalf("second listing: oldest %v, err %v", again.OldestTimestamp, err)
+	}
+	if n := fetches.Load() - probed; n != 0 {
+		t.Errorf("listing again fetched %d times: the heads did not move", n)
+	}
 }
