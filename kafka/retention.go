@@ -51,7 +51,9 @@ func (c *Client) retentionRace(ctx context.Context, topics Topics, now time.Time
 	})
 	wg.Go(func() {
 		var err error
-		if sizes, err = c.logSizes(ctx, topics); err != nil {
+		if sizes, err = c.heads.logSizes(now, func() (map[TopicPartition]int64, error) {
+			return c.logSizes(ctx)
+		}); err != nil {
 			c.log.Debug("log sizes unknown", "err", err)
 		}
 	})
@@ -185,20 +187,13 @@ func firstTimestamp(blk *sarama.FetchResponseBlock) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// logSizes asks every broker for the size of the partitions it leads (DescribeLogDirs,
-// which needs DESCRIBE on the cluster).
-func (c *Client) logSizes(ctx context.Context, topics Topics) (map[TopicPartition]int64, error) {
-	leaderOf := map[TopicPartition]int32{}
+// logSizes asks every broker for the size of each partition's log (DescribeLogDirs, which
+// needs DESCRIBE on the cluster); a partition's size is its largest replica's, the leader's
+// unless a follower is ahead of it.
+func (c *Client) logSizes(ctx context.Context) (map[TopicPartition]int64, error) {
 	var brokers []int32
-	seen := map[int32]bool{}
-	for _, t := range topics {
-		for _, p := range t.Partitions {
-			leaderOf[TopicPartition{t.Name, p.ID}] = p.Leader
-			if p.Leader >= 0 && !seen[p.Leader] {
-				seen[p.Leader] = true
-				brokers = append(brokers, p.Leader)
-			}
-		}
+	for _, b := range c.client.Brokers() {
+		brokers = append(brokers, b.ID())
 	}
 	if len(brokers) == 0 {
 		return nil, nil
@@ -210,19 +205,22 @@ func (c *Client) logSizes(ctx context.Context, topics Topics) (map[TopicPartitio
 		return nil, c.translate(err, "describe log dirs of", "the cluster")
 	}
 	out := map[TopicPartition]int64{}
-	for broker, ds := range dirs {
+	for _, ds := range dirs {
+		onBroker := map[TopicPartition]int64{}
 		for _, d := range ds {
 			if !errors.Is(d.ErrorCode, sarama.ErrNoError) {
 				continue
 			}
 			for _, t := range d.Topics {
 				for _, p := range t.Partitions {
-					tp := TopicPartition{t.Topic, p.PartitionID}
-					if l, ok := leaderOf[tp]; ok && l == broker && !p.IsTemporary {
-						out[tp] += p.Size
+					if !p.IsTemporary {
+						onBroker[TopicPartition{t.Topic, p.PartitionID}] += p.Size
 					}
 				}
 			}
+		}
+		for tp, n := range onBroker {
+			out[tp] = max(out[tp], n)
 		}
 	}
 	return out, nil
@@ -234,6 +232,32 @@ func (c *Client) logSizes(ctx context.Context, topics Topics) (map[TopicPartitio
 type headCache struct {
 	mu sync.Mutex
 	m  map[TopicPartition]headEntry
+	// log sizes of the whole cluster, asked for at most every logSizesTTL
+	sizes   map[TopicPartition]int64
+	sizesAt time.Time
+}
+
+// logSizesTTL is how long log sizes are reused: they matter for an expiry a day away, and
+// DescribeLogDirs answers with every partition of every broker.
+const logSizesTTL = 30 * time.Second
+
+// logSizes returns the sizes ask returns, reusing an answer younger than logSizesTTL.
+// A failure is not remembered, so a grant of DESCRIBE on the cluster shows at once.
+func (h *headCache) logSizes(now time.Time, ask func() (map[TopicPartition]int64, error)) (map[TopicPartition]int64, error) {
+	h.mu.Lock()
+	sizes, at := h.sizes, h.sizesAt
+	h.mu.Unlock()
+	if sizes != nil && now.Sub(at) < logSizesTTL && now.Sub(at) >= 0 {
+		return sizes, nil
+	}
+	sizes, err := ask()
+	if err != nil || sizes == nil {
+		return sizes, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sizes, h.sizesAt = sizes, now
+	return sizes, nil
 }
 
 type headEntry struct {

@@ -96,10 +96,15 @@ func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
 	pc := producer(t, c)
 	produce(t, pc, "logins", []int32{0, 1, 2}, 3, time.Now().Add(-time.Hour))
 	kc := connectTo(t, c)
-	var fetches atomic.Int64
+	var fetches, logDirs atomic.Int64
 	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		fetches.Add(1)
+		return nil, nil, false
+	})
+	c.ControlKey(kmsg.DescribeLogDirs.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		logDirs.Add(1)
 		return nil, nil, false
 	})
 	first, err := kc.Topic(testCtx(t), "logins")
@@ -113,5 +118,8 @@ func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
 	}
 	if n := fetches.Load() - probed; n != 0 {
 		t.Errorf("listing again fetched %d times: the heads did not move", n)
+	}
+	if n := logDirs.Load(); n != 1 || again.LogBytes != first.LogBytes || first.LogBytes <= 0 {
+		t.Errorf("%d DescribeLogDirs for two listings in a row (sizes %d, %d), want one", n, first.LogBytes, again.LogBytes)
 	}
 }
