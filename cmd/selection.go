@@ -22,6 +22,7 @@ type selection struct {
 	partitions  string
 	max         int64
 	follow      bool
+	order       string
 	filter      string
 	keyFormat   string
 	valueFormat string
@@ -35,6 +36,7 @@ func (s *selection) register(cmd *cobra.Command) {
 	f.StringVarP(&s.partitions, "partitions", "p", "", "partitions, e.g. 0,2 (default all)")
 	f.Int64VarP(&s.max, "max", "n", 0, "stop after this many records")
 	f.BoolVarP(&s.follow, "follow", "f", false, "keep reading new records until interrupted")
+	f.StringVar(&s.order, "order", "", "time (merge partitions by timestamp) or partition (default time, partition with --follow)")
 	f.StringVar(&s.filter, "filter", "", "text, /regex/ or CEL expression, e.g. 'value.amount > 10000'")
 	formats := formatNames()
 	f.StringVar(&s.keyFormat, "key-format", "", "how to decode keys: "+formats+" (default auto)")
@@ -77,6 +79,9 @@ func (s *selection) parse() (kafka.ReadRequest, *filter.Filter, error) {
 		req.To = stop
 	}
 	var err error
+	if req.Order, err = kafka.ParseOrder(s.order); err != nil {
+		return req, nil, usageError{fmt.Errorf("--order: %w", err)}
+	}
 	if req.Partitions, err = kafka.ParsePartitions(s.partitions); err != nil {
 		return req, nil, usageError{fmt.Errorf("-p: %w", err)}
 	}
@@ -108,6 +113,7 @@ func (s *selection) describe() string {
 	add("--from", s.from)
 	add("--to", s.to)
 	add("-p", s.partitions)
+	add("--order", s.order)
 	if s.max > 0 {
 		add("-n", strconv.FormatInt(s.max, 10))
 	}

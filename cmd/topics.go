@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"errors"
+
 	"github.com/kpeek/kpeek/export"
 	"github.com/spf13/cobra"
 )
 
 func newTopicsCmd(g *globals) *cobra.Command {
 	var output string
-	var internal bool
+	var internal, configs bool
+	var topic string
 	cmd := &cobra.Command{
 		Use:   "topics",
 		Short: "List topics with partitions, record counts and retention",
@@ -16,12 +19,18 @@ func newTopicsCmd(g *globals) *cobra.Command {
 			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err
 			}
+			if configs && topic == "" {
+				return usageError{errors.New("--configs needs -t TOPIC")}
+			}
 			cl, _, err := g.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			topics, err := cl.Topics(cmd.Context())
+			if configs {
+				return writeTopicConfigs(cmd.Context(), g, cl, topic, output)
+			}
+			topics, err := listTopics(cmd.Context(), cl, topic)
 			if err != nil {
 				return err
 			}
@@ -33,5 +42,7 @@ func newTopicsCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
 	cmd.Flags().BoolVar(&internal, "internal", false, "include internal topics (__consumer_offsets, ...)")
+	cmd.Flags().StringVarP(&topic, "topic", "t", "", "only this topic")
+	cmd.Flags().BoolVar(&configs, "configs", false, "every config of -t TOPIC with its value and source")
 	return cmd
 }

@@ -22,7 +22,7 @@ func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
 		return writeIndentedJSON(w, topicsJSON(topics))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION")
+	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION\tOLDEST\tEXPIRES")
 	for _, t := range topics {
 		name := decode.Sanitize(t.Name)
 		if t.Internal {
@@ -32,8 +32,8 @@ func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
 		if t.ConfigErr != nil {
 			cleanup, retain = "?", "?" // the account may not describe configs
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
-			t.Records(), cleanup, retain)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
+			t.Records(), cleanup, retain, listingTime(t.OldestTimestamp), listingTime(t.ExpiresAt))
 	}
 	return tw.Flush()
 }
@@ -80,6 +80,7 @@ type topicJSON struct {
 	Records           int64           `json:"records"`
 	CleanupPolicy     string          `json:"cleanup_policy"`
 	RetentionMs       int64           `json:"retention_ms"`
+	retentionRaceJSON
 	Error             string          `json:"error,omitempty"`
 	ConfigError       string          `json:"config_error,omitempty"`
 }
@@ -98,7 +99,7 @@ func topicsJSON(topics kafka.Topics) []topicJSON {
 	for _, t := range topics {
 		tj := topicJSON{Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
 			Records: t.Records(), CleanupPolicy: t.CleanupPolicy, RetentionMs: t.RetentionMs,
-			Partitions: make([]partitionJSON, 0, len(t.Partitions))}
+			Partitions: make([]partitionJSON, 0, len(t.Partitions)), retentionRaceJSON: retentionRace(&t)}
 		if t.Err != nil {
 			tj.Error = t.Err.Error()
 		}

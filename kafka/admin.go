@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -76,7 +77,7 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 	out := make(Topics, 0, len(mds))
 	leaders := map[TopicPartition]int32{}
 	for _, t := range mds {
-		info := TopicInfo{Name: t.Name, Internal: t.IsInternal, RetentionMs: -1}
+		info := TopicInfo{Name: t.Name, Internal: t.IsInternal, RetentionMs: -1, RetentionBytes: -1, LogBytes: -1}
 		if !errors.Is(t.Err, sarama.ErrNoError) {
 			info.Err = c.translate(t.Err, "describe", fmt.Sprintf("topic %q", t.Name))
 		}
@@ -117,7 +118,7 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 		cf, ok := configs[t.Name]
 		switch {
 		case ok && cf.err == nil:
-			t.CleanupPolicy, t.RetentionMs = cf.cleanupPolicy, cf.retentionMs
+			t.CleanupPolicy, t.RetentionMs, t.RetentionBytes = cf.cleanupPolicy, cf.retentionMs, cf.retentionBytes
 		case ok:
 			t.ConfigErr = cf.err
 		case configErr != nil:
@@ -126,10 +127,11 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 			t.ConfigErr = fmt.Errorf("describe configs of topic %q: the broker left it out of its answer", t.Name)
 		}
 		if t.ConfigErr != nil {
-			t.RetentionMs = 0 // unknown, not infinite
+			t.RetentionMs, t.RetentionBytes = 0, 0 // unknown, not infinite
 			t.Err = cmp.Or(t.Err, t.ConfigErr)
 		}
 	}
+	c.retentionRace(ctx, out, time.Now())
 	return out
 }
 
@@ -209,9 +211,10 @@ func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPar
 
 // topicConfig is the part of a topic's configuration kpeek shows.
 type topicConfig struct {
-	cleanupPolicy string
-	retentionMs   int64
-	err           error
+	cleanupPolicy  string
+	retentionMs    int64
+	retentionBytes int64
+	err            error
 }
 
 // topicConfigs describes cleanup.policy and retention.ms of every topic in one request.
@@ -222,7 +225,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]to
 	res := make([]*sarama.ConfigResource, 0, len(topics))
 	for _, t := range topics {
 		res = append(res, &sarama.ConfigResource{Type: sarama.TopicResource, Name: t.Name,
-			ConfigNames: []string{"cleanup.policy", "retention.ms"}})
+			ConfigNames: []string{"cleanup.policy", "retention.ms", "retention.bytes"}})
 	}
 	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
 		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
@@ -232,7 +235,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]to
 	}
 	out := make(map[string]topicConfig, len(results))
 	for _, r := range results {
-		cf := topicConfig{retentionMs: -1}
+		cf := topicConfig{retentionMs: -1, retentionBytes: -1}
 		if !errors.Is(r.ErrorCode, sarama.ErrNoError) {
 			cf.err = c.translate(r.ErrorCode, "describe configs of", fmt.Sprintf("topic %q", r.Name))
 		}
@@ -243,6 +246,10 @@ func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]to
 			case "retention.ms":
 				if n, err := strconv.ParseInt(e.Value, 10, 64); err == nil {
 					cf.retentionMs = n
+				}
+			case "retention.bytes":
+				if n, err := strconv.ParseInt(e.Value, 10, 64); err == nil {
+					cf.retentionBytes = n
 				}
 			}
 		}

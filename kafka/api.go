@@ -30,7 +30,16 @@ type TopicInfo struct {
 	Partitions        []PartitionInfo
 	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"; "" when unknown
 	RetentionMs       int64  // -1 means infinite; 0 when unknown (see ConfigErr)
-	Err               error  // set when this topic could not be fully described
+	RetentionBytes    int64  // per partition; -1 means unlimited; 0 when unknown (see ConfigErr)
+	// OldestTimestamp is the time of the record at the head of the log, the first retention
+	// deletes (earliest over partitions); zero when unknown or the topic is empty.
+	OldestTimestamp time.Time
+	// ExpiresAt is the earliest time retention may delete that record; zero when unknown or
+	// never (compacted, infinite retention). ExpiresBy names the config that sets it.
+	ExpiresAt time.Time
+	ExpiresBy string
+	LogBytes  int64 // size of the log on the leaders; -1 when unknown (DescribeLogDirs denied)
+	Err       error // set when this topic could not be fully described
 	// ConfigErr is set when the configs could not be read, typically because the account
 	// lacks DESCRIBE_CONFIGS; Err then holds it too unless something worse happened.
 	ConfigErr error
@@ -129,6 +138,7 @@ type ReadRequest struct {
 	To         Stop  // Follow overrides To with StopNever
 	Max        int64 // stop after this many records in total; 0 means no limit
 	Follow     bool
+	Order      Order // how partitions interleave; OrderAuto is time order unless following
 	BatchSize  int   // records per batch; 0 means a default
 	MaxBytes   int32 // largest fetch response the reader will accept; 0 means a default
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkRead reads a 4-partition topic of 20,000 records of 200 bytes from kfake, start
-// to end, as `kpeek consume` does; records/s and allocations are the figures to watch.
+// to end, as `kpeek consume` does, in partition order and merged by time; records/s and
+// allocations are the figures to watch.
 func BenchmarkRead(b *testing.B) {
 	const perPartition = 5000
 	c := newCluster(b, kfake.SeedTopics(4, "bench"))
@@ -25,12 +26,18 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 	kc := connectTo(b, c)
+	for _, order := range []Order{OrderPartition, OrderTime} {
+		b.Run(order.String(), func(b *testing.B) { benchRead(b, kc, order, 4*perPartition) })
+	}
+}
+
+// benchRead reads the whole bench topic in the given order, want records each time.
+func benchRead(b *testing.B, kc *Client, order Order, want int) {
 	ctx := testCtx(b)
 	b.ReportAllocs()
-	b.ResetTimer()
 	total := 0
 	for b.Loop() {
-		s, err := kc.Read(ctx, ReadRequest{Topic: "bench"})
+		s, err := kc.Read(ctx, ReadRequest{Topic: "bench", Order: order})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,8 +49,8 @@ func BenchmarkRead(b *testing.B) {
 			n += len(batch.Records)
 		}
 		s.Close()
-		if n != 4*perPartition {
-			b.Fatalf("read %d records, want %d", n, 4*perPartition)
+		if n != want {
+			b.Fatalf("read %d records, want %d", n, want)
 		}
 		total += n
 	}

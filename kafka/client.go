@@ -25,6 +25,7 @@ type Client struct {
 	log      *slog.Logger
 	warnings []string
 	opts     clientOptions
+	heads    headCache // oldest record times, so listing topics again does not fetch them again
 }
 
 // Option configures a Client.

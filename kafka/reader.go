@@ -195,12 +195,34 @@ func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsu
 	defer r.s.cancel()
 	in := make(chan event, pumpBuffer)
 	var wg sync.WaitGroup
-	for _, pr := range r.s.ranges {
-		if pc := pcs[pr.Partition]; pc != nil {
-			wg.Go(func() { r.pump(ctx, pc, pr, in) })
+	if r.req.effectiveOrder() == OrderTime && len(pcs) > 1 {
+		// Each partition pumps into a small buffer of its own; the merge takes the
+		// smallest head, so memory stays bounded however long the read.
+		var chans []<-chan event
+		for _, pr := range r.s.ranges {
+			if pc := pcs[pr.Partition]; pc != nil {
+				ch := make(chan event, partitionBuffer)
+				chans = append(chans, ch)
+				wg.Go(func() {
+					defer close(ch) // a pump that stops early must not leave the merge waiting
+					r.pump(ctx, pc, pr, ch)
+				})
+			}
 		}
+		holdBack := time.Duration(0)
+		if r.req.Follow || r.req.To.Kind == StopNever {
+			holdBack = FollowHoldBack
+		}
+		wg.Go(func() { mergeByTime(ctx, chans, holdBack, in) })
+		r.batch(ctx, in, 1)
+	} else {
+		for _, pr := range r.s.ranges {
+			if pc := pcs[pr.Partition]; pc != nil {
+				wg.Go(func() { r.pump(ctx, pc, pr, in) })
+			}
+		}
+		r.batch(ctx, in, len(pcs))
 	}
-	r.batch(ctx, in, len(pcs))
 	r.s.cancel()
 	wg.Wait()
 }

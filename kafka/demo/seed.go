@@ -85,7 +85,7 @@ func scenarioRecords(ctx context.Context, base *seeder) ([]*kgo.Record, error) {
 		}
 		all = append(all, p...)
 	}
-	return all, nil
+	return base.fork(uint64(len(builders))).incidentTrail(all)
 }
 
 // createTopics creates the scenario's topics and returns their ids by name.
