@@ -94,6 +94,6 @@ func newRootCmd(g *globals) *cobra.Command {
 
 	root.AddCommand(newTopicsCmd(g), newGroupsCmd(g), newConsumeCmd(g), newExportCmd(g),
 		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g),
-		newBrokersCmd(g), newSchemasCmd(g))
+		newBrokersCmd(g), newSchemasCmd(g), newHistoryCmd(g), newReadersCmd(g), newACLsCmd(g))
 	return root
 }

@@ -102,7 +102,7 @@ func Unreadable(topic string, err error) string {
 	var na *kafka.NotAuthorizedError
 	var nf *kafka.TopicNotFoundError
 	if errors.As(err, &na) || errors.As(err, &nf) {
-		return fmt.Sprintf("no READ on topic %s: commit history, past members, client ids and hosts are not shown", topic)
+		return fmt.Sprintf("cannot read topic %s (needs DESCRIBE and READ on it): commit history, past members, client ids and hosts are not shown", topic)
 	}
 	return ""
 }
