@@ -79,7 +79,7 @@ func Read(ctx context.Context, cl Reader, q Query, opts ...Option) (Report, erro
 			if e.Kind == KindOther || (len(wantGroup) > 0 && !wantGroup[e.Group]) {
 				continue
 			}
-			recs = append(recs, Record{Entry: e, Partition: r.Partition, Offset: r.Offset, Time: r.Timestamp})
+			recs = append(recs, Record{Entry: e, LogPartition: r.Partition, LogOffset: r.Offset, Time: r.Timestamp})
 		}
 	}
 	if err := ctx.Err(); err != nil {

@@ -10,9 +10,9 @@ import (
 // Record is one decoded record with where and when the broker wrote it.
 type Record struct {
 	Entry
-	Partition int32 // of __consumer_offsets
-	Offset    int64
-	Time      time.Time // the record's timestamp
+	LogPartition int32 // the partition of __consumer_offsets it was read from
+	LogOffset    int64
+	Time         time.Time // the record's timestamp
 }
 
 // EventKind names one thing that happened to a group.
@@ -125,7 +125,7 @@ func newGroupState() *groupState {
 func Build(recs []Record, q Query) Report {
 	recs = slices.Clone(recs)
 	slices.SortStableFunc(recs, func(a, b Record) int {
-		return cmp.Or(cmp.Compare(a.Partition, b.Partition), cmp.Compare(a.Offset, b.Offset))
+		return cmp.Or(cmp.Compare(a.LogPartition, b.LogPartition), cmp.Compare(a.LogOffset, b.LogOffset))
 	})
 	b := &builder{q: q, groups: map[string]*groupState{}, sums: map[[2]string]*Summary{},
 		wantGroup: set(q.Groups), wantTopic: set(q.Topics), inWindow: map[string]bool{}}
@@ -328,6 +328,11 @@ func (b *builder) commit(r Record, g *groupState, t time.Time, live bool) {
 // classic compares a classic group's new generation with the last one seen.
 func (b *builder) classic(r Record, g *groupState, t time.Time, live bool) {
 	c := r.Classic
+	for _, m := range c.Members {
+		for _, topic := range m.Topics {
+			g.topics[topic] = true
+		}
+	}
 	if live && (!g.known || g.generation != c.Generation) {
 		b.emit(g, Event{Time: t, Kind: EventGeneration, Group: r.Group, Generation: c.Generation})
 	}

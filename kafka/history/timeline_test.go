@@ -13,7 +13,7 @@ func story() []Record {
 	var recs []Record
 	off := int64(0)
 	add := func(at time.Time, e Entry) {
-		recs = append(recs, Record{Entry: e, Partition: 0, Offset: off, Time: at})
+		recs = append(recs, Record{Entry: e, LogOffset: off, Time: at})
 		off++
 	}
 	commit := func(at time.Time, group, topic string, p int32, o int64) {
@@ -32,6 +32,7 @@ func story() []Record {
 	commit(t0.Add(6*time.Minute), "backup-agent", "orders", 0, 50)
 	commit(t0.Add(7*time.Minute), "backup-agent", "orders", 0, 400)
 	commit(t0.Add(7*time.Minute), "backup-agent", "shipments", 1, 30)
+	commit(t0.Add(7*time.Minute), "backup-agent", "shipments", 0, 5)
 	add(t0.Add(8*time.Minute), Entry{Kind: KindGroupMetadata, Group: "backup-agent",
 		Classic: &ClassicGroup{ProtocolType: "consumer", Generation: 2}})
 	// erp-sync's member moves to another host under the same client id.
@@ -62,7 +63,7 @@ func TestBuildWindow(t *testing.T) {
 	}
 	rep := Build(story(), Query{From: t0.Add(-90 * time.Minute), To: t0.Add(time.Hour), AvgRecordSize: sizes})
 	if got, want := kinds(rep.Events, "backup-agent"), []EventKind{EventGeneration, EventMemberJoined, EventCommit,
-		EventCommit, EventCommit, EventGeneration, EventMemberLeft, EventGroupEmpty}; !reflect.DeepEqual(got, want) {
+		EventCommit, EventCommit, EventCommit, EventGeneration, EventMemberLeft, EventGroupEmpty}; !reflect.DeepEqual(got, want) {
 		t.Errorf("backup-agent events %v, want %v", got, want)
 	}
 	// erp-sync: commits at -1h, 0h and +1h are in the window (the one at -2h is only the base
@@ -76,7 +77,7 @@ func TestBuildWindow(t *testing.T) {
 			Commits: 2, FirstOffset: 50, LastOffset: 400, Consumed: 350, Bytes: 35000,
 			ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
 		{Group: "backup-agent", Topic: "shipments", FirstCommit: t0.Add(7 * time.Minute), LastCommit: t0.Add(7 * time.Minute),
-			Commits: 1, FirstOffset: 30, LastOffset: 30, ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
+			Commits: 2, FirstOffset: 5, LastOffset: 30, ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
 		{Group: "erp-sync", Topic: "orders", FirstCommit: t0.Add(-time.Hour), LastCommit: t0.Add(time.Hour),
 			Commits: 3, FirstOffset: 200, LastOffset: 400, Consumed: 300, Bytes: 30000,
 			ClientIDs: []string{"erp-sync-1"}, Hosts: []string{"/10.0.0.5", "/10.0.0.9"}},
@@ -91,6 +92,10 @@ func TestBuildWindow(t *testing.T) {
 		if e.Kind == EventCommit && e.Group == "backup-agent" && e.Topic == "orders" && e.Offset == 400 && e.Delta != 350 {
 			t.Errorf("delta %+v, want 350", e)
 		}
+		// Commits on two partitions of one topic are two histories: neither is the other's base.
+		if e.Kind == EventCommit && e.Topic == "shipments" && (e.Delta != -1 || (e.Partition != 0 && e.Partition != 1)) {
+			t.Errorf("shipments commit %+v, want a first commit on partition 0 or 1", e)
+		}
 	}
 }
 
@@ -103,6 +108,10 @@ func TestBuildFilters(t *testing.T) {
 		if e.Group != "backup-agent" || (e.Topic != "" && e.Topic != "shipments") {
 			t.Errorf("event %+v does not concern shipments", e)
 		}
+	}
+	// The generation that brought the member in belongs to the topic's story too.
+	if got := kinds(rep.Events, "backup-agent"); len(got) < 2 || got[0] != EventGeneration || got[1] != EventMemberJoined {
+		t.Errorf("backup-agent events for shipments %v, want the generation then the join first", got)
 	}
 	rep = Build(story(), Query{Groups: []string{"connect-s3-sink"}})
 	if len(rep.Summaries) != 1 || rep.Summaries[0].Connector != "s3-sink" || rep.Summaries[0].Bytes != 0 {
