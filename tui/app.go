@@ -216,6 +216,7 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		return a.syncOverview(), nil
 	}
 	a.conn.state, a.conn.cluster, a.conn.info, a.conn.dec = nav.Connected, msg.cluster, msg.info, msg.dec
+	a.groups = a.groups.SetHistorySource(a.ctx, groups.HistoryFrom(msg.cluster))
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
 	}

@@ -3,6 +3,7 @@
 package groups
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,10 @@ type Model struct {
 	width   int
 	height  int
 	focused bool
+	// the open group's history from __consumer_offsets
+	histCtx context.Context
+	histSrc HistorySource
+	hist    groupHistory
 }
 
 var columns = []table.Column{
@@ -53,7 +58,9 @@ func (m Model) SetGroups(gs kafka.Groups) Model {
 func (m Model) SetError(err error) Model { m.err = err; return m }
 
 // Reset forgets everything, for a new cluster.
-func (m Model) Reset() Model { return New(m.c).SetSize(m.width, m.height) }
+func (m Model) Reset() Model {
+	return New(m.c).SetSize(m.width, m.height).SetHistorySource(m.histCtx, nil)
+}
 
 // Groups is the last listing.
 func (m Model) Groups() kafka.Groups { return m.groups }
@@ -68,13 +75,14 @@ func (m Model) SetReading(topic string) Model {
 // Reading is the topic the page is narrowed to, or "".
 func (m Model) Reading() string { return m.reading }
 
-// Open shows the detail of the group with id.
-func (m Model) Open(id string) Model {
+// Open shows the detail of the group with id and starts loading its history.
+func (m Model) Open(id string) (Model, tea.Cmd) {
 	m.table = m.table.Select(id)
-	if m.table.SelectedID() == id {
-		m.detail = detail{open: true, id: id}
+	if m.table.SelectedID() != id {
+		return m, nil
 	}
-	return m
+	m.detail = detail{open: true, id: id}
+	return m.loadHistory()
 }
 
 // DetailOpen reports whether a group's detail is shown.
@@ -144,6 +152,9 @@ func (m Model) AtRoot() bool { return !m.detail.open && m.table.AtRoot() }
 
 // Update handles keys: enter opens a group's detail, esc closes it.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if h, ok := msg.(historyMsg); ok {
+		return m.gotHistory(h), nil
+	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	if m.detail.open {
 		if isKey {
@@ -157,7 +168,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	if isKey && !m.table.CapturesInput() && key.Matches(k, m.c.Keys.Enter) {
 		if id := m.table.SelectedID(); id != "" {
-			m.detail = detail{open: true, id: id}
+			return m.Open(id)
 		}
 		return m, nil
 	}
