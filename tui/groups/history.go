@@ -19,21 +19,10 @@ type HistorySource func(ctx context.Context, group string) (history.Report, erro
 // historyTimeout bounds one history load: __consumer_offsets is read from its start.
 const historyTimeout = time.Minute
 
-// HistoryFrom returns a source reading through cl when it can read topics (a kafka.Client
-// can), or nil.
-func HistoryFrom(cl any) HistorySource {
-	r, ok := cl.(history.Reader)
-	if !ok {
-		return nil
-	}
-	return func(ctx context.Context, group string) (history.Report, error) {
-		return history.Read(ctx, r, history.Query{Groups: []string{group}})
-	}
-}
-
-// SetHistorySource makes an opened group load its history through src (nil: no history).
-func (m Model) SetHistorySource(ctx context.Context, src HistorySource) Model {
-	m.histCtx, m.histSrc = ctx, src
+// SetSources makes the page load an opened group's history and a topic's readers through
+// src; ctx bounds every load (the explorer's lifetime).
+func (m Model) SetSources(ctx context.Context, src Sources) Model {
+	m.histCtx, m.sources = ctx, src
 	return m
 }
 
@@ -58,11 +47,11 @@ type groupHistory struct {
 func (m Model) loadHistory() (Model, tea.Cmd) {
 	m.hist.req++
 	m.hist.loading, m.hist.rep, m.hist.err = true, nil, nil
-	if m.histSrc == nil {
+	if m.sources.History == nil {
 		m.hist.loading = false
 		return m, nil
 	}
-	src, ctx, req, group := m.histSrc, m.histCtx, m.hist.req, m.detail.id
+	src, ctx, req, group := m.sources.History, m.histCtx, m.hist.req, m.detail.id
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -97,7 +86,7 @@ func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
 	}
 	h := m.hist
 	switch {
-	case m.histSrc == nil:
+	case m.sources.History == nil:
 		add(s.Dim, "  not available for this cluster")
 		return
 	case h.loading:

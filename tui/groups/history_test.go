@@ -39,7 +39,7 @@ func fakeHistory(calls *[]string) HistorySource {
 func TestGroupOpensOnItsHistory(t *testing.T) {
 	var calls []string
 	m := New(common.New(nil)).SetSize(120, 60).Focus().SetGroups(listing()).
-		SetHistorySource(context.Background(), fakeHistory(&calls))
+		SetSources(context.Background(), Sources{History: fakeHistory(&calls)})
 	m = press(m, 'j')
 	m, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if cmd == nil {
