@@ -62,8 +62,8 @@ func writeSummaryTable(tw *tabwriter.Writer, sums []history.Summary) {
 		if s.Connector != "" {
 			group += " (Kafka Connect sink " + s.Connector + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", decode.Sanitize(group), decode.Sanitize(s.Topic),
-			stamp(s.FirstCommit), stamp(s.LastCommit), s.Commits, s.Consumed, estBytes(s.Bytes),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", decode.Sanitize(group), decode.Sanitize(s.Topic),
+			stamp(s.FirstCommit), stamp(s.LastCommit), s.Commits, s.ConsumedText(), estBytes(s.Bytes),
 			decode.Sanitize(strings.Join(s.ClientIDs, ",")), decode.Sanitize(strings.Join(s.Hosts, ",")))
 	}
 }
@@ -154,6 +154,7 @@ type summaryJSON struct {
 	FirstOffset int64    `json:"first_offset"`
 	LastOffset  int64    `json:"last_offset"`
 	Consumed    int64    `json:"records_consumed"`
+	BeforeFirst int64    `json:"records_before_first_commit_at_most"`
 	Bytes       *int64   `json:"estimated_bytes"`
 	ClientIDs   []string `json:"client_ids"`
 	Hosts       []string `json:"hosts"`
@@ -162,7 +163,7 @@ type summaryJSON struct {
 func summaryOf(s history.Summary) summaryJSON {
 	sj := summaryJSON{Group: s.Group, Topic: s.Topic, Connector: s.Connector, FirstCommit: stamp(s.FirstCommit),
 		LastCommit: stamp(s.LastCommit), Commits: s.Commits, FirstOffset: s.FirstOffset, LastOffset: s.LastOffset,
-		Consumed: s.Consumed, ClientIDs: nonNil(s.ClientIDs), Hosts: nonNil(s.Hosts)}
+		Consumed: s.Consumed, BeforeFirst: s.BeforeFirst, ClientIDs: nonNil(s.ClientIDs), Hosts: nonNil(s.Hosts)}
 	if s.Bytes >= 0 {
 		sj.Bytes = &s.Bytes
 	}

@@ -2,6 +2,8 @@ package history
 
 import (
 	"cmp"
+	"fmt"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -60,9 +62,22 @@ type Summary struct {
 	FirstOffset int64 // the lowest offset committed in the window
 	LastOffset  int64
 	Consumed    int64 // sum of the commits' forward moves
+	// BeforeFirst bounds what may have been read before the first commit seen on a partition
+	// (its offset: where the reading started is not recorded); 0 when every commit had a
+	// predecessor.
+	BeforeFirst int64
 	Bytes       int64 // Consumed times the partitions' average record size; -1 when unknown
 	ClientIDs   []string
 	Hosts       []string
+}
+
+// ConsumedText says how many records were consumed, with the bound on what may have been
+// read before the first commit seen: "641" or "641 (+≤55)".
+func (s Summary) ConsumedText() string {
+	if s.BeforeFirst > 0 {
+		return fmt.Sprintf("%d (+≤%d)", s.Consumed, s.BeforeFirst)
+	}
+	return strconv.FormatInt(s.Consumed, 10)
 }
 
 // Query selects what a report covers; empty fields select everything.
@@ -307,6 +322,9 @@ func (b *builder) commit(r Record, g *groupState, t time.Time, live bool) {
 	}
 	s.Commits++
 	s.LastCommit = t
+	if !had {
+		s.BeforeFirst += r.Commit.Offset
+	}
 	s.FirstOffset = min(s.FirstOffset, r.Commit.Offset)
 	s.LastOffset = max(s.LastOffset, r.Commit.Offset)
 	if delta > 0 {

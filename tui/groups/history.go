@@ -109,8 +109,8 @@ func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
 		add(s.TableHeader, "  TOPIC · FIRST COMMIT → LAST COMMIT · RECORDS · CLIENT IDS · HOSTS")
 	}
 	for _, sum := range rep.Summaries {
-		add(s.Value, fmt.Sprintf("  %s · %s → %s · %d · %s · %s", decode.Sanitize(sum.Topic), clock(sum.FirstCommit),
-			clock(sum.LastCommit), sum.Consumed, decode.Sanitize(strings.Join(sum.ClientIDs, ",")),
+		add(s.Value, fmt.Sprintf("  %s · %s → %s · %s · %s · %s", decode.Sanitize(sum.Topic), clock(sum.FirstCommit),
+			clock(sum.LastCommit), sum.ConsumedText(), decode.Sanitize(strings.Join(sum.ClientIDs, ",")),
 			decode.Sanitize(strings.Join(sum.Hosts, ","))))
 	}
 	if len(rep.Events) == 0 {

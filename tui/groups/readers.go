@@ -133,8 +133,8 @@ func (m Model) readerLines() []string {
 			add("May read (ACLs): "+strings.Join(may, ", "), false)
 		}
 		for _, g := range rep.Groups {
-			line := fmt.Sprintf("Did read: %s %s → %s, %d records from %s as %s", decode.Sanitize(g.Group),
-				clock(g.FirstCommit), clock(g.LastCommit), g.Consumed, decode.Sanitize(strings.Join(g.Hosts, ",")),
+			line := fmt.Sprintf("Did read: %s %s → %s, %s records from %s as %s", decode.Sanitize(g.Group),
+				clock(g.FirstCommit), clock(g.LastCommit), g.ConsumedText(), decode.Sanitize(strings.Join(g.Hosts, ",")),
 				decode.Sanitize(strings.Join(g.ClientIDs, ",")))
 			if g.Connector != "" {
 				line += " (Kafka Connect sink)"
