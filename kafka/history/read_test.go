@@ -11,7 +11,9 @@ import (
 
 type failingReader struct{ err error }
 
-func (f failingReader) Read(context.Context, kafka.ReadRequest) (*kafka.Stream, error) { return nil, f.err }
+func (f failingReader) Read(context.Context, kafka.ReadRequest) (*kafka.Stream, error) {
+	return nil, f.err
+}
 
 // TestReadDegradesOnPermissions: without READ (or DESCRIBE) on __consumer_offsets the report
 // is a note, not an error; any other failure, an interrupt included, stays an error.
