@@ -28,6 +28,11 @@ func TestReadersNamesBackupAgent(t *testing.T) {
 			Bytes       *int64   `json:"estimated_bytes"`
 			Hosts       []string `json:"hosts"`
 			ClientIDs   []string `json:"client_ids"`
+			Ranges      []struct {
+				Partition int32 `json:"partition"`
+				From      int64 `json:"from"`
+				To        int64 `json:"to"`
+			} `json:"offset_ranges"`
 		} `json:"did_read"`
 		Live []struct {
 			Group string `json:"group"`
@@ -59,6 +64,9 @@ func TestReadersNamesBackupAgent(t *testing.T) {
 		}
 		if g.Consumed <= 0 || g.Bytes == nil || *g.Bytes <= 0 {
 			t.Errorf("backup-agent consumed %d records, bytes %v", g.Consumed, g.Bytes)
+		}
+		if len(g.Ranges) != 3 || g.Ranges[0].Partition != 0 || g.Ranges[0].To <= g.Ranges[0].From {
+			t.Errorf("backup-agent offset ranges %+v, want one per partition of the topic", g.Ranges)
 		}
 		if strings.Join(g.Hosts, ",") != "/203.0.113.7" || strings.Join(g.ClientIDs, ",") != "backup-agent-7f3c" {
 			t.Errorf("backup-agent hosts %v client ids %v", g.Hosts, g.ClientIDs)

@@ -144,30 +144,41 @@ func eventOf(e history.Event) eventJSON {
 }
 
 type summaryJSON struct {
-	Kind        string   `json:"kind,omitempty"`
-	Group       string   `json:"group"`
-	Topic       string   `json:"topic"`
-	Connector   string   `json:"connect_sink,omitempty"`
-	FirstCommit string   `json:"first_commit"`
-	LastCommit  string   `json:"last_commit"`
-	Commits     int      `json:"commits"`
-	FirstOffset int64    `json:"first_offset"`
-	LastOffset  int64    `json:"last_offset"`
-	Consumed    int64    `json:"records_consumed"`
-	BeforeFirst int64    `json:"records_before_first_commit_at_most"`
-	Bytes       *int64   `json:"estimated_bytes"`
-	ClientIDs   []string `json:"client_ids"`
-	Hosts       []string `json:"hosts"`
+	Kind        string      `json:"kind,omitempty"`
+	Group       string      `json:"group"`
+	Topic       string      `json:"topic"`
+	Connector   string      `json:"connect_sink,omitempty"`
+	FirstCommit string      `json:"first_commit"`
+	LastCommit  string      `json:"last_commit"`
+	Commits     int         `json:"commits"`
+	Ranges      []rangeJSON `json:"offset_ranges"`
+	Consumed    int64       `json:"records_consumed"`
+	BeforeFirst int64       `json:"records_before_first_commit_at_most"`
+	Bytes       *int64      `json:"estimated_bytes"`
+	ClientIDs   []string    `json:"client_ids"`
+	Hosts       []string    `json:"hosts"`
 }
 
 func summaryOf(s history.Summary) summaryJSON {
 	sj := summaryJSON{Group: s.Group, Topic: s.Topic, Connector: s.Connector, FirstCommit: stamp(s.FirstCommit),
-		LastCommit: stamp(s.LastCommit), Commits: s.Commits, FirstOffset: s.FirstOffset, LastOffset: s.LastOffset,
+		LastCommit: stamp(s.LastCommit), Commits: s.Commits, Ranges: []rangeJSON{},
 		Consumed: s.Consumed, BeforeFirst: s.BeforeFirst, ClientIDs: nonNil(s.ClientIDs), Hosts: nonNil(s.Hosts)}
 	if s.Bytes >= 0 {
 		sj.Bytes = &s.Bytes
 	}
+	for _, r := range s.Ranges {
+		sj.Ranges = append(sj.Ranges, rangeJSON(r))
+	}
 	return sj
+}
+
+// rangeJSON is what a group consumed on one partition: offsets from (inclusive) to to
+// (exclusive); from_known false means reading may have started earlier.
+type rangeJSON struct {
+	Partition int32 `json:"partition"`
+	From      int64 `json:"from"`
+	To        int64 `json:"to"`
+	FromKnown bool  `json:"from_known"`
 }
 
 func nonNil(s []string) []string {

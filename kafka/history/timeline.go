@@ -59,8 +59,7 @@ type Summary struct {
 	FirstCommit time.Time
 	LastCommit  time.Time
 	Commits     int
-	FirstOffset int64 // the lowest offset committed in the window
-	LastOffset  int64
+	Ranges      []Range // per partition, the offsets the commits moved across, by partition
 	Consumed    int64 // sum of the commits' forward moves
 	// BeforeFirst bounds what may have been read before the first commit seen on a partition
 	// (its offset: where the reading started is not recorded); 0 when every commit had a
@@ -69,6 +68,16 @@ type Summary struct {
 	Bytes       int64 // Consumed times the partitions' average record size; -1 when unknown
 	ClientIDs   []string
 	Hosts       []string
+}
+
+// Range is what a group's commits moved across on one partition: the records it consumed
+// are the offsets From to To-1.
+type Range struct {
+	Partition int32
+	From      int64 // the commit before the window's first, or the first one's when there was none
+	To        int64 // the last commit's offset
+	// FromKnown is false when no earlier commit was seen: reading may have started before From.
+	FromKnown bool
 }
 
 // ConsumedText says how many records were consumed, with the bound on what may have been
@@ -316,7 +325,7 @@ func (b *builder) commit(r Record, g *groupState, t time.Time, live bool) {
 	k := [2]string{r.Group, r.Topic}
 	s := b.sums[k]
 	if s == nil {
-		s = &Summary{Group: r.Group, Topic: r.Topic, FirstCommit: t, FirstOffset: r.Commit.Offset}
+		s = &Summary{Group: r.Group, Topic: r.Topic, FirstCommit: t}
 		s.Connector, _ = Connector(r.Group)
 		b.sums[k] = s
 	}
@@ -325,8 +334,16 @@ func (b *builder) commit(r Record, g *groupState, t time.Time, live bool) {
 	if !had {
 		s.BeforeFirst += r.Commit.Offset
 	}
-	s.FirstOffset = min(s.FirstOffset, r.Commit.Offset)
-	s.LastOffset = max(s.LastOffset, r.Commit.Offset)
+	i := slices.IndexFunc(s.Ranges, func(rg Range) bool { return rg.Partition == r.Partition })
+	if i < 0 {
+		from := r.Commit.Offset
+		if had {
+			from = prev
+		}
+		s.Ranges = append(s.Ranges, Range{Partition: r.Partition, From: from, FromKnown: had})
+		i = len(s.Ranges) - 1
+	}
+	s.Ranges[i].To = r.Commit.Offset
 	if delta > 0 {
 		s.Consumed += delta
 		if s.Bytes >= 0 {
@@ -419,6 +436,7 @@ func (b *builder) summaries() []Summary {
 			}
 		}
 		s.ClientIDs, s.Hosts = sortedSet(clients), sortedSet(hosts)
+		slices.SortFunc(s.Ranges, func(a, b Range) int { return cmp.Compare(a.Partition, b.Partition) })
 		out = append(out, *s)
 	}
 	slices.SortFunc(out, func(a, b Summary) int {

@@ -74,12 +74,12 @@ func TestBuildWindow(t *testing.T) {
 	}
 	want := []Summary{
 		{Group: "backup-agent", Topic: "orders", FirstCommit: t0.Add(6 * time.Minute), LastCommit: t0.Add(7 * time.Minute),
-			Commits: 2, FirstOffset: 50, LastOffset: 400, Consumed: 350, BeforeFirst: 50, Bytes: 35000,
+			Commits: 2, Ranges: []Range{{Partition: 0, From: 50, To: 400}}, Consumed: 350, BeforeFirst: 50, Bytes: 35000,
 			ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
 		{Group: "backup-agent", Topic: "shipments", FirstCommit: t0.Add(7 * time.Minute), LastCommit: t0.Add(7 * time.Minute),
-			Commits: 2, FirstOffset: 5, LastOffset: 30, BeforeFirst: 35, ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
+			Commits: 2, Ranges: []Range{{Partition: 0, From: 5, To: 5}, {Partition: 1, From: 30, To: 30}}, BeforeFirst: 35, ClientIDs: []string{"rdkafka"}, Hosts: []string{"/198.51.100.23"}},
 		{Group: "erp-sync", Topic: "orders", FirstCommit: t0.Add(-time.Hour), LastCommit: t0.Add(time.Hour),
-			Commits: 3, FirstOffset: 200, LastOffset: 400, Consumed: 300, Bytes: 30000,
+			Commits: 3, Ranges: []Range{{Partition: 0, From: 100, To: 400, FromKnown: true}}, Consumed: 300, Bytes: 30000,
 			ClientIDs: []string{"erp-sync-1"}, Hosts: []string{"/10.0.0.5", "/10.0.0.9"}},
 	}
 	if !reflect.DeepEqual(rep.Summaries, want) {

@@ -112,6 +112,16 @@ func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
 		add(s.Value, fmt.Sprintf("  %s · %s → %s · %s · %s · %s", decode.Sanitize(sum.Topic), clock(sum.FirstCommit),
 			clock(sum.LastCommit), sum.ConsumedText(), decode.Sanitize(strings.Join(sum.ClientIDs, ",")),
 			decode.Sanitize(strings.Join(sum.Hosts, ","))))
+		if r := rangesText(sum.Ranges); r != "" {
+			add(s.Dim, "    offsets "+r)
+		}
+		for _, rg := range sum.Ranges {
+			if rg.To > rg.From {
+				add(s.Dim, fmt.Sprintf("    its records: kpeek consume -t %s -p %d --from %d --to %d",
+					decode.Sanitize(sum.Topic), rg.Partition, rg.From, rg.To-1))
+				break
+			}
+		}
 	}
 	if len(rep.Events) == 0 {
 		add(s.Dim, "  no events")
@@ -146,4 +156,18 @@ func eventText(e history.Event) string {
 		return fmt.Sprintf("%s/%d", e.Topic, e.Partition)
 	}
 	return fmt.Sprintf("generation %d", e.Generation)
+}
+
+// rangesText renders what a group consumed per partition: "p0 11→230 p1 ≤14→227"; ≤ marks a
+// start that may be earlier (no commit before it was seen).
+func rangesText(rs []history.Range) string {
+	parts := make([]string, 0, len(rs))
+	for _, r := range rs {
+		from := fmt.Sprint(r.From)
+		if !r.FromKnown {
+			from = "≤" + from
+		}
+		parts = append(parts, fmt.Sprintf("p%d %s→%d", r.Partition, from, r.To))
+	}
+	return strings.Join(parts, " ")
 }

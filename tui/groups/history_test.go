@@ -29,7 +29,7 @@ func fakeHistory(calls *[]string) HistorySource {
 				{Time: at.Add(time.Minute), Kind: history.EventCommit, Group: group, Topic: "erp.purchasing.orders", Offset: 400, Delta: 350},
 			},
 			Summaries: []history.Summary{{Group: group, Topic: "erp.purchasing.orders", FirstCommit: at, LastCommit: at.Add(time.Minute),
-				Consumed: 350, ClientIDs: []string{"backup-agent-7f3c\x1b[2J"}, Hosts: []string{"/203.0.113.7"}}},
+				Consumed: 350, Ranges: []history.Range{{Partition: 0, From: 50, To: 400, FromKnown: true}, {Partition: 2, From: 7, To: 7}}, ClientIDs: []string{"backup-agent-7f3c\x1b[2J"}, Hosts: []string{"/203.0.113.7"}}},
 		}, nil
 	}
 }
@@ -66,7 +66,8 @@ func TestGroupOpensOnItsHistory(t *testing.T) {
 	}
 	v = ansi.Strip(v)
 	for _, want := range []string{"History (from __consumer_offsets)", "erp.purchasing.orders · 11-26 02:10:00 → 11-26 02:11:00 · 350",
-		"/203.0.113.7", "member_joined", "(+350)", "reaches back to 2026-11-25T02:10:00Z"} {
+		"/203.0.113.7", "member_joined", "(+350)", "offsets p0 50→400 p2 ≤7→7",
+		"its records: kpeek consume -t erp.purchasing.orders -p 0 --from 50 --to 399", "reaches back to 2026-11-25T02:10:00Z"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("detail lacks %q:\n%s", want, v)
 		}
