@@ -60,7 +60,7 @@ type Summary struct {
 	LastCommit  time.Time
 	Commits     int
 	Ranges      []Range // per partition, the offsets the commits moved across, by partition
-	Consumed    int64 // sum of the commits' forward moves
+	Consumed    int64   // sum of the commits' forward moves
 	// BeforeFirst bounds what may have been read before the first commit seen on a partition
 	// (its offset: where the reading started is not recorded); 0 when every commit had a
 	// predecessor.
