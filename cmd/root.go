@@ -94,6 +94,7 @@ func newRootCmd(g *globals) *cobra.Command {
 
 	root.AddCommand(newTopicsCmd(g), newGroupsCmd(g), newConsumeCmd(g), newExportCmd(g),
 		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g),
-		newBrokersCmd(g), newSchemasCmd(g), newSweepCmd(g))
+		newBrokersCmd(g), newSchemasCmd(g), newSweepCmd(g),
+		newHistoryCmd(g), newReadersCmd(g), newACLsCmd(g))
 	return root
 }

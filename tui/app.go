@@ -128,8 +128,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case topics.OpenMsg:
 		return a.openTopic(msg.Topic)
 	case topics.ReadersMsg:
-		a.groups = a.groups.SetReading(msg.Topic)
-		return a.show(pageGroups).focusMain(), nil
+		var cmd tea.Cmd
+		a.groups, cmd = a.groups.ShowReaders(msg.Topic)
+		return a.show(pageGroups).focusMain(), cmd
 	case connectedMsg:
 		return a.connected(msg)
 	case topicsMsg:
@@ -216,6 +217,7 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		return a.syncOverview(), nil
 	}
 	a.conn.state, a.conn.cluster, a.conn.info, a.conn.dec = nav.Connected, msg.cluster, msg.info, msg.dec
+	a.groups = a.groups.SetSources(a.ctx, groups.SourcesFrom(msg.cluster))
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
 	}

@@ -39,7 +39,7 @@ func partitionCounts(t testing.TB, ctx context.Context, cl *kgo.Client) map[stri
 	}
 	out := map[string]int32{}
 	for _, tp := range resp.Topics {
-		if tp.Topic != nil {
+		if tp.Topic != nil && !tp.IsInternal {
 			out[*tp.Topic] = int32(len(tp.Partitions))
 		}
 	}

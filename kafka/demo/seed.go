@@ -49,6 +49,9 @@ func (c *Cluster) seed(ctx context.Context, o *options) error {
 			return err
 		}
 	}
+	if err := seedHistory(ctx, cl, records, scenarioGroups(ends), o.now); err != nil {
+		return err
+	}
 	if err := createACLs(ctx, cl); err != nil {
 		return err
 	}

@@ -111,6 +111,8 @@ func (m Model) detailLines() []string {
 		}
 		add(s.Dim, "    member "+decode.Sanitize(mem.ID))
 	}
+	out = append(out, "")
+	m.historyLines(add)
 	return out
 }
 

@@ -3,6 +3,7 @@
 package groups
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,12 @@ type Model struct {
 	width   int
 	height  int
 	focused bool
+	// the open group's history from __consumer_offsets
+	histCtx    context.Context
+	sources    Sources
+	hist       groupHistory
+	readers    topicReaders // of the topic the page is narrowed to
+	readerView []string     // its lines, prepared for View
 }
 
 var columns = []table.Column{
@@ -53,28 +60,34 @@ func (m Model) SetGroups(gs kafka.Groups) Model {
 func (m Model) SetError(err error) Model { m.err = err; return m }
 
 // Reset forgets everything, for a new cluster.
-func (m Model) Reset() Model { return New(m.c).SetSize(m.width, m.height) }
+func (m Model) Reset() Model {
+	return New(m.c).SetSize(m.width, m.height).SetSources(m.histCtx, Sources{})
+}
 
 // Groups is the last listing.
 func (m Model) Groups() kafka.Groups { return m.groups }
 
 // SetReading narrows the page to the groups reading topic ("" shows all) and closes the detail.
 func (m Model) SetReading(topic string) Model {
+	if topic != m.reading {
+		m.readers = topicReaders{req: m.readers.req + 1}
+	}
 	m.reading = topic
 	m.detail.open = false
-	return m.refresh()
+	return m.refresh().relayout()
 }
 
 // Reading is the topic the page is narrowed to, or "".
 func (m Model) Reading() string { return m.reading }
 
-// Open shows the detail of the group with id.
-func (m Model) Open(id string) Model {
+// Open shows the detail of the group with id and starts loading its history.
+func (m Model) Open(id string) (Model, tea.Cmd) {
 	m.table = m.table.Select(id)
-	if m.table.SelectedID() == id {
-		m.detail = detail{open: true, id: id}
+	if m.table.SelectedID() != id {
+		return m, nil
 	}
-	return m
+	m.detail = detail{open: true, id: id}
+	return m.loadHistory()
 }
 
 // DetailOpen reports whether a group's detail is shown.
@@ -126,8 +139,7 @@ func (m Model) group(id string) (kafka.GroupInfo, bool) {
 // SetSize sets the page's size.
 func (m Model) SetSize(width, height int) Model {
 	m.width, m.height = width, height
-	m.table = m.table.SetSize(width, max(height-1, 0))
-	return m
+	return m.relayout()
 }
 
 // Focus gives the page the keyboard.
@@ -144,6 +156,12 @@ func (m Model) AtRoot() bool { return !m.detail.open && m.table.AtRoot() }
 
 // Update handles keys: enter opens a group's detail, esc closes it.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case historyMsg:
+		return m.gotHistory(msg), nil
+	case readersMsg:
+		return m.gotReaders(msg), nil
+	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	if m.detail.open {
 		if isKey {
@@ -157,7 +175,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	if isKey && !m.table.CapturesInput() && key.Matches(k, m.c.Keys.Enter) {
 		if id := m.table.SelectedID(); id != "" {
-			m.detail = detail{open: true, id: id}
+			return m.Open(id)
 		}
 		return m, nil
 	}
@@ -181,7 +199,11 @@ func (m Model) View() string {
 	if m.err != nil {
 		head += "  " + s.Error.Render(decode.Sanitize(m.err.Error()))
 	}
-	return common.Box(head+"\n"+m.table.View(), m.width, m.height)
+	body := head + "\n"
+	if len(m.readerView) > 0 {
+		body += strings.Join(m.readerView, "\n") + "\n"
+	}
+	return common.Box(body+m.table.View(), m.width, m.height)
 }
 
 // ShortHelp lists the page's main bindings.
