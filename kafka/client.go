@@ -85,31 +85,6 @@ func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, e
 	return c, nil
 }
 
-// connect runs sarama.NewClient, which cannot be cancelled, so that ctx still ends the wait;
-// a client that arrives after ctx ended is closed.
-func connect(ctx context.Context, brokers []string, sc *sarama.Config) (sarama.Client, error) {
-	type result struct {
-		c   sarama.Client
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		c, err := sarama.NewClient(brokers, sc)
-		ch <- result{c, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.c, r.err
-	case <-ctx.Done():
-		go func() {
-			if r := <-ch; r.c != nil {
-				_ = r.c.Close()
-			}
-		}()
-		return nil, ctx.Err()
-	}
-}
-
 // Close releases the client's connections.
 func (c *Client) Close() error {
 	if c == nil || c.admin == nil {
@@ -284,8 +259,9 @@ func (s *scramClient) Step(challenge string) (string, error) { return s.conv.Ste
 // Done reports whether the conversation is over.
 func (s *scramClient) Done() bool { return s.conv.Done() }
 
-// call runs a blocking sarama call so that ctx can end the wait; sarama's own timeouts end
-// the abandoned call soon after.
+// call runs a blocking sarama call so that ctx can end the wait. The call itself shares its
+// broker connection with other calls, so it is not cut short: it ends at its response,
+// sarama's read timeout, or when the Client closes, which closes the connection under it.
 func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
 	if err := ctx.Err(); err != nil {
 		var zero T

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.uber.org/goleak"
 )
 
 // base is the timestamp of record 0 in every seeded partition; record i is base+i seconds.
@@ -190,10 +190,10 @@ func TestReadUnknownTopicAndPartition(t *testing.T) {
 }
 
 func TestReadFollowAndCancel(t *testing.T) {
-	before := runtime.NumGoroutine()
 	c := newCluster(t, kfake.SeedTopics(2, "live"))
 	pc := producer(t, c)
 	produce(t, pc, "live", []int32{0}, 2, base)
+	ignore := goleak.IgnoreCurrent()
 	kc := connectTo(t, c)
 
 	ctx, cancel := context.WithCancel(testCtx(t))
@@ -237,18 +237,21 @@ func TestReadFollowAndCancel(t *testing.T) {
 	}
 	s.Close()
 	kc.Close()
-	assertNoLeaks(t, before)
+	pc.Close()
+	goleak.VerifyNone(t, append(leakOptions(), ignore)...)
 }
 
 func TestReadCloseWithoutDraining(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "t"))
-	produce(t, producer(t, c), "t", []int32{0}, 2000, base)
+	pc := producer(t, c)
+	produce(t, pc, "t", []int32{0}, 2000, base)
+	pc.Close()
+	ignore := goleak.IgnoreCurrent()
 	kc := connectTo(t, c)
 	s, err := kc.Read(testCtx(t), ReadRequest{Topic: "t", BatchSize: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := runtime.NumGoroutine()
 	<-s.Batches()
 	s.Close() // must return although nobody reads the rest
 	if _, ok := <-s.Batches(); ok {
@@ -258,32 +261,7 @@ func TestReadCloseWithoutDraining(t *testing.T) {
 		}
 	}
 	kc.Close()
-	assertNoLeaks(t, before)
-}
-
-// assertNoLeaks waits for goroutines started by the test to end; sarama's and kpeek's
-// goroutines must all be gone once streams and clients are closed.
-func assertNoLeaks(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		buf := make([]byte, 1<<20)
-		stacks := string(buf[:runtime.Stack(buf, true)])
-		leaked := 0
-		for _, g := range strings.Split(stacks, "\n\n") {
-			if (strings.Contains(g, "IBM/sarama") || strings.Contains(g, "kpeek/kafka.")) &&
-				!strings.Contains(g, "testing.tRunner") && !strings.Contains(g, "go-metrics") {
-				leaked++
-			}
-		}
-		if leaked == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d kafka goroutines still running (had %d goroutines before):\n%s", leaked, before, stacks)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	goleak.VerifyNone(t, append(leakOptions(), ignore)...)
 }
 
 func TestReadLargeRecord(t *testing.T) {

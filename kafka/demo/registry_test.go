@@ -8,14 +8,13 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bufbuild/protocompile"
+	"go.uber.org/goleak"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -156,34 +155,12 @@ func TestProtobufShipmentsDecode(t *testing.T) {
 }
 
 func TestCloseLeavesNoGoroutines(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
 	c, err := Start(t.Context(), WithNow(testNow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
 	c.Close() // idempotent
-	var leaked []string
-	for range 100 { // goroutines finish asynchronously after Close returns
-		leaked = demoGoroutines()
-		if len(leaked) == 0 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Errorf("%d goroutines still running after Close:\n%s", len(leaked), strings.Join(leaked, "\n\n"))
-}
-
-// demoGoroutines returns the stacks of goroutines that belong to the cluster, its
-// clients or the registry.
-func demoGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "twmb/franz-go") || strings.Contains(g, "registryserver") ||
-			strings.Contains(g, "net/http.(*conn).serve") {
-			out = append(out, g)
-		}
-	}
-	return out
+	goleak.VerifyNone(t, ignore)
 }

@@ -1,0 +1,122 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/kpeek/kpeek/config"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.uber.org/goleak"
+)
+
+// blackHole accepts connections and never answers; onAccept runs for each one. stop closes
+// the listener and waits for its goroutine; the connections stay open until the test ends.
+func blackHole(t *testing.T, onAccept func()) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		held  []net.Conn
+		ended = make(chan struct{})
+	)
+	go func() {
+		defer close(ended)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+			onAccept()
+		}
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = ln.Close()
+			<-ended
+		})
+	}
+	t.Cleanup(func() {
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			_ = c.Close()
+		}
+	})
+	return ln.Addr().String(), stop
+}
+
+// TestConnectCancelLeavesNothingRunning: a broker that takes the connection and never
+// answers; cancelling the connect must end sarama's work too, not leave it waiting for its
+// read timeout.
+func TestConnectCancelLeavesNothingRunning(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, stop := blackHole(t, cancel)
+	_, err := connect(ctx, []string{addr}, mustSaramaConfig(t))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("connect err = %v, want context.Canceled", err)
+	}
+	stop() // the broker's goroutine, not the client's
+	goleak.VerifyNone(t, append(leakOptions(), ignore)...)
+}
+
+// TestCloseEndsWaitingCalls: a call whose context ended is still waiting on a broker that
+// does not answer; closing the client must end it at once.
+func TestCloseEndsWaitingCalls(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "t"))
+	ignore := goleak.IgnoreCurrent()
+	kc := connectTo(t, c)
+	release := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.ControlKey(kmsg.Metadata.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		cancel()
+		c.SleepControl(func() { <-release })
+		return nil, nil, false
+	})
+	if _, err := kc.metadata(ctx, []string{"t"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("metadata err = %v, want context.Canceled", err)
+	}
+	if err := kc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The sleeping control function and kfake's wait for it are the broker's, not the client's.
+	err := goleak.Find(append(leakOptions(), ignore,
+		goleak.IgnoreAnyFunction("github.com/twmb/franz-go/pkg/kfake.(*Cluster).SleepControl"),
+		goleak.IgnoreAnyFunction("github.com/twmb/franz-go/pkg/kfake.(*Cluster).SleepControl.func1"),
+		goleak.IgnoreAnyFunction("github.com/twmb/franz-go/pkg/kfake.(*bsleep).waitQueue"))...)
+	close(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustSaramaConfig(t *testing.T) *sarama.Config {
+	t.Helper()
+	sc, _, err := saramaConfig(config.Connection{Brokers: []string{"x:1"}}, clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// leakOptions are what goleak must ignore in every kafka test: go-metrics, which sarama
+// uses, starts one ticker for the whole process and never stops it.
+func leakOptions() []goleak.Option {
+	return []goleak.Option{goleak.IgnoreTopFunction("github.com/rcrowley/go-metrics.(*meterArbiter).tick")}
+}
