@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -33,16 +34,16 @@ type usageError struct{ error }
 // Run executes kpeek with args and returns the exit code; it never panics to the user.
 // version names this build in manifests and `kpeek version`.
 func Run(args []string, stdout, stderr io.Writer, version string) (code int) {
+	g := &globals{stdout: stdout, stderr: stderr, version: version}
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "kpeek: internal error: %v (run with --debug and report it)\n", r)
+			g.reportPanic(r, debug.Stack())
 			code = exitError
 		}
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	g := &globals{stdout: stdout, stderr: stderr, version: version}
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	root.SetOut(stdout)
