@@ -67,16 +67,9 @@ func (d *Decoder) SchemaText(ctx context.Context, id int) (string, error) {
 // returned with a fallback rendering and a reason in Decoded.Error.
 func (d *Decoder) Decode(ctx context.Context, rec *kafka.Record) Envelope {
 	key, value := d.specs(rec.Topic)
-	e := Envelope{
-		Topic:         rec.Topic,
-		Partition:     rec.Partition,
-		Offset:        rec.Offset,
-		Timestamp:     rec.Timestamp,
-		TimestampType: string(rec.TimestampType),
-		Key:           d.decodeBytes(ctx, rec.Key, key),
-		Value:         d.decodeBytes(ctx, rec.Value, value),
-		Size:          rec.Size(),
-	}
+	e := metadata(rec)
+	e.Key = d.decodeBytes(ctx, rec.Key, key)
+	e.Value = d.decodeBytes(ctx, rec.Value, value)
 	if len(rec.Headers) > 0 {
 		e.Headers = d.AppendHeaders(make([]HeaderValue, 0, len(rec.Headers)), rec)
 	}

@@ -309,9 +309,8 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a = a.closeMessages()
-	client, _ := a.conn.cluster.(*kafka.Client)
 	a.msgs = a.newMsgs(a.c, messages.Source{
-		Client: client, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
+		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
 	}).SetSize(a.mainSize())
 	a.msgsTopic = t.Name

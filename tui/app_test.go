@@ -63,6 +63,9 @@ func TestEnterOpensMessagesAndEscReturns(t *testing.T) {
 	if h.app.page != pageMessages || h.pane == nil || h.pane.src.Topic.Name != "hostile.payloads" {
 		t.Fatalf("enter did not open the messages pane on hostile.payloads (page %d)", h.app.page)
 	}
+	if h.pane.src.Reader != Cluster(h.cluster) {
+		t.Fatalf("the pane reads from %v, want the connected cluster", h.pane.src.Reader)
+	}
 	if !h.pane.focused || h.pane.w != 120-navWidth(120)-1 || h.pane.h != 40-chromeRows {
 		t.Fatalf("pane focused %v size %d×%d", h.pane.focused, h.pane.w, h.pane.h)
 	}

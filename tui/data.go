@@ -10,11 +10,13 @@ import (
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/messages"
 )
 
 // Cluster is what the frame reads from a connected cluster; *kafka.Client is one, and
 // tests hand in a fake so no broker is needed.
 type Cluster interface {
+	messages.Reader
 	ClusterInfo(ctx context.Context) (kafka.ClusterInfo, error)
 	Topics(ctx context.Context) (kafka.Topics, error)
 	Groups(ctx context.Context) (kafka.Groups, error)

@@ -42,6 +42,9 @@ func (f *fakeCluster) Groups(context.Context) (kafka.Groups, error) {
 	f.groupCalls++
 	return f.groups, nil
 }
+func (f *fakeCluster) Read(context.Context, kafka.ReadRequest) (*kafka.Stream, error) {
+	return nil, errors.New("the fake cluster holds no records")
+}
 func (f *fakeCluster) Bootstrap() []string { return []string{"127.0.0.1:39092"} }
 func (f *fakeCluster) Close() error {
 	f.mu.Lock()

@@ -63,16 +63,17 @@ func (k Kind) String() string {
 	return "all"
 }
 
-// Parts names the decoded parts of a record, for Needs.
-type Parts uint8
+// Parts names the decoded parts of a record, for Needs; the decoder's own type, so what a
+// filter needs goes straight to Decoder.DecodeParts.
+type Parts = decode.Parts
 
 // The decoded parts of a record; its metadata (topic, partition, offset, timestamp,
 // size) needs no decoding.
 const (
-	PartKey Parts = 1 << iota
-	PartValue
-	PartHeaders
-	PartAll = PartKey | PartValue | PartHeaders
+	PartKey     = decode.PartKey
+	PartValue   = decode.PartValue
+	PartHeaders = decode.PartHeaders
+	PartAll     = decode.PartAll
 )
 
 // Filter is a compiled filter; safe for concurrent use. A nil Filter matches everything.

@@ -42,7 +42,7 @@ func TestDemoClusterEndToEnd(t *testing.T) {
 		}
 		c := common.New(nil)
 		c.Width, c.Height = 120, 40
-		return New(c, Source{Client: client, Decoder: dec, Topic: topic, ClusterName: "demo"}).SetSize(120, 40)
+		return New(c, Source{Reader: client, Decoder: dec, Topic: topic, ClusterName: "demo"}).SetSize(120, 40)
 	}
 	done := func(m Model) bool { return m.rd.id > 0 && !m.rd.live && !m.rd.starting }
 	d := newDriver(t)

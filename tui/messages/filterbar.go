@@ -214,7 +214,7 @@ func (m Model) filterMore() (Model, tea.Cmd) {
 // classes of records it decoded in full for the first time; with a nil f it only
 // classifies.
 // It uses every core: decoding dominates the cost, so only the parts f reads are
-// decoded, and fastpath.go skips decoding for records already classified.
+// decoded, and the decoder's fast path skips decoding for records already classified.
 func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap snapshot, from, to int64) ([]int64, []uint8) {
 	need := f.Needs()
 	if f.Kind() == filter.KindAll {
@@ -246,8 +246,8 @@ func matchRange(ctx context.Context, f *filter.Filter, dec *decode.Decoder, snap
 				if sc.rec.Headers != nil {
 					sc.hbuf = sc.rec.Headers
 				}
-				e, class := envelope(ctx, dec, &sc.rec, known, need, &sc)
-				classes[seq-from] = class
+				e, class := dec.DecodeParts(ctx, &sc.rec, decode.Class(known), need, &sc.dec)
+				classes[seq-from] = uint8(class)
 				if f != nil && f.Match(e) {
 					out = append(out, seq)
 				}

@@ -19,9 +19,14 @@ import (
 	"github.com/kpeek/kpeek/tui/common"
 )
 
+// Reader reads ranges of records; *kafka.Client is one.
+type Reader interface {
+	Read(ctx context.Context, req kafka.ReadRequest) (*kafka.Stream, error)
+}
+
 // Source is the topic the pane reads and what it needs to read and decode it.
 type Source struct {
-	Client      *kafka.Client
+	Reader      Reader
 	Decoder     *decode.Decoder
 	Topic       kafka.TopicInfo
 	ClusterName string
@@ -108,10 +113,10 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 	if m.dec == nil {
 		m.dec = decode.New()
 	}
-	if src.Client != nil {
-		client := src.Client
+	if src.Reader != nil {
+		reader := src.Reader
 		m.read = func(ctx context.Context, req kafka.ReadRequest) (Stream, error) {
-			s, err := client.Read(ctx, req)
+			s, err := reader.Read(ctx, req)
 			if err != nil || s == nil {
 				return nil, err
 			}
