@@ -19,7 +19,7 @@ func headerText(d *decode.Decoded) string {
 		return ""
 	}
 	if d.JSON[0] == '"' {
-		if s, ok := unquote(d.JSON); ok {
+		if s, ok := decode.UnquoteJSON(d.JSON); ok {
 			return s
 		}
 	}

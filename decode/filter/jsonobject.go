@@ -1,12 +1,12 @@
 package filter
 
 import (
-	"bytes"
 	"math"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"github.com/kpeek/kpeek/decode"
 )
 
 // JSON objects as CEL maps (see lazyMap): the fields stay raw bytes until read.
@@ -16,71 +16,11 @@ import (
 // given twice resolves to its last value, as encoding/json and JavaScript do.
 type jsonFields []byte
 
-// fieldIter walks the fields of a raw object.
-type fieldIter struct {
-	raw       []byte
-	i         int
-	malformed bool
-}
-
-func newFieldIter(raw []byte) fieldIter { return fieldIter{raw: raw, i: skipSpace(raw, 1)} }
-
-// offset is where part, a slice returned by next, starts in the object.
-func (it *fieldIter) offset(part []byte) int { return cap(it.raw) - cap(part) }
-
-// next returns the next field's quoted key and value; ok is false at the end or when
-// the object is malformed (then malformed is set).
-func (it *fieldIter) next() (key []byte, escaped bool, val []byte, ok bool) {
-	raw, i := it.raw, it.i
-	if i >= len(raw) || raw[i] == '}' {
-		it.malformed = i >= len(raw)
-		return nil, false, nil, false
-	}
-	if raw[i] != '"' {
-		it.malformed = true
-		return nil, false, nil, false
-	}
-	kEnd, ok := skipString(raw, i)
-	if !ok {
-		it.malformed = true
-		return nil, false, nil, false
-	}
-	key = raw[i:kEnd]
-	escaped = bytes.IndexByte(key, '\\') >= 0
-	i = skipSpace(raw, kEnd)
-	if i >= len(raw) || raw[i] != ':' {
-		it.malformed = true
-		return nil, false, nil, false
-	}
-	i = skipSpace(raw, i+1)
-	vEnd, ok := skipValue(raw, i)
-	if !ok {
-		it.malformed = true
-		return nil, false, nil, false
-	}
-	val = raw[i:vEnd]
-	i = skipSpace(raw, vEnd)
-	switch {
-	case i < len(raw) && raw[i] == ',':
-		it.i = skipSpace(raw, i+1)
-		if it.i < len(raw) && raw[it.i] == '}' {
-			it.malformed = true // trailing comma
-			return nil, false, nil, false
-		}
-	case i < len(raw) && raw[i] == '}':
-		it.i = i
-	default:
-		it.malformed = true
-		return nil, false, nil, false
-	}
-	return key, escaped, val, true
-}
-
 func (o jsonFields) find(key string) (ref.Val, bool) {
 	var found []byte
-	it := newFieldIter(o)
+	it := decode.NewMembers(o)
 	for {
-		k, escaped, val, ok := it.next()
+		k, escaped, val, ok := it.Next()
 		if !ok {
 			break
 		}
@@ -88,7 +28,7 @@ func (o jsonFields) find(key string) (ref.Val, bool) {
 			found = val
 		}
 	}
-	if it.malformed {
+	if it.Malformed() {
 		return malformed(), false
 	}
 	if found == nil {
@@ -99,13 +39,13 @@ func (o jsonFields) find(key string) (ref.Val, bool) {
 
 func (o jsonFields) full() traits.Mapper {
 	m := map[ref.Val]ref.Val{}
-	it := newFieldIter(o)
+	it := decode.NewMembers(o)
 	for {
-		k, _, val, ok := it.next()
+		k, _, val, ok := it.Next()
 		if !ok {
 			break
 		}
-		if s, ok := unquote(k); ok {
+		if s, ok := decode.UnquoteJSON(k); ok {
 			m[types.String(s)] = scalarOrLazy(val)
 		}
 	}
@@ -147,21 +87,21 @@ func (o *rootObject) index() {
 	if len(o.raw) > math.MaxInt32 {
 		return
 	}
-	it := newFieldIter(o.raw)
+	it := decode.NewMembers(o.raw)
 	for {
-		key, escaped, val, ok := it.next()
+		key, escaped, val, ok := it.Next()
 		if !ok {
 			break
 		}
 		if o.n == maxIndexed {
 			return
 		}
-		k0 := it.offset(key)
-		v0 := it.offset(val)
+		k0 := it.Offset(key)
+		v0 := it.Offset(val)
 		o.fields[o.n] = fieldSpan{int32(k0), int32(k0 + len(key)), int32(v0), int32(v0 + len(val)), escaped}
 		o.n++
 	}
-	if !it.malformed {
+	if !it.Malformed() {
 		o.state = indexed
 	}
 }
@@ -187,7 +127,7 @@ func (o *rootObject) full() traits.Mapper { return jsonFields(o.raw).full() }
 // keyIs reports whether a quoted JSON key is key.
 func keyIs(quoted []byte, escaped bool, key string) bool {
 	if escaped {
-		s, ok := unquote(quoted)
+		s, ok := decode.UnquoteJSON(quoted)
 		return ok && s == key
 	}
 	return len(quoted)-2 == len(key) && string(quoted[1:len(quoted)-1]) == key

@@ -9,6 +9,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/export/hec"
 )
 
@@ -57,14 +58,11 @@ func (s *Server) check(event json.RawMessage, index string) int {
 func (s *Server) countOnly(body []byte) (events []Event, bad, code int) {
 	n := 0
 	for i := 0; ; n++ {
-		for i < len(body) && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t') {
-			i++
-		}
-		if i == len(body) {
+		if i = decode.SkipJSONSpace(body, i); i == len(body) {
 			return make([]Event, n), -1, 0
 		}
-		end := objectEnd(body, i)
-		if end < 0 {
+		end, ok := decode.SkipJSONValue(body, i)
+		if !ok || body[i] != '{' {
 			return make([]Event, n), n, hec.CodeInvalidDataFormat
 		}
 		obj := body[i:end]
@@ -87,32 +85,6 @@ func (s *Server) countOnly(body []byte) (events []Event, bad, code int) {
 		}
 		i = end
 	}
-}
-
-// objectEnd returns the index after the JSON object starting at b[i], or -1.
-func objectEnd(b []byte, i int) int {
-	if b[i] != '{' {
-		return -1
-	}
-	depth, inString := 0, false
-	for j := i; j < len(b); j++ {
-		c := b[j]
-		switch {
-		case inString && c == '\\':
-			j++
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
-		}
-	}
-	return -1
 }
 
 func readBody(r *http.Request) ([]byte, error) {
