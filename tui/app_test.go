@@ -26,7 +26,7 @@ func TestInitialClusterConnectsAndShowsTopics(t *testing.T) {
 
 func TestTopicsMoveFilterAndToggleInternal(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	if got := h.app.topics.Selected; got == nil {
+	if _, ok := h.app.topics.Selected(); !ok {
 		t.Fatal("no selection")
 	}
 	sel := func() string { tp, _ := h.app.topics.Selected(); return tp.Name }
