@@ -37,7 +37,7 @@ func mustKpeek(t *testing.T, args ...string) string {
 	return out
 }
 
-// envelope is the NDJSON record contract of PRODUCT.md.
+// envelope is the NDJSON record contract (go doc ./decode, "The record envelope").
 type envelope struct {
 	Topic         string          `json:"topic"`
 	Partition     *int32          `json:"partition"`

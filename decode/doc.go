@@ -2,6 +2,36 @@
 // filter and export: one compact JSON value per key, value and header, plus how it was
 // decoded (Decoded.Encoding, schema id, subject, version) and, on failure, why.
 //
+// # The record envelope
+//
+// Every record kpeek prints, filters or exports is an [Envelope], written by
+// [Envelope.AppendJSON] as one line of JSON whose field names and order are kpeek's
+// contract with jq pipelines, Splunk searches and evidence bundles:
+//
+//	{"topic":"auth.logins","partition":0,"offset":41,"timestamp":"2026-11-26T02:14:07.123Z",
+//	 "timestamp_type":"create","key":"u-1042","key_encoding":"string",
+//	 "value":{"user":"slyon","ip":"203.0.113.7","result":"success"},"value_encoding":"json",
+//	 "value_schema_id":null,"headers":{"trace_id":"9f1c…","source":"idp"},"size":112}
+//
+// The fields:
+//
+//   - topic, partition, offset: where the record is. timestamp: RFC 3339 in UTC with
+//     milliseconds; timestamp_type: "create" (set by the producer) or "log_append" (the broker).
+//   - key, value: the decoded payload as one JSON value (null for a null payload), then
+//     key_encoding / value_encoding (an [Encoding]). value_schema_id is always present (null
+//     without a registry schema); key_schema_id only when the key carried one. When known,
+//     <side>_subject and <side>_schema_version follow; when decoding failed, <side>_error
+//     gives the reason in one line and the payload holds a fallback rendering.
+//   - headers: an object of header name to decoded value; a name given several times maps
+//     to an array of its values in order. header_encodings, shaped like headers, appears
+//     when some header is not plain text, so a binary header never reads like text.
+//   - size: the record's size in bytes (key, value and headers as stored).
+//   - With raw bytes asked for ([JSONOptions].IncludeRaw, --raw-bytes): key_raw, value_raw
+//     and headers_raw, base64 of the bytes as stored.
+//
+// Values that are not valid text appear as base64 with the encoding saying so, and JSON
+// numbers keep their exact digits (12345678901234567890 stays that, never 1.2345678901234567e19).
+//
 // # Choosing a decoding
 //
 // By default each record is examined on its own (FormatAuto): bytes in Confluent wire

@@ -43,7 +43,8 @@ type HeaderValue struct {
 	Value Decoded
 }
 
-// Envelope is one record as kpeek shows, filters and exports it (see PRODUCT.md).
+// Envelope is one record as kpeek shows, filters and exports it; its JSON form is described
+// under "The record envelope" in the package documentation.
 type Envelope struct {
 	Topic         string
 	Partition     int32
@@ -66,7 +67,7 @@ type JSONOptions struct {
 func (e *Envelope) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil, JSONOptions{}), nil }
 
 // AppendJSON appends the envelope as one line of JSON (no trailing newline) to dst.
-// Field names and order are the contract in PRODUCT.md.
+// Field names and order are the contract described in the package documentation.
 func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
 	dst = append(dst, `{"topic":`...)
 	dst = appendString(dst, e.Topic)

@@ -1,5 +1,10 @@
 // Package kafka is kpeek's read-only access to Apache Kafka: connect, describe topics and
 // consumer groups, and read ranges of records. It never joins a group, commits, or produces.
+//
+// It takes only connection settings (config.Connection: brokers, TLS, SASL; a client id and
+// timeouts as options); the rest of the configuration is package config's. Errors name their
+// cause in words (unreachable broker, refused credentials, TLS, ACL), and a context that ends
+// closes the connections its calls were waiting on.
 package kafka
 
 import (

@@ -9,7 +9,7 @@ import (
 var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
 
 // handleKey routes a key: an open text input first, then dialogs, then the pane,
-// then the frame's own keys (STYLE.md rule 11). The frame's own overlays (the quit
+// then the frame's own keys, so a q typed into a filter never quits. The frame's own overlays (the quit
 // question, the help screen) come before inputs only because they cover them.
 func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	keys := a.c.Keys

@@ -1,7 +1,8 @@
 // Package demo runs the embedded incident-scenario cluster: an in-process Kafka (franz-go's
 // kfake, one broker) and a Confluent-compatible schema registry, both on loopback, seeded
-// with the story PRODUCT.md tells: an ERP company whose purchasing and supply topics were
-// read with stolen credentials.
+// with an incident story: an ERP company whose purchasing and supply topics were read with
+// stolen credentials. seed.go builds it: the topics, their records, the consumer groups
+// (backup-agent is the suspicious one) and the ACLs.
 package demo
 
 import (

@@ -2,7 +2,8 @@ package common
 
 import "charm.land/bubbles/v2/key"
 
-// DefaultKeyMap returns the bindings PRODUCT.md promises (lazygit, k9s and less habits).
+// DefaultKeyMap returns the explorer's bindings, the README's "Explorer keys" (lazygit, k9s
+// and less habits).
 func DefaultKeyMap() *KeyMap {
 	b := func(keys []string, help, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
