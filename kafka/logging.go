@@ -38,7 +38,13 @@ func (saramaForwarder) Printf(format string, v ...any) { forward(fmt.Sprintf(for
 func (saramaForwarder) Println(v ...any) { forward(fmt.Sprintln(v...)) }
 
 func forward(msg string) {
+	msg = strings.TrimSpace(msg)
+	// sarama says this at every dial through a custom dialer; kpeek's dialer (conns.go)
+	// only keeps the connections it opens, there is no proxy, and the line would mislead.
+	if msg == "using proxy" {
+		return
+	}
 	if l := saramaLog.target.Load(); l != nil {
-		l.Debug(strings.TrimSpace(msg), "component", "sarama")
+		l.Debug(msg, "component", "sarama")
 	}
 }
