@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kpeek/kpeek/internal/ctxwait"
 	"github.com/riferrei/srclient"
 )
 
@@ -39,7 +40,7 @@ type SchemaReference struct {
 // id of its latest version. A subject that cannot be read keeps Err; the call fails only
 // when the subject list itself cannot be read.
 func (r *Registry) Subjects(ctx context.Context) ([]Subject, error) {
-	names, err := withContext(ctx, r.client.GetSubjects)
+	names, err := ctxwait.Call(ctx, r.client.GetSubjects)
 	if err != nil {
 		return nil, registryError("the subject list", err)
 	}
@@ -64,7 +65,7 @@ func (r *Registry) Subjects(ctx context.Context) ([]Subject, error) {
 
 // Versions lists the versions of subject, ascending.
 func (r *Registry) Versions(ctx context.Context, subject string) ([]int, error) {
-	vs, err := withContext(ctx, func() ([]int, error) { return r.client.GetSchemaVersions(subject) })
+	vs, err := ctxwait.Call(ctx, func() ([]int, error) { return r.client.GetSchemaVersions(subject) })
 	if err != nil {
 		return nil, registryError(fmt.Sprintf("subject %q", subject), err)
 	}
@@ -74,7 +75,7 @@ func (r *Registry) Versions(ctx context.Context, subject string) ([]int, error) 
 
 // Version returns one version of subject; version 0 means the latest.
 func (r *Registry) Version(ctx context.Context, subject string, version int) (SchemaVersion, error) {
-	s, err := withContext(ctx, func() (*srclient.Schema, error) {
+	s, err := ctxwait.Call(ctx, func() (*srclient.Schema, error) {
 		if version == 0 {
 			return r.client.GetLatestSchema(subject)
 		}
@@ -95,28 +96,4 @@ func (r *Registry) Version(ctx context.Context, subject string, version int) (Sc
 		out.References = append(out.References, SchemaReference{Name: ref.Name, Subject: ref.Subject, Version: ref.Version})
 	}
 	return out, nil
-}
-
-// withContext runs a registry call, which takes no context, so that ctx can end the wait;
-// the client's own timeout ends the abandoned request soon after.
-func withContext[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	var zero T
-	if err := ctx.Err(); err != nil {
-		return zero, err
-	}
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := fn()
-		ch <- result{v, err}
-	}()
-	select {
-	case res := <-ch:
-		return res.v, res.err
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/IBM/sarama"
 	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/internal/ctxwait"
 	"github.com/xdg-go/scram"
 )
 
@@ -267,25 +268,4 @@ func (s *scramClient) Done() bool { return s.conv.Done() }
 // call runs a blocking sarama call so that ctx can end the wait. The call itself shares its
 // broker connection with other calls, so it is not cut short: it ends at its response,
 // sarama's read timeout, or when the Client closes, which closes the connection under it.
-func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	if err := ctx.Err(); err != nil {
-		var zero T
-		return zero, err
-	}
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := fn()
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
+func call[T any](ctx context.Context, fn func() (T, error)) (T, error) { return ctxwait.Call(ctx, fn) }
