@@ -287,14 +287,8 @@ func TestParseProperties(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var c Cluster
 			err := ParseProperties(&c, tt.props)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
+			if !errorAsWanted(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tt.check(t, c)
 		})

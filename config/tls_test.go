@@ -17,13 +17,7 @@ import (
 func TestLoadKeyPair(t *testing.T) {
 	dir := t.TempDir()
 	_, cert := testpki.New(t, "localhost")
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, b []byte) string { return writeFile(t, dir, name, b) }
 	certFile := write("c.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}))
 	der, err := x509.MarshalECPrivateKey(cert.PrivateKey.(*ecdsa.PrivateKey))
 	if err != nil {
@@ -73,13 +67,7 @@ func TestLoadKeyPair(t *testing.T) {
 func TestBuild(t *testing.T) {
 	dir := t.TempDir()
 	caPEM, cert := testpki.New(t, "localhost")
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name string, b []byte) string { return writeFile(t, dir, name, b) }
 	ca := write("ca.pem", caPEM)
 	notPEM := write("not.pem", []byte("hello"))
 	certFile := write("c.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}))
@@ -115,14 +103,8 @@ func TestBuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			conf, warnings, err := tt.tls.Build("the peer")
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
+			if !errorAsWanted(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !tt.check(conf) {
 				t.Errorf("config %+v does not hold the setting", conf)
@@ -195,4 +177,30 @@ func handshake(t *testing.T, client *tls.Config, cert tls.Certificate) error {
 		return err
 	}
 	return conn.Close()
+}
+
+// writeFile writes b to dir/name and returns the path.
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// errorAsWanted fails t unless err holds want ("" means no error) and reports whether
+// the call succeeded, so a table test goes on to check the result.
+func errorAsWanted(t *testing.T, err error, want string) bool {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return true
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	return false
 }
