@@ -202,27 +202,29 @@ type iocMatch struct {
 
 // walk visits every string in the JSON value raw, at path.
 func (m *iocMatch) walk(path string, raw []byte, depth int) {
-	i := skipSpace(raw, 0)
+	i := decode.SkipJSONSpace(raw, 0)
 	if i >= len(raw) {
 		return
 	}
 	switch raw[i] {
 	case '"':
-		if s, ok := unquote(raw[i:]); ok {
-			m.text(path, s)
+		if end, ok := decode.SkipJSONString(raw, i); ok {
+			if s, ok := decode.UnquoteJSON(raw[i:end]); ok {
+				m.text(path, s)
+			}
 		}
 	case '{':
 		if depth >= maxWalkDepth {
 			m.text(path, string(raw))
 			return
 		}
-		it := newFieldIter(raw[i:])
+		it := decode.NewMembers(raw[i:])
 		for {
-			k, _, v, ok := it.next()
+			k, _, v, ok := it.Next()
 			if !ok {
 				return
 			}
-			name, _ := unquote(k)
+			name, _ := decode.UnquoteJSON(k)
 			m.walk(path+"."+name, v, depth+1)
 		}
 	case '[':
@@ -230,16 +232,16 @@ func (m *iocMatch) walk(path string, raw []byte, depth int) {
 			m.text(path, string(raw))
 			return
 		}
-		j := skipSpace(raw, i+1)
+		j := decode.SkipJSONSpace(raw, i+1)
 		for n := 0; j < len(raw) && raw[j] != ']'; n++ {
-			end, ok := skipValue(raw, j)
+			end, ok := decode.SkipJSONValue(raw, j)
 			if !ok {
 				return
 			}
 			m.walk(path+"["+strconv.Itoa(n)+"]", raw[j:end], depth+1)
-			j = skipSpace(raw, end)
+			j = decode.SkipJSONSpace(raw, end)
 			if j < len(raw) && raw[j] == ',' {
-				j = skipSpace(raw, j+1)
+				j = decode.SkipJSONSpace(raw, j+1)
 			}
 		}
 	}
