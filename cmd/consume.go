@@ -68,16 +68,19 @@ func newConsumeCmd(g *globals) *cobra.Command {
 func copyRecords(ctx context.Context, s *kafka.Stream, dec *decode.Decoder, flt *filter.Filter,
 	w export.RecordWriter, follow bool) (int, error) {
 	n := 0
+	// Decode only what the filter and the output look at (raw output: the value alone).
+	need := flt.Needs() | export.Needs(w)
+	var sc decode.Scratch
 	for b := range s.Batches() {
 		if b.Err != nil {
 			return n, b.Err
 		}
 		for i := range b.Records {
-			env := dec.Decode(ctx, &b.Records[i])
-			if !flt.Match(&env) {
+			env, _ := dec.DecodeParts(ctx, &b.Records[i], decode.ClassDecode, need, &sc)
+			if !flt.Match(env) {
 				continue
 			}
-			if err := w.Write(&env); err != nil {
+			if err := w.Write(env); err != nil {
 				return n, fmt.Errorf("write output: %w", err)
 			}
 			n++

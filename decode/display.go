@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -13,6 +14,17 @@ import (
 // structured values, the plain text for strings, every control sequence made visible.
 func DisplayValue(d *Decoded) string {
 	return Sanitize(string(displaySource(d)))
+}
+
+// AppendDisplayValue appends DisplayValue(d) to dst. A value that needs no escaping, the
+// common case on a long read, is copied as it is, without building a string of it.
+func AppendDisplayValue(dst []byte, d *Decoded) []byte {
+	src := displaySource(d)
+	// isSafe only reads the bytes, which stay unchanged and alive for the call.
+	if isSafe(unsafe.String(unsafe.SliceData(src), len(src)), false) {
+		return append(dst, src...)
+	}
+	return append(dst, sanitize(string(src), false)...)
 }
 
 // displaySource is what DisplayValue shows before sanitizing.

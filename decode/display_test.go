@@ -113,3 +113,16 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendDisplayValueIsDisplayValue: the raw writer's copy-free path shows exactly what
+// DisplayValue shows, hostile bytes included.
+func TestAppendDisplayValueIsDisplayValue(t *testing.T) {
+	for _, b := range append(hostilePayloads(), []byte(`{"a":1}`), []byte("plain"), nil, []byte("caf\xc3\xa9\x1b[2J")) {
+		for _, d := range []Decoded{decodePlain(b), decodeText(b), decodeBase64(b)} {
+			want := DisplayValue(&d)
+			if got := string(AppendDisplayValue([]byte("x"), &d)); got != "x"+want {
+				t.Errorf("%q: AppendDisplayValue = %q, DisplayValue = %q", b, got, want)
+			}
+		}
+	}
+}

@@ -91,14 +91,25 @@ func (j *jsonArrayWriter) Flush() error {
 	return j.w.Flush()
 }
 
+// Needs says which decoded parts of a record w writes: every part, but the value alone
+// for raw output, so a reader that decodes for w can skip keys and headers.
+func Needs(w RecordWriter) decode.Parts {
+	if _, ok := w.(*rawWriter); ok {
+		return decode.PartValue
+	}
+	return decode.PartAll
+}
+
 // rawWriter prints each value's decoded JSON (or text) alone, one per line, made terminal-safe.
-type rawWriter struct{ w *bufio.Writer }
+type rawWriter struct {
+	w   *bufio.Writer
+	buf []byte
+}
 
 func (r *rawWriter) Write(e *decode.Envelope) error {
-	if _, err := r.w.WriteString(decode.DisplayValue(&e.Value)); err != nil {
-		return err
-	}
-	return r.w.WriteByte('\n')
+	r.buf = append(decode.AppendDisplayValue(r.buf[:0], &e.Value), '\n')
+	_, err := r.w.Write(r.buf)
+	return err
 }
 
 func (r *rawWriter) Flush() error { return r.w.Flush() }

@@ -81,20 +81,24 @@ func TimeOrderLess(a, b *Record) bool {
 	return a.Offset < b.Offset
 }
 
-// mergeSource is one partition's event channel and its current head.
+// mergeSource is one partition's event channel and the chunk it is being taken from; its
+// head is buf[pos].
 type mergeSource struct {
 	ch      <-chan event
-	head    Record
+	buf     []Record
+	pos     int
 	arrived time.Time
 	has     bool
 	done    bool
 }
 
+func (s *mergeSource) head() *Record { return &s.buf[s.pos] }
+
 // headHeap orders the sources that hold a head by TimeOrderLess.
 type headHeap []*mergeSource
 
 func (h headHeap) Len() int           { return len(h) }
-func (h headHeap) Less(i, j int) bool { return TimeOrderLess(&h[i].head, &h[j].head) }
+func (h headHeap) Less(i, j int) bool { return TimeOrderLess(h[i].head(), h[j].head()) }
 func (h headHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *headHeap) Push(x any)        { *h = append(*h, x.(*mergeSource)) }
 func (h *headHeap) Pop() any {
@@ -108,7 +112,8 @@ func (h *headHeap) Pop() any {
 var errMergeStopped = errors.New("merge stopped")
 
 // mergeByTime is a k-way merge of per-partition event streams into out in TimeOrderLess
-// order. Memory is bounded by the sources' channel buffers plus one head per partition.
+// order, passing records on in chunks of up to chunkRecords. Memory is bounded by the
+// sources' channel buffers plus one chunk per partition and one outgoing chunk.
 // With holdBack 0 a record leaves only when every unfinished partition has shown its next
 // one (exact order); with holdBack > 0 a head waits at most that long for idle partitions.
 // It sends the first partition error and stops, or one done event when all are finished.
@@ -131,6 +136,7 @@ type merger struct {
 	heads    headHeap
 	holdBack time.Duration
 	out      chan<- event
+	pending  []Record       // merged records not yet sent
 	scratch  []*mergeSource // missing's result, reused so a merged record costs no allocation
 }
 
@@ -139,6 +145,9 @@ func (m *merger) run(ctx context.Context) error {
 		missing := m.missing()
 		switch {
 		case len(missing) == 0 && len(m.heads) == 0:
+			if err := m.flush(ctx); err != nil {
+				return err
+			}
 			select {
 			case m.out <- event{done: true}:
 				return nil
@@ -150,13 +159,20 @@ func (m *merger) run(ctx context.Context) error {
 				return err
 			}
 		case m.holdBack == 0:
-			// Exact order needs every missing head anyway: wait for them one by one.
+			// Exact order needs every missing head anyway: wait for them one by one, after
+			// handing on what is merged so far.
+			if err := m.flush(ctx); err != nil {
+				return err
+			}
 			for _, s := range missing {
 				if err := m.take(ctx, s); err != nil {
 					return err
 				}
 			}
 		default:
+			if err := m.flush(ctx); err != nil {
+				return err
+			}
 			if err := m.waitAny(ctx, missing); err != nil {
 				return err
 			}
@@ -191,13 +207,33 @@ func (m *merger) oldestArrival() time.Time {
 	return oldest
 }
 
-// emit sends the smallest head on.
+// emit moves the smallest head to the outgoing chunk, and sends the chunk when it is full.
 func (m *merger) emit(ctx context.Context) error {
-	s := heap.Pop(&m.heads).(*mergeSource)
-	s.has = false
+	s := m.heads[0]
+	if m.pending == nil {
+		m.pending = make([]Record, 0, chunkRecords)
+	}
+	m.pending = append(m.pending, *s.head())
+	if s.pos++; s.pos < len(s.buf) {
+		heap.Fix(&m.heads, 0)
+	} else {
+		heap.Pop(&m.heads)
+		s.buf, s.pos, s.has = nil, 0, false
+	}
+	if len(m.pending) >= chunkRecords {
+		return m.flush(ctx)
+	}
+	return nil
+}
+
+// flush sends the merged records on.
+func (m *merger) flush(ctx context.Context) error {
+	if len(m.pending) == 0 {
+		return nil
+	}
 	select {
-	case m.out <- event{rec: s.head}:
-		s.head = Record{}
+	case m.out <- event{recs: m.pending}:
+		m.pending = nil
 		return nil
 	case <-ctx.Done():
 		return errMergeStopped
@@ -221,8 +257,8 @@ func (m *merger) accept(s *mergeSource, ev event, ok bool) error {
 		s.done = true
 	case ev.err != nil:
 		return ev.err
-	default:
-		s.head, s.has, s.arrived = ev.rec, true, time.Now()
+	case len(ev.recs) > 0:
+		s.buf, s.pos, s.has, s.arrived = ev.recs, 0, true, time.Now()
 		heap.Push(&m.heads, s)
 	}
 	return nil

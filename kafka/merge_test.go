@@ -24,12 +24,15 @@ func timeOrdered(recs []Record) int {
 	return -1
 }
 
-// feed sends recs then done on a fresh channel, like a partition pump.
+// feed sends recs then done on a fresh channel, like a partition pump: in chunks of 1, 2
+// and 3 records in turn, so merges cross chunk boundaries everywhere.
 func feed(recs []Record) <-chan event {
 	ch := make(chan event, 2)
 	go func() {
-		for _, r := range recs {
-			ch <- event{rec: r}
+		for n := 1; len(recs) > 0; n = n%3 + 1 {
+			k := min(n, len(recs))
+			ch <- event{recs: recs[:k:k]}
+			recs = recs[k:]
 		}
 		ch <- event{done: true}
 	}()
@@ -47,7 +50,7 @@ func collect(t *testing.T, out <-chan event) ([]Record, error) {
 		case ev.done:
 			return recs, nil
 		}
-		recs = append(recs, ev.rec)
+		recs = append(recs, ev.recs...)
 	}
 	return recs, errors.New("merge output closed without done")
 }
@@ -144,13 +147,13 @@ func TestMergeByTimeHoldBackReleasesIdle(t *testing.T) {
 	// Following: one partition idle forever must not hold the other's records back for good.
 	idle := make(chan event)
 	live := make(chan event, 1)
-	live <- event{rec: Record{Partition: 1, Offset: 0, Timestamp: base}}
+	live <- event{recs: []Record{{Partition: 1, Offset: 0, Timestamp: base}}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := make(chan event)
 	go mergeByTime(ctx, []<-chan event{idle, live}, time.Millisecond, out)
 	ev := <-out
-	if ev.err != nil || ev.rec.Partition != 1 {
+	if ev.err != nil || len(ev.recs) != 1 || ev.recs[0].Partition != 1 {
 		t.Fatalf("got %+v, want partition 1's record released after the hold-back", ev)
 	}
 }
@@ -275,9 +278,14 @@ func BenchmarkMergeByTime(b *testing.B) {
 					ch := make(chan event, partitionBuffer)
 					chans[p] = ch
 					go func() {
+						chunk := make([]Record, 0, chunkRecords)
 						for i := range perPartition {
-							ch <- event{rec: Record{Partition: int32(p), Offset: int64(i),
-								Timestamp: base.Add(time.Duration(i*k+p*7%k) * time.Millisecond)}}
+							chunk = append(chunk, Record{Partition: int32(p), Offset: int64(i),
+								Timestamp: base.Add(time.Duration(i*k+p*7%k) * time.Millisecond)})
+							if len(chunk) == chunkRecords || i == perPartition-1 {
+								ch <- event{recs: chunk}
+								chunk = make([]Record, 0, chunkRecords)
+							}
 						}
 						ch <- event{done: true}
 					}()

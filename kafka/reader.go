@@ -17,9 +17,13 @@ const (
 	defaultBatchWindow = 50 * time.Millisecond
 	defaultMaxBytes    = 32 << 20
 	defaultBatchBytes  = 8 << 20 // a batch is also cut at this many payload bytes
-	partitionBuffer    = 4       // records sarama may hold per partition before we take them
-	pumpBuffer         = 8       // records in flight between the partition pumps and the batcher
-	partitionOpeners   = 8       // partition consumers opened at once
+	partitionBuffer    = 64      // records sarama may hold per partition before we take them
+	pumpBuffer         = 8       // chunks in flight between the partition pumps and the batcher
+	// A pump hands records on in chunks of what sarama already holds, so a record costs no
+	// channel operation of kpeek's own: at most chunkRecords records or chunkBytes of payload.
+	chunkRecords     = 256
+	chunkBytes       = 1 << 20
+	partitionOpeners = 8 // partition consumers opened at once
 	// endQuiet is how long a partition may stay silent short of its end offset before the
 	// reader checks whether anything readable is left (transaction markers, compaction).
 	endQuiet = time.Second
@@ -117,7 +121,7 @@ type rangeRead struct {
 
 // event is what a partition pump hands the batcher: a record, its end, or its failure.
 type event struct {
-	rec  Record
+	recs []Record // one partition's records in offset order (a merge's output: in time order)
 	done bool
 	err  error
 }
@@ -264,15 +268,11 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 			if !ok {
 				return
 			}
-			if pr.End >= 0 && m.Offset >= pr.End {
-				send(event{done: true})
+			chunk, finished := r.drain(pc, m, pr, &next)
+			if len(chunk) > 0 && !send(event{recs: chunk}) {
 				return
 			}
-			if !send(event{rec: toRecord(m, r.tsType)}) {
-				return
-			}
-			next = m.Offset + 1
-			if pr.End >= 0 && next >= pr.End {
+			if finished {
 				send(event{done: true})
 				return
 			}
@@ -303,6 +303,40 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 				r.c.log.Debug("end check failed", "topic", r.req.Topic, "partition", pr.Partition, "err", err)
 			}
 			timer.Reset(endQuiet)
+		}
+	}
+}
+
+// drain turns first and whatever else sarama already holds for the partition into one
+// chunk, without waiting: up to chunkRecords records or chunkBytes of payload. finished
+// says the range's end was reached (records at or past End are not returned).
+func (r *rangeRead) drain(pc sarama.PartitionConsumer, first *sarama.ConsumerMessage, pr PartitionRange,
+	next *int64) (chunk []Record, finished bool) {
+	m, size := first, 0
+	for {
+		if pr.End >= 0 && m.Offset >= pr.End {
+			return chunk, true
+		}
+		if chunk == nil {
+			chunk = make([]Record, 0, min(len(pc.Messages())+1, chunkRecords))
+		}
+		chunk = append(chunk, toRecord(m, r.tsType))
+		size += chunk[len(chunk)-1].Size()
+		*next = m.Offset + 1
+		if pr.End >= 0 && *next >= pr.End {
+			return chunk, true
+		}
+		if len(chunk) >= chunkRecords || size >= chunkBytes {
+			return chunk, false
+		}
+		select {
+		case more, ok := <-pc.Messages():
+			if !ok {
+				return chunk, false // the pump's next receive sees the close
+			}
+			m = more
+		default:
+			return chunk, false
 		}
 	}
 }
@@ -373,23 +407,26 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 				active--
 				continue
 			}
-			if buf == nil {
-				buf = make([]Record, 0, size)
-			}
-			buf = append(buf, ev.rec)
-			bufBytes += ev.rec.Size()
-			total++
-			if r.req.Max > 0 && total >= r.req.Max {
-				flush()
-				return
-			}
-			// Cut by bytes too: 500 records of 5 MB must not sit in one batch.
-			if len(buf) >= size || bufBytes >= defaultBatchBytes {
-				window.Stop()
-				if !flush() {
+			for i := range ev.recs {
+				if buf == nil {
+					buf = make([]Record, 0, size)
+				}
+				buf = append(buf, ev.recs[i])
+				bufBytes += ev.recs[i].Size()
+				total++
+				if r.req.Max > 0 && total >= r.req.Max {
+					flush()
 					return
 				}
-			} else if !pending {
+				// Cut by bytes too: 500 records of 5 MB must not sit in one batch.
+				if len(buf) >= size || bufBytes >= defaultBatchBytes {
+					window.Stop()
+					if !flush() {
+						return
+					}
+				}
+			}
+			if len(buf) > 0 && !pending {
 				pending = true
 				window.Reset(defaultBatchWindow)
 			}
