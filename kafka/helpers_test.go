@@ -69,6 +69,7 @@ func commit(t testing.TB, c *kfake.Cluster, group, topic string, offsets map[int
 	t.Helper()
 	// Pre-KIP-848 versions name topics rather than topic ids, which keeps the request simple.
 	cl := producer(t, c, kgo.MaxVersions(kversion.V3_8_0()))
+	defer cl.Close() // its background requests (telemetry) must not outlive the commit
 	req := kmsg.NewPtrOffsetCommitRequest()
 	req.Group = group
 	req.Generation = -1

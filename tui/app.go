@@ -17,6 +17,7 @@ import (
 	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 	"github.com/kpeek/kpeek/tui/overview"
+	"github.com/kpeek/kpeek/tui/sweep"
 	"github.com/kpeek/kpeek/tui/topics"
 )
 
@@ -28,6 +29,7 @@ const (
 	pageTopics
 	pageGroups
 	pageMessages
+	pageSweep
 )
 
 // conn is the cluster the explorer is connected (or connecting) to.
@@ -60,6 +62,7 @@ type App struct {
 	overview  overview.Model
 	topics    topics.Model
 	groups    groups.Model
+	sweep     sweep.Model
 	msgs      messagesPane   // the open messages pane, nil when none
 	msgsTopic string         // the topic it reads
 	parked    []messagesPane // panes left while an export runs; they keep receiving messages
@@ -89,6 +92,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		overview:   overview.New(c),
 		topics:     topics.New(c),
 		groups:     groups.New(c),
+		sweep:      sweep.New(c),
 		help:       help.New(),
 		newMsgs:    realMessagesWithCap(opts.MaxRecords),
 		ticker:     refreshCmd,
@@ -127,6 +131,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.showView(msg.View), nil
 	case topics.OpenMsg:
 		return a.openTopic(msg.Topic)
+	case sweep.OpenMsg:
+		return a.openSweepHit(msg)
 	case topics.ReadersMsg:
 		var cmd tea.Cmd
 		a.groups, cmd = a.groups.ShowReaders(msg.Topic)
@@ -168,7 +174,9 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pageGroups:
 		a.groups, cmd = a.groups.Update(msg)
 	}
-	return a, tea.Batch(append(cmds, cmd)...)
+	var sweepCmd tea.Cmd // a sweep reports back even while another page shows
+	a.sweep, sweepCmd = a.sweep.Update(msg)
+	return a, tea.Batch(append(cmds, cmd, sweepCmd)...)
 }
 
 func (a App) cfgNamed(name string) (config.Cluster, bool) {
@@ -196,7 +204,7 @@ func (a App) openCluster(name string) (tea.Model, tea.Cmd) {
 	a.lastReq++
 	a.conn = conn{req: a.lastReq, cfg: cfg, state: nav.Connecting}
 	a.notice = ""
-	a.topics, a.groups = a.topics.Reset(), a.groups.Reset()
+	a.topics, a.groups, a.sweep = a.topics.Reset(), a.groups.Reset(), a.sweep.SetSource(nil, nil)
 	a.nav = a.nav.SetCluster(name, nav.Connecting).SetCount(nav.Topics, "").SetCount(nav.Groups, "")
 	a.c.Logger.Debug("connect", "cluster", name, "req", a.conn.req)
 	cmds = append(cmds, connectCmd(a.ctx, a.conn.req, cfg, a.connect, a.opts.NewDecoder))
@@ -218,6 +226,9 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	}
 	a.conn.state, a.conn.cluster, a.conn.info, a.conn.dec = nav.Connected, msg.cluster, msg.info, msg.dec
 	a.groups = a.groups.SetSources(a.ctx, groups.SourcesFrom(msg.cluster))
+	if client, ok := msg.cluster.(*kafka.Client); ok {
+		a.sweep = a.sweep.SetSource(client, msg.dec)
+	}
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
 	}
@@ -354,6 +365,7 @@ func (a App) shutdown() {
 	if a.msgs != nil {
 		a.msgs.Close()
 	}
+	a.sweep.Close()
 	for _, p := range a.parked {
 		p.Close()
 	}

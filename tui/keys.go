@@ -78,6 +78,8 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.topics, cmd = a.topics.Update(k)
 	case pageGroups:
 		a.groups, cmd = a.groups.Update(k)
+	case pageSweep:
+		a.sweep, cmd = a.sweep.Update(k)
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs, cmd = a.msgs.Update(k)

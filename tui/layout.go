@@ -42,6 +42,7 @@ func (a App) layout() App {
 	a.overview = a.overview.SetSize(w, h)
 	a.topics = a.topics.SetSize(w, h)
 	a.groups = a.groups.SetSize(w, h)
+	a.sweep = a.sweep.SetSize(w, h)
 	if a.msgs != nil {
 		a.msgs = a.msgs.SetSize(w, h)
 	}
@@ -58,6 +59,8 @@ func (a App) show(p page) App {
 		a.nav = a.nav.SetCurrent(nav.Topics)
 	case pageGroups:
 		a.nav = a.nav.SetCurrent(nav.Groups)
+	case pageSweep:
+		a.nav = a.nav.SetCurrent(nav.Sweep)
 	}
 	return a.applyFocus()
 }
@@ -73,6 +76,8 @@ func (a App) showView(v nav.View) App {
 	case nav.Groups:
 		a.groups = a.groups.SetReading("")
 		return a.show(pageGroups).focusMain()
+	case nav.Sweep:
+		return a.show(pageSweep).focusMain()
 	}
 	return a.show(pageOverview).focusMain()
 }
@@ -84,7 +89,7 @@ func (a App) focusNav() App { a.navFocused = true; return a.applyFocus() }
 // applyFocus tells every pane whether it has the keyboard.
 func (a App) applyFocus() App {
 	a.nav = a.nav.Blur()
-	a.overview, a.topics, a.groups = a.overview.Blur(), a.topics.Blur(), a.groups.Blur()
+	a.overview, a.topics, a.groups, a.sweep = a.overview.Blur(), a.topics.Blur(), a.groups.Blur(), a.sweep.Blur()
 	if a.msgs != nil {
 		a.msgs = a.msgs.Blur()
 	}
@@ -100,6 +105,8 @@ func (a App) applyFocus() App {
 		a.topics = a.topics.Focus()
 	case pageGroups:
 		a.groups = a.groups.Focus()
+	case pageSweep:
+		a.sweep = a.sweep.Focus()
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs = a.msgs.Focus()
@@ -124,6 +131,8 @@ func (a App) focused() (pane, string) {
 		return a.topics, "Topics"
 	case pageGroups:
 		return a.groups, "Consumer groups"
+	case pageSweep:
+		return a.sweep, "Sweep"
 	case pageMessages:
 		if a.msgs != nil {
 			return a.msgs, "Messages"
@@ -142,6 +151,8 @@ func (a App) capturesInput() bool {
 		return a.topics.CapturesInput()
 	case pageGroups:
 		return a.groups.CapturesInput()
+	case pageSweep:
+		return a.sweep.CapturesInput()
 	case pageMessages:
 		return a.msgs != nil && a.msgs.CapturesInput()
 	}
@@ -158,6 +169,8 @@ func (a App) atRoot() bool {
 		return a.topics.AtRoot()
 	case pageGroups:
 		return a.groups.AtRoot()
+	case pageSweep:
+		return a.sweep.AtRoot()
 	case pageMessages:
 		return a.msgs == nil || a.msgs.AtRoot()
 	}

@@ -54,6 +54,8 @@ func (a App) panes(height int) string {
 		main = a.topics.View()
 	case pageGroups:
 		main = a.groups.View()
+	case pageSweep:
+		main = a.sweep.View()
 	case pageMessages:
 		if a.msgs != nil {
 			main = a.msgs.View()

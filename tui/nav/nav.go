@@ -22,6 +22,7 @@ const (
 	Overview View = iota
 	Topics
 	Groups
+	Sweep
 )
 
 // ConnState is how far a cluster's connection got.
@@ -118,7 +119,7 @@ func (m Model) items() []item {
 		out = append(out, item{cluster: c})
 	}
 	if m.active != "" && m.states[m.active] == Connected {
-		out = append(out, item{view: Overview}, item{view: Topics}, item{view: Groups})
+		out = append(out, item{view: Overview}, item{view: Topics}, item{view: Groups}, item{view: Sweep})
 	}
 	return out
 }
@@ -149,7 +150,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: "Consumer groups"}
+var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: "Consumer groups", Sweep: "Sweep"}
 
 // View renders the column, scrolled so the cursor stays on screen when there are
 // more clusters than lines.
