@@ -32,6 +32,9 @@ type bundleWriter struct {
 	schemas  map[int]ManifestSchema
 	first    time.Time
 	last     time.Time
+	signer   *Signer
+	// rootDigest is set by finish: the SHA-256 of the signed tag manifest.
+	rootDigest string
 }
 
 // streamFile is a payload file written through a buffer while its SHA-256 is computed.
@@ -73,6 +76,10 @@ func toBundle(ctx context.Context, req Request, opts FileOptions, m *meter) (Sum
 	if err := checkDestination(opts.Path, opts.Force); err != nil {
 		return sum, err
 	}
+	signer, err := bundleSigner(opts.Signer, req.Capture.Analyst)
+	if err != nil {
+		return sum, err
+	}
 	sel, err := newSelector(req, m)
 	if err != nil {
 		return sum, err
@@ -96,6 +103,7 @@ func toBundle(ctx context.Context, req Request, opts FileOptions, m *meter) (Sum
 	if err != nil {
 		return sum, err
 	}
+	bw.signer = signer
 	defer bw.abort()
 	for {
 		rec, env, ok, err := sel.next(ctx)
@@ -114,6 +122,7 @@ func toBundle(ctx context.Context, req Request, opts FileOptions, m *meter) (Sum
 	if err := bw.finish(ctx, req, sel, started, ended); err != nil {
 		return sum, err
 	}
+	sum.RootDigest, sum.Signer = bw.rootDigest, signer.Fingerprint()
 	if err := replaceDir(tmp, opts.Path, opts.Force); err != nil {
 		return sum, err
 	}
@@ -224,7 +233,11 @@ func (bw *bundleWriter) finish(ctx context.Context, req Request, sel *selector, 
 	if err := add(BagitFile, []byte(bagitDeclaration)); err != nil {
 		return err
 	}
-	if err := add(BagInfoFile, []byte(bagInfo(req.Capture, ended, payload, bw.redacted))); err != nil {
+	info := bagInfo(req.Capture, ended, payload, bw.redacted) + "Kpeek-Signer: " + bw.signer.Fingerprint() + "\n"
+	if err := add(BagInfoFile, []byte(info)); err != nil {
+		return err
+	}
+	if err := add(SignerFile, bw.signer.PublicKey()); err != nil {
 		return err
 	}
 	ms, err := writeChecksums(bw.root, ManifestFile, payload)
@@ -232,9 +245,18 @@ func (bw *bundleWriter) finish(ctx context.Context, req Request, sel *selector, 
 		return err
 	}
 	tags = append(tags, ms)
-	if _, err := writeChecksums(bw.root, TagManifestFile, tags); err != nil {
+	tagManifest := checksumLines(tags)
+	if _, err := writeSmall(bw.root, TagManifestFile, tagManifest); err != nil {
 		return err
 	}
+	sig, err := bw.signer.sign(tagManifest)
+	if err != nil {
+		return err
+	}
+	if _, err := writeSmall(bw.root, SignatureFile, sig); err != nil {
+		return err
+	}
+	bw.rootDigest = rootDigest(tagManifest)
 	for _, d := range []string{"data/schemas", "data/raw", "data", "."} {
 		syncDir(filepath.Join(bw.root, filepath.FromSlash(d)))
 	}
@@ -242,7 +264,8 @@ func (bw *bundleWriter) finish(ctx context.Context, req Request, sel *selector, 
 }
 
 // writeSchemas writes data/schemas/schemas.json and, when the decoder can give them,
-// each schema's text as data/schemas/<id>.schema.
+// each schema's text as data/schemas/<id>.schema and the schemas it references as
+// data/schemas/<id>.ref<n>.schema, so verify can decode the raw bytes again.
 func (bw *bundleWriter) writeSchemas(ctx context.Context, dec *decode.Decoder) ([]fileSum, string, error) {
 	ids := make([]int, 0, len(bw.schemas))
 	for id := range bw.schemas {
@@ -254,17 +277,15 @@ func (bw *bundleWriter) writeSchemas(ctx context.Context, dec *decode.Decoder) (
 	var missing []string // ids whose text could not be fetched, with why
 	for _, id := range ids {
 		s := bw.schemas[id]
-		text, err := dec.SchemaText(ctx, id)
+		stored, err := dec.StoredSchema(ctx, id)
 		if err != nil {
 			missing = append(missing, fmt.Sprintf("%d (%v)", id, err))
 		} else {
-			rel := "data/schemas/" + strconv.Itoa(id) + ".schema"
-			fs, err := writeSmall(bw.root, rel, []byte(text))
+			kept, err := bw.keepSchema(&s, stored)
 			if err != nil {
 				return nil, "", err
 			}
-			files = append(files, fs)
-			s.File, s.SHA256 = rel, &fs.sum
+			files = append(files, kept...)
 		}
 		list = append(list, s)
 		bw.schemas[id] = s
@@ -273,7 +294,7 @@ func (bw *bundleWriter) writeSchemas(ctx context.Context, dec *decode.Decoder) (
 	switch {
 	case len(ids) == 0:
 	case len(missing) == 0:
-		note = "schema texts in data/schemas/<id>.schema; sha256 is of that text"
+		note = "schema texts in data/schemas/<id>.schema, their references in <id>.ref<n>.schema; sha256 is of that text"
 	case len(missing) == len(ids):
 		note = "schema ids only: no schema text could be fetched: " + strings.Join(missing, "; ")
 	default:
@@ -293,6 +314,41 @@ func (bw *bundleWriter) writeSchemas(ctx context.Context, dec *decode.Decoder) (
 	return append(files, fs), note, nil
 }
 
+// keepSchema writes one schema's text and its references' and records them in s.
+func (bw *bundleWriter) keepSchema(s *ManifestSchema, stored decode.StoredSchema) ([]fileSum, error) {
+	base := "data/schemas/" + strconv.Itoa(s.ID)
+	fs, err := writeSmall(bw.root, base+".schema", []byte(stored.Text))
+	if err != nil {
+		return nil, err
+	}
+	files := []fileSum{fs}
+	s.File, s.SHA256, s.Type = fs.path, &fs.sum, stored.Type
+	if s.Subject == "" {
+		s.Subject, s.Version = stored.Subject, stored.Version
+	}
+	for n, ref := range stored.References {
+		rfs, err := writeSmall(bw.root, base+".ref"+strconv.Itoa(n+1)+".schema", []byte(ref.Text))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, rfs)
+		s.References = append(s.References, ManifestSchemaRef{Name: ref.Name, Subject: ref.Subject, Version: ref.Version, File: rfs.path, SHA256: rfs.sum})
+	}
+	return files, nil
+}
+
+// bundleSigner is the signer the options give, else the analyst's own key.
+func bundleSigner(s *Signer, analyst string) (*Signer, error) {
+	if s != nil {
+		return s, nil
+	}
+	dir, err := DefaultKeyDir()
+	if err != nil {
+		return nil, err
+	}
+	return LoadSigner(dir, analyst)
+}
+
 func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time.Time, schemaNote string) CaptureManifest {
 	c := req.Capture
 	man := CaptureManifest{
@@ -305,6 +361,8 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 		SchemaTexts: schemaNote,
 		Files:       map[string]string{"records": RecordsFile, "schemas": SchemasFile},
 		Records:     bw.entries,
+		Signer: ManifestSigner{Fingerprint: bw.signer.Fingerprint(), PublicKey: strings.TrimSpace(string(bw.signer.PublicKey())),
+			Namespace: SignatureNamespace},
 	}
 	if len(bw.redacted) == 0 {
 		man.Redaction.Rules = []string{}

@@ -21,7 +21,7 @@ func writeBundle(t *testing.T, redact ...string) (string, CaptureManifest) {
 	bag := filepath.Join(t.TempDir(), "case-42.bag")
 	req := testRequest(sampleRecords(60))
 	req.Redact = redact
-	if _, err := ToFile(t.Context(), req, FileOptions{Path: bag, Format: "bundle"}); err != nil {
+	if _, err := ToFile(t.Context(), req, FileOptions{Path: bag, Format: "bundle", Signer: testSigner(t)}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(bag, CaptureFile))
@@ -37,7 +37,7 @@ func writeBundle(t *testing.T, redact ...string) (string, CaptureManifest) {
 
 func TestBundleLayoutAndManifest(t *testing.T) {
 	bag, man := writeBundle(t)
-	if err := Verify(bag); err != nil {
+	if _, err := Verify(t.Context(), bag); err != nil {
 		t.Fatalf("fresh bundle does not verify: %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(bag, BagitFile)); string(b) != "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
@@ -110,6 +110,22 @@ func TestVerifyNamesWhatChanged(t *testing.T) {
 			return os.WriteFile(filepath.Join(bag, "data", "extra.txt"), []byte("x"), 0o644)
 		}, "data/extra.txt"},
 		{"removed payload file", func(bag string) error { return os.Remove(filepath.Join(bag, filepath.FromSlash(SchemasFile))) }, SchemasFile},
+		{"removed tag manifest", removeFile(TagManifestFile), TagManifestFile},
+		{"removed capture manifest", removeFile(CaptureFile), CaptureFile},
+		{"removed raw frames", removeFile(RawFile), RawFile},
+		{"removed signature", removeFile(SignatureFile), SignatureFile},
+		{"raw frames replaced by a link to /dev/zero", linkTo(RawFile, "/dev/zero"), RawFile},
+		{"raw folder replaced by a link", func(bag string) error {
+			raw := filepath.Join(bag, "data", "raw")
+			if err := os.Rename(raw, filepath.Join(t.TempDir(), "raw")); err != nil {
+				return err
+			}
+			return os.Symlink(t.TempDir(), raw)
+		}, "data/raw"},
+		{"tag file replaced by a link", linkTo(BagInfoFile, "/etc/hostname"), BagInfoFile},
+		{"named pipe in the payload", func(bag string) error {
+			return mkfifo(filepath.Join(bag, "data", "pipe"))
+		}, "data/pipe"},
 		{"bad declaration", func(bag string) error {
 			return os.WriteFile(filepath.Join(bag, BagitFile), []byte("BagIt-Version: 0.97\n"), 0o644)
 		}, BagitFile},
@@ -120,42 +136,23 @@ func TestVerifyNamesWhatChanged(t *testing.T) {
 			if err := tt.tamper(bag); err != nil {
 				t.Fatal(err)
 			}
-			err := Verify(bag)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Verify = %v, want an error naming %s", err, tt.want)
+			_, err := Verify(t.Context(), bag)
+			if !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Verify = %v, want ErrBundleChanged naming %s", err, tt.want)
 			}
 		})
 	}
 }
 
-// TestVerifyRecordHashes rewrites a record and all the bag manifests around it, as a
-// forger would: only the per-record hashes in the capture manifest catch it.
+// TestVerifyRecordHashes changes a raw frame and re-seals the bag as a forger with
+// their own key would: only the per-record hashes in the capture manifest catch it.
 func TestVerifyRecordHashes(t *testing.T) {
 	bag, _ := writeBundle(t)
 	if err := flipByte(RawFile, 40)(bag); err != nil {
 		t.Fatal(err)
 	}
-	var payload []fileSum
-	for _, rel := range []string{RecordsFile, RawFile, SchemasFile} {
-		sum, size, err := fileSHA256(filepath.Join(bag, filepath.FromSlash(rel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		payload = append(payload, fileSum{rel, sum, size})
-	}
-	ms, err := writeChecksums(bag, ManifestFile, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tags []fileSum
-	for _, rel := range []string{BagitFile, BagInfoFile, CaptureFile} {
-		sum, size, _ := fileSHA256(filepath.Join(bag, rel))
-		tags = append(tags, fileSum{rel, sum, size})
-	}
-	if _, err := writeChecksums(bag, TagManifestFile, append(tags, ms)); err != nil {
-		t.Fatal(err)
-	}
-	err = Verify(bag)
+	reseal(t, bag, otherSigner(t))
+	_, err := Verify(t.Context(), bag)
 	if !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), RawFile) || !strings.Contains(err.Error(), "partition 0 offset 0") {
 		t.Fatalf("Verify = %v, want the changed record named", err)
 	}
@@ -163,7 +160,7 @@ func TestVerifyRecordHashes(t *testing.T) {
 
 func TestRedactedBundle(t *testing.T) {
 	bag, man := writeBundle(t, "value.card_number", "value.email")
-	if err := Verify(bag); err != nil {
+	if _, err := Verify(t.Context(), bag); err != nil {
 		t.Fatalf("redacted bundle does not verify: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(bag, "data", "raw")); !os.IsNotExist(err) {
@@ -188,7 +185,7 @@ func TestRedactedBundle(t *testing.T) {
 	if err := flipByte(RecordsFile, 10)(bag); err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify(bag); err == nil {
+	if _, err := Verify(t.Context(), bag); err == nil {
 		t.Error("tampered redacted bundle verifies")
 	}
 }

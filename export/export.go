@@ -52,6 +52,8 @@ type Summary struct {
 	Destination string
 	Spool       string // where unconfirmed records are, if any
 	Duplicates  int64  // possible duplicate deliveries: events sent again or spooled after the collector may have taken them
+	RootDigest  string // bundles: the sealed tag manifest's sha256, for the case ticket
+	Signer      string // bundles: the sealing key's fingerprint
 }
 
 // FileOptions selects a file destination.
@@ -59,6 +61,7 @@ type FileOptions struct {
 	Path   string
 	Format string // ndjson | csv | bundle
 	Force  bool
+	Signer *Signer // seals bundles; nil means the analyst's key in DefaultKeyDir, created on first use
 }
 
 // HECOptions selects a Splunk HEC destination.

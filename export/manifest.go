@@ -47,6 +47,15 @@ type CaptureManifest struct {
 	RawFormat      string              `json:"raw_format,omitempty"`
 	RecordHash     string              `json:"record_hash"`
 	Records        []ManifestRecord    `json:"records"`
+	Signer         ManifestSigner      `json:"signer"`
+}
+
+// ManifestSigner is the key that seals the bundle: the SSH signature in
+// tagmanifest-sha256.txt.sig is made with it.
+type ManifestSigner struct {
+	Fingerprint string `json:"fingerprint"` // SHA256:... as ssh-keygen -l prints it
+	PublicKey   string `json:"public_key"`  // also in kpeek-signer.pub
+	Namespace   string `json:"namespace"`   // for ssh-keygen -Y verify -n
 }
 
 // ManifestCluster identifies the cluster the records were read from.
@@ -87,8 +96,20 @@ type ManifestSchema struct {
 	ID      int     `json:"id"`
 	Subject string  `json:"subject,omitempty"`
 	Version int     `json:"version,omitempty"`
+	Type    string  `json:"type,omitempty"` // AVRO, PROTOBUF or JSON, as the registry names it
 	File    string  `json:"file,omitempty"`
 	SHA256  *string `json:"sha256"` // of the schema text; null when the text was not available
+	// References are the schemas it imports or whose named types it uses, dependencies first.
+	References []ManifestSchemaRef `json:"references,omitempty"`
+}
+
+// ManifestSchemaRef is one schema a kept schema references, kept beside it.
+type ManifestSchemaRef struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+	File    string `json:"file"`
+	SHA256  string `json:"sha256"`
 }
 
 // ManifestRecord is one exported record's position and hash (see CaptureManifest.RecordHash).
@@ -108,13 +129,18 @@ type fileSum struct {
 // writeChecksums writes a BagIt manifest: "<sha256>  <path>" lines sorted by path; the
 // two-space separator is also what sha256sum -c reads.
 func writeChecksums(root, rel string, sums []fileSum) (fileSum, error) {
+	return writeSmall(root, rel, checksumLines(sums))
+}
+
+// checksumLines renders a BagIt manifest's content.
+func checksumLines(sums []fileSum) []byte {
 	sorted := append([]fileSum(nil), sums...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].path < sorted[j].path })
 	var b strings.Builder
 	for _, s := range sorted {
 		fmt.Fprintf(&b, "%s  %s\n", s.sum, s.path)
 	}
-	return writeSmall(root, rel, []byte(b.String()))
+	return []byte(b.String())
 }
 
 // bagInfo renders bag-info.txt.
