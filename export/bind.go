@@ -94,7 +94,7 @@ type binder struct {
 	frames   *bufio.Reader
 	topic    string
 	registry *decode.Registry
-	kept     map[int]bool                // schema ids whose text is in the bag
+	kept     map[int]bool // schema ids whose text is in the bag
 	decoders map[[2]decode.Format]*decode.Decoder
 	frame    []byte
 	line     []byte
