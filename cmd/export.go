@@ -113,6 +113,7 @@ func newExportCmd(g *globals) *cobra.Command {
 	f.StringVar(&fileOpts.Path, "file", "", "write to this file (or bundle folder)")
 	f.StringVar(&fileOpts.Format, "format", "ndjson", "ndjson, csv or bundle (BagIt evidence bag)")
 	f.BoolVar(&fileOpts.Force, "force", false, "overwrite an existing file")
+	f.BoolVar(&fileOpts.CSVRaw, "csv-raw", false, "csv: write cells verbatim, even those a spreadsheet would run as formulas (=, +, -, @)")
 	f.StringVar(&hec.URL, "splunk", "", "Splunk HEC event endpoint URL (…/services/collector/event), or 'default' for the config's")
 	f.StringVar(&tokenFile, "splunk-token-file", "", "file holding the HEC token (else $KPEEK_SPLUNK_TOKEN, else the config)")
 	f.StringVar(&hec.Index, "index", "", "Splunk index")

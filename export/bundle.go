@@ -73,7 +73,7 @@ func (s *streamFile) close() (fileSum, error) {
 func toBundle(ctx context.Context, req Request, opts FileOptions, m *meter) (Summary, error) {
 	sum := Summary{Destination: opts.Path}
 	started := time.Now().UTC()
-	if err := checkDestination(opts.Path, opts.Force); err != nil {
+	if err := checkTarget(opts.Path, opts.Force, true); err != nil {
 		return sum, err
 	}
 	signer, err := bundleSigner(opts.Signer, req.Capture.Analyst)
@@ -421,8 +421,9 @@ func manifestPartitions(c Capture, sel *selector) []ManifestPartition {
 func replaceDir(tmp, final string, force bool) error {
 	var aside string
 	if _, err := os.Lstat(final); err == nil {
-		if !force {
-			return fmt.Errorf("export to %s: it already exists (use --force to overwrite)", final)
+		// Re-check: what is there now may not be what was there when the export started.
+		if err := checkTarget(final, force, true); err != nil {
+			return err
 		}
 		aside = tmp + ".old"
 		if err := os.Rename(final, aside); err != nil {

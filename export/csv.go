@@ -36,6 +36,7 @@ func toCSV(ctx context.Context, req Request, opts FileOptions, m *meter) (Summar
 		if _, err := spill.Seek(0, io.SeekStart); err != nil {
 			return fmt.Errorf("rewind spill file for %s: %w", opts.Path, err)
 		}
+		cols.raw = opts.CSVRaw
 		if err := cols.layout(ctx, bufio.NewReaderSize(spill, 256<<10), out, m); err != nil {
 			return fmt.Errorf("write %s: %w", opts.Path, err)
 		}
@@ -114,6 +115,7 @@ func cell(v []byte) string {
 }
 
 type csvColumns struct {
+	raw      bool // write cells verbatim, formulas included (FileOptions.CSVRaw)
 	index    map[string]int
 	names    []string
 	nonObj   bool
@@ -145,6 +147,11 @@ func (c *csvColumns) layout(ctx context.Context, spill io.Reader, out io.Writer,
 		header = append(header, "value")
 	}
 	cw := csv.NewWriter(out)
+	if !c.raw {
+		for i := range header {
+			header[i] = neutralizeFormula(header[i])
+		}
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -168,6 +175,11 @@ func (c *csvColumns) layout(ctx context.Context, spill io.Reader, out io.Writer,
 		})
 		if !isObj && c.nonObj {
 			row[len(row)-1] = cell(value)
+		}
+		if !c.raw {
+			for i := range row {
+				row[i] = neutralizeFormula(row[i])
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -213,4 +225,27 @@ func objectMembers(v []byte, fn func(name string, value []byte)) bool {
 		}
 	}
 	return true
+}
+
+// neutralizeFormula makes a cell that a spreadsheet would run as a formula (it starts
+// with =, +, -, @, tab or carriage return) plain text by prefixing a single quote, the
+// OWASP rule against CSV injection. A cell that is exactly a JSON number (-12.5) is left
+// alone: it cannot be a formula, and amounts stay numbers.
+func neutralizeFormula(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if s[0] == '-' && isJSONNumber(s) {
+			return s
+		}
+		return "'" + s
+	}
+	return s
+}
+
+func isJSONNumber(s string) bool {
+	var n json.Number
+	return json.Unmarshal([]byte(s), &n) == nil
 }

@@ -62,6 +62,7 @@ type FileOptions struct {
 	Format string // ndjson | csv | bundle
 	Force  bool
 	Signer *Signer // seals bundles; nil means the analyst's key in DefaultKeyDir, created on first use
+	CSVRaw bool    // csv: write cells verbatim, without neutralizing spreadsheet formulas
 }
 
 // HECOptions selects a Splunk HEC destination.

@@ -20,16 +20,31 @@ type atomicFile struct {
 	done  bool
 }
 
-// checkDestination fails when path exists and force is off.
+// checkDestination fails when path exists and force is off, and, even with force,
+// when what is there is not what an export replaces: a regular file (or, for a bundle,
+// a folder; a file too). A device such as /dev/full, a symlink or a pipe is never replaced.
 func checkDestination(path string, force bool) error {
-	if _, err := os.Lstat(path); err == nil {
-		if !force {
-			return fmt.Errorf("export to %s: it already exists (use --force to overwrite)", path)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	return checkTarget(path, force, false)
+}
+
+func checkTarget(path string, force, folder bool) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("export to %s: %w", path, err)
 	}
-	return nil
+	if !force {
+		return fmt.Errorf("export to %s: it already exists (use --force to overwrite)", path)
+	}
+	switch {
+	case st.Mode().IsRegular(), folder && st.IsDir():
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("export to %s: it is a folder; --force replaces only a file", path)
+	}
+	return fmt.Errorf("export to %s: it is a %s, not a regular file; --force will not replace it", path, fileKind(st.Mode().Type()))
 }
 
 func createAtomic(path string, force bool) (*atomicFile, error) {
@@ -60,9 +75,10 @@ func (a *atomicFile) commit() error {
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && !a.force {
-		// Re-check: another process may have created the file while we wrote.
-		err = checkDestination(a.final, false)
+	if err == nil {
+		// Re-check: another process may have created the file while we wrote, or put
+		// something in its place that is not a file.
+		err = checkDestination(a.final, a.force)
 	}
 	if err == nil {
 		err = os.Rename(a.f.Name(), a.final)

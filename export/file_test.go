@@ -193,3 +193,41 @@ func closedBatches() <-chan kafka.Batch {
 	close(ch)
 	return ch
 }
+
+// TestForceRefusesWhatIsNotAFile: --force replaced /dev/full with a regular file.
+func TestForceRefusesWhatIsNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	pipe := filepath.Join(dir, "pipe")
+	if err := mkfifo(pipe); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "folder")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A pipe stands for /dev/full: a test that replaced a real device would break the machine.
+	paths := []string{pipe, link}
+	for _, format := range []string{"ndjson", "csv", "bundle"} {
+		for _, p := range append(paths, sub) {
+			if format == "bundle" && p == sub {
+				continue // a bundle folder is what --force replaces
+			}
+			before, _ := os.Lstat(p)
+			_, err := ToFile(t.Context(), testRequest(sampleRecords(3)), FileOptions{Path: p, Format: format, Force: true, Signer: testSigner(t)})
+			if err == nil || !strings.Contains(err.Error(), "--force") {
+				t.Errorf("%s --force over %s: err = %v, want a refusal", format, p, err)
+			}
+			if after, err := os.Lstat(p); err != nil || after.Mode() != before.Mode() || !os.SameFile(before, after) {
+				t.Errorf("%s --force replaced %s", format, p)
+			}
+		}
+	}
+}
