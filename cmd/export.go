@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/kpeek/kpeek/export"
 	"github.com/spf13/cobra"
@@ -41,6 +42,7 @@ func newExportCmd(g *globals) *cobra.Command {
 			if sel.follow {
 				return usageError{errors.New("export takes a bounded range: use --to instead of --follow")}
 			}
+			resolved := time.Now()
 			req, flt, err := sel.parse()
 			if err != nil {
 				return err
@@ -66,6 +68,10 @@ func newExportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer stream.Close()
+			prov := export.NewProvenance(g.args, req, g.version, resolved)
+			if certs := cl.PeerCertificates(ctx); certs != nil {
+				prov.BrokerCertificates = certs
+			}
 			var total int64
 			for _, r := range stream.Ranges() {
 				if r.End > r.Start {
@@ -80,7 +86,7 @@ func newExportCmd(g *globals) *cobra.Command {
 				Progress: progress,
 				Capture: export.Capture{Cluster: cfg.Name, ClusterID: info.ID, Bootstrap: cl.Bootstrap(),
 					Topic: sel.topic, Ranges: stream.Ranges(), Selection: sel.describe(), Filter: sel.filter,
-					Analyst: export.Analyst(), Version: g.version},
+					Analyst: export.Analyst(), Version: g.version, Provenance: prov},
 			}
 			var sum export.Summary
 			if fileOpts.Path != "" {

@@ -18,7 +18,8 @@ import (
 // globals are the flags every command shares and what they resolve to.
 type globals struct {
 	stdout, stderr io.Writer
-	version        string // this build, for manifests
+	version        string   // this build, for manifests
+	args           []string // the command line as given (without the program name), for manifests
 
 	demo           bool
 	brokers        string

@@ -34,7 +34,7 @@ type usageError struct{ error }
 // Run executes kpeek with args and returns the exit code; it never panics to the user.
 // version names this build in manifests and `kpeek version`.
 func Run(args []string, stdout, stderr io.Writer, version string) (code int) {
-	g := &globals{stdout: stdout, stderr: stderr, version: version}
+	g := &globals{stdout: stdout, stderr: stderr, version: version, args: args}
 	defer func() {
 		if r := recover(); r != nil {
 			g.reportPanic(r, debug.Stack())

@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // exportBundle exports a demo topic as a sealed bundle with a key in a temporary
@@ -90,5 +92,43 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBundleManifestRecordsProvenance: the command line without its secrets, the
+// absolute window behind --from -2h, the zone and the build.
+func TestBundleManifestRecordsProvenance(t *testing.T) {
+	before := time.Now()
+	bag, _ := exportBundle(t, "auth.logins", "--from", "-2h", "-X", "sasl.password=S3CRET", "--schema-registry", "http://u:S3CRET@127.0.0.1:1")
+	after := time.Now()
+	data, err := os.ReadFile(filepath.Join(bag, "kpeek-manifest.json"))
+	must(t, err)
+	if strings.Contains(string(data), "S3CRET") {
+		t.Fatal("the manifest holds the secret")
+	}
+	var man struct {
+		Provenance struct {
+			CommandLine []string   `json:"command_line"`
+			WindowFrom  *time.Time `json:"window_from"`
+			TimeZone    string     `json:"time_zone"`
+			Build       struct {
+				Version  string `json:"version"`
+				Revision string `json:"vcs_revision"`
+			} `json:"build"`
+		} `json:"provenance"`
+		Cluster struct {
+			ID string `json:"id"`
+		} `json:"cluster"`
+	}
+	must(t, json.Unmarshal(data, &man))
+	p := man.Provenance
+	if got := strings.Join(p.CommandLine, " "); !strings.Contains(got, "kpeek --demo export -t auth.logins") || !strings.Contains(got, "--from -2h") || !strings.Contains(got, "sasl.password=[REDACTED]") {
+		t.Errorf("command line %q", got)
+	}
+	if p.WindowFrom == nil || p.WindowFrom.Before(before.Add(-2*time.Hour)) || p.WindowFrom.After(after.Add(-2*time.Hour)) {
+		t.Errorf("window_from %v, want two hours before the export", p.WindowFrom)
+	}
+	if p.TimeZone == "" || p.Build.Version != "test" || p.Build.Revision == "" || man.Cluster.ID == "" {
+		t.Errorf("provenance %+v, cluster id %q", p, man.Cluster.ID)
 	}
 }

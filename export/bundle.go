@@ -361,6 +361,7 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 		SchemaTexts: schemaNote,
 		Files:       map[string]string{"records": RecordsFile, "schemas": SchemasFile},
 		Records:     bw.entries,
+		Provenance:  c.Provenance,
 		Signer: ManifestSigner{Fingerprint: bw.signer.Fingerprint(), PublicKey: strings.TrimSpace(string(bw.signer.PublicKey())),
 			Namespace: SignatureNamespace},
 	}

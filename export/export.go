@@ -34,6 +34,8 @@ type Capture struct {
 	Filter    string
 	Analyst   string // user@host
 	Version   string // kpeek version
+	// Provenance is the command line, resolved window, build and TLS identity; bundles record it.
+	Provenance Provenance
 }
 
 // Progress is a running export's counters.

@@ -48,6 +48,7 @@ type CaptureManifest struct {
 	RecordHash     string              `json:"record_hash"`
 	Records        []ManifestRecord    `json:"records"`
 	Signer         ManifestSigner      `json:"signer"`
+	Provenance     Provenance          `json:"provenance"`
 }
 
 // ManifestSigner is the key that seals the bundle: the SSH signature in
