@@ -46,6 +46,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer stream.Close()
+			g.audit("consume", map[string]string{"topic": sel.topic, "selection": sel.describe(), "filter": sel.filter, "follow": fmt.Sprint(sel.follow)})
 			n, err := copyRecords(ctx, stream, dec, flt, w, sel.follow)
 			if ferr := w.Flush(); err == nil {
 				err = ferr

@@ -9,6 +9,7 @@ import (
 )
 
 func runExplorer(ctx context.Context, g *globals) error {
+	g.explorer = true
 	if err := g.setupLogger(true); err != nil {
 		return err
 	}
@@ -33,5 +34,6 @@ func runExplorer(ctx context.Context, g *globals) error {
 		Logger:     g.logger,
 		Version:    g.version,
 		MaxRecords: conf.Explorer.MaxRecords,
+		Audit:      func(action string, details map[string]string) { g.audit(action, details) },
 	})
 }

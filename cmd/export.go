@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kpeek/kpeek/export"
@@ -28,6 +29,8 @@ func newExportCmd(g *globals) *cobra.Command {
 					return err
 				}
 				sum, err := export.Resume(ctx, resume, token, progress)
+				g.audit("export-resume", map[string]string{"spool": resume, "destination": export.RedactArgs([]string{sum.Destination})[0],
+					"confirmed": fmt.Sprint(sum.Acked), "failed": fmt.Sprint(sum.Failed), "result": errText(err)})
 				g.report(sum)
 				return err
 			}
@@ -90,7 +93,10 @@ func newExportCmd(g *globals) *cobra.Command {
 			}
 			var sum export.Summary
 			if fileOpts.Path != "" {
+				xr.Capture.Provenance.AuditEntry = g.audit("export-start", map[string]string{"topic": sel.topic, "selection": sel.describe(),
+					"filter": sel.filter, "destination": fileOpts.Path, "format": fileOpts.Format, "redact": strings.Join(redact, ",")}).String()
 				sum, err = export.ToFile(ctx, xr, fileOpts)
+				g.audit("export", exportDetails(&sel, fileOpts.Path, sum, err))
 			} else {
 				if hec.URL == "default" {
 					if cfg.Splunk == nil || cfg.Splunk.URL == "" {
@@ -108,7 +114,10 @@ func newExportCmd(g *globals) *cobra.Command {
 				if hec.Source == "" {
 					hec.Source = "kafka:" + cfg.Name + ":" + sel.topic
 				}
+				xr.Capture.Provenance.AuditEntry = g.audit("export-start", map[string]string{"topic": sel.topic, "selection": sel.describe(),
+					"filter": sel.filter, "destination": export.RedactArgs([]string{hec.URL})[0], "index": hec.Index, "redact": strings.Join(redact, ",")}).String()
 				sum, err = export.ToSplunk(ctx, xr, hec)
+				g.audit("export", exportDetails(&sel, hec.URL, sum, err))
 			}
 			g.report(sum)
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/export/audit"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/kafka/demo"
 )
@@ -29,6 +30,11 @@ type globals struct {
 	propFiles      []string
 	schemaRegistry string
 	debug          bool
+
+	// The analyst's audit trail, opened on first use (cmd/audit.go).
+	auditLog    *audit.Log
+	auditFailed bool // said once; no more tries
+	explorer    bool // the explorer owns the terminal: warnings go to the debug log
 
 	conf    *config.File // loaded on first use
 	logger  *slog.Logger
@@ -137,6 +143,7 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, e
 	for _, w := range cl.Warnings() {
 		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
 	}
+	g.auditConnect(cfg)
 	return cl, cfg, nil
 }
 

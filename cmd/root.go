@@ -15,6 +15,7 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/export/audit"
 	"github.com/spf13/cobra"
 )
 
@@ -58,7 +59,7 @@ func Run(args []string, stdout, stderr io.Writer, version string) (code int) {
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
-	case errors.Is(err, export.ErrBundleChanged):
+	case errors.Is(err, export.ErrBundleChanged), errors.Is(err, audit.ErrChainBroken):
 		return exitTampered
 	case ctx.Err() != nil:
 		return exitInt
@@ -97,5 +98,6 @@ func newRootCmd(g *globals) *cobra.Command {
 		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g),
 		newBrokersCmd(g), newSchemasCmd(g), newSweepCmd(g),
 		newHistoryCmd(g), newReadersCmd(g), newACLsCmd(g))
+	root.AddCommand(newAuditCmd(g))
 	return root
 }

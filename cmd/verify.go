@@ -22,6 +22,7 @@ func newVerifyCmd(g *globals) *cobra.Command {
 				opts = append(opts, export.RequireSigner(signer))
 			}
 			rep, err := export.Verify(cmd.Context(), args[0], opts...)
+			g.audit("verify", map[string]string{"bundle": args[0], "root_digest": rep.RootDigest, "signer": rep.Signer, "result": errText(err)})
 			if err != nil {
 				return err
 			}

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/export/audit"
 )
 
 // Options is everything main.go hands the explorer.
@@ -24,6 +26,8 @@ type Options struct {
 	// MaxRecords caps the records a messages pane holds; beyond it the oldest are dropped
 	// with a visible notice. 0 means messages.DefaultCap.
 	MaxRecords int
+	// Audit appends an entry to the analyst's audit trail (action, details); nil keeps none.
+	Audit func(action string, details map[string]string)
 }
 
 // Run runs the explorer until the user quits or ctx ends.
@@ -31,7 +35,26 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return run(ctx, opts, kafkaConnect(opts.Logger))
+	connect := kafkaConnect(opts.Logger)
+	if opts.Audit != nil {
+		names := make([]string, 0, len(opts.Clusters))
+		for _, c := range opts.Clusters {
+			names = append(names, c.Name)
+		}
+		opts.Audit("explorer", map[string]string{"clusters": strings.Join(names, ","), "version": opts.Version})
+		inner := connect
+		connect = func(ctx context.Context, cfg config.Cluster) (Cluster, error) {
+			cl, err := inner(ctx, cfg)
+			result := "ok"
+			if err != nil {
+				result = err.Error()
+			}
+			opts.Audit("connect", map[string]string{"cluster": cfg.Name, "bootstrap": strings.Join(cfg.Brokers, ","),
+				"as": audit.Principal(cfg.Connection), "result": result})
+			return cl, err
+		}
+	}
+	return run(ctx, opts, connect)
 }
 
 // run is Run with the connection and the terminal replaceable, for tests.
