@@ -13,6 +13,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/decode"
 )
 
 func newTestSigner(t testing.TB, who string) *Signer {
@@ -265,5 +268,44 @@ func TestLoadSignerCreatesAPrivateKeyOnce(t *testing.T) {
 	}
 	if _, err := LoadSigner(dir, "slyon@jump"); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("a world-readable key: %v, want a refusal", err)
+	}
+}
+
+// TestLocalSchemaRecordsAreNamedNotRedecoded: a value decoded with a local schema file
+// (not kept in the bag) is still bound to its raw bytes field by field, and the report
+// says its decoded view could not be derived again.
+func TestLocalSchemaRecordsAreNamedNotRedecoded(t *testing.T) {
+	dir := t.TempDir()
+	avsc := filepath.Join(dir, "login.avsc")
+	const schema = `{"type":"record","name":"Login","fields":[{"name":"user","type":"string"}]}`
+	if err := os.WriteFile(avsc, []byte(schema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := decode.FromConfig(decode.Config{Topics: map[string]config.TopicFormat{"crm.customers": {ValueFormat: "avro", ValueSchema: avsc}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := sampleRecords(3)
+	for i := range recs {
+		recs[i].Value = append([]byte{10}, "slyon"...) // Avro: string of length 5
+	}
+	req := testRequest(recs)
+	req.Decoder = dec
+	bag := filepath.Join(dir, "bag")
+	if _, err := ToFile(t.Context(), req, FileOptions{Path: bag, Format: "bundle", Signer: testSigner(t)}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(t.Context(), bag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Bound != 3 || rep.Redecoded != 0 || len(rep.NotBound) != 1 || !strings.Contains(rep.NotBound[0], "local avro schema") {
+		t.Errorf("report %+v", rep)
+	}
+	// The raw bytes are still bound: a changed value_raw fails.
+	editRecords(t, bag, `"value_raw":"CnNseW9u"`, `"value_raw":"CnNseW9v"`)
+	reseal(t, bag, otherSigner(t))
+	if _, err := Verify(t.Context(), bag); !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "value_raw") {
+		t.Errorf("Verify of a changed value_raw = %v", err)
 	}
 }
