@@ -94,8 +94,11 @@ func (s Summary) Report() []string {
 	if s.Duplicates > 0 {
 		lines = append(lines, fmt.Sprintf("export: %d records may have been delivered twice (acknowledgement timed out)", s.Duplicates))
 	}
-	if s.RootDigest != "" {
+	switch {
+	case s.RootDigest != "" && s.Signer != "":
 		lines = append(lines, fmt.Sprintf("export: bundle root digest %s, sealed by %s (write both into the case ticket)", s.RootDigest, s.Signer))
+	case s.RootDigest != "":
+		lines = append(lines, fmt.Sprintf("export: file digest %s (write it into the case ticket)", s.RootDigest))
 	}
 	if s.Spool != "" {
 		lines = append(lines, fmt.Sprintf("export: unconfirmed records are in %s; finish with: kpeek export --resume %s", s.Spool, s.Spool))

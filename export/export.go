@@ -54,7 +54,7 @@ type Summary struct {
 	Destination string
 	Spool       string // where unconfirmed records are, if any
 	Duplicates  int64  // possible duplicate deliveries: events sent again or spooled after the collector may have taken them
-	RootDigest  string // bundles: the sealed tag manifest's sha256, for the case ticket
+	RootDigest  string // for the case ticket: a bundle's sealed tag manifest's sha256, a file's own sha256
 	Signer      string // bundles: the sealing key's fingerprint
 }
 

@@ -16,6 +16,7 @@ type atomicFile struct {
 	final string
 	force bool
 	f     *os.File
+	hw    *hashingWriter // what reached the file, for its digest
 	w     *bufio.Writer
 	done  bool
 }
@@ -59,7 +60,8 @@ func createAtomic(path string, force bool) (*atomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
-	return &atomicFile{final: path, force: force, f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+	hw := newHashingWriter(f)
+	return &atomicFile{final: path, force: force, f: f, hw: hw, w: bufio.NewWriterSize(hw, 256<<10)}, nil
 }
 
 // commit flushes, fsyncs and renames the file into place.
@@ -128,6 +130,7 @@ func toAtomicFile(req Request, opts FileOptions, m *meter, fill func(sel *select
 	if err := af.commit(); err != nil {
 		return sum, err
 	}
+	sum.RootDigest = "sha256:" + af.hw.sum("").sum
 	m.acked.Store(m.written.Load())
 	return sum, nil
 }

@@ -3,7 +3,9 @@ package export
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,6 +230,27 @@ func TestForceRefusesWhatIsNotAFile(t *testing.T) {
 			if after, err := os.Lstat(p); err != nil || after.Mode() != before.Mode() || !os.SameFile(before, after) {
 				t.Errorf("%s --force replaced %s", format, p)
 			}
+		}
+	}
+}
+
+// TestFileExportReportsItsDigest: every file export ends with a digest for the case ticket.
+func TestFileExportReportsItsDigest(t *testing.T) {
+	for _, format := range []string{"ndjson", "csv"} {
+		path := filepath.Join(t.TempDir(), "x")
+		sum, err := ToFile(t.Context(), testRequest(sampleRecords(5)), FileOptions{Path: path, Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("sha256:%x", sha256.Sum256(b)); sum.RootDigest != want {
+			t.Errorf("%s: digest %q, want %q", format, sum.RootDigest, want)
+		}
+		if r := strings.Join(sum.Report(), "\n"); !strings.Contains(r, "file digest "+sum.RootDigest) {
+			t.Errorf("%s: report lacks the digest:\n%s", format, r)
 		}
 	}
 }
