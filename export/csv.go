@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/kpeek/kpeek/decode"
 )
@@ -206,7 +208,9 @@ func objectMembers(v []byte, fn func(name string, value []byte)) bool {
 			return false
 		}
 		var name string
-		if json.Unmarshal(v[i:kend], &name) != nil {
+		if raw := v[i+1 : kend-1]; !bytes.ContainsAny(raw, "\\\"") && utf8.Valid(raw) && !hasControl(raw) {
+			name = string(raw) // a plain name, the common case: no decoding needed
+		} else if json.Unmarshal(v[i:kend], &name) != nil {
 			return false
 		}
 		i = skipSpace(v, kend)
@@ -248,4 +252,13 @@ func neutralizeFormula(s string) string {
 func isJSONNumber(s string) bool {
 	var n json.Number
 	return json.Unmarshal([]byte(s), &n) == nil
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
