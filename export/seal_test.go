@@ -145,6 +145,9 @@ func TestSealedBundleVerifies(t *testing.T) {
 	if _, err := Verify(t.Context(), bag, RequireSigner(rep.Signer)); err != nil {
 		t.Errorf("with the right signer: %v", err)
 	}
+	if _, err := Verify(t.Context(), bag, RequireSigner(strings.TrimPrefix(rep.Signer, "SHA256:"))); err != nil {
+		t.Errorf("with the right signer without its prefix: %v", err)
+	}
 	_, err = Verify(t.Context(), bag, RequireSigner(otherSigner(t).Fingerprint()))
 	if !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "sealed by") {
 		t.Errorf("with another signer required: %v", err)

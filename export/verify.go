@@ -42,7 +42,12 @@ type verifyOptions struct {
 // RequireSigner makes Verify fail unless the bundle was sealed by the key with this
 // SHA256 fingerprint (as the export printed it, "SHA256:...").
 func RequireSigner(fingerprint string) VerifyOption {
-	return func(o *verifyOptions) { o.signer = strings.TrimSpace(fingerprint) }
+	return func(o *verifyOptions) {
+		o.signer = strings.TrimSpace(fingerprint)
+		if o.signer != "" && !strings.HasPrefix(o.signer, "SHA256:") {
+			o.signer = "SHA256:" + o.signer // as pasted from a ticket without the prefix
+		}
+	}
 }
 
 // Verify checks an evidence bundle: its seal (the SSH signature of the tag manifest by the

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kpeek/kpeek/config"
@@ -285,6 +286,14 @@ func Principal(cfg config.Connection) string {
 	switch {
 	case cfg.SASL != nil && cfg.SASL.Username != "":
 		return "User:" + cfg.SASL.Username + " (SASL " + cfg.SASL.Mechanism + tls + ")"
+	case cfg.SASL != nil && cfg.SASL.ClientID != "":
+		return "OAuth client " + cfg.SASL.ClientID + " of " + cfg.SASL.TokenURL + " (SASL " + cfg.SASL.Mechanism + tls + ")"
+	case cfg.SASL != nil && cfg.SASL.Kerberos.Principal != "":
+		return "Kerberos " + cfg.SASL.Kerberos.Principal + " (SASL " + cfg.SASL.Mechanism + tls + ")"
+	case cfg.SASL != nil && (cfg.SASL.AWSRoleARN != "" || cfg.SASL.AWSProfile != ""):
+		return "AWS " + strings.TrimSpace(cfg.SASL.AWSRoleARN+" "+cfg.SASL.AWSProfile) + " (SASL " + cfg.SASL.Mechanism + tls + ")"
+	case cfg.SASL != nil && cfg.SASL.Mechanism != "":
+		return "the " + cfg.SASL.Mechanism + " default identity (ticket cache or credential chain" + tls + ")"
 	case cfg.TLS != nil && cfg.TLS.CertFile != "":
 		return "the TLS client certificate " + cfg.TLS.CertFile
 	}

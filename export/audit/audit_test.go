@@ -146,6 +146,10 @@ func TestPrincipal(t *testing.T) {
 		{config.Connection{SASL: &config.SASL{Mechanism: "SCRAM-SHA-512", Username: "ir-analyst"}, TLS: &config.TLS{Enabled: true}},
 			"User:ir-analyst (SASL SCRAM-SHA-512 over TLS)"},
 		{config.Connection{TLS: &config.TLS{CertFile: "/etc/kpeek/me.pem"}}, "the TLS client certificate /etc/kpeek/me.pem"},
+		{config.Connection{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OIDC: config.OIDC{ClientID: "kpeek-ir", ClientSecret: "S3CRET", TokenURL: "https://idp/token"}}},
+			"OAuth client kpeek-ir of https://idp/token (SASL OAUTHBEARER)"},
+		{config.Connection{SASL: &config.SASL{Mechanism: "GSSAPI", Kerberos: config.Kerberos{Principal: "ir@CORP"}}}, "Kerberos ir@CORP (SASL GSSAPI)"},
+		{config.Connection{SASL: &config.SASL{Mechanism: "AWS_MSK_IAM", AWSRoleARN: "arn:aws:iam::1:role/ir"}}, "AWS arn:aws:iam::1:role/ir (SASL AWS_MSK_IAM)"},
 	}
 	for _, tt := range tests {
 		if got := Principal(tt.cfg); got != tt.want {
