@@ -56,8 +56,13 @@ func checkRecords(ctx context.Context, bag string, rep *VerifyReport) error {
 	default:
 		return fmt.Errorf("%s: %w (unknown record hash definition)", CaptureFile, ErrBundleChanged)
 	}
+	var line []byte
 	for i, want := range man.Records {
-		line, err := lr.ReadBytes('\n')
+		var err error
+		line, err = readLine(lr, line[:0])
+		if errors.Is(err, errLineTooLong) {
+			return fmt.Errorf("%s: %w (record %d: a line longer than %d bytes)", RecordsFile, ErrBundleChanged, i, maxLine)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("read %s: interrupted: %w", RecordsFile, ctx.Err())
@@ -87,6 +92,25 @@ func checkRecords(ctx context.Context, bag string, rep *VerifyReport) error {
 		rep.NotBound = append(rep.NotBound, b.notes()...)
 	}
 	return nil
+}
+
+// maxLine bounds one line of records.ndjson, so a hostile bundle cannot exhaust memory.
+const maxLine = 256 << 20
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line, newline included, into buf, refusing lines over maxLine.
+func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
+	for {
+		part, err := r.ReadSlice('\n')
+		if len(buf)+len(part) > maxLine {
+			return nil, errLineTooLong
+		}
+		buf = append(buf, part...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return buf, err
+		}
+	}
 }
 
 // binder re-derives envelope lines from raw frames.
