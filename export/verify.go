@@ -219,7 +219,7 @@ func checkManifest(ctx context.Context, bag, manifest string, data []byte, under
 	listed := map[string]int64{}
 	for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
 		want, rel, ok := strings.Cut(line, "  ")
-		if !ok || len(want) != sha256.Size*2 || !validBagPath(rel, under) {
+		if !ok || len(want) != sha256.Size*2 || !validBagPath(rel, under) || (under == "" && strings.HasPrefix(rel, "data/")) {
 			return nil, fmt.Errorf("%s line %d: %w (malformed)", manifest, n+1, ErrBundleChanged)
 		}
 		got, size, err := fileSHA256(ctx, bag, rel)
