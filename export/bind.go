@@ -222,25 +222,20 @@ func (b *binder) decoder(got map[string][]byte) *decode.Decoder {
 	return d
 }
 
+// encodingFormats are the formats that decode bytes to each plain encoding again.
+var encodingFormats = map[decode.Encoding]decode.Format{
+	decode.EncodingJSON: decode.FormatJSON, decode.EncodingString: decode.FormatString, decode.EncodingBase64: decode.FormatBase64,
+	decode.EncodingHex: decode.FormatHex, decode.EncodingMsgPack: decode.FormatMsgPack, decode.EncodingCBOR: decode.FormatCBOR,
+}
+
 // sideFormat is the format that reproduces a side's encoding; a failed decode was
 // rendered as base64 of the bytes.
 func sideFormat(got map[string][]byte, side string) decode.Format {
 	if _, failed := got[side+"_error"]; failed {
 		return decode.FormatBase64
 	}
-	switch decode.Encoding(jsonString(got[side+"_encoding"])) {
-	case decode.EncodingJSON:
-		return decode.FormatJSON
-	case decode.EncodingString:
-		return decode.FormatString
-	case decode.EncodingBase64:
-		return decode.FormatBase64
-	case decode.EncodingHex:
-		return decode.FormatHex
-	case decode.EncodingMsgPack:
-		return decode.FormatMsgPack
-	case decode.EncodingCBOR:
-		return decode.FormatCBOR
+	if f, ok := encodingFormats[decode.Encoding(jsonString(got[side+"_encoding"]))]; ok {
+		return f
 	}
 	return decode.FormatAuto // null, and registry encodings: the framing names the schema
 }
