@@ -312,3 +312,26 @@ func TestLocalSchemaRecordsAreNamedNotRedecoded(t *testing.T) {
 		t.Errorf("Verify of a changed value_raw = %v", err)
 	}
 }
+
+// TestForcedFormatsAreDecodedAgain: a bundle exported with --value-format (hex, msgpack,
+// cbor, string, base64) verifies with every record decoded again, failures included.
+func TestForcedFormatsAreDecodedAgain(t *testing.T) {
+	for _, f := range []string{"hex", "msgpack", "cbor", "string", "base64", "json"} {
+		t.Run(f, func(t *testing.T) {
+			dec, err := decode.FromConfig(decode.Config{KeyFormat: f, ValueFormat: f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := testRequest(sampleRecords(21))
+			req.Decoder = dec
+			bag := filepath.Join(t.TempDir(), "bag")
+			if _, err := ToFile(t.Context(), req, FileOptions{Path: bag, Format: "bundle", Signer: testSigner(t)}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Verify(t.Context(), bag)
+			if err != nil || rep.Redecoded != 21 {
+				t.Fatalf("Verify = %+v, %v", rep, err)
+			}
+		})
+	}
+}
