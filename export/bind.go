@@ -151,6 +151,11 @@ func keptSchemas(bag string, list []ManifestSchema) ([]decode.StoredSchema, erro
 		if s.File == "" {
 			continue
 		}
+		for _, rel := range append([]string{s.File}, refFiles(s.References)...) {
+			if !validBagPath(rel, "data/schemas/") {
+				return nil, fmt.Errorf("%s: %w (schema %d: file %q is not in data/schemas/)", CaptureFile, ErrBundleChanged, s.ID, rel)
+			}
+		}
 		text, err := readBagFile(bag, s.File)
 		if err != nil {
 			return nil, err
@@ -166,6 +171,14 @@ func keptSchemas(bag string, list []ManifestSchema) ([]decode.StoredSchema, erro
 		out = append(out, ss)
 	}
 	return out, nil
+}
+
+func refFiles(refs []ManifestSchemaRef) []string {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, r.File)
+	}
+	return out
 }
 
 // bind checks one record: its frame's hash and position, then its line against the frame.

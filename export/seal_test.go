@@ -335,3 +335,21 @@ func TestForcedFormatsAreDecodedAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaPathsStayInTheBag: a re-sealed manifest pointing a schema outside the bag is refused.
+func TestSchemaPathsStayInTheBag(t *testing.T) {
+	bag, _ := writeBundle(t)
+	p := filepath.Join(bag, CaptureFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte(`"schemas": []`), []byte(`"schemas": [{"id": 1, "file": "../../../../etc/passwd", "sha256": null}]`), 1)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reseal(t, bag, otherSigner(t))
+	if _, err := Verify(t.Context(), bag); !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "not in data/schemas/") {
+		t.Fatalf("Verify = %v", err)
+	}
+}
