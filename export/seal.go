@@ -150,7 +150,14 @@ func (s *Signer) PublicKey() []byte { return authorizedKey(s.signer.PublicKey(),
 
 func authorizedKey(pub ssh.PublicKey, comment string) []byte {
 	line := bytes.TrimSuffix(ssh.MarshalAuthorizedKey(pub), []byte("\n"))
-	if c := strings.Join(strings.Fields(comment), "_"); c != "" {
+	// The comment goes into allowed_signers lines and terminals: printable ASCII only.
+	c := strings.Map(func(r rune) rune {
+		if r <= ' ' || r > '~' {
+			return '_'
+		}
+		return r
+	}, comment)
+	if c != "" {
 		line = append(append(line, ' '), c...)
 	}
 	return append(line, '\n')
