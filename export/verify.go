@@ -92,6 +92,10 @@ func verifyBag(ctx context.Context, bag string, o verifyOptions, rep *VerifyRepo
 		return err
 	}
 	rep.RootDigest = rootDigest(tagManifest)
+	if missing(bag, SignerFile) && missing(bag, SignatureFile) {
+		return fmt.Errorf("%s: %w (the bundle is not sealed: made by a kpeek before bundles were signed, or the seal was removed; "+
+			"anyone can recompute its hashes)", SignatureFile, ErrBundleChanged)
+	}
 	pub, err := readBagFile(bag, SignerFile)
 	if err != nil {
 		return err
@@ -193,6 +197,11 @@ func openBagFile(bag, rel string) (*os.File, error) {
 		return nil, fmt.Errorf("%s: %w (replaced while being verified)", rel, ErrBundleChanged)
 	}
 	return f, nil
+}
+
+func missing(bag, rel string) bool {
+	_, err := os.Lstat(filepath.Join(bag, filepath.FromSlash(rel)))
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // maxTagFile bounds the tag files Verify reads whole.
