@@ -361,7 +361,7 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 		SchemaTexts: schemaNote,
 		Files:       map[string]string{"records": RecordsFile, "schemas": SchemasFile},
 		Records:     bw.entries,
-		Provenance:  c.Provenance,
+		Provenance:  completeProvenance(c, started),
 		Signer: ManifestSigner{Fingerprint: bw.signer.Fingerprint(), PublicKey: strings.TrimSpace(string(bw.signer.PublicKey())),
 			Namespace: SignatureNamespace},
 	}
@@ -388,6 +388,25 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 	}
 	man.Partitions = manifestPartitions(c, sel)
 	return man
+}
+
+// completeProvenance fills what a caller that is not the command line (the explorer)
+// left out: the build and the zone are always known.
+func completeProvenance(c Capture, started time.Time) Provenance {
+	p := c.Provenance
+	if p.Build.Version == "" {
+		p.Build = CurrentBuild(c.Version)
+	}
+	if p.TimeZone == "" {
+		p.TimeZone = zoneName(started.Local())
+	}
+	if p.ResolvedAt.IsZero() {
+		p.ResolvedAt = started.UTC()
+	}
+	if p.BrokerCertificates == nil {
+		p.BrokerCertificates = []kafka.PeerCertificate{}
+	}
+	return p
 }
 
 // manifestPartitions merges the requested ranges with what was exported from each partition.

@@ -58,6 +58,9 @@ func TestBundleLayoutAndManifest(t *testing.T) {
 	if len(man.Partitions) != 3 || man.Partitions[1].Exported != 20 || *man.Partitions[1].LastOffset != 19 || man.Partitions[1].Latest != 100 {
 		t.Errorf("partitions = %+v", man.Partitions)
 	}
+	if p := man.Provenance; p.Build.Version != "test" || p.Build.Revision == "" || p.TimeZone == "" || p.ResolvedAt.IsZero() || p.BrokerCertificates == nil {
+		t.Errorf("provenance of a capture without one (the explorer's) = %+v, want build, zone and time filled", p)
+	}
 	if !man.FirstTimestamp.Equal(testEpoch) || man.CaptureEnd.Before(man.CaptureStart) {
 		t.Errorf("timestamps: first %v, capture %v..%v", man.FirstTimestamp, man.CaptureStart, man.CaptureEnd)
 	}
