@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
@@ -93,6 +94,16 @@ func (g *globals) audit(action string, details map[string]string) audit.Ref {
 		g.auditWarn(err)
 	}
 	return ref
+}
+
+// syncAudit is audit for callers on several goroutines (the explorer's commands).
+func (g *globals) syncAudit() func(action string, details map[string]string) {
+	var mu sync.Mutex
+	return func(action string, details map[string]string) {
+		mu.Lock()
+		defer mu.Unlock()
+		g.audit(action, details)
+	}
 }
 
 func (g *globals) auditWarn(err error) {

@@ -34,6 +34,6 @@ func runExplorer(ctx context.Context, g *globals) error {
 		Logger:     g.logger,
 		Version:    g.version,
 		MaxRecords: conf.Explorer.MaxRecords,
-		Audit:      func(action string, details map[string]string) { g.audit(action, details) },
+		Audit:      g.syncAudit(),
 	})
 }
