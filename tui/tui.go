@@ -35,26 +35,30 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	connect := kafkaConnect(opts.Logger)
-	if opts.Audit != nil {
-		names := make([]string, 0, len(opts.Clusters))
-		for _, c := range opts.Clusters {
-			names = append(names, c.Name)
-		}
-		opts.Audit("explorer", map[string]string{"clusters": strings.Join(names, ","), "version": opts.Version})
-		inner := connect
-		connect = func(ctx context.Context, cfg config.Cluster) (Cluster, error) {
-			cl, err := inner(ctx, cfg)
-			result := "ok"
-			if err != nil {
-				result = err.Error()
-			}
-			opts.Audit("connect", map[string]string{"cluster": cfg.Name, "bootstrap": strings.Join(cfg.Brokers, ","),
-				"as": audit.Principal(cfg.Connection), "result": result})
-			return cl, err
-		}
+	return run(ctx, opts, audited(opts, kafkaConnect(opts.Logger)))
+}
+
+// audited logs the explorer's start to the audit trail and wraps connect so every
+// connection is logged too (which cluster, as whom, and whether it worked).
+func audited(opts Options, connect connectFunc) connectFunc {
+	if opts.Audit == nil {
+		return connect
 	}
-	return run(ctx, opts, connect)
+	names := make([]string, 0, len(opts.Clusters))
+	for _, c := range opts.Clusters {
+		names = append(names, c.Name)
+	}
+	opts.Audit("explorer", map[string]string{"clusters": strings.Join(names, ","), "version": opts.Version})
+	return func(ctx context.Context, cfg config.Cluster) (Cluster, error) {
+		cl, err := connect(ctx, cfg)
+		result := "ok"
+		if err != nil {
+			result = err.Error()
+		}
+		opts.Audit("connect", map[string]string{"cluster": cfg.Name, "bootstrap": strings.Join(cfg.Brokers, ","),
+			"as": audit.Principal(cfg.Connection), "result": result})
+		return cl, err
+	}
 }
 
 // run is Run with the connection and the terminal replaceable, for tests.
