@@ -369,3 +369,22 @@ func TestSchemaPathsStayInTheBag(t *testing.T) {
 		t.Fatalf("Verify = %v", err)
 	}
 }
+
+// TestVerifyThroughALinkToTheBag: the bag may be given by a link; what is inside is still
+// checked (an added file is found).
+func TestVerifyThroughALinkToTheBag(t *testing.T) {
+	bag, _ := writeBundle(t)
+	link := filepath.Join(t.TempDir(), "link.bag")
+	if err := os.Symlink(bag, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(t.Context(), link); err != nil {
+		t.Fatalf("through a link: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(bag, "data", "extra"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(t.Context(), link); !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "data/extra") {
+		t.Fatalf("an added file seen through a link: %v", err)
+	}
+}

@@ -70,6 +70,11 @@ func Verify(ctx context.Context, bag string, opts ...VerifyOption) (VerifyReport
 }
 
 func verifyBag(ctx context.Context, bag string, o verifyOptions, rep *VerifyReport) error {
+	// The path given may be a link to the bag; inside the bag no link is allowed.
+	bag, err := filepath.EvalSymlinks(bag)
+	if err != nil {
+		return err
+	}
 	st, err := os.Stat(bag)
 	if err != nil {
 		return err
