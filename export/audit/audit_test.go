@@ -157,3 +157,26 @@ func TestPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// TestLogRefusesALink: the log is never written through a link planted in its place.
+func TestLogRefusesALink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "elsewhere")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "audit.jsonl")
+	if err := os.Symlink(target, path); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Open(path, "slyon@jump")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append("session", nil); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("Append through a link: %v", err)
+	}
+	if b, _ := os.ReadFile(target); len(b) != 0 {
+		t.Error("the link's target was written")
+	}
+}
