@@ -8,7 +8,7 @@ import (
 )
 
 func newVerifyCmd(g *globals) *cobra.Command {
-	var signer string
+	var signer, digest string
 	cmd := &cobra.Command{
 		Use:   "verify BUNDLE",
 		Short: "Check an evidence bundle: its seal, every hash, every record against its raw bytes",
@@ -20,6 +20,9 @@ func newVerifyCmd(g *globals) *cobra.Command {
 			var opts []export.VerifyOption
 			if signer != "" {
 				opts = append(opts, export.RequireSigner(signer))
+			}
+			if digest != "" {
+				opts = append(opts, export.RequireRootDigest(digest))
 			}
 			rep, err := export.Verify(cmd.Context(), args[0], opts...)
 			g.audit("verify", map[string]string{"bundle": args[0], "root_digest": rep.RootDigest, "signer": rep.Signer, "result": errText(err)})
@@ -34,12 +37,13 @@ func newVerifyCmd(g *globals) *cobra.Command {
 			for _, n := range rep.NotBound {
 				fmt.Fprintf(out, "not bound:   %s\n", oneLine(n))
 			}
-			if signer == "" {
-				fmt.Fprintln(out, "check that the root digest and key are the ones in the case ticket (or pass --signer)")
+			if signer == "" || digest == "" {
+				fmt.Fprintln(out, "check that the root digest and key are the ones in the case ticket (or pass --digest and --signer)")
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&signer, "signer", "", "fail unless sealed by the key with this fingerprint (SHA256:...)")
+	cmd.Flags().StringVar(&digest, "digest", "", "fail unless the root digest is this one (sha256:..., from the case ticket)")
 	return cmd
 }

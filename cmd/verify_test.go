@@ -132,3 +132,18 @@ func TestBundleManifestRecordsProvenance(t *testing.T) {
 		t.Errorf("provenance %+v, cluster id %q", p, man.Cluster.ID)
 	}
 }
+
+// TestVerifyAgainstTheTicket: --digest and --signer compare with what the case ticket holds.
+func TestVerifyAgainstTheTicket(t *testing.T) {
+	bag, exported := exportBundle(t, "auth.logins")
+	digest := regexp.MustCompile(`sha256:[0-9a-f]{64}`).FindString(exported)
+	signer := regexp.MustCompile(`SHA256:[A-Za-z0-9+/]{43}`).FindString(exported)
+	if digest == "" || signer == "" {
+		t.Fatalf("export printed no digest or signer: %s", exported)
+	}
+	mustKpeek(t, "verify", bag, "--digest", digest, "--signer", signer)
+	_, stderr, code := kpeek(t, "verify", bag, "--digest", "sha256:"+strings.Repeat("a", 64))
+	if code != exitTampered || !strings.Contains(stderr, "not the expected") {
+		t.Errorf("another digest: exit %d, %s", code, stderr)
+	}
+}

@@ -164,6 +164,13 @@ func TestSealedBundleVerifies(t *testing.T) {
 	if _, err := Verify(t.Context(), bag, RequireSigner(strings.TrimPrefix(rep.Signer, "SHA256:"))); err != nil {
 		t.Errorf("with the right signer without its prefix: %v", err)
 	}
+	if _, err := Verify(t.Context(), bag, RequireRootDigest(strings.TrimPrefix(rep.RootDigest, "sha256:"))); err != nil {
+		t.Errorf("with the right root digest: %v", err)
+	}
+	_, err = Verify(t.Context(), bag, RequireRootDigest("sha256:"+strings.Repeat("0", 64)))
+	if !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "not the expected") {
+		t.Errorf("with another root digest required: %v", err)
+	}
 	_, err = Verify(t.Context(), bag, RequireSigner(otherSigner(t).Fingerprint()))
 	if !errors.Is(err, ErrBundleChanged) || !strings.Contains(err.Error(), "sealed by") {
 		t.Errorf("with another signer required: %v", err)

@@ -37,6 +37,18 @@ type VerifyOption func(*verifyOptions)
 
 type verifyOptions struct {
 	signer string
+	digest string
+}
+
+// RequireRootDigest makes Verify fail unless the bundle's root digest is this one
+// ("sha256:...", as the export printed it for the case ticket).
+func RequireRootDigest(digest string) VerifyOption {
+	return func(o *verifyOptions) {
+		o.digest = strings.ToLower(strings.TrimSpace(digest))
+		if o.digest != "" && !strings.HasPrefix(o.digest, "sha256:") {
+			o.digest = "sha256:" + o.digest
+		}
+	}
 }
 
 // RequireSigner makes Verify fail unless the bundle was sealed by the key with this
@@ -97,6 +109,9 @@ func verifyBag(ctx context.Context, bag string, o verifyOptions, rep *VerifyRepo
 		return err
 	}
 	rep.RootDigest = rootDigest(tagManifest)
+	if o.digest != "" && o.digest != rep.RootDigest {
+		return fmt.Errorf("%s: %w (root digest %s, not the expected %s)", TagManifestFile, ErrBundleChanged, rep.RootDigest, o.digest)
+	}
 	if missing(bag, SignerFile) && missing(bag, SignatureFile) {
 		return fmt.Errorf("%s: %w (the bundle is not sealed: made by a kpeek before bundles were signed, or the seal was removed; "+
 			"anyone can recompute its hashes)", SignatureFile, ErrBundleChanged)
