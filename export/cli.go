@@ -91,8 +91,20 @@ func (s Summary) Report() []string {
 	}
 	lines := []string{fmt.Sprintf("export: %d selected, %d written, %d confirmed, %d failed -> %s",
 		s.Selected, s.Written, s.Acked, s.Failed, s.Destination)}
-	if s.Duplicates > 0 {
-		lines = append(lines, fmt.Sprintf("export: %d records may have been delivered twice (acknowledgement timed out)", s.Duplicates))
+	if s.Unacked > 0 {
+		lines = append(lines, fmt.Sprintf("export: %d records were delivered WITHOUT acknowledgement: "+
+			"the collector returned no ackId although --ack was asked", s.Unacked))
+	}
+	if s.AckTimeouts > 0 {
+		lines = append(lines, fmt.Sprintf("export: %d records may have been delivered twice (acknowledgement timed out)", s.AckTimeouts))
+	}
+	if cut := s.Duplicates - s.AckTimeouts; cut > 0 {
+		lines = append(lines, fmt.Sprintf("export: %d records may have been delivered twice "+
+			"(a request was cut off: the collector may have taken them before the cut)", cut))
+	}
+	if s.Crashed > 0 {
+		lines = append(lines, fmt.Sprintf("export: %d records were in flight when the previous run died without closing "+
+			"its spool: they may have been delivered twice", s.Crashed))
 	}
 	switch {
 	case s.RootDigest != "" && s.Signer != "":
@@ -101,7 +113,15 @@ func (s Summary) Report() []string {
 		lines = append(lines, fmt.Sprintf("export: file digest %s (write it into the case ticket)", s.RootDigest))
 	}
 	if s.Spool != "" {
-		lines = append(lines, fmt.Sprintf("export: unconfirmed records are in %s; finish with: kpeek export --resume %s", s.Spool, s.Spool))
+		finish := s.ResumeWith
+		if finish == "" {
+			finish = "kpeek export --resume " + s.Spool
+		}
+		what := "unconfirmed records are"
+		if s.Unread > 0 {
+			what = fmt.Sprintf("unconfirmed records and where reading stopped (%d records not read yet) are", s.Unread)
+		}
+		lines = append(lines, fmt.Sprintf("export: %s in %s; finish with: %s", what, s.Spool, finish))
 	}
 	return lines
 }

@@ -41,10 +41,18 @@
 // of stacked events (time = Kafka timestamp, event = envelope, fields = topic,
 // partition, offset, sha256) with bounded concurrency, retrying 5xx, 429 and transport
 // errors with capped, jittered backoff, splitting on 413, resending only the tail after
-// an invalid event, and stopping on token and index errors. With Ack it polls
-// /services/collector/ack and resends what stays unacknowledged, counting possible
-// duplicates. Whatever is not confirmed at the end, and on a fatal error the rest of
-// the stream, goes to a spool file: a SpoolHeader line (no token) and the events as
-// they would be sent. Resume sends a spool and removes it once its events are
-// confirmed or in a new spool.
+// an invalid event, and stopping on token and index errors. With Ack it checks first that
+// acknowledgement is on for the token, polls /services/collector/ack and resends what
+// stays unacknowledged, counting possible duplicates; a reply without an ackId stops the
+// export (those events are reported as delivered unacknowledged).
+//
+// While it runs, the export keeps a journal in the spool folder (see journal.go): a
+// SpoolHeader line (no token; the selection and its end offsets when the request can be
+// read again, Request.Reread), then every batch before it is sent, with the read
+// position after it, and every confirmation, each appended and fsynced. A clean run
+// removes it; otherwise it is compacted to the unconfirmed events. After a crash the
+// journal as it stands is the spool. Resume sends a spool's unconfirmed events, reads the
+// part of the selection never read (same filter, redaction and rendering), journals into
+// the same file, and names what Kafka no longer has (AgedOutError). ResolveHEC is where
+// the command line and the explorer get an HEC destination, its defaults and its token.
 package export

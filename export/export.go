@@ -21,6 +21,18 @@ type Request struct {
 	Redact   []string       // field paths to mask, e.g. value.card_number
 	Capture  Capture
 	Progress func(Progress) // called from the export goroutine, a few times a second at most
+	// Reread says how the selection can be read from Kafka again (Capture.Ranges, with
+	// Capture.Filter and Redact), so an HEC export interrupted or killed can be resumed
+	// from where reading stopped. Nil when the records cannot be read again (explorer
+	// marks): an interrupted HEC export then takes every record into its spool.
+	Reread *Reread
+}
+
+// Reread is what, besides the ranges, filter and redaction, reading a selection again needs.
+type Reread struct {
+	KeyFormat   string // --key-format as given
+	ValueFormat string // --value-format as given
+	Max         int64  // records read at most, across partitions; 0 means no limit
 }
 
 // Capture describes where the records came from, for manifests and HEC source.
@@ -56,6 +68,15 @@ type Summary struct {
 	Duplicates  int64  // possible duplicate deliveries: events sent again or spooled after the collector may have taken them
 	RootDigest  string // for the case ticket: a bundle's sealed tag manifest's sha256, a file's own sha256
 	Signer      string // bundles: the sealing key's fingerprint
+	AckTimeouts int64  // of Duplicates, those whose indexer acknowledgement timed out or never came
+	Unacked     int64  // delivered without an acknowledgement although one was asked for (no ackId)
+	Unread      int64  // records of the selection not read yet; a resume reads them
+	// Crashed is, for a resume, how many spooled events the previous run may have sent
+	// before it died without closing its spool (kill -9, power loss): possible duplicates.
+	Crashed int64
+	// ResumeWith is the command that finishes the export from Spool; "" means
+	// "kpeek export --resume SPOOL". The command line fills it with the flags it was given.
+	ResumeWith string
 }
 
 // FileOptions selects a file destination.
@@ -124,7 +145,9 @@ func ToSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error
 	return toSplunk(ctx, req, opts)
 }
 
-// Resume finishes an export from its spool file, with the token the caller resolved.
-func Resume(ctx context.Context, spool string, token string, progress func(Progress)) (Summary, error) {
-	return resume(ctx, spool, token, progress)
+// Resume finishes an export from its spool file: it delivers the spooled events and
+// reads and delivers the part of the selection that was never read. What Kafka no longer
+// has is reported as an *AgedOutError, after everything else was delivered.
+func Resume(ctx context.Context, req ResumeRequest) (Summary, error) {
+	return resume(ctx, req)
 }

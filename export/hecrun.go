@@ -11,22 +11,27 @@ import (
 	"github.com/kpeek/kpeek/export/hec"
 )
 
-// eventSource yields rendered HEC events, one per call, each ending in '\n' and valid
-// until the next call; io.EOF at the end.
+// eventSource yields HEC events, one per call, each ending in '\n' and valid until the
+// next call, with its journal ref when it is already in the journal; io.EOF at the end.
 type eventSource interface {
-	next(ctx context.Context) ([]byte, error)
+	next(ctx context.Context) ([]byte, jref, error)
+	// mark is the read position; pending excludes the event the last next returned.
+	mark(pending bool) *readMark
 }
 
-// hecRun is one delivery of an event stream to HEC. Every event is in exactly one of:
-// the batch being filled, an outstanding batch (being sent or awaiting its ack), confirmed,
-// or leftovers; at the end the batch being filled, what is outstanding and the leftovers
-// go to the spool, so nothing taken from the source is lost.
+// hecRun is one delivery of an event stream to HEC. Every event taken from the source is
+// journaled before it is sent, and confirmed in the journal once the collector confirmed
+// it; whatever is not confirmed at the end is what the spool holds.
 type hecRun struct {
-	opts   HECOptions
-	client *hec.Client
-	sender *hec.Sender
-	m      *meter
-	spool  *spoolWriter
+	opts    HECOptions
+	client  *hec.Client
+	sender  *hec.Sender
+	m       *meter
+	journal *journal
+	// drain keeps taking events into the journal after an interrupt: they cannot be read
+	// again. After a fatal error every source is drained, so what the selection holds is
+	// on disk before retention removes it.
+	drain bool
 
 	sendCtx    context.Context // requests; cancelled on a fatal error, or after the grace on interrupt
 	cancelSend context.CancelFunc
@@ -36,19 +41,22 @@ type hecRun struct {
 	limit      int           // bounds outstanding batches
 	wg         sync.WaitGroup
 
-	mu        sync.Mutex
-	cond      *sync.Cond
-	inflight  int                // outstanding batches
-	acks      map[int64]*ackWait // ack mode: accepted pieces awaiting acknowledgement
-	leftovers [][]byte           // events that must go to the spool
-	fatal     error
-	stopped   bool
-	dups      int64
+	mu       sync.Mutex
+	cond     *sync.Cond
+	inflight int                // outstanding batches
+	acks     map[int64]*ackWait // ack mode: accepted pieces awaiting acknowledgement
+	fatal    error
+	stopped  bool
+	dups     int64 // possibly delivered twice, all causes
+	ackDups  int64 // of which: acknowledgement timed out or never came
+	noAck    int64 // delivered without an acknowledgement (the collector gave no ackId)
 }
 
-// batch is one dispatched request body; open counts its pieces still awaiting an ack.
+// batch is one dispatched request body; refs name its events in the journal; open counts
+// its pieces still awaiting an ack.
 type batch struct {
 	hec.Batch
+	refs    []jref
 	resends int
 	open    int
 }
@@ -59,8 +67,8 @@ type ackWait struct {
 	sentAt   time.Time
 }
 
-func newHECRun(opts HECOptions, client *hec.Client, m *meter, spool *spoolWriter) *hecRun {
-	r := &hecRun{opts: opts, client: client, m: m, spool: spool, acks: map[int64]*ackWait{}}
+func newHECRun(opts HECOptions, client *hec.Client, m *meter, j *journal) *hecRun {
+	r := &hecRun{opts: opts, client: client, m: m, journal: j, acks: map[int64]*ackWait{}}
 	r.cond = sync.NewCond(&r.mu)
 	r.sender = &hec.Sender{Client: client, Retry: opts.Retry}
 	r.reqs = make(chan struct{}, opts.Concurrency)
@@ -72,7 +80,7 @@ func newHECRun(opts HECOptions, client *hec.Client, m *meter, spool *spoolWriter
 }
 
 // run sends everything src yields. It returns the first fatal error or the interrupt;
-// whatever was not confirmed by then is in the spool.
+// whatever was not confirmed by then is in the journal.
 func (r *hecRun) run(ctx context.Context, src eventSource) error {
 	r.sendCtx, r.cancelSend = context.WithCancel(context.WithoutCancel(ctx))
 	defer r.cancelSend()
@@ -90,56 +98,59 @@ func (r *hecRun) run(ctx context.Context, src eventSource) error {
 		r.wg.Add(1)
 		go r.pollAcks(finished)
 	}
+	srcCtx := ctx
+	if r.drain {
+		srcCtx = context.WithoutCancel(ctx)
+	}
 
 	cur := r.newBatch()
 	var srcErr error
 	for {
-		ev, err := src.next(ctx)
+		ev, ref, err := src.next(srcCtx)
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				srcErr = err
 			}
 			break
 		}
-		if r.isStopped() {
-			// The destination failed for good: keep taking events, straight into the spool.
-			if err := r.spool.add(ev); err != nil {
+		if len(cur.Body) > 0 && len(cur.Body)+len(ev) > r.opts.BatchBytes {
+			if err := r.dispatch(cur, src.mark(true)); err != nil {
 				srcErr = err
 				break
 			}
-			continue
-		}
-		if len(cur.Body) > 0 && len(cur.Body)+len(ev) > r.opts.BatchBytes {
-			r.dispatch(cur)
 			cur = r.newBatch()
 		}
 		cur.Body = append(cur.Body, ev...)
 		cur.Ends = append(cur.Ends, len(cur.Body))
+		cur.refs = append(cur.refs, ref)
 		r.m.tick()
 	}
-	if len(cur.Ends) > 0 {
-		if r.isStopped() || srcErr != nil && ctx.Err() != nil {
-			r.keep(&cur.Batch, 0, cur.Len())
-		} else {
-			r.dispatch(cur)
-		}
+	if ctx.Err() != nil && srcErr == nil {
+		srcErr = fmt.Errorf("export interrupted: %w", ctx.Err())
+	}
+	if ctx.Err() != nil {
+		r.stop(nil) // what is left is only journaled
+	}
+	// The last batch and the read position; the error that ended the source stays the
+	// one to report.
+	if err := r.dispatch(cur, src.mark(false)); err != nil && srcErr == nil {
+		srcErr = err
 	}
 	r.waitIdle()
 	r.cancelSend()
 	r.wg.Wait()
+	if ctx.Err() != nil && srcErr == nil {
+		// Interrupted after the last event was taken, while batches were in flight.
+		srcErr = fmt.Errorf("export interrupted: %w", ctx.Err())
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, w := range r.acks { // accepted but never acknowledged: possibly indexed
-		r.dups += int64(w.to - w.from)
-		r.keepLocked(&w.parent.Batch, w.from, w.to)
+		n := int64(w.to - w.from)
+		r.dups += n
+		r.ackDups += n
 	}
 	r.acks = nil
-	for _, ev := range r.leftovers {
-		if err := r.spool.add(ev); err != nil && srcErr == nil {
-			srcErr = err
-		}
-	}
-	r.leftovers = nil
 	if r.fatal != nil {
 		return r.fatal
 	}
@@ -171,12 +182,6 @@ func (r *hecRun) watch(ctx context.Context, finished <-chan struct{}) {
 	}
 }
 
-func (r *hecRun) isStopped() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.stopped
-}
-
 // stop ends sending (err, when set, is the fatal cause). Requests in flight get the
 // grace period to finish, so what they carry is confirmed rather than cut and resent.
 func (r *hecRun) stop(err error) {
@@ -201,21 +206,29 @@ func (r *hecRun) stopLocked(err error) {
 	r.cond.Broadcast()
 }
 
-// dispatch starts sending b once fewer than limit batches are outstanding.
-func (r *hecRun) dispatch(b *batch) {
+// dispatch journals b with the read position after it, then starts sending it once
+// fewer than limit batches are outstanding. Once the run is stopped b is only journaled.
+func (r *hecRun) dispatch(b *batch, mk *readMark) error {
+	if err := r.journal.add(b, mk); err != nil {
+		r.stop(err)
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
 	r.mu.Lock()
 	for r.inflight >= r.limit && !r.stopped {
 		r.waitLocked()
 	}
 	if r.stopped {
-		r.keepLocked(&b.Batch, 0, b.Len())
 		r.mu.Unlock()
-		return
+		return nil
 	}
 	r.inflight++
 	r.mu.Unlock()
 	r.wg.Add(1)
 	go r.send(b)
+	return nil
 }
 
 // waitIdle returns when no batch is outstanding, or the run was stopped and requests cut.
@@ -254,10 +267,22 @@ func (r *hecRun) send(b *batch) {
 	case <-r.sendCtx.Done():
 		pieces = []hec.Piece{{From: 0, To: b.Len(), Outcome: hec.Unsent, Err: r.sendCtx.Err()}}
 	}
+	// Without acknowledgement, accepted is confirmed: journal it before anything else,
+	// so a crash from here on does not send these events again.
+	var done []jref
+	for _, p := range pieces {
+		if p.Outcome == hec.Accepted && (!r.opts.Ack || p.AckID == nil) {
+			done = append(done, b.refs[p.From:p.To]...)
+		}
+	}
+	if err := r.journal.confirm(done); err != nil {
+		r.stop(err)
+	}
 	r.settle(b, pieces)
 }
 
-// settle books the fate of each piece of b.
+// settle books the fate of each piece of b. Rejected and unsent events stay
+// unconfirmed in the journal, which is what the spool holds at the end.
 func (r *hecRun) settle(b *batch, pieces []hec.Piece) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -268,17 +293,23 @@ func (r *hecRun) settle(b *batch, pieces []hec.Piece) {
 			if b.resends == 0 { // a resend is the same records again
 				r.m.written.Add(n)
 			}
-			if r.opts.Ack && p.AckID != nil {
+			switch {
+			case !r.opts.Ack:
+				r.m.acked.Add(n)
+			case p.AckID == nil:
+				// The collector took the events but gave no ackId: acknowledgement is off
+				// for this token (or a proxy dropped it). They are delivered, unacknowledged.
+				r.noAck += n
+				r.stopLocked(fmt.Errorf("deliver to %s: --ack was asked but the collector answered without an ackId "+
+					"(indexer acknowledgement is off for this token): %d records were delivered unacknowledged; "+
+					"turn acknowledgement on for the token, or export without --ack", r.client.EventURL(), r.noAck))
+			default:
 				r.acks[*p.AckID] = &ackWait{parent: b, from: p.From, to: p.To, sentAt: time.Now()}
 				b.open++
-			} else {
-				r.m.acked.Add(n)
 			}
 		case hec.Rejected:
 			r.m.failed.Add(n)
-			r.keepLocked(&b.Batch, p.From, p.To)
 		case hec.Unsent:
-			r.keepLocked(&b.Batch, p.From, p.To)
 			var cause error
 			if !errors.Is(p.Err, context.Canceled) {
 				cause = fmt.Errorf("deliver to %s: %w", r.client.EventURL(), p.Err)
@@ -290,19 +321,6 @@ func (r *hecRun) settle(b *batch, pieces []hec.Piece) {
 		r.inflight--
 	}
 	r.cond.Broadcast()
-}
-
-// keepLocked copies events [from, to) of b to the leftovers.
-func (r *hecRun) keepLocked(b *hec.Batch, from, to int) {
-	for i := from; i < to; i++ {
-		r.leftovers = append(r.leftovers, append([]byte(nil), b.Event(i)...))
-	}
-}
-
-func (r *hecRun) keep(b *hec.Batch, from, to int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.keepLocked(b, from, to)
 }
 
 // pollAcks asks for pending acknowledgements every AckPoll; pieces that stay
@@ -343,26 +361,26 @@ func (r *hecRun) pollAcks(finished <-chan struct{}) {
 
 func (r *hecRun) settleAcks(status map[int64]bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := time.Now()
 	var resend []*batch
+	var done []jref
 	for id, w := range r.acks {
 		n := int64(w.to - w.from)
 		switch {
 		case status[id]:
 			r.m.acked.Add(n)
+			done = append(done, w.parent.refs[w.from:w.to]...)
 		case now.Sub(w.sentAt) >= r.opts.AckTimeout:
 			r.dups += n
-			if w.parent.resends >= r.opts.AckResends || r.stopped {
-				r.keepLocked(&w.parent.Batch, w.from, w.to)
-			} else {
-				nb := &batch{resends: w.parent.resends + 1}
+			r.ackDups += n
+			if w.parent.resends < r.opts.AckResends && !r.stopped {
+				nb := &batch{resends: w.parent.resends + 1, refs: append([]jref(nil), w.parent.refs[w.from:w.to]...)}
 				for i := w.from; i < w.to; i++ {
 					nb.Body = append(nb.Body, w.parent.Event(i)...)
 					nb.Ends = append(nb.Ends, len(nb.Body))
 				}
 				resend = append(resend, nb)
-			}
+			} // else it stays unconfirmed: spooled
 		default:
 			continue
 		}
@@ -378,4 +396,8 @@ func (r *hecRun) settleAcks(status map[int64]bool) {
 		go r.send(nb)
 	}
 	r.cond.Broadcast()
+	r.mu.Unlock()
+	if err := r.journal.confirm(done); err != nil {
+		r.stop(err)
+	}
 }

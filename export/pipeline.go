@@ -70,8 +70,13 @@ type selector struct {
 	env    decode.Envelope
 	// first and last selected records' positions, per partition, for manifests.
 	seen map[int32]*partitionSeen
-	// last offset read per partition, selected or not, for spools of interrupted exports.
-	read map[int32]int64
+	// next offset to read per partition and records read, selected or not, for the
+	// journal; last is the partition and offset of the record next returned.
+	read     map[int32]int64
+	count    int64
+	lastPart int32
+	lastOff  int64
+	finished bool
 }
 
 type partitionSeen struct {
@@ -98,7 +103,8 @@ func (s *selector) next(ctx context.Context) (*kafka.Record, *decode.Envelope, b
 			rec := &s.batch[s.i]
 			s.i++
 			s.meter.read.Add(1)
-			s.read[rec.Partition] = rec.Offset
+			s.count++
+			s.read[rec.Partition] = rec.Offset + 1
 			s.env = s.req.Decoder.Decode(ctx, rec)
 			if s.req.Filter != nil && !s.req.Filter.Match(&s.env) {
 				continue
@@ -106,6 +112,7 @@ func (s *selector) next(ctx context.Context) (*kafka.Record, *decode.Envelope, b
 			s.meter.selected.Add(1)
 			s.redact.apply(&s.env)
 			s.note(rec)
+			s.lastPart, s.lastOff = rec.Partition, rec.Offset
 			return rec, &s.env, true, nil
 		}
 		s.meter.tick()
@@ -118,6 +125,7 @@ func (s *selector) next(ctx context.Context) (*kafka.Record, *decode.Envelope, b
 					// The reader closes its stream when cancelled: that is an interrupt, not the end.
 					return nil, nil, false, fmt.Errorf("export interrupted: %w", err)
 				}
+				s.finished = true
 				return nil, nil, false, nil
 			}
 			if b.Err != nil {
@@ -138,11 +146,23 @@ func (s *selector) note(rec *kafka.Record) {
 	p.count++
 }
 
-// readUntil copies the last offset read per partition.
-func (s *selector) readUntil() map[int32]int64 {
-	out := make(map[int32]int64, len(s.read))
+// mark is the read position for the journal. pending leaves out the record next
+// returned last (it is in no batch yet). After the stream's end every range is read.
+func (s *selector) mark(pending bool) *readMark {
+	mk := &readMark{read: make(map[int32]int64, len(s.read)), count: s.count}
 	for p, o := range s.read {
-		out[p] = o
+		mk.read[p] = o
 	}
-	return out
+	if s.finished {
+		for _, r := range s.req.Capture.Ranges {
+			if r.End >= 0 {
+				mk.read[r.Partition] = max(mk.read[r.Partition], r.End)
+			}
+		}
+	}
+	if pending && s.count > 0 {
+		mk.read[s.lastPart] = s.lastOff
+		mk.count--
+	}
+	return mk
 }

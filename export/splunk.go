@@ -55,7 +55,8 @@ func newHECClient(o HECOptions, token string) (*hec.Client, error) {
 	return hec.New(o.URL, token, opts...)
 }
 
-// toSplunk checks the collector's health, then streams the selected records to it.
+// toSplunk checks the collector's health, then streams the selected records to it,
+// journaling them in a spool as it goes.
 func toSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error) {
 	opts = opts.withDefaults()
 	if opts.Source == "" {
@@ -74,91 +75,68 @@ func toSplunk(ctx context.Context, req Request, opts HECOptions) (Summary, error
 	if err := checkSpoolDir(opts.SpoolDir); err != nil {
 		return sum, err
 	}
-	if err := preflight(ctx, client); err != nil {
+	if err := preflight(ctx, client, opts.Ack); err != nil {
 		sum.Progress = m.done()
 		return sum, fmt.Errorf("splunk at %s: nothing was read or sent: %w", opts.URL, err)
 	}
-	src := &recordSource{sel: sel, render: newRenderer(opts, sel.redact.active())}
-	spool := newSpoolWriter(opts.SpoolDir, SpoolHeader{
-		Destination: destOf(opts), Cluster: req.Capture.Cluster, Topic: req.Capture.Topic,
-	})
-	return deliver(ctx, opts, client, m, src, spool, func(h *SpoolHeader) {
-		if ctx.Err() != nil {
-			h.Interrupted, h.ReadUntil = true, sel.readUntil()
-		}
-	}, sum)
-}
-
-// resume sends a spool's events with the caller's token; what is still not confirmed
-// goes to a new spool, and the old one is removed once its events are safe elsewhere.
-func resume(ctx context.Context, path, token string, progress func(Progress)) (Summary, error) {
-	sr, err := openSpool(path)
-	if err != nil {
-		return Summary{}, err
-	}
-	defer sr.close()
-	opts := sr.header.Destination.options()
-	opts.Token = token
-	opts.SpoolDir = dirOf(path)
-	opts = opts.withDefaults()
-	sum := Summary{Destination: opts.URL}
-	m := newMeter(max(countLines(path)-1, 0), progress) // minus the header line
-	client, err := newHECClient(opts, token)
+	h := SpoolHeader{Destination: destOf(opts), Cluster: req.Capture.Cluster, ClusterID: req.Capture.ClusterID,
+		Topic: req.Capture.Topic}
+	selectionHeader(&h, req)
+	j, err := createJournal(spoolName(opts.SpoolDir, req.Capture.Topic), h)
 	if err != nil {
 		return sum, err
 	}
-	if err := preflight(ctx, client); err != nil {
-		sum.Progress = m.done()
-		sum.Spool = path
-		return sum, fmt.Errorf("splunk at %s: %s is unchanged: %w", opts.URL, path, err)
-	}
-	src := &countingSource{src: sr, m: m}
-	hdr := sr.header
-	hdr.Reason = ""
-	spool := newSpoolWriter(opts.SpoolDir, hdr)
-	sum, err = deliver(ctx, opts, client, m, src, spool, nil, sum)
-	if spool.n == 0 || spool.path != "" {
-		// Every event is now confirmed or in the new spool (the spool source reads to its
-		// end even when interrupted, so nothing is left only in the old file).
-		if rmErr := os.Remove(path); rmErr != nil && err == nil {
-			err = fmt.Errorf("remove finished spool: %w", rmErr)
-		}
-	}
-	return sum, err
+	src := &recordSource{sel: sel, render: newRenderer(opts, sel.redact.active())}
+	return deliver(ctx, opts, client, m, src, j, req.Reread == nil, sum)
 }
 
-// preflight checks the collector's health, then the token, before anything is taken.
-func preflight(ctx context.Context, c *hec.Client) error {
+// preflight checks the collector's health, then the token, before anything is taken;
+// with ack, also that acknowledgement is on for the token.
+func preflight(ctx context.Context, c *hec.Client, ack bool) error {
 	if err := c.Health(ctx); err != nil {
 		return fmt.Errorf("collector not ready: %w", err)
 	}
-	return c.CheckToken(ctx)
+	if err := c.CheckToken(ctx); err != nil {
+		return err
+	}
+	if ack {
+		if _, err := c.Ack(ctx, []int64{0}); err != nil {
+			return fmt.Errorf("--ack: %w", err)
+		}
+	}
+	return nil
 }
 
-// deliver runs the HEC delivery and writes the spool for whatever was not confirmed.
+// deliver runs the HEC delivery and finishes the journal: removed when everything was
+// confirmed and read, else compacted to what a resume has to do.
 func deliver(ctx context.Context, opts HECOptions, client *hec.Client, m *meter, src eventSource,
-	spool *spoolWriter, amend func(*SpoolHeader), sum Summary) (Summary, error) {
-	run := newHECRun(opts, client, m, spool)
+	j *journal, drain bool, sum Summary) (Summary, error) {
+	run := newHECRun(opts, client, m, j)
+	run.drain = drain
 	err := run.run(ctx, src)
-	reason := "interrupted"
+	reason := ""
 	if err != nil {
 		reason = err.Error()
-	} else if spool.n > 0 {
+	} else if j.unconfirmed() > 0 {
 		reason = "rejected by the collector or not acknowledged"
 	}
-	if amend != nil {
-		amend(&spool.header)
-	}
-	path, serr := spool.finish(reason)
+	path, left, serr := j.finish(reason, ctx.Err() != nil)
 	if serr != nil {
 		err = errors.Join(err, fmt.Errorf("spool unconfirmed records: %w", serr))
 	}
 	sum.Spool = path
-	sum.Duplicates = run.dups
-	m.failed.Store(spool.n)
+	sum.Duplicates, sum.AckTimeouts, sum.Unacked = run.dups, run.ackDups, run.noAck
+	for _, r := range j.header.Remaining() {
+		sum.Unread += r.End - r.Start
+	}
+	m.failed.Store(left)
 	sum.Progress = m.done()
-	if err == nil && spool.n > 0 {
-		err = fmt.Errorf("%d records were not confirmed by splunk; they are in %s", spool.n, path)
+	switch {
+	case err != nil:
+	case left > 0:
+		err = fmt.Errorf("%d records were not confirmed by splunk; they are in %s", left, path)
+	case sum.Unread > 0:
+		err = fmt.Errorf("the read of the selection stopped early; %s says where", path)
 	}
 	return sum, err
 }
@@ -172,20 +150,6 @@ func dirOf(path string) string {
 	return "."
 }
 
-// countingSource counts what it yields as selected (a resumed spool has no filter).
-type countingSource struct {
-	src eventSource
-	m   *meter
-}
-
-func (c *countingSource) next(ctx context.Context) ([]byte, error) {
-	ev, err := c.src.next(ctx)
-	if err == nil {
-		c.m.selected.Add(1)
-	}
-	return ev, err
-}
-
 // recordSource renders selected records as HEC events.
 type recordSource struct {
 	sel    *selector
@@ -193,17 +157,19 @@ type recordSource struct {
 	buf    []byte
 }
 
-func (s *recordSource) next(ctx context.Context) ([]byte, error) {
+func (s *recordSource) next(ctx context.Context) ([]byte, jref, error) {
 	rec, env, ok, err := s.sel.next(ctx)
 	if err != nil {
-		return nil, err
+		return nil, jref{}, err
 	}
 	if !ok {
-		return nil, io.EOF
+		return nil, jref{}, io.EOF
 	}
 	s.buf = s.render.event(s.buf[:0], rec, env)
-	return s.buf, nil
+	return s.buf, jref{}, nil
 }
+
+func (s *recordSource) mark(pending bool) *readMark { return s.sel.mark(pending) }
 
 // renderer writes one HEC event per record: time = the Kafka timestamp in epoch seconds
 // with milliseconds, event = the envelope, fields = topic, partition, offset and the

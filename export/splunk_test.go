@@ -1,13 +1,14 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +44,8 @@ func positionOf(t *testing.T, fields map[string]string) position {
 	return position{int32(p), o}
 }
 
-// readSpool returns a spool's header and its events' positions.
+// readSpool returns a spool's header and its unconfirmed events' positions; it also
+// checks that the token is not in it and that only its owner may read it.
 func readSpool(t *testing.T, path string) (SpoolHeader, []position) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -53,24 +55,37 @@ func readSpool(t *testing.T, path string) (SpoolHeader, []position) {
 	if bytes.Contains(data, []byte("test-token")) || bytes.Contains(data, []byte("bad-token")) {
 		t.Fatal("the spool contains the token")
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 8<<20)
-	var h SpoolHeader
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("spool mode: %v %v, want 0600", st.Mode(), err)
+	}
+	sc, err := scanJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := openSpoolSource(path, sc.end, sc.v1, sc.done, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.close()
 	var out []position
-	for n := 0; sc.Scan(); n++ {
-		if n == 0 {
-			if err := json.Unmarshal(sc.Bytes(), &h); err != nil {
-				t.Fatal(err)
-			}
-			continue
+	for {
+		line, _, err := src.next(t.Context())
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 		var ev hectest.Event
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			t.Fatalf("spool line %d: %v", n, err)
+		if err := json.Unmarshal(line, &ev); err != nil {
+			t.Fatalf("spool event %q: %v", line, err)
 		}
 		out = append(out, positionOf(t, ev.Fields))
 	}
-	return h, out
+	if int64(len(out)) != sc.left {
+		t.Fatalf("spool: %d events yielded, %d unconfirmed", len(out), sc.left)
+	}
+	return sc.header, out
 }
 
 // exactlyOnce checks that every record of recs is delivered or spooled exactly once.
@@ -296,7 +311,7 @@ func TestKillMidExport(t *testing.T) {
 				t.Skipf("could not restart on %s", srv.Addr())
 			}
 			var total int64
-			rs, err := Resume(t.Context(), sum.Spool, "test-token", func(p Progress) { total = p.Total })
+			rs, err := Resume(t.Context(), ResumeRequest{Spool: sum.Spool, Token: "test-token", Progress: func(p Progress) { total = p.Total }})
 			if err != nil {
 				t.Fatalf("resume: %v (%+v)", err, rs)
 			}
@@ -342,19 +357,27 @@ func TestSplunkInterrupt(t *testing.T) {
 	}()
 	req := testRequest(nil)
 	req.Records = ch
+	req.Reread = &Reread{}
+	req.Capture.Ranges = []kafka.PartitionRange{{Partition: 0, End: 1000}, {Partition: 1, End: 1000}, {Partition: 2, End: 1000}}
 	sum, err := ToSplunk(ctx, req, hecOptions(srv, t.TempDir()))
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v", err)
 	}
 	h, spooled := readSpool(t, sum.Spool)
-	if !h.Interrupted || len(h.ReadUntil) != 3 {
+	if !h.Interrupted || len(h.Read) != 3 || len(h.ReadUntil) != 3 || h.ReadUntil[1] != 1000 {
 		t.Fatalf("spool header = %+v", h)
 	}
 	var read []kafka.Record
 	for _, r := range recs {
-		if r.Offset <= h.ReadUntil[r.Partition] {
+		if r.Offset < h.Read[r.Partition] {
 			read = append(read, r)
 		}
+	}
+	if len(read) == 0 || len(read) == len(recs) {
+		t.Fatalf("%d records read before the interrupt", len(read))
+	}
+	if sum.Unread != 3000-int64(len(read)) {
+		t.Errorf("summary says %d unread, want %d", sum.Unread, 3000-len(read))
 	}
 	atLeastOnce(t, read, sum.Duplicates, delivered(t, srv), spooled)
 }
@@ -432,8 +455,8 @@ func TestSplunkNeedsAWritableSpool(t *testing.T) {
 	}
 }
 
-// TestResumeThatFailsAgain: a resume that cannot deliver writes a new spool with every
-// event and removes the old one, so retrying later still loses nothing.
+// TestResumeThatFailsAgain: a resume that cannot deliver leaves the spool with every
+// event, so retrying later still loses nothing.
 func TestResumeThatFailsAgain(t *testing.T) {
 	srv := hectest.New(hectest.WithIndexes("main"))
 	defer srv.Close()
@@ -444,15 +467,15 @@ func TestResumeThatFailsAgain(t *testing.T) {
 	if err == nil || sum.Spool == "" {
 		t.Fatalf("first export: %v %+v", err, sum)
 	}
-	rs, err := Resume(t.Context(), sum.Spool, "test-token", nil)
+	rs, err := Resume(t.Context(), ResumeRequest{Spool: sum.Spool, Token: "test-token"})
 	if err == nil || !strings.Contains(err.Error(), "may not write to this index") {
 		t.Fatalf("resume: err = %v", err)
 	}
-	if rs.Spool == "" || rs.Spool == sum.Spool || rs.Failed != 100 {
-		t.Fatalf("resume summary = %+v", rs)
+	if rs.Spool != sum.Spool || rs.Failed != 100 {
+		t.Fatalf("resume summary = %+v; the spool must stay where it was, with every event", rs)
 	}
-	if _, err := os.Stat(sum.Spool); !os.IsNotExist(err) {
-		t.Error("the old spool is still there although a new one holds its events")
+	if names := dirNames(t, filepath.Dir(sum.Spool)); len(names) != 1 {
+		t.Errorf("spool folder holds %v, want the one spool", names)
 	}
 	h, spooled := readSpool(t, rs.Spool)
 	exactlyOnce(t, recs, spooled)
@@ -466,7 +489,7 @@ func TestResumeRejectsNonSpool(t *testing.T) {
 	if err := os.WriteFile(p, []byte(`{"a":1}`+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Resume(t.Context(), p, "t", nil); err == nil || !strings.Contains(err.Error(), "not a kpeek spool") {
+	if _, err := Resume(t.Context(), ResumeRequest{Spool: p, Token: "t"}); err == nil || !strings.Contains(err.Error(), "not a kpeek spool") {
 		t.Errorf("err = %v", err)
 	}
 }

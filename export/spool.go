@@ -2,33 +2,76 @@ package export
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/kpeek/kpeek/kafka"
 )
 
-// SpoolFormat is the value of the header line's "kpeek_spool" field.
-const SpoolFormat = 1
+// SpoolFormat is the value of the header line's "kpeek_spool" field. Format 1 spools
+// (events only, written at the end of an export) are still read.
+const SpoolFormat = 2
 
-// SpoolHeader is the first line of a spool file: where its events were going and why
-// they are here. The HEC token is never written; Resume takes it from the caller.
-// Every following line is one HEC event exactly as it would be sent.
+// SpoolHeader is the first line of a spool: where its events were going, what the
+// export selected and how far it read. The HEC token is never written; Resume takes it
+// from the caller. The lines after it are the journal (see journal.go).
 type SpoolHeader struct {
 	Spool       int             `json:"kpeek_spool"`
 	Created     time.Time       `json:"created"`
 	Destination SpoolDest       `json:"destination"`
 	Cluster     string          `json:"cluster,omitempty"`
+	ClusterID   string          `json:"cluster_id,omitempty"` // so a resume reads the rest from the same cluster
 	Topic       string          `json:"topic,omitempty"`
-	Reason      string          `json:"reason"`
-	Interrupted bool            `json:"interrupted"`          // the Kafka read was cut short
-	ReadUntil   map[int32]int64 `json:"read_until,omitempty"` // last offset read per partition when it was
+	Reason      string          `json:"reason,omitempty"`
+	Interrupted bool            `json:"interrupted"`         // the Kafka read was cut short
+	Closed      bool            `json:"closed,omitempty"`    // the run that wrote it ended cleanly (false after a crash)
+	Selection   *SpoolSelection `json:"selection,omitempty"` // nil: the records cannot be read again (explorer marks)
+	// ReadUntil is the exclusive end offset per partition, recorded when the export started.
+	ReadUntil map[int32]int64 `json:"read_until,omitempty"`
+	// Read is the next offset to read per partition: everything before it was read and
+	// is confirmed or in this spool.
+	Read      map[int32]int64 `json:"read,omitempty"`
+	ReadCount int64           `json:"read_count,omitempty"` // records read, selected or not (for Max)
+}
+
+// SpoolSelection is how to read the rest of an export's selection again, with the same
+// filter, redaction and decoding.
+type SpoolSelection struct {
+	Filter      string   `json:"filter,omitempty"`
+	Redact      []string `json:"redact,omitempty"`
+	KeyFormat   string   `json:"key_format,omitempty"`
+	ValueFormat string   `json:"value_format,omitempty"`
+	Max         int64    `json:"max,omitempty"`      // records read at most, across partitions
+	Describe    string   `json:"describe,omitempty"` // the selection as the user gave it
+}
+
+// Remaining is the part of the selection never read, per partition: offsets
+// [Start, End). Empty when the spool has no selection or the read finished.
+func (h SpoolHeader) Remaining() []kafka.PartitionRange {
+	if h.Selection == nil || h.Selection.Max > 0 && h.ReadCount >= h.Selection.Max {
+		return nil
+	}
+	var out []kafka.PartitionRange
+	for _, p := range slices.Sorted(maps.Keys(h.ReadUntil)) {
+		end := h.ReadUntil[p]
+		from, ok := h.Read[p]
+		if !ok {
+			continue // nothing was to be read there
+		}
+		if from < end {
+			out = append(out, kafka.PartitionRange{Partition: p, Start: from, End: end})
+		}
+	}
+	return out
 }
 
 // SpoolDest is the HEC destination of spooled events (no token).
@@ -55,6 +98,16 @@ func (d SpoolDest) options() HECOptions {
 		CAFile: d.CAFile, Ack: d.Ack, BatchBytes: d.BatchBytes, Concurrency: d.Concurrency, NoGzip: d.NoGzip}
 }
 
+// ReadSpoolHeader reads a spool's header as the journal leaves it: the read positions
+// are those of the last complete journal entry, so Remaining is what a resume reads.
+func ReadSpoolHeader(path string) (SpoolHeader, error) {
+	sc, err := scanJournal(path)
+	if err != nil {
+		return SpoolHeader{}, err
+	}
+	return sc.header, nil
+}
+
 // checkSpoolDir makes sure the spool folder exists and is writable before an export
 // starts, since the spool is where unconfirmed records go when everything else failed.
 func checkSpoolDir(dir string) error {
@@ -72,133 +125,32 @@ func checkSpoolDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
-// spoolWriter creates its file on the first event, so a clean run leaves nothing behind.
-type spoolWriter struct {
-	dir    string
-	header SpoolHeader
-	file   *atomicFile
-	n      int64
-	path   string
-}
-
-func newSpoolWriter(dir string, header SpoolHeader) *spoolWriter {
+// spoolName is a new spool's file name in dir.
+func spoolName(dir, topic string) string {
 	if dir == "" {
 		dir = "."
 	}
-	header.Spool = SpoolFormat
-	return &spoolWriter{dir: dir, header: header}
+	return filepath.Join(dir, fmt.Sprintf("kpeek-spool-%s-%s.ndjson", safeName(topic),
+		time.Now().UTC().Format("20060102T150405.000Z")))
 }
 
-func (s *spoolWriter) add(ev []byte) error {
-	if s.file == nil {
-		name := fmt.Sprintf("kpeek-spool-%s-%s.ndjson", safeName(s.header.Topic), time.Now().UTC().Format("20060102T150405.000Z"))
-		if err := os.MkdirAll(s.dir, 0o700); err != nil {
-			return fmt.Errorf("create spool folder %s: %w", s.dir, err)
+// selectionHeader records the request's selection in h, when it can be read again.
+func selectionHeader(h *SpoolHeader, req Request) {
+	if req.Reread == nil {
+		return
+	}
+	h.Selection = &SpoolSelection{Filter: req.Capture.Filter, Redact: req.Redact,
+		KeyFormat: req.Reread.KeyFormat, ValueFormat: req.Reread.ValueFormat, Max: req.Reread.Max,
+		Describe: req.Capture.Selection}
+	h.ReadUntil, h.Read = map[int32]int64{}, map[int32]int64{}
+	for _, r := range req.Capture.Ranges {
+		if r.End < 0 {
+			continue // following has no end to come back to
 		}
-		af, err := createAtomic(filepath.Join(s.dir, name), false)
-		if err != nil {
-			return fmt.Errorf("create spool: %w", err)
-		}
-		s.file = af // the event body; finish puts the header in front of it
-	}
-	if _, err := s.file.w.Write(ev); err != nil {
-		return fmt.Errorf("write spool %s: %w", s.file.final, err)
-	}
-	if len(ev) == 0 || ev[len(ev)-1] != '\n' {
-		if err := s.file.w.WriteByte('\n'); err != nil {
-			return fmt.Errorf("write spool %s: %w", s.file.final, err)
-		}
-	}
-	s.n++
-	return nil
-}
-
-// finish writes the header and renames the spool into place; it returns the spool's
-// path, or "" when nothing was spooled.
-func (s *spoolWriter) finish(reason string) (string, error) {
-	if s.file == nil {
-		return "", nil
-	}
-	s.header.Reason = reason
-	s.header.Created = time.Now().UTC()
-	// Events were streamed to a body file; put the header in front by writing the
-	// final file from header + body.
-	body := s.file
-	if err := body.w.Flush(); err != nil {
-		body.abort()
-		return "", fmt.Errorf("write spool %s: %w", body.final, err)
-	}
-	out, err := createAtomic(body.final, false)
-	if err != nil {
-		body.abort()
-		return "", err
-	}
-	defer body.abort()
-	defer out.abort()
-	hdr, err := json.Marshal(s.header)
-	if err != nil {
-		return "", fmt.Errorf("encode spool header: %w", err)
-	}
-	if _, err := out.w.Write(append(hdr, '\n')); err != nil {
-		return "", fmt.Errorf("write spool %s: %w", out.final, err)
-	}
-	if _, err := body.f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("read back spool %s: %w", body.final, err)
-	}
-	if _, err := io.Copy(out.w, body.f); err != nil {
-		return "", fmt.Errorf("write spool %s: %w", out.final, err)
-	}
-	if err := out.commit(); err != nil {
-		return "", err
-	}
-	s.path = out.final
-	return s.path, nil
-}
-
-// spoolReader yields a spool file's events.
-type spoolReader struct {
-	f      *os.File
-	r      *bufio.Reader
-	header SpoolHeader
-}
-
-func openSpool(path string) (*spoolReader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open spool: %w", err)
-	}
-	r := bufio.NewReaderSize(f, 1<<20)
-	line, err := r.ReadBytes('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		f.Close()
-		return nil, fmt.Errorf("read spool %s: %w", path, err)
-	}
-	var h SpoolHeader
-	if json.Unmarshal(line, &h) != nil || h.Spool != SpoolFormat {
-		f.Close()
-		return nil, fmt.Errorf("read spool %s: not a kpeek spool file (bad header line)", path)
-	}
-	return &spoolReader{f: f, r: r, header: h}, nil
-}
-
-// next ignores ctx on purpose: after an interrupt the rest of the file still has to be
-// copied to the new spool before the old one is removed, and that is local and quick.
-func (s *spoolReader) next(context.Context) ([]byte, error) {
-	for {
-		line, err := s.r.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
-			if line[len(line)-1] != '\n' {
-				line = append(line, '\n')
-			}
-			return line, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+		h.ReadUntil[r.Partition] = r.End
+		h.Read[r.Partition] = min(r.Start, r.End)
 	}
 }
-
-func (s *spoolReader) close() { s.f.Close() }
 
 // safeName keeps letters, digits, dot, dash and underscore for use in a file name.
 func safeName(s string) string {
@@ -214,20 +166,211 @@ func safeName(s string) string {
 	}, s)
 }
 
-// countLines counts the lines of a file, for a resume's progress total; 0 when unreadable.
-func countLines(path string) int64 {
+// marshalHeader is the header line.
+func marshalHeader(h SpoolHeader) ([]byte, error) {
+	h.Spool = SpoolFormat
+	b, err := json.Marshal(h)
+	if err != nil {
+		return nil, fmt.Errorf("encode spool header: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// journalScan is what a journal file holds, read up to its last complete entry.
+type journalScan struct {
+	path   string
+	header SpoolHeader
+	v1     bool             // a format 1 spool: every line after the header is an unconfirmed event
+	done   map[int64][]bool // per batch, which events are confirmed
+	end    int64            // offset after the last complete entry
+	maxID  int64
+	left   int64 // unconfirmed events
+}
+
+// scanJournal reads a spool file's header and entries.
+func scanJournal(path string) (*journalScan, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0
+		return nil, fmt.Errorf("open spool: %w", err)
 	}
 	defer f.Close()
-	var n int64
-	buf := make([]byte, 256<<10)
+	r := bufio.NewReaderSize(f, 1<<20)
+	line, err := r.ReadBytes('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read spool %s: %w", path, err)
+	}
+	sc := &journalScan{path: path, done: map[int64][]bool{}, end: int64(len(line))}
+	if json.Unmarshal(line, &sc.header) != nil || sc.header.Spool < 1 || sc.header.Spool > SpoolFormat {
+		return nil, fmt.Errorf("read spool %s: not a kpeek spool file (bad header line)", path)
+	}
+	if sc.header.Spool == 1 {
+		return sc.scanV1(r)
+	}
+	if sc.header.Read == nil && sc.header.Selection != nil {
+		sc.header.Read = map[int32]int64{}
+	}
+	pos := sc.end
 	for {
-		k, err := f.Read(buf)
-		n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+		line, err := r.ReadBytes('\n')
+		if len(line) == 0 || line[len(line)-1] != '\n' {
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("read spool %s: %w", path, err)
+			}
+			return sc, nil // the end, or a torn last line
+		}
+		pos += int64(len(line))
+		var m journalMark
+		if json.Unmarshal(line, &m) != nil || m.Kind == "" {
+			return nil, fmt.Errorf("read spool %s: damaged at byte %d (not a journal entry)", path, pos-int64(len(line)))
+		}
+		switch m.Kind {
+		case "batch":
+			complete := true
+			for range m.N {
+				ev, _ := r.ReadBytes('\n')
+				pos += int64(len(ev))
+				if len(ev) == 0 || ev[len(ev)-1] != '\n' {
+					complete = false
+					break
+				}
+			}
+			if !complete {
+				return sc, nil // torn by a crash while it was written: as if never read
+			}
+			sc.done[m.ID] = make([]bool, m.N)
+			sc.left += int64(m.N)
+			sc.maxID = max(sc.maxID, m.ID)
+			sc.apply(m)
+		case "ok":
+			for _, ref := range m.Refs {
+				d := sc.done[ref[0]]
+				if ref[1] < 0 || ref[2] > int64(len(d)) || ref[1] > ref[2] {
+					return nil, fmt.Errorf("read spool %s: damaged at byte %d (confirms unknown events)", path, pos-int64(len(line)))
+				}
+				for i := ref[1]; i < ref[2]; i++ {
+					if !d[i] {
+						d[i] = true
+						sc.left--
+					}
+				}
+			}
+		default:
+			return nil, fmt.Errorf("read spool %s: damaged at byte %d (unknown entry %q)", path, pos-int64(len(line)), m.Kind)
+		}
+		sc.end = pos
+	}
+}
+
+func (sc *journalScan) scanV1(r *bufio.Reader) (*journalScan, error) {
+	var n int
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 && len(trimSpace(line)) > 0 {
+			n++
+		}
 		if err != nil {
-			return n
+			break
+		}
+	}
+	sc.v1 = true
+	sc.done[0] = make([]bool, n)
+	sc.left = int64(n)
+	return sc, nil
+}
+
+func (sc *journalScan) apply(m journalMark) {
+	if m.Read != nil {
+		if sc.header.Read == nil {
+			sc.header.Read = map[int32]int64{}
+		}
+		maps.Copy(sc.header.Read, m.Read)
+	}
+	sc.header.ReadCount = max(sc.header.ReadCount, m.Count)
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// spoolSource yields a journal's unconfirmed events, up to end, with their refs.
+type spoolSource struct {
+	f     *os.File
+	r     *bufio.Reader
+	done  map[int64][]bool
+	v1    bool
+	id    int64
+	i, n  int
+	count *meter // counts what it yields as selected; may be nil
+}
+
+func openSpoolSource(path string, end int64, v1 bool, done map[int64][]bool, m *meter) (*spoolSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open spool: %w", err)
+	}
+	r := bufio.NewReaderSize(io.LimitReader(f, end), 1<<20)
+	if _, err := r.ReadBytes('\n'); err != nil { // the header
+		f.Close()
+		return nil, fmt.Errorf("read spool %s: %w", path, err)
+	}
+	s := &spoolSource{f: f, r: r, done: done, v1: v1, count: m}
+	if v1 {
+		s.n = len(done[0])
+	}
+	return s, nil
+}
+
+// next stops at ctx's end: what it has not yielded stays in the journal, unconfirmed.
+func (s *spoolSource) next(ctx context.Context) ([]byte, jref, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, jref{}, fmt.Errorf("export interrupted: %w", err)
+		}
+		if s.i < s.n {
+			line, err := s.r.ReadBytes('\n')
+			if s.v1 && len(trimSpace(line)) == 0 && err == nil {
+				continue // blank lines do not count in format 1
+			}
+			if len(line) == 0 || line[len(line)-1] != '\n' {
+				if s.v1 && len(trimSpace(line)) > 0 {
+					line = append(line, '\n')
+				} else {
+					return nil, jref{}, fmt.Errorf("read spool %s: it changed while it was read", s.f.Name())
+				}
+			}
+			i := s.i
+			s.i++
+			if s.done[s.id][i] {
+				continue
+			}
+			if s.count != nil {
+				s.count.selected.Add(1)
+			}
+			return line, jref{s.id, int32(i)}, nil
+		}
+		if s.v1 {
+			return nil, jref{}, io.EOF
+		}
+		line, err := s.r.ReadBytes('\n')
+		if len(line) == 0 && err != nil {
+			return nil, jref{}, io.EOF
+		}
+		var m journalMark
+		if json.Unmarshal(line, &m) != nil {
+			return nil, jref{}, fmt.Errorf("read spool %s: damaged entry", s.f.Name())
+		}
+		if m.Kind == "batch" {
+			s.id, s.i, s.n = m.ID, 0, m.N
 		}
 	}
 }
+
+func (s *spoolSource) mark(bool) *readMark { return nil }
+
+func (s *spoolSource) close() { s.f.Close() }

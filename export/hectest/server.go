@@ -36,11 +36,12 @@ type Fault int
 
 // Faults the server can inject into event requests.
 const (
-	Fault503  Fault = iota // 503 server is busy
-	Fault500               // 500 internal server error
-	Fault429               // 429 too many requests
-	Fault413               // 413 request entity too large
-	FaultDrop              // close the connection without replying
+	Fault503     Fault = iota // 503 server is busy
+	Fault500                  // 500 internal server error
+	Fault429                  // 429 too many requests
+	Fault413                  // 413 request entity too large
+	FaultDrop                 // close the connection without replying
+	FaultNoAckID              // commit the events and reply success without an ackId (acknowledgement off, or a proxy dropped it)
 )
 
 // Server is the test collector. Its zero value is not usable; call New.
@@ -65,6 +66,10 @@ type Server struct {
 	unhealthy  bool
 	eventDelay time.Duration
 	addr       string
+	noAckIDs   bool
+	holdAfter  int           // hold requests that would commit past this many events; 0 = never
+	held       int           // requests being held
+	release    chan struct{} // closed by Release
 }
 
 type channel struct {
@@ -105,6 +110,15 @@ func WithoutKeeping() Option { return func(s *Server) { s.keep = false } }
 // WithKillAfter kills the server at the first request that would take it past n committed events.
 func WithKillAfter(n int) Option { return func(s *Server) { s.killAfter = n } }
 
+// WithoutAckIDs makes every event reply a success without an ackId, even with
+// acknowledgement on: a collector (or proxy) that cannot acknowledge.
+func WithoutAckIDs() Option { return func(s *Server) { s.noAckIDs = true } }
+
+// WithHoldAfter holds every event request that would take the server past n committed
+// events, before committing anything of it, until Release or until the client gives up
+// (then nothing of it is committed). Tests use it to stop a collector at a known count.
+func WithHoldAfter(n int) Option { return func(s *Server) { s.holdAfter = n } }
+
 // WithEventDelay makes every event request take at least d (slow receiver).
 func WithEventDelay(d time.Duration) Option { return func(s *Server) { s.eventDelay = d } }
 
@@ -118,7 +132,7 @@ func New(opts ...Option) *Server { return start(false, opts) }
 func NewTLS(opts ...Option) *Server { return start(true, opts) }
 
 func start(useTLS bool, opts []Option) *Server {
-	s := &Server{token: "test-token", keep: true, channels: map[string]*channel{}}
+	s := &Server{token: "test-token", keep: true, channels: map[string]*channel{}, release: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -197,6 +211,23 @@ func (s *Server) SetUnhealthy(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.unhealthy = on
+}
+
+// Held is how many event requests are being held (see WithHoldAfter).
+func (s *Server) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
+// Release lets held requests, and all later ones, commit.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holdAfter > 0 {
+		s.holdAfter = 0
+		close(s.release)
+	}
 }
 
 // Events returns a copy of the committed events in arrival order.
@@ -282,6 +313,7 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		drop(w)
 		return
 	}
+	noAckID := fault == FaultNoAckID
 	body, err := readBody(r)
 	if err != nil {
 		reply(w, hec.CodeInvalidDataFormat, nil, nil)
@@ -307,12 +339,40 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 	for i := range events {
 		events[i].Channel = ch
 	}
-	s.commit(w, events, bad, code, ch)
+	if !s.hold(r, len(events)) {
+		drop(w)
+		return
+	}
+	s.commit(w, events, bad, code, ch, noAckID)
+}
+
+// hold blocks a request that would commit past holdAfter until Release; false means
+// the client gave up or the server died meanwhile.
+func (s *Server) hold(r *http.Request, n int) bool {
+	s.mu.Lock()
+	if s.holdAfter == 0 || s.count+n <= s.holdAfter {
+		s.mu.Unlock()
+		return true
+	}
+	s.held++
+	release := s.release
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.held--
+		s.mu.Unlock()
+	}()
+	select {
+	case <-release:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // commit records events and replies under the lock, so a Kill either happens before
 // (nothing committed, connection cut) or after the reply was fully written.
-func (s *Server) commit(w http.ResponseWriter, events []Event, bad, code int, ch string) {
+func (s *Server) commit(w http.ResponseWriter, events []Event, bad, code int, ch string, noAckID bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.dead {
@@ -333,7 +393,7 @@ func (s *Server) commit(w http.ResponseWriter, events []Event, bad, code int, ch
 		reply(w, code, &bad, nil)
 		return
 	}
-	if !s.ack {
+	if !s.ack || s.noAckIDs || noAckID {
 		reply(w, hec.CodeSuccess, nil, nil)
 		return
 	}
