@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -323,6 +325,7 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	a.msgs = a.newMsgs(a.c, messages.Source{
 		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
+		Splunk: a.conn.cfg.Splunk,
 	}).SetSize(a.mainSize())
 	a.msgsTopic = t.Name
 	a = a.show(pageMessages).focusMain()
@@ -360,16 +363,31 @@ func (a App) busy() bool {
 	return false
 }
 
-// shutdown releases everything once the program has ended.
-func (a App) shutdown() {
-	if a.msgs != nil {
-		a.msgs.Close()
-	}
+// exportStopWait bounds how long quitting waits for a running export to stop: its
+// in-flight batches end and the rest is spooled.
+const exportStopWait = 10 * time.Second
+
+// shutdown releases everything once the program has ended. Exports still running are
+// stopped; the error says how they ended and where their spools are.
+func (a App) shutdown() error {
+	var reports []string
 	a.sweep.Close()
-	for _, p := range a.parked {
+	for _, p := range append([]messagesPane{a.msgs}, a.parked...) {
+		if p == nil {
+			continue
+		}
+		if f, ok := p.(interface{ FinishExport(time.Duration) string }); ok {
+			if r := f.FinishExport(exportStopWait); r != "" {
+				reports = append(reports, r)
+			}
+		}
 		p.Close()
 	}
 	if a.conn.cluster != nil {
 		_ = a.conn.cluster.Close()
 	}
+	if len(reports) > 0 {
+		return errors.New(strings.Join(reports, "; "))
+	}
+	return nil
 }

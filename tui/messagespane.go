@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -60,6 +62,9 @@ func (r realMessages) Busy() bool                { return r.m.Busy() }
 func (r realMessages) Status() string            { return r.m.Status() }
 func (r realMessages) ShortHelp() []key.Binding  { return r.m.ShortHelp() }
 func (r realMessages) FullHelp() [][]key.Binding { return r.m.FullHelp() }
+
+// FinishExport stops the pane's running export at quit (see messages.Model.FinishExport).
+func (r realMessages) FinishExport(wait time.Duration) string { return r.m.FinishExport(wait) }
 
 // AtRoot reports whether esc should leave the pane (nothing inside it to undo first).
 func (r realMessages) AtRoot() bool { return r.m.AtRoot() }

@@ -66,14 +66,15 @@ func run(ctx context.Context, opts Options, connect connectFunc, progOpts ...tea
 	app := newApp(ctx, opts, connect)
 	p := tea.NewProgram(app, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	final, err := p.Run()
+	var stopped error // exports stopped at quit, and where their spools are
 	if a, ok := final.(App); ok {
-		a.shutdown()
+		stopped = a.shutdown()
 	} else {
-		app.shutdown()
+		stopped = app.shutdown()
 	}
 	switch {
 	case err == nil:
-		return nil
+		return stopped
 	case ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled):
 		return ctx.Err()
 	}

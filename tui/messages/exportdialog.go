@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -26,23 +26,28 @@ const (
 	destSplunk
 )
 
-// Dialog fields; which text input a field edits depends on the destination.
+// Dialog fields. Which ones show depends on the destination (see fields).
 const (
 	exportFieldDest   = iota
 	exportFieldTarget // file path or HEC URL
 	exportFieldOption // file format or Splunk index
+	exportFieldToken  // HEC token typed in, when none is configured
+	exportFieldCheck  // file: overwrite; Splunk: indexer acknowledgement
 	exportFieldRedact // field paths to mask, for both destinations
-	exportFields
 )
 
 // exportState is the export dialog and the export it runs in the background.
 type exportState struct {
 	open   bool
+	opened bool // once: the first open picks Splunk when the config names it
 	dest   int
 	format int
+	force  bool // file: overwrite an existing file
+	ack    bool // Splunk: indexer acknowledgement
 	path   textinput.Model
 	url    textinput.Model
 	index  textinput.Model
+	token  textinput.Model // masked; never saved or logged, cleared once an export has it
 	redact textinput.Model
 	focus  int
 	err    string
@@ -59,6 +64,15 @@ type exportState struct {
 	failure  error
 	progCh   chan export.Progress
 	finished chan struct{}
+	result   *exportResult // shared with the export's goroutine, read after finished
+}
+
+// exportResult is how the background export ended, for FinishExport after the program
+// (and with it the exportDoneMsg) is gone.
+type exportResult struct {
+	mu  sync.Mutex
+	sum export.Summary
+	err error
 }
 
 // exportProgressMsg is a progress update of export id.
@@ -81,22 +95,41 @@ func newExportState() exportState {
 		in.SetWidth(48)
 		return in
 	}
-	return exportState{
+	e := exportState{
 		path:     mk("evidence.ndjson"),
 		url:      mk("https://splunk.example:8088/services/collector/event"),
 		index:    mk("default index of the token"),
+		token:    mk("HEC token (not saved)"),
 		redact:   mk("e.g. value.card_number,value.email"),
 		barWidth: 40,
 	}
+	e.token.EchoMode = textinput.EchoPassword
+	e.token.EchoCharacter = '•'
+	return e
 }
 
 func (e exportState) setWidth(w int) exportState {
 	e.barWidth = min(60, max(10, w-40))
-	for _, in := range []*textinput.Model{&e.path, &e.url, &e.index, &e.redact} {
+	for _, in := range []*textinput.Model{&e.path, &e.url, &e.index, &e.token, &e.redact} {
 		in.SetWidth(min(64, max(10, w-20)))
 	}
 	return e
 }
+
+// fields are the dialog's fields, in tab order, for the chosen destination.
+func (e exportState) fields(askToken bool) []int {
+	if e.dest == destFile {
+		return []int{exportFieldDest, exportFieldTarget, exportFieldOption, exportFieldCheck, exportFieldRedact}
+	}
+	f := []int{exportFieldDest, exportFieldTarget, exportFieldOption}
+	if askToken {
+		f = append(f, exportFieldToken)
+	}
+	return append(f, exportFieldCheck, exportFieldRedact)
+}
+
+// askToken is whether the dialog needs a typed token: none is configured or in the environment.
+func (m Model) askToken() bool { return !export.HasHECToken(m.src.Splunk) }
 
 // selection is what an export covers: the marks, else the filter's matches, else
 // everything loaded.
@@ -114,6 +147,8 @@ func (m Model) selection() ([]int64, string) {
 	return seqs, "loaded"
 }
 
+// openExport opens the dialog. Unless an export runs, every field starts afresh: a new
+// default file name, the configured Splunk destination, no token, no error.
 func (m Model) openExport() (Model, tea.Cmd) {
 	e := &m.export
 	e.open = true
@@ -121,12 +156,24 @@ func (m Model) openExport() (Model, tea.Cmd) {
 		return m, nil
 	}
 	e.summary, e.failure, e.err = nil, nil, ""
+	if !e.opened {
+		e.opened = true
+		if c := m.src.Splunk; c != nil && c.URL != "" {
+			e.dest = destSplunk // the analyst's usual destination: records in Splunk in two keys
+		}
+	}
 	n, what := m.selectionCount()
 	e.count, e.what = n, fmt.Sprintf("%s %s %s", thousands(n), what, plural(n, "record"))
-	if e.path.Value() == "" {
-		e.path.SetValue(fmt.Sprintf("%s-%s%s", safeName(m.src.Topic.Name),
-			time.Now().UTC().Format("20060102T150405Z"), extension(formats[e.format])))
+	e.path.SetValue(export.DefaultFileName(m.src.Topic.Name, formats[e.format], time.Now()))
+	e.url.SetValue("")
+	e.index.SetValue("")
+	if c := m.src.Splunk; c != nil {
+		e.url.SetValue(c.URL)
+		e.index.SetValue(c.Index)
 	}
+	e.token.SetValue("")
+	e.redact.SetValue("")
+	e.force = false
 	return m, e.setFocus(exportFieldDest)
 }
 
@@ -141,19 +188,30 @@ func (m Model) selectionCount() (int64, string) {
 	return int64(m.store.Len()), "loaded"
 }
 
-func (e *exportState) setFocus(i int) tea.Cmd {
-	e.focus = (i + exportFields) % exportFields
-	e.path.Blur()
-	e.url.Blur()
-	e.index.Blur()
-	e.redact.Blur()
+func (e *exportState) setFocus(field int) tea.Cmd {
+	e.focus = field
+	for _, in := range []*textinput.Model{&e.path, &e.url, &e.index, &e.token, &e.redact} {
+		in.Blur()
+	}
 	if in := e.input(); in != nil {
 		return in.Focus()
 	}
 	return nil
 }
 
-// input is the text input under the focus, or nil on a choice field.
+// moveFocus moves the focus by step fields, wrapping around.
+func (e *exportState) moveFocus(step int, askToken bool) tea.Cmd {
+	fs := e.fields(askToken)
+	i := 0
+	for k, f := range fs {
+		if f == e.focus {
+			i = k
+		}
+	}
+	return e.setFocus(fs[(i+step+len(fs))%len(fs)])
+}
+
+// input is the text input under the focus, or nil on a choice or checkbox.
 func (e *exportState) input() *textinput.Model {
 	switch {
 	case e.focus == exportFieldTarget && e.dest == destFile:
@@ -162,6 +220,8 @@ func (e *exportState) input() *textinput.Model {
 		return &e.url
 	case e.focus == exportFieldOption && e.dest == destSplunk:
 		return &e.index
+	case e.focus == exportFieldToken && e.dest == destSplunk:
+		return &e.token
 	case e.focus == exportFieldRedact:
 		return &e.redact
 	}
@@ -176,26 +236,18 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Back) || (e.running || e.summary != nil || e.failure != nil) && key.Matches(msg, k.Submit):
 		e.open = false // a running export keeps going; the status line shows it
+		e.token.SetValue("")
 		return m, nil
 	case e.running:
 		return m, nil
 	case key.Matches(msg, k.Submit):
 		return m.runExport()
 	case key.Matches(msg, k.NextField):
-		return m, e.setFocus(e.focus + 1)
+		return m, e.moveFocus(1, m.askToken())
 	case key.Matches(msg, k.PrevField):
-		return m, e.setFocus(e.focus - 1)
+		return m, e.moveFocus(-1, m.askToken())
 	case e.input() == nil && key.Matches(msg, k.Toggle):
-		if e.focus == exportFieldDest {
-			e.dest = 1 - e.dest
-		} else {
-			old := extension(formats[e.format])
-			e.format = (e.format + 1) % len(formats)
-			if p := e.path.Value(); old == "" || strings.HasSuffix(p, old) {
-				e.path.SetValue(strings.TrimSuffix(p, old) + extension(formats[e.format]))
-			}
-		}
-		e.err = ""
+		e.toggle()
 		return m, nil
 	}
 	var cmd tea.Cmd
@@ -204,6 +256,65 @@ func (m Model) exportKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		e.err = ""
 	}
 	return m, cmd
+}
+
+// toggle flips the choice or checkbox under the focus.
+func (e *exportState) toggle() {
+	switch e.focus {
+	case exportFieldDest:
+		e.dest = 1 - e.dest
+	case exportFieldOption:
+		old := "." + formats[e.format]
+		e.format = (e.format + 1) % len(formats)
+		p := strings.TrimSuffix(e.path.Value(), old)
+		if formats[e.format] != "bundle" {
+			p += "." + formats[e.format]
+		}
+		e.path.SetValue(p)
+	case exportFieldCheck:
+		if e.dest == destFile {
+			e.force = !e.force
+		} else {
+			e.ack = !e.ack
+		}
+	}
+	e.err = ""
+}
+
+// sinkFunc runs one export to its destination.
+type sinkFunc func(context.Context, export.Request) (export.Summary, error)
+
+// sink resolves the dialog's destination; on a problem it sets e.err, moves the focus
+// where the fix goes and returns nil.
+func (m *Model) sink() (sinkFunc, tea.Cmd) {
+	e := &m.export
+	if e.dest == destFile {
+		opts := export.FileOptions{Path: strings.TrimSpace(e.path.Value()), Format: formats[e.format], Force: e.force}
+		if opts.Path == "" {
+			e.err = "a file path is needed"
+			return nil, e.setFocus(exportFieldTarget)
+		}
+		return func(ctx context.Context, r export.Request) (export.Summary, error) {
+			return export.ToFile(ctx, r, opts)
+		}, nil
+	}
+	opts, err := export.ResolveHEC(export.HECTarget{
+		Options: export.HECOptions{URL: e.url.Value(), Index: e.index.Value(), Ack: e.ack},
+		Config:  m.src.Splunk, Cluster: m.src.ClusterName, Topic: m.src.Topic.Name, Typed: e.token.Value()})
+	switch {
+	case errors.Is(err, export.ErrNoHECURL):
+		e.err = "a HEC URL is needed (…/services/collector/event), or a splunk: block in the config"
+		return nil, e.setFocus(exportFieldTarget)
+	case errors.Is(err, export.ErrNoHECToken):
+		e.err = "type the HEC token (it is not saved), or set " + TokenEnv + " or a token in the config"
+		return nil, e.setFocus(exportFieldToken)
+	case err != nil:
+		e.err = err.Error()
+		return nil, nil
+	}
+	return func(ctx context.Context, r export.Request) (export.Summary, error) {
+		return export.ToSplunk(ctx, r, opts)
+	}, nil
 }
 
 // runExport starts the export in a Cmd fed from a snapshot of the selected records;
@@ -220,125 +331,42 @@ func (m Model) runExport() (Model, tea.Cmd) {
 		e.err = err.Error()
 		return m, e.setFocus(exportFieldRedact)
 	}
-	var sink func(context.Context, export.Request) (export.Summary, error)
-	switch e.dest {
-	case destFile:
-		opts := export.FileOptions{Path: strings.TrimSpace(e.path.Value()), Format: formats[e.format]}
-		if opts.Path == "" {
-			e.err = "a file path is needed"
-			return m, nil
-		}
-		sink = func(ctx context.Context, r export.Request) (export.Summary, error) {
-			return export.ToFile(ctx, r, opts)
-		}
-	case destSplunk:
-		opts := export.HECOptions{URL: strings.TrimSpace(e.url.Value()), Index: strings.TrimSpace(e.index.Value()),
-			Token: os.Getenv(TokenEnv)}
-		switch {
-		case opts.URL == "":
-			e.err = "a HEC URL is needed"
-			return m, nil
-		case opts.Token == "":
-			e.err = "set " + TokenEnv + " to the HEC token before starting kpeek"
-			return m, nil
-		}
-		sink = func(ctx context.Context, r export.Request) (export.Summary, error) {
-			return export.ToSplunk(ctx, r, opts)
-		}
+	sink, cmd := m.sink()
+	if sink == nil {
+		return m, cmd
 	}
+	e.token.SetValue("") // the export has it; the dialog does not keep it
 
 	e.id++
-	ctx, cancel := context.WithCancel(context.Background()) // not the pane's: leaving the pane keeps it running
+	// Not the pane's context: leaving the pane keeps the export running. FinishExport
+	// cancels it when the explorer quits.
+	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel, e.running, e.started = cancel, true, time.Now()
 	e.progress, e.summary, e.failure, e.err = export.Progress{Total: int64(len(seqs))}, nil, nil, ""
-	e.progCh, e.finished = make(chan export.Progress, 1), make(chan struct{})
+	e.progCh, e.finished, e.result = make(chan export.Progress, 1), make(chan struct{}), &exportResult{}
 
-	id, progCh, finished, snap, dec := e.id, e.progCh, e.finished, m.store.Snapshot(), m.dec
+	id, progCh, finished, result, snap, dec := e.id, e.progCh, e.finished, e.result, m.store.Snapshot(), m.dec
 	capture := m.capture()
+	feedCtx := ctx
+	if e.dest == destSplunk {
+		// On cancel what was not sent goes to the spool, all of it: marked records
+		// cannot be read again by a resume.
+		feedCtx = context.WithoutCancel(ctx)
+	}
 	run := func() tea.Msg {
 		defer close(finished)
 		defer cancel()
 		batches := make(chan kafka.Batch, 4)
-		go feed(ctx, snap, seqs, batches)
+		go feed(feedCtx, snap, seqs, batches)
 		req := export.Request{Records: batches, Total: int64(len(seqs)), Decoder: dec, Capture: capture, Redact: redact,
 			Progress: func(p export.Progress) { latest(progCh, p) }}
 		sum, err := sink(ctx, req)
+		result.mu.Lock()
+		result.sum, result.err = sum, err
+		result.mu.Unlock()
 		return exportDoneMsg{id: id, summary: sum, err: err}
 	}
 	return m, tea.Batch(run, waitProgress(id, progCh, finished))
-}
-
-// feed sends the selected records in batches, in order, and closes out.
-func feed(ctx context.Context, snap snapshot, seqs []int64, out chan<- kafka.Batch) {
-	defer close(out)
-	const size = 512
-	for len(seqs) > 0 {
-		n := min(size, len(seqs))
-		b := kafka.Batch{Records: make([]kafka.Record, n)}
-		for i, seq := range seqs[:n] {
-			b.Records[i] = *snap.At(seq)
-		}
-		seqs = seqs[n:]
-		select {
-		case out <- b:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-// latest puts p on a one-slot channel, replacing an update nobody read yet.
-func latest(ch chan export.Progress, p export.Progress) {
-	for {
-		select {
-		case ch <- p:
-			return
-		default:
-		}
-		select {
-		case <-ch:
-		default:
-		}
-	}
-}
-
-func waitProgress(id int, ch <-chan export.Progress, finished <-chan struct{}) tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case p := <-ch:
-			return exportProgressMsg{id: id, p: p}
-		case <-finished:
-			return nil
-		}
-	}
-}
-
-func (m Model) updateExport(msg tea.Msg) (Model, tea.Cmd) {
-	e := &m.export
-	switch msg := msg.(type) {
-	case exportProgressMsg:
-		if msg.id != e.id || !e.running {
-			return m, nil
-		}
-		e.progress = msg.p
-		return m, waitProgress(msg.id, e.progCh, e.finished)
-	case exportDoneMsg:
-		if msg.id != e.id {
-			return m, nil
-		}
-		e.running = false
-		sum := msg.summary
-		e.summary = &sum
-		e.progress = sum.Progress
-		e.failure = msg.err
-		if msg.err != nil && errors.Is(msg.err, context.Canceled) {
-			e.failure = errors.New("cancelled")
-		}
-		if !e.open {
-			m.notice = "export finished: " + e.resultLine()
-		}
-	}
-	return m, nil
 }
 
 // capture describes the read for the export's manifest.
@@ -381,6 +409,9 @@ func (e exportState) resultLine() string {
 	if e.summary.Duplicates > 0 {
 		s += fmt.Sprintf(" · %d possibly sent twice", e.summary.Duplicates)
 	}
+	if e.summary.Unacked > 0 {
+		s += fmt.Sprintf(" · %d NOT acknowledged", e.summary.Unacked)
+	}
 	return s
 }
 
@@ -393,22 +424,4 @@ func splitPaths(s string) []string {
 		}
 	}
 	return out
-}
-
-// safeName turns a topic name into a file name part.
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
-			return r
-		}
-		return '_'
-	}, s)
-}
-
-// extension is the file extension for a format; a bundle is a folder, without one.
-func extension(format string) string {
-	if format == "bundle" {
-		return ""
-	}
-	return "." + format
 }

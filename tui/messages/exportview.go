@@ -1,18 +1,26 @@
 package messages
 
 import (
-	"charm.land/bubbles/v2/progress"
-	"os"
 	"strings"
+
+	"charm.land/bubbles/v2/progress"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/tui/common"
 )
 
 // view renders the dialog: the form, the running export's progress, or its summary.
-func (e exportState) view(st common.MessagesStyles, w int) string {
+// askToken shows the token field (nothing configured or in the environment).
+func (e exportState) view(st common.MessagesStyles, w int, askToken bool) string {
 	inner := max(20, w-4)
 	var lines []string
 	add := func(s string) { lines = append(lines, common.Truncate(s, inner)) }
+	// wrapped adds s over as many lines as it takes: errors and paths must be read whole.
+	wrapped := func(style func(...string) string, s string) {
+		for _, l := range strings.Split(ansi.Wrap(s, inner, " /,"), "\n") {
+			lines = append(lines, style(l))
+		}
+	}
 	switch {
 	case e.running:
 		add(st.DialogTitle.Render("Exporting " + e.what + " to " + e.target()))
@@ -26,14 +34,14 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 		add(st.Muted.Render("ctrl+x cancel · esc hide (the export keeps running)"))
 	case e.summary != nil || e.failure != nil:
 		if e.failure != nil {
-			add(st.Error.Render("✗ export failed: " + oneLine(e.failure.Error())))
+			wrapped(st.Error.Render, "✗ export failed: "+oneLine(e.failure.Error()))
 		} else {
 			add(st.DialogTitle.Render("✓ export finished"))
 		}
 		add("")
-		add(e.resultLine())
+		wrapped(asIs, e.resultLine())
 		if e.summary != nil && e.summary.Destination != "" {
-			add(st.Label.Render("destination ") + oneLine(e.summary.Destination))
+			wrapped(asIs, st.Label.Render("destination ")+oneLine(e.summary.Destination))
 		}
 		add("")
 		add(st.Muted.Render("enter or esc close"))
@@ -48,23 +56,36 @@ func (e exportState) view(st common.MessagesStyles, w int) string {
 		if e.dest == destFile {
 			add(e.label(st, exportFieldTarget, "path") + inputView(e.path, st))
 			add(e.label(st, exportFieldOption, "format") + strings.Join(bracket(formats, e.format), "  "))
+			add(e.label(st, exportFieldCheck, "overwrite") + checkbox(e.force))
 		} else {
 			add(e.label(st, exportFieldTarget, "HEC URL") + inputView(e.url, st))
 			add(e.label(st, exportFieldOption, "index") + inputView(e.index, st))
-			token := st.Muted.Render("from " + TokenEnv)
-			if os.Getenv(TokenEnv) == "" {
-				token = st.Error.Render("✗ " + TokenEnv + " is not set")
+			if askToken {
+				add(e.label(st, exportFieldToken, "token") + inputView(e.token, st))
+			} else {
+				add(st.Label.Render("  "+common.PadRight("token", 13)) + st.Muted.Render("configured (config or "+TokenEnv+")"))
 			}
-			add(st.Label.Render("  "+common.PadRight("token", 13)) + token)
+			add(e.label(st, exportFieldCheck, "acknowledge") + checkbox(e.ack))
 		}
 		add(e.label(st, exportFieldRedact, "redact") + inputView(e.redact, st))
 		if e.err != "" {
-			add(st.Error.Render("✗ " + oneLine(e.err)))
+			wrapped(st.Error.Render, "✗ "+oneLine(e.err))
 		}
 		add("")
-		add(st.Muted.Render("enter export · tab next field · space change choice · esc close"))
+		add(st.Muted.Render("enter export · tab next field · space change choice or tick box · esc close"))
 	}
 	return st.Dialog.Render(strings.Join(lines, "\n"))
+}
+
+// asIs renders text unstyled, for wrapped.
+func asIs(s ...string) string { return strings.Join(s, " ") }
+
+// checkbox is a tick box.
+func checkbox(on bool) string {
+	if on {
+		return "[x]"
+	}
+	return "[ ]"
 }
 
 // label is a field's label, marked when focused.

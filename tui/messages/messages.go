@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
@@ -32,7 +33,8 @@ type Source struct {
 	ClusterName string
 	ClusterID   string
 	Bootstrap   []string
-	Version     string // kpeek version, for export manifests
+	Version     string         // kpeek version, for export manifests
+	Splunk      *config.Splunk // the cluster's configured Splunk destination; nil if none
 }
 
 // Stream is a running read as the pane uses it; *kafka.Stream satisfies it.
@@ -213,7 +215,7 @@ func (m Model) View() string {
 	case m.prompt.open:
 		return m.frame(m.prompt.view(m.st(), m.width, m.height))
 	case m.export.open:
-		return m.frame(m.export.view(m.st(), m.width))
+		return m.frame(m.export.view(m.st(), m.width, m.askToken()))
 	case m.detail.open:
 		return m.detail.view(m.st(), m.width)
 	}
