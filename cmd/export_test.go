@@ -229,11 +229,12 @@ func TestExportKilledThenResumed(t *testing.T) {
 	}
 }
 
-// TestExportInterruptedThenResumedAsPrinted: an interrupt stops the export cleanly (exit
-// 130, summary, spool); the printed "finish with" command, run as printed, uses the
+// TestExportInterruptedThenResumedAsPrinted: an interrupt, a termination or a hang-up
+// stops the export cleanly (exit 130, summary, spool); the printed "finish with" command, run as printed, uses the
 // same config file and its token reference, and delivers every record exactly once.
 func TestExportInterruptedThenResumedAsPrinted(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	// SIGHUP is how a jump-box session dies when SSH drops: it must stop as cleanly.
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			f := newSignalFixture(t, 250)
 			dir := t.TempDir()

@@ -42,7 +42,7 @@ func Run(args []string, stdout, stderr io.Writer, version string) (code int) {
 			code = exitError
 		}
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
 	root := newRootCmd(g)
