@@ -84,10 +84,14 @@ func wantEven(n int) []kafka.Record {
 	return out
 }
 
-// interruptedExport exports the topic to srv and interrupts it once the collector holds
-// a request (it committed hold events); it returns the summary and the spool's header.
-func interruptedExport(t *testing.T, cl *kafka.Client, srv *hectest.Server, dir string) (Summary, SpoolHeader) {
+// interruptedExport exports the topic to a collector and interrupts it once the
+// collector holds a request (it committed hold events); it returns the collector (now
+// letting requests through), the summary and the spool's header.
+func interruptedExport(t *testing.T, cl *kafka.Client, hold int) (*hectest.Server, Summary, SpoolHeader) {
 	t.Helper()
+	srv := hectest.New(hectest.WithHoldAfter(hold))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	req := exportRequest(t, ctx, cl)
@@ -115,7 +119,7 @@ func interruptedExport(t *testing.T, cl *kafka.Client, srv *hectest.Server, dir 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sum, h
+	return srv, sum, h
 }
 
 // TestResumeReadsTheRest: an export interrupted early leaves most of the selection
@@ -124,9 +128,7 @@ func interruptedExport(t *testing.T, cl *kafka.Client, srv *hectest.Server, dir 
 func TestResumeReadsTheRest(t *testing.T) {
 	const n = 400
 	cl, _ := kafkaTopic(t, n)
-	srv := hectest.New(hectest.WithHoldAfter(60))
-	defer srv.Close()
-	sum, h := interruptedExport(t, cl, srv, t.TempDir())
+	srv, sum, h := interruptedExport(t, cl, 60)
 	if h.Selection == nil || h.Selection.Filter != `/"even":true/` || !slices.Equal(h.Selection.Redact, []string{"value.card"}) ||
 		h.ReadUntil[2] != n || len(h.Remaining()) == 0 {
 		t.Fatalf("spool header = %+v (%+v)", h, h.Selection)
@@ -157,9 +159,7 @@ func TestResumeReadsTheRest(t *testing.T) {
 func TestResumeReportsWhatAgedOut(t *testing.T) {
 	const n = 400
 	cl, raw := kafkaTopic(t, n)
-	srv := hectest.New(hectest.WithHoldAfter(30))
-	defer srv.Close()
-	sum, h := interruptedExport(t, cl, srv, t.TempDir())
+	srv, sum, h := interruptedExport(t, cl, 30)
 	from := h.Read[1]
 	if from >= 300 {
 		t.Fatalf("partition 1 was read to %d before the interrupt", from)
@@ -218,9 +218,7 @@ func deleteRecords(t *testing.T, raw *kgo.Client, partition int32, before int64)
 func TestResumeReportsARecreatedTopic(t *testing.T) {
 	const n = 400
 	cl, raw := kafkaTopic(t, n)
-	srv := hectest.New(hectest.WithHoldAfter(30))
-	defer srv.Close()
-	sum, h := interruptedExport(t, cl, srv, t.TempDir())
+	_, sum, h := interruptedExport(t, cl, 30)
 	del := kmsg.NewPtrDeleteTopicsRequest()
 	del.TopicNames = []string{resumeTopic}
 	dt := kmsg.NewDeleteTopicsRequestTopic()
