@@ -218,3 +218,18 @@ func TestFinishFileExportLeavesNoTemporaryFile(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenSplunkDialog: the Splunk form at 80×24 with a typed token: masked, the
+// checkbox and the hint line whole.
+func TestGoldenSplunkDialog(t *testing.T) {
+	t.Setenv(TokenEnv, "")
+	m := loaded(t, 80, 24, logins(10))
+	m = keys(t, m, "e", "space", "tab")
+	m = typeText(t, m, "https://splunk.example:8088/services/collector/event")
+	m = keys(t, m, "tab", "tab")
+	m = typeText(t, m, "hunter2")
+	if strings.Contains(plain(m), "hunter2") {
+		t.Fatal("the token is on screen")
+	}
+	golden(t, "export_splunk_80x24", m)
+}
