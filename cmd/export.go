@@ -288,32 +288,24 @@ func (g *globals) connectionArgs(args *[]string) (omitted []string) {
 	for _, f := range g.propFiles {
 		add("-F", absPath(f))
 	}
+	// Values that carry secrets (what export.RedactArgs would hide) are left out.
+	secret := func(flag, v string) bool { return export.RedactArgs([]string{flag, v})[1] != v }
 	for _, p := range g.props {
-		key, _, _ := strings.Cut(p, "=")
-		if secretProperty(strings.TrimSpace(key)) {
+		if secret("-X", p) {
+			key, _, _ := strings.Cut(p, "=")
 			omitted = append(omitted, "-X "+strings.TrimSpace(key)+"=…")
 			continue
 		}
 		add("-X", p)
 	}
 	if g.schemaRegistry != "" {
-		if strings.Contains(g.schemaRegistry, "@") {
+		if secret("--schema-registry", g.schemaRegistry) {
 			omitted = append(omitted, "--schema-registry")
 		} else {
 			add("--schema-registry", g.schemaRegistry)
 		}
 	}
 	return omitted
-}
-
-// secretProperty says whether a client property carries a secret.
-func secretProperty(key string) bool {
-	switch strings.ToLower(key) {
-	case "sasl.password", "sasl.jaas.config", "ssl.key.password", "basic.auth.user.info",
-		"schema.registry.basic.auth.user.info", "bearer.auth.token", "schema.registry.bearer.auth.token":
-		return true
-	}
-	return strings.Contains(strings.ToLower(key), "password") || strings.Contains(strings.ToLower(key), "secret")
 }
 
 func absPath(p string) string {
