@@ -81,8 +81,8 @@ type topicJSON struct {
 	CleanupPolicy     string          `json:"cleanup_policy"`
 	RetentionMs       int64           `json:"retention_ms"`
 	retentionRaceJSON
-	Error             string          `json:"error,omitempty"`
-	ConfigError       string          `json:"config_error,omitempty"`
+	Error       string `json:"error,omitempty"`
+	ConfigError string `json:"config_error,omitempty"`
 }
 
 type partitionJSON struct {

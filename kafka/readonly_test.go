@@ -69,7 +69,7 @@ func TestReadOnly(t *testing.T) {
 	pc := producer(t, c)
 	produce(t, pc, "orders", []int32{0, 1, 2}, 20, base)
 	commit(t, c, "analytics", "orders", map[int32]int64{0: 5})
-	pc.Close() // franz-go asks for telemetry subscriptions in the background
+	pc.Close()    // franz-go asks for telemetry subscriptions in the background
 	w := watch(c) // after seeding: only kpeek's requests count
 
 	kc := connectTo(t, c)

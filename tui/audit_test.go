@@ -14,7 +14,9 @@ import (
 func TestAuditedLogsStartAndConnections(t *testing.T) {
 	var got []string
 	opts := Options{Clusters: []config.Cluster{{Connection: config.Connection{Name: "prod"}}}, Version: "v1",
-		Audit: func(action string, d map[string]string) { got = append(got, action+" "+d["cluster"]+d["clusters"]+" "+d["as"]+" "+d["result"]) }}
+		Audit: func(action string, d map[string]string) {
+			got = append(got, action+" "+d["cluster"]+d["clusters"]+" "+d["as"]+" "+d["result"])
+		}}
 	refused := errors.New("refused")
 	connect := audited(opts, func(context.Context, config.Cluster) (Cluster, error) { return nil, refused })
 	cfg := config.Cluster{Connection: config.Connection{Name: "prod", Brokers: []string{"k:9092"}, SASL: &config.SASL{Mechanism: "PLAIN", Username: "ir"}}}
