@@ -54,7 +54,8 @@ func fieldHint(field string) hint {
 // normalName lowercases a field name and drops separators, so customer_phone,
 // customerPhone and customer-phone read the same.
 func normalName(s string) string {
-	var b []byte
+	var buf [48]byte
+	b := buf[:0]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -96,7 +97,7 @@ type stats struct {
 	paren, dash   bool
 }
 
-func measure(t string) (st stats) {
+func measure[T string | []byte](t T) (st stats) {
 	for i := 0; i < len(t); i++ {
 		switch c := t[i]; {
 		case c >= '0' && c <= '9':
@@ -129,6 +130,9 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 	}
 	h := fieldHint(field)
 	st := measure(t)
+	if !s.mayMatch(st, h, len(t)) {
+		return
+	}
 	var buf [8]Finding
 	found := buf[:0]
 	add := func(det string, class Class, start, end int) {
@@ -147,13 +151,13 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 	}
 	if s.pci && st.digits >= 13 {
 		findDigitRuns(t, func(r digitRun) {
-			if r.card() {
+			if r.card() && (r.start == 0 || t[r.start-1] != '+') { // +49151...: a phone's country code
 				add(CardNumber, PCI, r.start, r.end)
 			}
 		})
 	}
 	if s.pii {
-		if st.upper >= 2 && st.digits >= 10 {
+		if st.digits >= 10 {
 			findIBANs(t, func(start, end int) { add(IBAN, PII, start, end) })
 		}
 		if st.digits >= 8 {
@@ -165,6 +169,9 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 					add(NationalID, PII, r.start, r.idEnd(t))
 				}
 			})
+		}
+		if st.upper >= 2 && st.digits >= 7 {
+			findNIEs(t, func(start, end int) { add(NationalID, PII, start, end) })
 		}
 		if st.at {
 			findEmails(t, func(start, end int) { add(Email, PII, start, end) })
@@ -188,6 +195,22 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 	for _, f := range found {
 		emit(f)
 	}
+}
+
+// mayMatch reports whether any enabled detector can fire on a text of n bytes
+// measured st in a field with hint h: most field values (names, cities, status
+// words) are ruled out here, before any detector looks.
+func (s *Scanner) mayMatch(st stats, h hint, n int) bool {
+	if n < 4 {
+		return false
+	}
+	if s.secrets && (n >= 16 || st.dash || h&hintSecret != 0) {
+		return true
+	}
+	if s.pci && st.digits >= 13 {
+		return true
+	}
+	return s.pii && (st.digits >= 7 || st.at || st.colons >= 2 || st.dots >= 3 && st.digits >= 4 || h&hintDOB != 0)
 }
 
 // placeholder reports values a secret-named field holds when it holds no secret.
@@ -335,6 +358,20 @@ func (r digitRun) nationalID(t string, h hint) bool {
 	return false
 }
 
+// findNIEs calls fn for every Spanish foreigner's id (NIE) in t: X, Y or Z, seven
+// digits, the check letter.
+func findNIEs(t string, fn func(start, end int)) {
+	for i := 0; i+9 <= len(t); i++ {
+		if c := t[i]; c < 'X' || c > 'Z' || wordBefore(t, i) || wordAfter(t, i+9) {
+			continue
+		}
+		if dniValid([]byte(t[i : i+9])) {
+			fn(i, i+9)
+			i += 8
+		}
+	}
+}
+
 // idEnd is where a national id ends: after a DNI's letter.
 func (r digitRun) idEnd(t string) int {
 	e := r.end
@@ -347,14 +384,15 @@ func (r digitRun) idEnd(t string) int {
 	return e
 }
 
-// findIBANs calls fn for every IBAN in t, printed compact or in groups of four.
+// findIBANs calls fn for every IBAN in t, printed compact or in groups of four, in
+// either case.
 func findIBANs(t string, fn func(start, end int)) {
 	var buf [34]byte
 	for i := 0; i+4 <= len(t); i++ {
-		if !(isUpper(t[i]) && isUpper(t[i+1]) && isDigit(t[i+2]) && isDigit(t[i+3])) || wordBefore(t, i) {
+		if !(isLetter(t[i]) && isLetter(t[i+1]) && isDigit(t[i+2]) && isDigit(t[i+3])) || wordBefore(t, i) {
 			continue
 		}
-		want, ok := ibanLengths[t[i:i+2]]
+		want, ok := ibanLengths[string([]byte{upper(t[i]), upper(t[i+1])})]
 		if !ok {
 			continue
 		}
@@ -363,8 +401,8 @@ func findIBANs(t string, fn func(start, end int)) {
 		for j < len(t) && len(b) < want {
 			c := t[j]
 			switch {
-			case isUpper(c) || isDigit(c):
-				b = append(b, c)
+			case isLetter(c) || isDigit(c):
+				b = append(b, upper(c))
 				j++
 			case c == ' ' && len(b)%4 == 0 && j+1 < len(t) && isAlnum(t[j+1]):
 				j++
@@ -379,7 +417,16 @@ func findIBANs(t string, fn func(start, end int)) {
 	}
 }
 
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// upper is an ASCII letter in upper case.
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
 
 // findEmails calls fn for every e-mail address in t: a local part of letters, digits
 // and ._%+- and a domain of at least two labels ending in a top-level domain of letters.
@@ -410,6 +457,11 @@ func findEmails(t string, fn func(start, end int)) {
 	}
 }
 
+// fileExtensions are last labels that make "icon@2x.png" a file name, not an address:
+// none is a top-level domain.
+var fileExtensions = map[string]bool{"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true, "webp": true,
+	"js": true, "css": true, "json": true, "ts": true, "map": true, "txt": true, "pdf": true, "html": true}
+
 func localChar(c byte) bool {
 	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
 }
@@ -425,7 +477,7 @@ func validDomain(d string) bool {
 		}
 	}
 	tld := labels[len(labels)-1]
-	if len(tld) < 2 || len(tld) > 24 {
+	if len(tld) < 2 || len(tld) > 24 || fileExtensions[strings.ToLower(tld)] {
 		return false
 	}
 	for i := 0; i < len(tld); i++ {

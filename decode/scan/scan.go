@@ -8,6 +8,7 @@
 package scan
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -141,7 +142,7 @@ func (s *Scanner) Decoded(root string, d *decode.Decoded, fn func(Finding)) {
 func (s *Scanner) JSON(root string, js []byte, fn func(Finding)) bool {
 	var found []Finding
 	var at [][]string
-	ok := s.walk(js, func(path []string, f Finding) {
+	ok := s.walk(js, lastSegment(root), func(path []string, f Finding) {
 		found = append(found, f)
 		at = append(at, slices.Clone(path))
 	})
@@ -159,22 +160,29 @@ func (s *Scanner) JSON(root string, js []byte, fn func(Finding)) bool {
 // that need the name); JSON held in the text is read field by field, with its paths
 // below path.
 func (s *Scanner) Text(path, text string, fn func(Finding)) {
-	field := path[strings.LastIndexByte(path, '.')+1:]
-	s.text(text, field, func(sub []string, f Finding) {
+	s.text(text, lastSegment(path), func(sub []string, f Finding) {
 		f.Path = joinPath(path, sub)
 		fn(f)
 	})
 }
 
-// walk calls emit for every finding in the JSON value js, with its path below js's root.
-func (s *Scanner) walk(js []byte, emit func(path []string, f Finding)) bool {
+// lastSegment is the field name a path ends in.
+func lastSegment(path string) string { return path[strings.LastIndexByte(path, '.')+1:] }
+
+// walk calls emit for every finding in the JSON value js, with its path below js's
+// root, the field named rootField.
+func (s *Scanner) walk(js []byte, rootField string, emit func(path []string, f Finding)) bool {
 	return decode.WalkJSON(js, func(path []string, kind decode.JSONKind, start, end int) {
-		field := ""
+		field := rootField
 		if len(path) > 0 {
 			field = path[len(path)-1]
 		}
 		switch kind {
 		case decode.JSONString:
+			inner := js[start+1 : end-1]
+			if bytes.IndexByte(inner, '\\') < 0 && !s.mayMatch(measure(inner), fieldHint(field), len(inner)) {
+				return // nothing can match: skip the copy to a string
+			}
 			text, ok := decode.UnquoteJSON(js[start:end])
 			if !ok {
 				return

@@ -134,7 +134,7 @@ func findJWTs(t string, fn func(start, end int)) {
 			return
 		}
 		start := i + k
-		if start > 0 && b64urlChar(t[start-1]) {
+		if start > 0 && (isAlnum(t[start-1]) || t[start-1] == '-' || t[start-1] == '_') {
 			i = start + 3
 			continue
 		}
