@@ -17,7 +17,7 @@ func findings(s *Scanner, e *decode.Envelope) []string {
 
 func TestEnvelopePaths(t *testing.T) {
 	rec := kafka.Record{Topic: "crm", Key: []byte("c-1"), Timestamp: time.Unix(0, 0),
-		Value: []byte(`{"card":{"number":"4242424242424242"},"contacts":[{"email":"sam@example.com"},{"email":"kim@example.org"}],"n":4111111111111111,"payload":"{\"ssn\":\"536-22-1234\",\"pw\":\"x\"}"}`),
+		Value:   []byte(`{"card":{"number":"4242424242424242"},"contacts":[{"email":"sam@example.com"},{"email":"kim@example.org"}],"n":4111111111111111,"payload":"{\"ssn\":\"536-22-1234\",\"pw\":\"x\"}"}`),
 		Headers: []kafka.Header{{Key: "auth", Value: []byte("Basic dXNlcjpwYXNzd29yZA==")}}}
 	env := decode.New().Decode(t.Context(), &rec)
 	got := strings.Join(findings(New(), &env), "\n")
