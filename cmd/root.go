@@ -94,6 +94,7 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.StringVar(&g.schemaRegistry, "schema-registry", "", "schema registry URL")
 	f.BoolVar(&g.debug, "debug", false, "log diagnostics (to stderr for commands, to a file for the explorer)")
 
+	root.AddCommand(newScanCmd(g))
 	root.AddCommand(newTopicsCmd(g), newGroupsCmd(g), newConsumeCmd(g), newExportCmd(g),
 		newVerifyCmd(g), newDemoCmd(g), newVersionCmd(g),
 		newBrokersCmd(g), newSchemasCmd(g), newSweepCmd(g),
