@@ -3,33 +3,105 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/scan"
 	"github.com/kpeek/kpeek/kafka"
 )
 
-// FuzzMaskJSON: masking any compact JSON value keeps it valid JSON, and masks exactly
-// when the path exists.
+// FuzzMaskJSON: masking a member path in any JSON value gives valid JSON equal, as
+// data, to what a reference masker gives (encoding/json's tree with every member at the
+// path replaced), so a member left unmasked fails; a value that is not JSON is masked
+// whole.
 func FuzzMaskJSON(f *testing.F) {
 	f.Add(`{"a":1,"card":"4111","b":{"card":[1,2]}}`, "card")
 	f.Add(`[{"x":{"y":"\"}"}},{"x":null}]`, "x.y")
 	f.Add(`{"a\u0062":12345678901234567890}`, "ab")
 	f.Add(`"plain"`, "a")
+	f.Add(`{"card":"4111"`, "card")
+	f.Add(`{"a":1}{"card":"4111"}`, "card")
+	f.Add(` {"a" : [ {"b":1} , {"b":[2]} ] } `, "a.b")
 	f.Fuzz(func(t *testing.T, src, path string) {
-		var buf bytes.Buffer
-		if json.Compact(&buf, []byte(src)) != nil || path == "" {
+		if path == "" {
 			return
 		}
-		in := buf.Bytes()
-		out := maskJSON(in, strings.Split(path, "."))
+		p := strings.Split(path, ".")
+		out := maskJSON([]byte(src), p)
+		if !json.Valid([]byte(src)) {
+			if string(out) != Redacted {
+				t.Fatalf("maskJSON(%q, %q) = %s: unreadable input must be masked whole", src, path, out)
+			}
+			return
+		}
 		if !json.Valid(out) {
-			t.Fatalf("maskJSON(%s, %q) = %s: not valid JSON", in, path, out)
+			t.Fatalf("maskJSON(%s, %q) = %s: not valid JSON", src, path, out)
 		}
-		if !bytes.Contains(out, []byte(Redacted)) && !bytes.Equal(out, in) {
-			t.Fatalf("maskJSON(%s, %q) changed the value without masking: %s", in, path, out)
+		got, want := parseJSON(t, out), referenceMask(parseJSON(t, []byte(src)), p)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("maskJSON(%s, %q) = %s, the reference masker gives %v", src, path, out, want)
 		}
+	})
+}
+
+func parseJSON(t *testing.T, b []byte) any {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		t.Fatalf("parse %s: %v", b, err)
+	}
+	return v
+}
+
+// referenceMask masks v's members at path through arrays, on the parsed tree.
+func referenceMask(v any, path []string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, m := range x {
+			if k != path[0] {
+				continue
+			}
+			if len(path) == 1 {
+				x[k] = scan.Redacted
+			} else {
+				x[k] = referenceMask(m, path[1:])
+			}
+		}
+	case []any:
+		for i := range x {
+			x[i] = referenceMask(x[i], path)
+		}
+	}
+	return v
+}
+
+// FuzzRedactProfile: after redaction with every profile, the scanner finds nothing in
+// the value, and the value is still valid JSON.
+func FuzzRedactProfile(f *testing.F) {
+	f.Add(`{"card":"4242 4242 4242 4242","email":"sam@example.com","note":"+49 30 1234567"}`)
+	f.Add(`{"payload":"{\"cc\":4111111111111111,\"e\":\"a@b.co\"}","password":"hunter22"}`)
+	f.Add(`["DE89 3704 0044 0532 0130 00", 4111111111111111, "203.0.113.7"]`)
+	f.Add(`{"card":"4111`)
+	s := scan.New()
+	f.Fuzz(func(t *testing.T, src string) {
+		d := decode.Decoded{JSON: []byte(src), Encoding: decode.EncodingJSON}
+		maskDetected(s, "value", &d)
+		if !json.Valid([]byte(src)) {
+			if string(d.JSON) != Redacted {
+				t.Fatalf("unreadable %q gave %s, want it masked whole", src, d.JSON)
+			}
+			return
+		}
+		if !json.Valid(d.JSON) {
+			t.Fatalf("redacting %s gave invalid JSON %s", src, d.JSON)
+		}
+		s.Decoded("value", &d, func(fd scan.Finding) {
+			t.Fatalf("redacting %s gave %s, where %s is still found at %s", src, d.JSON, fd.Detector, fd.Path)
+		})
 	})
 }
 

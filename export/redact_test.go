@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/decode/scan"
 	"github.com/kpeek/kpeek/kafka"
 )
 
@@ -27,7 +28,7 @@ func TestMaskJSON(t *testing.T) {
 		{"strings with braces", `{"s":"}{\"]","card":"1"}`, []string{"card"}, `{"s":"}{\"]","card":"[REDACTED]"}`},
 		{"not an object", `"text"`, []string{"card"}, `"text"`},
 		{"null member", `{"card":null}`, []string{"card"}, `{"card":"[REDACTED]"}`},
-		{"spaces", `{ "a" : [ 1 , 2 ] , "card" : "x" }`, []string{"card"}, `{"a":[ 1 , 2 ],"card":"[REDACTED]"}`},
+		{"spaces", `{ "a" : [ 1 , 2 ] , "card" : "x" }`, []string{"card"}, `{ "a" : [ 1 , 2 ] , "card" : "[REDACTED]" }`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,5 +107,74 @@ func TestRedactedNDJSON(t *testing.T) {
 	}
 	if strings.Contains(string(got), "4111111111111111") {
 		t.Error("card number leaked")
+	}
+}
+
+// TestRedactionFailsClosed: a part whose JSON cannot be read is masked whole, never
+// passed through unmasked.
+func TestRedactionFailsClosed(t *testing.T) {
+	for _, src := range []string{`{"card":"4111111111111111"`, `{"card":"4111111111111111",}`, `{"a":1}{"card":"4111"}`, `{"card" "4111"}`} {
+		d := decode.Decoded{JSON: []byte(src), Encoding: decode.EncodingJSON}
+		maskDecoded(&d, []string{"card"})
+		if string(d.JSON) != Redacted {
+			t.Errorf("masking value.card in %s gave %s, want the whole part %s", src, d.JSON, Redacted)
+		}
+	}
+}
+
+func TestRedactProfiles(t *testing.T) {
+	rec := kafka.Record{Topic: "crm", Key: []byte("sam@example.com"),
+		Value: []byte(`{"name":"Sam","card":{"pan":"4242 4242 4242 4242","n":4111111111111111},"note":"mail sam@example.com or +49 30 1234567","password":"hunter22","id":12345678901234567890,"payload":"{\"email\":\"kim@example.org\",\"cc\":5555555555554444}"}`),
+		Headers: []kafka.Header{{Key: "authorization", Value: []byte("Basic dXNlcjpwYXNzd29yZA==")}, {Key: "bin", Value: []byte("\x00\xffkim@example.org\x01")}}}
+	tests := []struct {
+		rules     []string
+		want, not []string
+	}{
+		{[]string{"pci"}, []string{`"pan":"**** **** **** 4242"`, `"n":"**** **** **** 1111"`, `\"cc\":\"**** **** **** 4444\"`, `sam@example.com`, `hunter22`, `"id":12345678901234567890`},
+			[]string{"4242 4242", "4111111111111111", "5555555555554444"}},
+		{[]string{"pii"}, []string{`"key":"[REDACTED]"`, `"note":"mail [REDACTED] or [REDACTED]"`, `\"email\":\"[REDACTED]\"`, `"pan":"**** **** **** 4242"`, `"bin":"[REDACTED]"`, `hunter22`, `"name":"Sam"`},
+			[]string{"sam@", "kim@", "30 1234567", "4111111111111111"}},
+		{[]string{"secrets", "value.name"}, []string{`"password":"[REDACTED]"`, `"authorization":"[REDACTED]"`, `"name":"[REDACTED]"`, `sam@example.com`},
+			[]string{"hunter22", "dXNlcjpw"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.rules, ","), func(t *testing.T) {
+			rd, err := newRedactor(tt.rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := decode.New().Decode(t.Context(), &rec)
+			rd.apply(&env)
+			line := string(env.AppendJSON(nil, decode.JSONOptions{IncludeRaw: true}))
+			if !json.Valid([]byte(line)) {
+				t.Fatalf("not JSON: %s", line)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("%s lacks %s", line, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(line, n) {
+					t.Errorf("%s still contains %s", line, n)
+				}
+			}
+		})
+	}
+}
+
+func TestParseRedactionsProfiles(t *testing.T) {
+	got, err := ParseRedactions([]string{"PII", "value.x", "pii", " secrets "})
+	if err != nil || strings.Join(got, ",") != "pii,secrets,value.x" {
+		t.Errorf("ParseRedactions = %v, %v", got, err)
+	}
+	if d := RedactionDetectors(got); d != scan.Version {
+		t.Errorf("RedactionDetectors(%v) = %q", got, d)
+	}
+	if d := RedactionDetectors([]string{"value.x"}); d != "" {
+		t.Errorf("explicit paths need no detectors, got %q", d)
+	}
+	if _, err := ParseRedactions([]string{"pi"}); err == nil || !strings.Contains(err.Error(), "pii, pci, secrets, all") {
+		t.Errorf("a misspelt profile: %v", err)
 	}
 }

@@ -119,3 +119,21 @@ func RedactText(text string, findings []Finding) string {
 	b.WriteString(text[last:])
 	return b.String()
 }
+
+// Redact returns text, a value of the field named field, with everything the scanner
+// finds masked (see RedactText), and whether anything was. Masking changes what
+// surrounds the rest ("x@y.AA+4930..." becomes "[REDACTED]+4930..."), so the result is
+// scanned again until nothing is found; text that still holds findings after a few
+// rounds is masked whole.
+func (s *Scanner) Redact(field, text string) (string, bool) {
+	changed := false
+	for range 4 {
+		var fs []Finding
+		s.Text(field, text, func(f Finding) { fs = append(fs, f) })
+		if len(fs) == 0 {
+			return text, changed
+		}
+		text, changed = RedactText(text, fs), true
+	}
+	return Redacted, true
+}
