@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestScanNamesCardAndEmailFieldsMasked(t *testing.T) {
 }
 
 func TestScanJSONVerdictPerTopic(t *testing.T) {
-	out := mustKpeek(t, "--demo", "scan", "-t", "erp.audit", "-t", "erp.purchasing.orders", "-o", "json")
+	out := mustKpeek(t, "--demo", "scan", "-t", "erp.audit", "-t", "erp.purchasing.orders", "-t", "erp.supply.shipments", "-o", "json")
 	var reports []struct {
 		Topic   string `json:"topic"`
 		Scanned int64  `json:"records_scanned"`
@@ -35,8 +36,19 @@ func TestScanJSONVerdictPerTopic(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &reports); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if len(reports) != 2 || reports[0].Topic != "erp.audit" || reports[1].Topic != "erp.purchasing.orders" {
+	if len(reports) != 3 || reports[0].Topic != "erp.audit" || reports[1].Topic != "erp.purchasing.orders" {
 		t.Fatalf("reports: %+v", reports)
+	}
+	// Avro orders carry JSON in a string (the bank-change notes); shipments look alike and hold none.
+	paths := map[string]string{}
+	for _, f := range reports[1].Fields {
+		paths[f.Path] = f.Detector
+	}
+	if paths["value.notes.new_iban"] != "iban" || paths["value.notes.requested_by"] != "email" {
+		t.Errorf("erp.purchasing.orders fields %v, want the notes' IBAN and e-mail", paths)
+	}
+	if len(reports[2].Classes) != 0 || reports[2].Verdict != "erp.supply.shipments: no regulated data found in "+strconv.FormatInt(reports[2].Scanned, 10)+" records" {
+		t.Errorf("erp.supply.shipments: %+v", reports[2])
 	}
 	for _, r := range reports {
 		if r.Scanned == 0 || !strings.HasPrefix(r.Verdict, r.Topic+": ") {

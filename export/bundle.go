@@ -355,7 +355,7 @@ func (bw *bundleWriter) manifest(req Request, sel *selector, started, ended time
 		Format: "kpeek-capture/1", KpeekVersion: c.Version, Analyst: c.Analyst,
 		Cluster: ManifestCluster{Name: c.Cluster, ID: c.ClusterID, Bootstrap: c.Bootstrap},
 		Topic:   c.Topic, Selection: c.Selection, Filter: c.Filter,
-		Redaction:    ManifestRedaction{Rules: bw.redacted, RawBytesOmitted: len(bw.redacted) > 0},
+		Redaction:    ManifestRedaction{Rules: bw.redacted, Detectors: RedactionDetectors(bw.redacted), RawBytesOmitted: len(bw.redacted) > 0},
 		CaptureStart: started, CaptureEnd: ended,
 		Counts:      ManifestCounts{Read: sel.meter.read.Load(), Selected: sel.meter.selected.Load(), Written: int64(len(bw.entries))},
 		SchemaTexts: schemaNote,

@@ -68,7 +68,8 @@ type ManifestCluster struct {
 
 // ManifestRedaction records the masking rules applied to the export.
 type ManifestRedaction struct {
-	Rules           []string `json:"rules"`
+	Rules           []string `json:"rules"`               // field paths and profiles (pii, pci, secrets, all)
+	Detectors       string   `json:"detectors,omitempty"` // the detector set behind a profile, e.g. kpeek-scan/1
 	Mask            string   `json:"mask,omitempty"`
 	RawBytesOmitted bool     `json:"raw_bytes_omitted"`
 }

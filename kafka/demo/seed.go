@@ -73,6 +73,7 @@ func scenarioRecords(ctx context.Context, base *seeder) ([]*kgo.Record, error) {
 		func(s *seeder) ([]*kgo.Record, error) { return s.audit(), nil },
 		func(s *seeder) ([]*kgo.Record, error) { return s.telemetry(), nil },
 		(*seeder).hostile,
+		(*seeder).bankChangeOrders,
 	}
 	parts := make([][]*kgo.Record, len(builders))
 	errs := make([]error, len(builders))
