@@ -59,9 +59,11 @@ func newScanCmd(g *globals) *cobra.Command {
 			var reports []export.ScanReport
 			for _, req := range reqs {
 				tally := scan.NewTally(scanner, req.Topic)
-				err = scanTopic(ctx, cl, req, dec, flt, tally)
-				r := tally.Report()
-				reports = append(reports, export.ScanReport{TopicReport: r, Verdict: r.Verdict(), Complete: err == nil})
+				var started bool
+				started, err = scanTopic(ctx, cl, req, dec, flt, tally)
+				if started {
+					reports = append(reports, export.NewScanReport(tally.Report(), err == nil))
+				}
 				if err != nil {
 					break
 				}
@@ -86,17 +88,17 @@ func newScanCmd(g *globals) *cobra.Command {
 }
 
 // scanTopic reads one topic's selection and tallies what the detectors find in the
-// records that pass the filter.
+// records that pass the filter; started is false when the read could not begin.
 func scanTopic(ctx context.Context, cl *kafka.Client, req kafka.ReadRequest, dec *decode.Decoder,
-	flt *filter.Filter, tally *scan.Tally) error {
+	flt *filter.Filter, tally *scan.Tally) (started bool, err error) {
 	stream, err := cl.Read(ctx, req)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer stream.Close()
 	for b := range stream.Batches() {
 		if b.Err != nil {
-			return fmt.Errorf("scan %s: %w", req.Topic, b.Err)
+			return true, fmt.Errorf("scan %s: %w", req.Topic, b.Err)
 		}
 		for i := range b.Records {
 			env := dec.Decode(ctx, &b.Records[i])
@@ -105,5 +107,5 @@ func scanTopic(ctx context.Context, cl *kafka.Client, req kafka.ReadRequest, dec
 			}
 		}
 	}
-	return ctx.Err()
+	return true, ctx.Err()
 }

@@ -81,3 +81,11 @@ func TestScanHostileIsSafe(t *testing.T) {
 		t.Errorf("scan output carries control bytes: %q", out)
 	}
 }
+
+func TestScanMissingTopicIsAnErrorNotAVerdict(t *testing.T) {
+	out, errOut, code := kpeek(t, "--demo", "scan", "-t", "no.such.topic")
+	if code != exitError || out != "" || !strings.Contains(errOut, "no.such.topic") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	assertOneLine(t, "error", errOut)
+}

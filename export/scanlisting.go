@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -15,6 +16,24 @@ type ScanReport struct {
 	scan.TopicReport
 	Verdict  string `json:"verdict"`
 	Complete bool   `json:"complete"` // false when the read stopped early (interrupted, failed)
+}
+
+// NewScanReport is a topic's report with its verdict; a scan that stopped early says
+// so instead of claiming the topic holds nothing.
+func NewScanReport(r scan.TopicReport, complete bool) ScanReport {
+	v := r.Verdict()
+	if !complete {
+		found := "nothing found"
+		if len(r.Classes) > 0 {
+			names := make([]string, len(r.Classes))
+			for i, c := range r.Classes {
+				names[i] = string(c)
+			}
+			found = strings.Join(names, ", ") + " found"
+		}
+		v = fmt.Sprintf("%s: INCOMPLETE, the read stopped early: %s in the %d records scanned", r.Topic, found, r.Scanned)
+	}
+	return ScanReport{TopicReport: r, Verdict: v, Complete: complete}
 }
 
 // WriteScan writes scan reports: per topic a table of field paths with findings and a
@@ -40,11 +59,7 @@ func WriteScan(w io.Writer, reports []ScanReport, format string) error {
 				return err
 			}
 		}
-		v := r.Verdict
-		if !r.Complete {
-			v += " (incomplete: the read stopped early)"
-		}
-		if _, err := fmt.Fprintln(w, decode.Sanitize(v)); err != nil {
+		if _, err := fmt.Fprintln(w, decode.Sanitize(r.Verdict)); err != nil {
 			return err
 		}
 	}

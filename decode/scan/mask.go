@@ -44,10 +44,10 @@ func Mask(detector, v string) string {
 	case DateOfBirth:
 		return starDigits(v, 0)
 	case PrivateKey:
-		if i := strings.Index(v, "KEY-----"); i > 0 {
+		if i := strings.Index(v, "KEY-----"); i > 0 && strings.Trim(v[:i], "-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _") == "" {
 			return v[:i+8] + " ****"
 		}
-		return "-----BEGIN **** PRIVATE KEY----- ****"
+		return "-----BEGIN PRIVATE KEY----- ****"
 	case JWT:
 		return "eyJ****"
 	case SecretField:
