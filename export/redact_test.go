@@ -59,23 +59,7 @@ func TestRedactRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.rules, ","), func(t *testing.T) {
-			rd, err := newRedactor(tt.rules)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := decode.New().Decode(t.Context(), &rec)
-			rd.apply(&env)
-			line := string(env.AppendJSON(nil, decode.JSONOptions{IncludeRaw: true}))
-			for _, w := range tt.want {
-				if !strings.Contains(line, w) {
-					t.Errorf("%s lacks %s", line, w)
-				}
-			}
-			for _, n := range append(tt.not, "c2VjcmV0") { // base64 of "secret": no raw bytes either
-				if strings.Contains(line, n) {
-					t.Errorf("%s still contains %s", line, n)
-				}
-			}
+			checkRedacted(t, tt.rules, &rec, tt.want, append(tt.not, "c2VjcmV0")) // base64 of "secret": no raw bytes either
 		})
 	}
 }
@@ -139,26 +123,7 @@ func TestRedactProfiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.rules, ","), func(t *testing.T) {
-			rd, err := newRedactor(tt.rules)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := decode.New().Decode(t.Context(), &rec)
-			rd.apply(&env)
-			line := string(env.AppendJSON(nil, decode.JSONOptions{IncludeRaw: true}))
-			if !json.Valid([]byte(line)) {
-				t.Fatalf("not JSON: %s", line)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(line, w) {
-					t.Errorf("%s lacks %s", line, w)
-				}
-			}
-			for _, n := range tt.not {
-				if strings.Contains(line, n) {
-					t.Errorf("%s still contains %s", line, n)
-				}
-			}
+			checkRedacted(t, tt.rules, &rec, tt.want, tt.not)
 		})
 	}
 }
@@ -176,5 +141,31 @@ func TestParseRedactionsProfiles(t *testing.T) {
 	}
 	if _, err := ParseRedactions([]string{"pi"}); err == nil || !strings.Contains(err.Error(), "pii, pci, secrets, all") {
 		t.Errorf("a misspelt profile: %v", err)
+	}
+}
+
+// checkRedacted redacts rec by rules and checks that its envelope line (raw bytes
+// included when there are any) is JSON holding every want and no not.
+func checkRedacted(t *testing.T, rules []string, rec *kafka.Record, want, not []string) {
+	t.Helper()
+	rd, err := newRedactor(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := decode.New().Decode(t.Context(), rec)
+	rd.apply(&env)
+	line := string(env.AppendJSON(nil, decode.JSONOptions{IncludeRaw: true}))
+	if !json.Valid([]byte(line)) {
+		t.Fatalf("not JSON: %s", line)
+	}
+	for _, w := range want {
+		if !strings.Contains(line, w) {
+			t.Errorf("%s lacks %s", line, w)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(line, n) {
+			t.Errorf("%s still contains %s", line, n)
+		}
 	}
 }
