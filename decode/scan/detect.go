@@ -569,7 +569,7 @@ func findPhones(t string, h hint, fn func(start, end int)) {
 			d := t[j]
 			if isDigit(d) {
 				digits++
-			} else if !(d == ' ' || d == '-' || d == '.' || d == '(' || d == ')' || d == '/') || digits > 15 {
+			} else if !(d == ' ' || d == '-' || d == '.' || d == '(' || d == ')' || d == '/') || digits > 15 || j-i > maxPhoneLen {
 				break
 			}
 			j++
@@ -591,6 +591,10 @@ func findPhones(t string, h hint, fn func(start, end int)) {
 		i = j
 	}
 }
+
+// maxPhoneLen bounds how far a phone number is read, so a long run of separators costs
+// linear time, not quadratic.
+const maxPhoneLen = 32
 
 // usPhone checks "(555) 123-4567" and "(555)123-4567".
 func usPhone(s string) bool {
