@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +76,22 @@ func BenchmarkScanEnvelopes(b *testing.B) {
 		b.ReportMetric(float64(fields)*float64(b.N)/used.Seconds(), "fields/cpu-s")
 	}
 	b.ReportMetric(float64(fields)/float64(len(envs)), "fields/record")
+}
+
+// BenchmarkScanManyFindings scans one value holding 20 000 e-mail addresses, as JSON
+// held in a string: merging the findings must stay linear in their number.
+func BenchmarkScanManyFindings(b *testing.B) {
+	text := "{" + strings.Repeat(`"a":"b@c.de",`, 20000) + `"z":1}`
+	s := New()
+	cpu := cpuTime()
+	for b.Loop() {
+		n := 0
+		s.Text("value.note", text, func(Finding) { n++ })
+		if n != 20000 {
+			b.Fatalf("%d findings", n)
+		}
+	}
+	if used := cpuTime() - cpu; used > 0 {
+		b.ReportMetric(20000*float64(b.N)/used.Seconds(), "findings/cpu-s")
+	}
 }

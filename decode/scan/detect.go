@@ -133,15 +133,12 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 	if !s.mayMatch(st, h, len(t)) {
 		return
 	}
-	var buf [8]Finding
-	found := buf[:0]
+	var c collector
 	add := func(det string, class Class, start, end int) {
-		for _, g := range found {
-			if start < g.End && g.Start < end {
-				return
-			}
+		if len(c.batch) > 0 && c.batch[len(c.batch)-1].Detector != det {
+			c.flush()
 		}
-		found = append(found, Finding{Detector: det, Class: class, Start: start, End: end, Match: t[start:end]})
+		c.batch = append(c.batch, Finding{Detector: det, Class: class, Start: start, End: end, Match: t[start:end]})
 	}
 	if s.secrets {
 		findSecrets(t, st, add)
@@ -191,10 +188,59 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 			}
 		}
 	}
-	slices.SortFunc(found, func(a, b Finding) int { return a.Start - b.Start })
-	for _, f := range found {
+	c.flush()
+	for _, f := range c.found {
 		emit(f)
 	}
+}
+
+// collector keeps findings that do not overlap: found, in text order, and the batch
+// of one detector still to merge in. A detector reports in text order, so merging a
+// batch is one pass over both, however many findings a hostile value holds.
+type collector struct {
+	found, batch []Finding
+}
+
+// flush merges the batch into found, dropping what overlaps a finding already kept
+// (an earlier detector wins) or an earlier one of the batch.
+func (c *collector) flush() {
+	if len(c.batch) == 0 {
+		return
+	}
+	slices.SortStableFunc(c.batch, func(a, b Finding) int { return a.Start - b.Start })
+	c.found = mergeSpans(c.found, c.batch, func(f Finding) (int, int) { return f.Start, f.End })
+	c.batch = c.batch[:0]
+}
+
+// mergeSpans returns the items of kept (sorted by start, none overlapping) and those
+// of add (sorted by start) that overlap no item of kept nor an earlier item of add
+// taken, sorted by start.
+func mergeSpans[T any](kept, add []T, span func(T) (int, int)) []T {
+	out := make([]T, 0, len(kept)+len(add))
+	k := 0
+	lastEnd := -1 // end of the last item taken from add
+	for _, a := range add {
+		s, e := span(a)
+		for k < len(kept) {
+			if _, ke := span(kept[k]); ke > s {
+				break
+			}
+			out = append(out, kept[k])
+			k++
+		}
+		if s < lastEnd {
+			continue
+		}
+		if k < len(kept) {
+			if ks, _ := span(kept[k]); ks < e {
+				continue
+			}
+		}
+		out = append(out, a)
+		lastEnd = e
+	}
+	out = append(out, kept[k:]...)
+	return out
 }
 
 // mayMatch reports whether any enabled detector can fire on a text of n bytes

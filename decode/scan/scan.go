@@ -200,8 +200,7 @@ func (s *Scanner) walk(js []byte, rootField string, emit func(path []string, f F
 func (s *Scanner) text(text, field string, emit func(sub []string, f Finding)) {
 	if embeddedJSON(text) {
 		js := []byte(text)
-		var found []Finding
-		var at [][]string
+		var found []located
 		nested := decode.WalkJSON(js, func(path []string, kind decode.JSONKind, start, end int) {
 			name := field
 			if len(path) > 0 {
@@ -218,38 +217,33 @@ func (s *Scanner) text(text, field string, emit func(sub []string, f Finding)) {
 				}
 				s.detect(inner, name, func(f Finding) {
 					f.Start, f.End = f.Start+start+1, f.End+start+1
-					found, at = append(found, f), append(at, slices.Clone(path))
+					found = append(found, located{f, slices.Clone(path)})
 				})
 			case decode.JSONNumber:
 				s.detect(text[start:end], name, func(f Finding) {
 					f.Start, f.End, f.quote = f.Start+start, f.End+start, true
-					found, at = append(found, f), append(at, slices.Clone(path))
+					found = append(found, located{f, slices.Clone(path)})
 				})
 			}
 		})
 		if nested {
 			// Values with escapes were skipped above: a plain pass over the whole text
 			// finds what they hold, attributed to the string itself.
-			covered := func(f Finding) bool {
-				for _, g := range found {
-					if f.Start < g.End && g.Start < f.End {
-						return true
-					}
-				}
-				return false
-			}
-			s.detect(text, "", func(f Finding) {
-				if !covered(f) {
-					found, at = append(found, f), append(at, nil)
-				}
-			})
-			for i, f := range found {
-				emit(at[i], f)
+			var whole []located
+			s.detect(text, "", func(f Finding) { whole = append(whole, located{f, nil}) })
+			for _, l := range mergeSpans(found, whole, func(l located) (int, int) { return l.Start, l.End }) {
+				emit(l.path, l.Finding)
 			}
 			return
 		}
 	}
 	s.detect(text, field, func(f Finding) { emit(nil, f) })
+}
+
+// located is a finding with its path below the text it was found in.
+type located struct {
+	Finding
+	path []string
 }
 
 // embeddedJSON reports whether text looks like a JSON object or array.

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,26 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestMergeSpans(t *testing.T) {
+	type sp struct{ s, e int }
+	span := func(x sp) (int, int) { return x.s, x.e }
+	kept := []sp{{0, 4}, {10, 14}, {20, 24}}
+	add := []sp{{2, 3}, {4, 10}, {5, 6}, {14, 20}, {18, 19}, {23, 30}, {30, 31}}
+	got := mergeSpans(kept, add, span)
+	want := []sp{{0, 4}, {4, 10}, {10, 14}, {14, 20}, {20, 24}, {30, 31}}
+	if !slices.Equal(got, want) {
+		t.Errorf("mergeSpans = %v, want %v", got, want)
+	}
+}
+
+// TestOverlapsResolvedByPriority: where detections overlap, the earlier detector in
+// detect's order keeps the span, whatever the order they were found in.
+func TestOverlapsResolvedByPriority(t *testing.T) {
+	var got []string
+	New().Text("value.password", "+4111111111111111 x", func(f Finding) { got = append(got, f.Detector) })
+	if !slices.Equal(got, []string{SecretField}) {
+		t.Errorf("detections %v, want the secret field alone", got)
+	}
 }
