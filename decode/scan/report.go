@@ -60,6 +60,14 @@ type Tally struct {
 
 type fieldKey struct{ path, detector string }
 
+// maxFieldPaths bounds the paths a tally tells apart: member names come from the data,
+// and a hostile topic can make every record's names new. Findings beyond it are counted
+// under OtherFields.
+const maxFieldPaths = 10000
+
+// OtherFields is the path findings are counted under once a tally holds maxFieldPaths.
+const OtherFields = "(other fields)"
+
 // NewTally starts counting a topic's findings with scanner s.
 func NewTally(s *Scanner, topic string) *Tally {
 	return &Tally{scanner: s, topic: topic, fields: map[fieldKey]*FieldReport{}, seen: map[fieldKey]bool{}}
@@ -71,13 +79,16 @@ func (t *Tally) Add(e *decode.Envelope) {
 	clear(t.seen)
 	t.scanner.Envelope(e, func(f Finding) {
 		k := fieldKey{f.Path, f.Detector}
+		if _, known := t.fields[k]; !known && len(t.fields) >= maxFieldPaths {
+			k.path = OtherFields
+		}
 		if t.seen[k] {
 			return
 		}
 		t.seen[k] = true
 		fr := t.fields[k]
 		if fr == nil {
-			fr = &FieldReport{Path: f.Path, Detector: f.Detector, Class: f.Class, First: e.Timestamp, Last: e.Timestamp, Example: f.Masked()}
+			fr = &FieldReport{Path: k.path, Detector: f.Detector, Class: f.Class, First: e.Timestamp, Last: e.Timestamp, Example: f.Masked()}
 			t.fields[k] = fr
 		}
 		fr.Records++

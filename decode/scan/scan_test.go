@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -178,4 +179,29 @@ func TestOverlapsResolvedByPriority(t *testing.T) {
 	if !slices.Equal(got, []string{SecretField}) {
 		t.Errorf("detections %v, want the secret field alone", got)
 	}
+}
+
+// TestTallyBoundsPaths: member names come from the data; past maxFieldPaths distinct
+// paths, findings are counted under OtherFields instead of growing the tally.
+func TestTallyBoundsPaths(t *testing.T) {
+	tl := NewTally(New(), "hostile")
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range maxFieldPaths + 50 {
+		fmt.Fprintf(&b, `"f%d":"a@example.com",`, i)
+	}
+	b.WriteString(`"z":1}`)
+	rec := kafka.Record{Value: []byte(b.String())}
+	env := decode.New().Decode(t.Context(), &rec)
+	tl.Add(&env)
+	r := tl.Report()
+	if len(r.Fields) != maxFieldPaths+1 {
+		t.Fatalf("%d paths, want %d", len(r.Fields), maxFieldPaths+1)
+	}
+	for _, f := range r.Fields {
+		if f.Path == OtherFields && f.Records == 1 {
+			return
+		}
+	}
+	t.Errorf("no %q row counting the overflow", OtherFields)
 }
