@@ -49,7 +49,7 @@ var accuracyFloor = map[string]struct{ precision, recall float64 }{
 	IBAN:        {1, 1},
 	USSSN:       {1, 1},
 	NationalID:  {1, 1},
-	IPAddress:   {0.9, 1}, // a four-part version without a version word before it reads as an address
+	IPAddress:   {1, 1},
 	DateOfBirth: {1, 1},
 	PrivateKey:  {1, 1},
 	JWT:         {1, 1},

@@ -66,7 +66,7 @@ func validDomain(d string) bool {
 }
 
 // findIPv4 calls fn for every dotted-quad IPv4 address in t that is not part of a
-// longer dotted number or a version ("v1.2.3.4", "version 10.0.0.1").
+// longer dotted number or a version ("v1.2.3.4", "version 10.0.0.1", "2.10.4.1-rc1").
 func findIPv4(t string, fn func(start, end int)) {
 	for i := 0; i < len(t); {
 		if !isDigit(t[i]) || wordBefore(t, i) || i > 0 && t[i-1] == '.' {
@@ -81,7 +81,7 @@ func findIPv4(t string, fn func(start, end int)) {
 		for e > i && t[e-1] == '.' {
 			e-- // a sentence's full stop
 		}
-		if strings.Count(t[i:e], ".") == 3 && !wordAfter(t, j) && !versionBefore(t, i) {
+		if strings.Count(t[i:e], ".") == 3 && !wordAfter(t, j) && !versionBefore(t, i) && !preRelease(t, e) {
 			if a, err := netip.ParseAddr(t[i:e]); err == nil && a.Is4() {
 				if first := a.As4()[0]; first != 0 && first != 255 {
 					fn(i, e)
@@ -90,6 +90,12 @@ func findIPv4(t string, fn func(start, end int)) {
 		}
 		i = j
 	}
+}
+
+// preRelease reports a version's pre-release suffix right after t[:e]: "2.10.4.1-rc1",
+// "1.2.3.4-beta" (an address range, "10.0.0.1-10.0.0.9", goes on with a digit).
+func preRelease(t string, e int) bool {
+	return e+1 < len(t) && t[e] == '-' && isLetter(t[e+1])
 }
 
 // versionBefore reports a version word just before t[i]: "version 1.2.3.4", "ver. 1.2.3.4".
