@@ -113,3 +113,24 @@ func TestExportRedactPIIToHECSendsNothingDetectable(t *testing.T) {
 		t.Errorf("no event shows a masked card and e-mail: %.300s", lines[0])
 	}
 }
+
+// TestScanPathsAreRedactionPaths: the field paths kpeek scan reports, JSON held in an
+// Avro string included, mask those fields when given to --redact.
+func TestScanPathsAreRedactionPaths(t *testing.T) {
+	var reports []export.ScanReport
+	if err := json.Unmarshal([]byte(mustKpeek(t, "--demo", "scan", "-t", "erp.purchasing.orders", "-o", "json")), &reports); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range reports[0].Fields {
+		paths = append(paths, f.Path)
+	}
+	if len(paths) == 0 {
+		t.Fatal("scan found nothing to redact")
+	}
+	file := filepath.Join(t.TempDir(), "orders.ndjson")
+	mustKpeek(t, "--demo", "export", "-t", "erp.purchasing.orders", "--file", file, "--redact", strings.Join(paths, ","))
+	if found := piiFindings(t, readLines(t, file)); len(found) > 0 {
+		t.Errorf("redacting %v left %d detectable values, e.g. %v", paths, len(found), found[:min(5, len(found))])
+	}
+}

@@ -149,19 +149,47 @@ func maskDecoded(d *decode.Decoded, path []string) {
 }
 
 // maskJSON returns src (one JSON value) with every member at path replaced by
-// Redacted, or Redacted itself when src is not valid JSON. Bytes outside the masked
+// Redacted, or Redacted itself when src is not valid JSON. A path reaches into JSON held
+// in a string (an object or array as text), as kpeek scan reports such fields. Bytes outside the masked
 // members are copied as they are, so numbers keep their exact digits and member order
 // is unchanged.
 func maskJSON(src []byte, path []string) []byte {
-	var ed edits
-	if !decode.WalkJSON(src, func(p []string, _ decode.JSONKind, start, end int) {
-		if slices.Equal(p, path) {
-			ed.add(start, end, []byte(Redacted))
-		}
-	}) {
+	out, ok := maskMembers(src, path)
+	if !ok {
 		return []byte(Redacted)
 	}
-	return ed.apply(src)
+	return out
+}
+
+// maskMembers is maskJSON reporting whether src could be read instead of masking it.
+func maskMembers(src []byte, path []string) ([]byte, bool) {
+	var ed edits
+	ok := decode.WalkJSON(src, func(p []string, kind decode.JSONKind, start, end int) {
+		switch {
+		case slices.Equal(p, path):
+			ed.add(start, end, []byte(Redacted))
+		case kind == decode.JSONString && len(p) < len(path) && slices.Equal(p, path[:len(p)]):
+			// JSON held in a string, as kpeek scan reports it: the path goes on inside.
+			text, ok := decode.UnquoteJSON(src[start:end])
+			if t := strings.TrimSpace(text); !ok || t == "" || t[0] != '{' && t[0] != '[' {
+				if !ok {
+					ed.add(start, end, []byte(Redacted))
+				}
+				return // plain text: the path is not there
+			}
+			inner, ok := maskMembers([]byte(text), path[len(p):])
+			switch {
+			case !ok: // looks like JSON (scan.EmbeddedJSON, or cut short) but cannot be read
+				ed.add(start, end, []byte(Redacted))
+			case string(inner) != text:
+				ed.add(start, end, decode.AppendJSONString(nil, string(inner)))
+			}
+		}
+	})
+	if !ok {
+		return nil, false
+	}
+	return ed.apply(src), true
 }
 
 // maskDetected masks, in d found in the field named field, every value the scanner's

@@ -28,6 +28,9 @@ func TestMaskJSON(t *testing.T) {
 		{"strings with braces", `{"s":"}{\"]","card":"1"}`, []string{"card"}, `{"s":"}{\"]","card":"[REDACTED]"}`},
 		{"not an object", `"text"`, []string{"card"}, `"text"`},
 		{"null member", `{"card":null}`, []string{"card"}, `{"card":"[REDACTED]"}`},
+		{"JSON held in a string", `{"notes":"{\"iban\":\"DE89\",\"x\":1}","n":2}`, []string{"notes", "iban"}, `{"notes":"{\"iban\":\"[REDACTED]\",\"x\":1}","n":2}`},
+		{"unreadable JSON held in a string", `{"notes":"{\"iban\":","n":2}`, []string{"notes", "iban"}, `{"notes":"[REDACTED]","n":2}`},
+		{"text held in a string", `{"notes":"iban DE89","n":2}`, []string{"notes", "iban"}, `{"notes":"iban DE89","n":2}`},
 		{"spaces", `{ "a" : [ 1 , 2 ] , "card" : "x" }`, []string{"card"}, `{ "a" : [ 1 , 2 ] , "card" : "[REDACTED]" }`},
 	}
 	for _, tt := range tests {
