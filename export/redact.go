@@ -179,7 +179,7 @@ func maskMembers(src []byte, path []string) ([]byte, bool) {
 			}
 			inner, ok := maskMembers([]byte(text), path[len(p):])
 			switch {
-			case !ok: // looks like JSON (scan.EmbeddedJSON, or cut short) but cannot be read
+			case !ok: // looks like JSON (maybe cut short) but cannot be read
 				ed.add(start, end, []byte(Redacted))
 			case string(inner) != text:
 				ed.add(start, end, decode.AppendJSONString(nil, string(inner)))

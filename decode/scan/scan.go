@@ -198,7 +198,7 @@ func (s *Scanner) walk(js []byte, rootField string, emit func(path []string, f F
 
 // text scans a text value: JSON held in it field by field, else the text itself.
 func (s *Scanner) text(text, field string, emit func(sub []string, f Finding)) {
-	if EmbeddedJSON(text) {
+	if embeddedJSON(text) {
 		js := []byte(text)
 		var found []located
 		nested := decode.WalkJSON(js, func(path []string, kind decode.JSONKind, start, end int) {
@@ -246,10 +246,9 @@ type located struct {
 	path []string
 }
 
-// EmbeddedJSON reports whether a text value looks like a JSON object or array, which
-// the scanner then reads field by field (paths continue below the text's own), and a
-// redaction path can reach into.
-func EmbeddedJSON(text string) bool {
+// embeddedJSON reports whether a text value looks like a JSON object or array, which
+// the scanner then reads field by field (paths continue below the text's own).
+func embeddedJSON(text string) bool {
 	t := strings.TrimSpace(text)
 	return len(t) >= 2 && (t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']')
 }

@@ -136,7 +136,7 @@ func FuzzScan(f *testing.F) {
 			if fd.Start < 0 || fd.End > len(text) || fd.Start >= fd.End {
 				t.Fatalf("span %d:%d outside %q", fd.Start, fd.End, text)
 			}
-			if text[fd.Start:fd.End] != fd.Match && !EmbeddedJSON(text) {
+			if text[fd.Start:fd.End] != fd.Match && !embeddedJSON(text) {
 				t.Fatalf("span %d:%d of %q is not %q", fd.Start, fd.End, text, fd.Match)
 			}
 			if fd.Masked() == fd.Match {
