@@ -45,7 +45,7 @@ func loadLabelled(t testing.TB) []labelledCase {
 var accuracyFloor = map[string]struct{ precision, recall float64 }{
 	CardNumber:  {1, 1},
 	Email:       {1, 1},
-	Phone:       {0.916, 0.846}, // misses national numbers in text with no + and no field name; a ticket "+12345678" reads as one
+	Phone:       {1, 0.857}, // misses national numbers in text with no + and no field name
 	IBAN:        {1, 1},
 	USSSN:       {1, 1},
 	NationalID:  {1, 1},

@@ -162,7 +162,7 @@ func findPhones(t string, h hint, fn func(start, end int)) {
 		}
 		switch {
 		case wordAfter(t, j), digits > 15:
-		case intl && digits >= 8:
+		case intl && digits >= 8 && (t[i+1] != '1' || digits == 11): // +1: the North American plan has 10 digits
 			fn(i, j)
 		case paren && digits == 10 && usPhone(t[i:j]):
 			fn(i, j)
