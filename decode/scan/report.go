@@ -50,6 +50,7 @@ func plural(n int64, word string) string {
 }
 
 // Tally scans records of one topic and counts findings per field path and detector.
+// It is not safe for concurrent use: one per goroutine (a Scanner may be shared).
 type Tally struct {
 	scanner *Scanner
 	topic   string
@@ -113,13 +114,13 @@ func (t *Tally) Report() TopicReport {
 		r.Fields = append(r.Fields, f)
 		found[f.Class] = true
 	}
-	for _, c := range Classes {
+	for _, c := range classOrder {
 		if found[c] {
 			r.Classes = append(r.Classes, c)
 		}
 	}
 	slices.SortFunc(r.Fields, func(a, b FieldReport) int {
-		if c := slices.Index(Classes, a.Class) - slices.Index(Classes, b.Class); c != 0 {
+		if c := slices.Index(classOrder[:], a.Class) - slices.Index(classOrder[:], b.Class); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Path, b.Path); c != 0 {

@@ -30,8 +30,8 @@ const (
 	Secrets Class = "secrets"
 )
 
-// Classes lists every class in verdict order.
-var Classes = []Class{PCI, PII, Secrets}
+// classOrder is every class in verdict order.
+var classOrder = [...]Class{PCI, PII, Secrets}
 
 // Detector names, as reports and findings spell them. Token rules are named by their
 // rule id (see tokenRules).
@@ -104,7 +104,7 @@ func ParseProfile(name string) (cs []Class, ok bool) {
 	case "secrets":
 		return []Class{Secrets}, true
 	case "all":
-		return Classes, true
+		return slices.Clone(classOrder[:]), true
 	}
 	return nil, false
 }
