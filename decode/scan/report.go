@@ -23,22 +23,30 @@ type FieldReport struct {
 
 // TopicReport is a topic's scan: every field path with findings, and the verdict.
 type TopicReport struct {
-	Topic   string        `json:"topic"`
-	Scanned int64         `json:"records_scanned"`
-	Fields  []FieldReport `json:"fields"`
-	Classes []Class       `json:"classes"` // the classes found, in verdict order; empty when none
+	Topic   string `json:"topic"`
+	Scanned int64  `json:"records_scanned"`
+	// Undecoded counts records whose key, value or a header did not decode: those
+	// parts were scanned as their text or printable bytes, which can miss fields.
+	Undecoded int64         `json:"records_undecoded"`
+	Fields    []FieldReport `json:"fields"`
+	Classes   []Class       `json:"classes"` // the classes found, in verdict order; empty when none
 }
 
-// Verdict is one line naming what a topic holds.
+// Verdict is one line naming what a topic holds, and how much of it could not be read
+// field by field.
 func (r *TopicReport) Verdict() string {
-	if len(r.Classes) == 0 {
-		return r.Topic + ": no regulated data found in " + plural(r.Scanned, "record")
+	v := r.Topic + ": no regulated data found in " + plural(r.Scanned, "record")
+	if len(r.Classes) > 0 {
+		names := make([]string, len(r.Classes))
+		for i, c := range r.Classes {
+			names[i] = string(c)
+		}
+		v = r.Topic + ": " + strings.Join(names, ", ") + " found in " + plural(r.Scanned, "record") + " scanned"
 	}
-	names := make([]string, len(r.Classes))
-	for i, c := range r.Classes {
-		names[i] = string(c)
+	if r.Undecoded > 0 {
+		v += "; " + plural(r.Undecoded, "record") + " did not decode (their raw text was scanned)"
 	}
-	return r.Topic + ": " + strings.Join(names, ", ") + " found in " + plural(r.Scanned, "record") + " scanned"
+	return v
 }
 
 func plural(n int64, word string) string {
@@ -52,11 +60,12 @@ func plural(n int64, word string) string {
 // Tally scans records of one topic and counts findings per field path and detector.
 // It is not safe for concurrent use: one per goroutine (a Scanner may be shared).
 type Tally struct {
-	scanner *Scanner
-	topic   string
-	scanned int64
-	fields  map[fieldKey]*FieldReport
-	seen    map[fieldKey]bool // hits of the record being scanned
+	scanner   *Scanner
+	topic     string
+	scanned   int64
+	undecoded int64
+	fields    map[fieldKey]*FieldReport
+	seen      map[fieldKey]bool // hits of the record being scanned
 }
 
 type fieldKey struct{ path, detector string }
@@ -77,6 +86,9 @@ func NewTally(s *Scanner, topic string) *Tally {
 // Add scans one record.
 func (t *Tally) Add(e *decode.Envelope) {
 	t.scanned++
+	if undecoded(e) {
+		t.undecoded++
+	}
 	clear(t.seen)
 	t.scanner.Envelope(e, func(f Finding) {
 		k := fieldKey{f.Path, f.Detector}
@@ -102,9 +114,22 @@ func (t *Tally) Add(e *decode.Envelope) {
 	})
 }
 
+// undecoded reports a record with a part that failed to decode.
+func undecoded(e *decode.Envelope) bool {
+	if e.Key.Error != "" || e.Value.Error != "" {
+		return true
+	}
+	for i := range e.Headers {
+		if e.Headers[i].Value.Error != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Report is the tally so far, fields sorted by class, path and detector.
 func (t *Tally) Report() TopicReport {
-	r := TopicReport{Topic: t.topic, Scanned: t.scanned, Fields: []FieldReport{}, Classes: []Class{}}
+	r := TopicReport{Topic: t.topic, Scanned: t.scanned, Undecoded: t.undecoded, Fields: []FieldReport{}, Classes: []Class{}}
 	found := map[Class]bool{}
 	for _, fr := range t.fields {
 		f := *fr

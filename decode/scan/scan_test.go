@@ -205,3 +205,19 @@ func TestTallyBoundsPaths(t *testing.T) {
 	}
 	t.Errorf("no %q row counting the overflow", OtherFields)
 }
+
+// TestTallyCountsUndecoded: a record that did not decode is still scanned, and the
+// verdict says how many there were instead of passing them off as clean.
+func TestTallyCountsUndecoded(t *testing.T) {
+	tl := NewTally(New(), "orders")
+	env := decode.Envelope{Value: decode.Decoded{JSON: []byte(`"AAAA"`), Encoding: decode.EncodingBase64,
+		Raw: []byte("\x00\x02\x0csam@example.com\x00"), Error: "schema 7: registry unreachable"}}
+	tl.Add(&env)
+	r := tl.Report()
+	if r.Undecoded != 1 || len(r.Fields) != 1 || r.Fields[0].Detector != Email {
+		t.Fatalf("report %+v", r)
+	}
+	if v := r.Verdict(); v != "orders: PII found in 1 record scanned; 1 record did not decode (their raw text was scanned)" {
+		t.Errorf("verdict %q", v)
+	}
+}
