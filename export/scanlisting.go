@@ -32,6 +32,9 @@ func NewScanReport(r scan.TopicReport, complete bool) ScanReport {
 			found = strings.Join(names, ", ") + " found"
 		}
 		v = fmt.Sprintf("%s: INCOMPLETE, the read stopped early: %s in the %d records scanned", r.Topic, found, r.Scanned)
+		if r.Undecoded > 0 {
+			v += fmt.Sprintf("; %d did not decode (their raw text was scanned)", r.Undecoded)
+		}
 	}
 	return ScanReport{TopicReport: r, Verdict: v, Complete: complete}
 }
