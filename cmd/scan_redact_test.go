@@ -77,6 +77,7 @@ func TestExportRedactPIIBundleHoldsNothingDetectable(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(redacted, export.RawFile)); !os.IsNotExist(err) {
 				t.Errorf("a redacted bundle holds raw bytes: %v", err)
 			}
+			mustKpeek(t, "verify", redacted)
 		})
 	}
 }
