@@ -162,3 +162,43 @@ func bsnValid(d []byte) bool {
 	sum -= int(d[8] - '0')
 	return sum%11 == 0 && sum != 0
 }
+
+// cfOdd is the value of a character in an odd position of an Italian codice fiscale
+// (digits count as the letters A-J); even positions count digits as themselves and
+// letters from A = 0 (Decreto ministeriale 23/12/1976).
+var cfOdd = [26]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}
+
+// codiceFiscaleValid checks an Italian codice fiscale's check letter (16 upper-case
+// characters).
+func codiceFiscaleValid(s []byte) bool {
+	sum := 0
+	for i, c := range s[:15] {
+		v := int(c - 'A')
+		if isDigit(c) {
+			v = int(c - '0')
+		}
+		if i%2 == 0 {
+			v = cfOdd[v]
+		}
+		sum += v
+	}
+	return s[15] == byte('A'+sum%26)
+}
+
+// hetuChecks is the Finnish personal identity code's check character for the nine
+// digits mod 31.
+const hetuChecks = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+// hetuValid checks a Finnish personal identity code: DDMMYY, a century sign, three
+// digits and the check character.
+func hetuValid(s string) bool {
+	n := 0
+	for _, c := range []byte(s[:6] + s[7:10]) {
+		if !isDigit(c) {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	day, month := int(s[0]-'0')*10+int(s[1]-'0'), int(s[2]-'0')*10+int(s[3]-'0')
+	return day >= 1 && day <= 31 && month >= 1 && month <= 12 && hetuChecks[n%31] == s[10]
+}

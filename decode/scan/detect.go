@@ -85,6 +85,10 @@ func (s *Scanner) detect(t, field string, emit func(Finding)) {
 		if st.upper >= 2 && st.digits >= 7 {
 			findNIEs(t, func(start, end int) { add(NationalID, PII, start, end) })
 		}
+		if len(t) >= 11 && st.digits >= 7 {
+			findCodiceFiscale(t, func(start, end int) { add(NationalID, PII, start, end) })
+			findHETU(t, func(start, end int) { add(NationalID, PII, start, end) })
+		}
 		if st.at {
 			findEmails(t, func(start, end int) { add(Email, PII, start, end) })
 		}

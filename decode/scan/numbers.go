@@ -1,6 +1,9 @@
 package scan
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // digitRun is a number in a text, maybe grouped by spaces or dashes: "4111 1111 1111
 // 1111", "078-05-1120", "12345678".
@@ -178,4 +181,47 @@ func upper(c byte) byte {
 		return c - 'a' + 'A'
 	}
 	return c
+}
+
+// cfShape is the layout of an Italian codice fiscale: L letter, D digit, M month letter.
+const cfShape = "LLLLLLDDMDDLDDDL"
+
+// findCodiceFiscale calls fn for every Italian codice fiscale in t.
+func findCodiceFiscale(t string, fn func(start, end int)) {
+	for i := 0; i+16 <= len(t); i++ {
+		if !isLetter(t[i]) || wordBefore(t, i) || wordAfter(t, i+16) {
+			continue
+		}
+		var b [16]byte
+		ok := true
+		for k := range 16 {
+			c := upper(t[i+k])
+			switch cfShape[k] {
+			case 'L':
+				ok = ok && isUpper(c)
+			case 'D':
+				ok = ok && isDigit(c)
+			case 'M':
+				ok = ok && strings.IndexByte("ABCDEHLMPRST", c) >= 0
+			}
+			b[k] = c
+		}
+		if ok && codiceFiscaleValid(b[:]) {
+			fn(i, i+16)
+			i += 15
+		}
+	}
+}
+
+// findHETU calls fn for every Finnish personal identity code in t (131052-308T).
+func findHETU(t string, fn func(start, end int)) {
+	for i := 0; i+11 <= len(t); i++ {
+		if !isDigit(t[i]) || wordBefore(t, i) || wordAfter(t, i+11) || strings.IndexByte("+-ABCDEFUVWXY", t[i+6]) < 0 {
+			continue
+		}
+		if hetuValid(t[i : i+11]) {
+			fn(i, i+11)
+			i += 10
+		}
+	}
 }
