@@ -10,6 +10,8 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
+	"github.com/kpeek/kpeek/decode/scan"
+	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/sweep"
 	"github.com/spf13/cobra"
@@ -20,13 +22,15 @@ func newSweepCmd(g *globals) *cobra.Command {
 	var topics []string
 	var internal bool
 	var concurrency int
+	var scanAll bool
 	cmd := &cobra.Command{
 		Use:   "sweep --from T1 --to T2 [-t GLOB ...] (--match EXPR | --ioc-file FILE)",
 		Short: "Search one time window across all topics for a filter or a list of indicators",
 		Long: `Reads only the records inside the window in each partition of each selected topic
 (offsets looked up by timestamp), topics in parallel, decodes them, and prints every record
 the filter or an indicator matches, in time order, with "matched" naming what matched where.
-A per-topic summary goes to stderr (or into the JSON with -o json). Topics that cannot be
+A per-topic summary goes to stderr (or into the JSON with -o json); with --scan it also
+says, per topic, what regulated data the window holds (as kpeek scan does). Topics that cannot be
 read are listed with the reason and the sweep goes on; the exit code is then 1.
 
 An IOC file holds one indicator per line (# starts a comment): IPv4/IPv6 addresses, CIDR
@@ -49,6 +53,9 @@ written user:NAME, and any other line as a plain case-insensitive string.`,
 				return usageError{errors.New("--concurrency must be positive")}
 			}
 			req.Topics, req.Internal, req.Concurrency = topics, internal, concurrency
+			if scanAll {
+				req.Scan = scan.New()
+			}
 			cl, cfg, err := g.connect(ctx)
 			if err != nil {
 				return err
@@ -77,6 +84,10 @@ written user:NAME, and any other line as a plain case-insensitive string.`,
 			}
 			if output != "json" && len(sum.Topics) > 0 {
 				_ = sweep.WriteSummary(g.stderr, sum)
+				if reports := sum.ScanReports(); len(reports) > 0 {
+					fmt.Fprintln(g.stderr)
+					_ = export.WriteScan(g.stderr, reports, "table")
+				}
 			}
 			if err != nil {
 				return err
@@ -97,6 +108,7 @@ written user:NAME, and any other line as a plain case-insensitive string.`,
 	f.StringVar(&iocFile, "ioc-file", "", "file of indicators, one per line")
 	f.StringVarP(&output, "output", "o", "ndjson", "ndjson, table or json (hits and summary in one object)")
 	f.IntVar(&concurrency, "concurrency", sweep.DefaultConcurrency, "topics read at once")
+	f.BoolVar(&scanAll, "scan", false, "also classify every record in the window for regulated data (PCI, PII, secrets), per topic")
 	return cmd
 }
 

@@ -112,3 +112,45 @@ func TestSweepOutputFailureIsReported(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming the write failure", code, errOut.String())
 	}
 }
+
+// TestSweepScanClassifiesEveryTopic: --scan says per topic what regulated data the window
+// holds, in the JSON summary and on stderr, whatever the hits.
+func TestSweepScanClassifiesEveryTopic(t *testing.T) {
+	iocs := iocFile(t, "203.0.113.7\n")
+	js := mustKpeek(t, "--demo", "sweep", "--from", "-24h", "--to", "now", "--ioc-file", iocs, "--scan", "-o", "json")
+	var doc struct {
+		Summary struct {
+			Topics []struct {
+				Topic string `json:"topic"`
+				Scan  *struct {
+					Verdict  string   `json:"verdict"`
+					Complete bool     `json:"complete"`
+					Classes  []string `json:"classes"`
+				} `json:"scan"`
+			} `json:"topics"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	classes := map[string]string{}
+	for _, tp := range doc.Summary.Topics {
+		if tp.Scan == nil || !tp.Scan.Complete || tp.Scan.Verdict == "" {
+			t.Fatalf("topic %s without a complete scan: %+v", tp.Topic, tp.Scan)
+		}
+		classes[tp.Topic] = strings.Join(tp.Scan.Classes, ",")
+	}
+	if classes["crm.customers"] != "PCI,PII" || classes["erp.supply.shipments"] != "" {
+		t.Errorf("classes per topic = %v", classes)
+	}
+	_, errOut, code := kpeek(t, "--demo", "sweep", "--from", "-24h", "--to", "now", "--ioc-file", iocs, "--scan")
+	if code != 0 || !strings.Contains(errOut, "crm.customers: PCI, PII found") || !strings.Contains(errOut, "**** **** **** 1111") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if strings.Contains(errOut, "4111 1111 1111 1111") {
+		t.Error("a full card number reached stderr")
+	}
+	if out := mustKpeek(t, "--demo", "sweep", "--from", "-24h", "--to", "now", "--ioc-file", iocs, "-o", "json"); strings.Contains(out, `"scan"`) {
+		t.Error("a sweep without --scan reported a scan")
+	}
+}

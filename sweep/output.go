@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kpeek/kpeek/export"
+
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
 )
@@ -125,6 +127,8 @@ type topicJSON struct {
 	FirstHit *string `json:"first_hit"`
 	LastHit  *string `json:"last_hit"`
 	Error    *string `json:"error"`
+	// Scan is the topic's regulated-data scan (sweep --scan), with its verdict.
+	Scan *export.ScanReport `json:"scan,omitempty"`
 }
 
 type sumJSON struct {
@@ -152,12 +156,27 @@ func summaryJSON(s Summary) sumJSON {
 			msg := t.Err.Error()
 			tj.Error = &msg
 		}
+		if t.Scan != nil {
+			r := export.NewScanReport(*t.Scan, t.Err == nil)
+			tj.Scan = &r
+		}
 		out.Topics = append(out.Topics, tj)
 	}
 	return out
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// ScanReports are the regulated-data scans of a sweep --scan, one per topic read.
+func (s Summary) ScanReports() []export.ScanReport {
+	var out []export.ScanReport
+	for _, t := range s.Topics {
+		if t.Scan != nil {
+			out = append(out, export.NewScanReport(*t.Scan, t.Err == nil))
+		}
+	}
+	return out
+}
 
 // WriteSummary prints the per-topic summary as a table, for stderr.
 func WriteSummary(w io.Writer, s Summary) error {

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kpeek/kpeek/decode/scan"
+
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/kafka"
@@ -45,6 +47,9 @@ type Request struct {
 	Filter   *filter.Filter  // the ordinary filter (--match); nil when IOCs are given
 	IOCs     *filter.IOCSet  // indicators (--ioc-file); nil when Filter is given
 	Decoder  *decode.Decoder // nil means decode.New()
+	// Scan, when set, also classifies every record in the window for regulated data
+	// (PCI, PII, secrets), per topic: TopicResult.Scan.
+	Scan *scan.Scanner
 	// Concurrency is how many topics are read at once; 0 means DefaultConcurrency.
 	Concurrency int
 	// Progress, when set, is called now and then and once at the end, never concurrently.
@@ -65,6 +70,8 @@ type TopicResult struct {
 	FirstHit time.Time // zero without hits
 	LastHit  time.Time
 	Err      error // why the topic could not be (fully) read; the sweep went on
+	// Scan is the regulated-data scan of every record read, when Request.Scan was set.
+	Scan *scan.TopicReport
 }
 
 // Summary is a sweep's outcome per topic, sorted by topic name.
@@ -247,8 +254,8 @@ type topicHits struct {
 }
 
 // topic reads one topic's window and keeps its hits.
-func (s *sweeper) topic(ctx context.Context, name string) topicHits {
-	out := topicHits{res: TopicResult{Topic: name}}
+func (s *sweeper) topic(ctx context.Context, name string) (out topicHits) {
+	out = topicHits{res: TopicResult{Topic: name}}
 	stream, err := s.src.Read(ctx, kafka.ReadRequest{Topic: name, Order: kafka.OrderTime,
 		From: kafka.Start{Kind: kafka.StartTime, Time: s.req.From},
 		To:   kafka.Stop{Kind: kafka.StopTime, Time: s.req.To}})
@@ -257,6 +264,14 @@ func (s *sweeper) topic(ctx context.Context, name string) topicHits {
 		return out
 	}
 	defer stream.Close()
+	var tally *scan.Tally
+	if s.req.Scan != nil {
+		tally = scan.NewTally(s.req.Scan, name)
+		defer func() {
+			r := tally.Report()
+			out.res.Scan = &r
+		}()
+	}
 	for b := range stream.Batches() {
 		if b.Err != nil {
 			out.res.Err = b.Err
@@ -266,6 +281,9 @@ func (s *sweeper) topic(ctx context.Context, name string) topicHits {
 		for i := range b.Records {
 			out.res.Scanned++
 			env := s.req.Decoder.Decode(ctx, &b.Records[i])
+			if tally != nil {
+				tally.Add(&env)
+			}
 			matched := s.match(&env)
 			if matched == nil {
 				continue
