@@ -15,7 +15,7 @@ import (
 const (
 	GroupERPSync     = "erp-sync"     // caught up on the erp.* topics
 	GroupAnalytics   = "analytics"    // hundreds of records behind on auth.logins and erp.audit
-	GroupBackupAgent = "backup-agent" // the suspicious one: read all of purchasing and supply
+	GroupBackupAgent = "backup-agent" // the suspicious one: read purchasing and supply in the incident hour, then stopped
 )
 
 // BackupAgentClientID is the client id of backup-agent's live member.
@@ -31,8 +31,32 @@ type group struct {
 	offsets endOffsets
 }
 
-// scenarioGroups derives each group's committed offsets from the topics' end offsets.
-func scenarioGroups(ends endOffsets) []group {
+// backupAgentJoined is when backup-agent first joins: minutes after the stolen login.
+func backupAgentJoined(now time.Time) time.Time { return now.Add(-incidentAgo + 9*time.Minute) }
+
+// offsetsAt is, for each partition of topics, the offset after the last record written by
+// t: what a consumer that read everything there was at t and then stopped has committed.
+func offsetsAt(records []*kgo.Record, ends endOffsets, t time.Time, topics ...string) endOffsets {
+	out := endOffsets{}
+	for _, topic := range topics {
+		out[topic] = map[int32]int64{}
+		for p := range ends[topic] {
+			out[topic][p] = 0
+		}
+	}
+	for _, r := range records {
+		if ps, ok := out[r.Topic]; ok && !r.Timestamp.After(t) && r.Offset+1 > ps[r.Partition] {
+			ps[r.Partition] = r.Offset + 1
+		}
+	}
+	return out
+}
+
+// scenarioGroups derives each group's committed offsets from the topics' records and end
+// offsets: erp-sync is caught up, analytics lags by hundreds, and backup-agent's offsets are
+// where its history ends (it stopped inside the incident hour), so its lag is what arrived
+// since.
+func scenarioGroups(records []*kgo.Record, ends endOffsets, now time.Time) []group {
 	pick := func(topics ...string) endOffsets {
 		out := endOffsets{}
 		for _, t := range topics {
@@ -53,7 +77,7 @@ func scenarioGroups(ends endOffsets) []group {
 	return []group{
 		{GroupERPSync, pick(TopicOrders, TopicShipments, TopicAudit)},
 		{GroupAnalytics, analytics},
-		{GroupBackupAgent, pick(TopicOrders, TopicShipments)},
+		{GroupBackupAgent, offsetsAt(records, ends, backupAgentJoined(now), TopicOrders, TopicShipments)},
 	}
 }
 

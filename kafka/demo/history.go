@@ -146,9 +146,10 @@ func (h *historyWriter) steady(g group, now time.Time, every time.Duration, clie
 }
 
 // intruder writes backup-agent: it joins minutes after the stolen login, from the attacker's
-// address, commits its way through both ERP topics within minutes, and leaves.
+// address, commits its way through both ERP topics within minutes up to the offsets the
+// scenario committed (everything there was when it joined), and leaves.
 func (h *historyWriter) intruder(g group, now time.Time) {
-	joined := now.Add(-incidentAgo + 9*time.Minute)
+	joined := backupAgentJoined(now)
 	m := h.member(BackupAgentClientID, BackupAgentHost, sortedKeys(g.offsets)...)
 	members := []history.Member{m}
 	h.assign(g.offsets, members)
@@ -158,8 +159,8 @@ func (h *historyWriter) intruder(g group, now time.Time) {
 		at := joined.Add(time.Duration(i) * 30 * time.Second)
 		for _, t := range sortedKeys(g.offsets) {
 			for _, p := range sortedKeys(g.offsets[t]) {
-				// Reading from the start, a little over a sixteenth of what existed per round.
-				h.commit(g.name, t, p, h.upTo(t, p, joined)*int64(i)/rounds, at)
+				// Reading from the start, a sixteenth of what existed per round.
+				h.commit(g.name, t, p, g.offsets[t][p]*int64(i)/rounds, at)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -79,4 +80,71 @@ func TestHistoryTellsTheStory(t *testing.T) {
 	if last != history.EventGroupEmpty {
 		t.Errorf("backup-agent's last event is %q, want it to stop (group empty)", last)
 	}
+}
+
+// TestBackupAgentOffsetsAreWhereItsHistoryEnds: the offsets backup-agent has committed are
+// those of its last commits in __consumer_offsets, the last record it took was written
+// before it joined and the first it did not take after: it stopped in the incident hour and
+// its lag is what arrived since.
+func TestBackupAgentOffsetsAreWhereItsHistoryEnds(t *testing.T) {
+	c, cl := startDemo(t, WithoutLiveMember())
+	ctx := t.Context()
+	kc, err := kafka.New(ctx, c.ClusterConfig().Connection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kc.Close()
+	rep, err := history.Read(ctx, kc, history.Query{Groups: []string{GroupBackupAgent}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := endOffsets{}
+	for _, e := range rep.Events {
+		if e.Kind == history.EventCommit {
+			if last[e.Topic] == nil {
+				last[e.Topic] = map[int32]int64{}
+			}
+			last[e.Topic][e.Partition] = e.Offset
+		}
+	}
+	got := committed(t, ctx, cl, GroupBackupAgent)
+	if !maps.EqualFunc(got, last, maps.Equal) {
+		t.Fatalf("committed %v, history ends at %v", got, last)
+	}
+	joined := backupAgentJoined(testNow)
+	for topic, ps := range got {
+		for p, off := range ps {
+			if off <= 0 {
+				t.Errorf("%s/%d: committed %d, want records taken", topic, p, off)
+				continue
+			}
+			before := readOne(t, kc, topic, p, off-1)
+			after := readOne(t, kc, topic, p, off)
+			if before.Timestamp.After(joined) || !after.Timestamp.After(joined) {
+				t.Errorf("%s/%d: last taken at %v, first left at %v; want either side of %v",
+					topic, p, before.Timestamp, after.Timestamp, joined)
+			}
+		}
+	}
+}
+
+// readOne reads the record at offset of topic's partition p.
+func readOne(t *testing.T, kc *kafka.Client, topic string, p int32, offset int64) kafka.Record {
+	t.Helper()
+	s, err := kc.Read(t.Context(), kafka.ReadRequest{Topic: topic, Partitions: []int32{p},
+		From: kafka.Start{Kind: kafka.StartOffset, Offset: offset}, To: kafka.Stop{Kind: kafka.StopOffset, Offset: offset}})
+	if err != nil {
+		t.Fatalf("read %s/%d@%d: %v", topic, p, offset, err)
+	}
+	defer s.Close()
+	for b := range s.Batches() {
+		if b.Err != nil {
+			t.Fatalf("read %s/%d@%d: %v", topic, p, offset, b.Err)
+		}
+		if len(b.Records) > 0 {
+			return b.Records[0]
+		}
+	}
+	t.Fatalf("%s/%d has no record at %d", topic, p, offset)
+	return kafka.Record{}
 }

@@ -44,12 +44,13 @@ func (c *Cluster) seed(ctx context.Context, o *options) error {
 	if err != nil {
 		return err
 	}
-	for _, g := range scenarioGroups(ends) {
+	groups := scenarioGroups(records, ends, o.now)
+	for _, g := range groups {
 		if err := commitOffsets(ctx, cl, g.name, g.offsets, ids); err != nil {
 			return err
 		}
 	}
-	if err := seedHistory(ctx, cl, records, scenarioGroups(ends), o.now); err != nil {
+	if err := seedHistory(ctx, cl, records, groups, o.now); err != nil {
 		return err
 	}
 	if err := createACLs(ctx, cl); err != nil {
