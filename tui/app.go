@@ -135,6 +135,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.openTopic(msg.Topic)
 	case sweep.OpenMsg:
 		return a.openSweepHit(msg)
+	case groups.OpenRecordsMsg:
+		return a.openGroupRecords(msg)
 	case topics.ReadersMsg:
 		var cmd tea.Cmd
 		a.groups, cmd = a.groups.ShowReaders(msg.Topic)

@@ -20,26 +20,81 @@ type detail struct {
 	open   bool
 	id     string
 	offset int // first line shown
+	// cursor is the selected commit span, counted among the lines that open records; -1 when
+	// none is selected.
+	cursor int
 }
 
-// update scrolls the detail; body is the number of lines on screen.
-func (d detail) update(k tea.KeyPressMsg, keys *common.KeyMap, lines []string, body int) detail {
+// line is one screen line of the detail; span is set on lines that open the records a
+// commit span covers.
+type line struct {
+	style lipgloss.Style
+	text  string
+	span  *OpenRecordsMsg
+}
+
+// spanLines are the indexes of the lines that open records, top to bottom.
+func spanLines(lines []line) []int {
+	var out []int
+	for i, l := range lines {
+		if l.span != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// update moves the detail: up and down step from one commit span to the next (scrolling
+// to keep it on screen) and scroll by a line where there is no span further that way;
+// page keys scroll and drop the selection. body is the number of lines on screen.
+func (d detail) update(k tea.KeyPressMsg, keys *common.KeyMap, lines []line, body int) detail {
+	spans := spanLines(lines)
 	switch {
 	case key.Matches(k, keys.Up):
-		d.offset--
+		if d.cursor > 0 && d.cursor < len(spans) {
+			d.cursor--
+			d.offset = min(d.offset, spans[d.cursor])
+		} else {
+			d.cursor = -1
+			d.offset--
+		}
 	case key.Matches(k, keys.Down):
-		d.offset++
+		if d.cursor+1 < len(spans) {
+			d.cursor++
+			if at := spans[d.cursor]; at >= d.offset+body {
+				d.offset = at - body + 1
+			} else if at < d.offset {
+				d.offset = at
+			}
+		} else {
+			d.offset++
+		}
 	case key.Matches(k, keys.PageUp):
 		d.offset -= max(body-1, 1)
+		d.cursor = -1
 	case key.Matches(k, keys.PageDown):
 		d.offset += max(body-1, 1)
+		d.cursor = -1
 	case key.Matches(k, keys.Home):
-		d.offset = 0
+		d.offset, d.cursor = 0, -1
 	case key.Matches(k, keys.End):
-		d.offset = len(lines)
+		d.offset, d.cursor = len(lines), -1
 	}
 	d.offset = min(max(d.offset, 0), max(len(lines)-body, 0))
 	return d
+}
+
+// selected is the commit span under the cursor when it is on screen.
+func (d detail) selected(lines []line, body int) (OpenRecordsMsg, bool) {
+	spans := spanLines(lines)
+	if d.cursor < 0 || d.cursor >= len(spans) {
+		return OpenRecordsMsg{}, false
+	}
+	at := spans[d.cursor]
+	if at < d.offset || at >= d.offset+body {
+		return OpenRecordsMsg{}, false
+	}
+	return *lines[at].span, true
 }
 
 func (m Model) detailView(title lipgloss.Style) string {
@@ -55,19 +110,35 @@ func (m Model) detailView(title lipgloss.Style) string {
 	body := max(m.height-1, 0)
 	start := min(m.detail.offset, max(len(lines)-body, 0))
 	end := min(start+body, len(lines))
-	return head + "\n" + strings.Join(lines[start:end], "\n")
+	var cur = -1
+	if spans := spanLines(lines); m.detail.cursor >= 0 && m.detail.cursor < len(spans) {
+		cur = spans[m.detail.cursor]
+	}
+	shown := make([]string, 0, end-start)
+	for i := start; i < end; i++ {
+		st := lines[i].style
+		if i == cur {
+			st = s.TableSelected
+		}
+		shown = append(shown, st.Render(common.Truncate(lines[i].text, m.width)))
+	}
+	return head + "\n" + strings.Join(shown, "\n")
 }
 
-// detailLines renders the open group's body, one entry per screen line.
-func (m Model) detailLines() []string {
+// detailLines lays out the open group's body, one entry per screen line; lines with a span
+// open the records it covers.
+func (m Model) detailLines() []line {
 	g, ok := m.group(m.detail.id)
 	if !ok {
 		return nil
 	}
 	s := m.c.Styles
 	w := m.width
-	var out []string
-	add := func(style lipgloss.Style, text string) { out = append(out, style.Render(common.Truncate(text, w))) }
+	var out []line
+	add := func(style lipgloss.Style, text string) { out = append(out, line{style: style, text: text}) }
+	addSpan := func(style lipgloss.Style, text string, span OpenRecordsMsg) {
+		out = append(out, line{style: style, text: text, span: &span})
+	}
 
 	if g.Err != nil {
 		add(s.Error, "error: "+decode.Sanitize(g.Err.Error()))
@@ -81,7 +152,7 @@ func (m Model) detailLines() []string {
 		add(s.Value, "  "+decode.Sanitize(t))
 	}
 
-	out = append(out, "")
+	out = append(out, line{})
 	add(s.Section, "Offsets")
 	if len(g.Offsets) == 0 {
 		add(s.Dim, "  no committed offsets")
@@ -99,7 +170,7 @@ func (m Model) detailLines() []string {
 		}
 	}
 
-	out = append(out, "")
+	out = append(out, line{})
 	add(s.Section, "Members")
 	if len(g.Members) == 0 {
 		add(s.Dim, "  no active members")
@@ -111,8 +182,8 @@ func (m Model) detailLines() []string {
 		}
 		add(s.Dim, "    member "+decode.Sanitize(mem.ID))
 	}
-	out = append(out, "")
-	m.historyLines(add)
+	out = append(out, line{})
+	m.historyLines(add, addSpan)
 	return out
 }
 

@@ -86,7 +86,7 @@ func (m Model) Open(id string) (Model, tea.Cmd) {
 	if m.table.SelectedID() != id {
 		return m, nil
 	}
-	m.detail = detail{open: true, id: id}
+	m.detail = detail{open: true, id: id, cursor: -1}
 	return m.loadHistory()
 }
 
@@ -169,7 +169,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				m.detail.open = false
 				return m, nil
 			}
-			m.detail = m.detail.update(k, m.c.Keys, m.detailLines(), max(m.height-1, 1))
+			lines, body := m.detailLines(), max(m.height-1, 1)
+			if key.Matches(k, m.c.Keys.Enter) {
+				if span, ok := m.detail.selected(lines, body); ok {
+					return m, func() tea.Msg { return span }
+				}
+				return m, nil
+			}
+			m.detail = m.detail.update(k, m.c.Keys, lines, body)
 		}
 		return m, nil
 	}
@@ -211,6 +218,9 @@ func (m Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch {
 	case m.detail.open:
+		if len(spanLines(m.detailLines())) > 0 {
+			return []key.Binding{k.Up, k.Down, openRecords(k), k.Back}
+		}
 		return []key.Binding{k.Up, k.Down, k.Back}
 	case m.table.CapturesInput():
 		return m.table.ShortHelp()

@@ -77,8 +77,10 @@ func (m Model) gotHistory(msg historyMsg) Model {
 // recentEvents is how many of the newest events the detail lists.
 const recentEvents = 40
 
-// historyLines renders the open group's history for the detail.
-func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
+// historyLines lays out the open group's history for the detail; addSpan adds a line that
+// opens the records a commit span covers.
+func (m Model) historyLines(add func(style lipgloss.Style, text string),
+	addSpan func(style lipgloss.Style, text string, span OpenRecordsMsg)) {
 	s := m.c.Styles
 	add(s.Section, "History (from __consumer_offsets)")
 	if name, ok := history.Connector(m.detail.id); ok {
@@ -117,9 +119,9 @@ func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
 		}
 		for _, rg := range sum.Ranges {
 			if rg.To > rg.From {
-				add(s.Dim, fmt.Sprintf("    its records: kpeek consume -t %s -p %d --from %d --to %d",
-					decode.Sanitize(sum.Topic), rg.Partition, rg.From, rg.To-1))
-				break
+				addSpan(s.Dim, fmt.Sprintf("    its records: kpeek consume -t %s -p %d --from %d --to %d",
+					decode.Sanitize(sum.Topic), rg.Partition, rg.From, rg.To-1),
+					OpenRecordsMsg{Group: m.detail.id, Topic: sum.Topic, Partition: rg.Partition, From: rg.From, To: rg.To})
 			}
 		}
 	}
@@ -130,7 +132,13 @@ func (m Model) historyLines(add func(style lipgloss.Style, text string)) {
 	add(s.Section, fmt.Sprintf("  Events (newest first, %d of %d)", min(len(rep.Events), recentEvents), len(rep.Events)))
 	for i := len(rep.Events) - 1; i >= 0 && i >= len(rep.Events)-recentEvents; i-- {
 		e := rep.Events[i]
-		add(s.Value, fmt.Sprintf("  %s %-14s %s", clock(e.Time), e.Kind, decode.Sanitize(eventText(e))))
+		text := fmt.Sprintf("  %s %-14s %s", clock(e.Time), e.Kind, decode.Sanitize(eventText(e)))
+		if e.Kind == history.EventCommit && e.Delta > 0 {
+			addSpan(s.Value, text, OpenRecordsMsg{Group: m.detail.id, Topic: e.Topic, Partition: e.Partition,
+				From: e.Offset - e.Delta, To: e.Offset})
+			continue
+		}
+		add(s.Value, text)
 	}
 }
 

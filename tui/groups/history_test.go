@@ -27,6 +27,8 @@ func fakeHistory(calls *[]string) HistorySource {
 			Events: []history.Event{
 				{Time: at, Kind: history.EventMemberJoined, Group: group, ClientID: "backup-agent-7f3c", ClientHost: "/203.0.113.7"},
 				{Time: at.Add(time.Minute), Kind: history.EventCommit, Group: group, Topic: "erp.purchasing.orders", Offset: 400, Delta: 350},
+				{Time: at.Add(time.Minute), Kind: history.EventCommit, Group: group, Topic: "erp.purchasing.orders", Partition: 2, Offset: 7, Delta: 0},
+				{Time: at.Add(2 * time.Minute), Kind: history.EventCommit, Group: group, Topic: "erp.purchasing.orders", Partition: 1, Offset: 42, Delta: 12},
 			},
 			Summaries: []history.Summary{{Group: group, Topic: "erp.purchasing.orders", FirstCommit: at, LastCommit: at.Add(time.Minute),
 				Consumed: 350, Ranges: []history.Range{{Partition: 0, From: 50, To: 400, FromKnown: true}, {Partition: 2, From: 7, To: 7}}, ClientIDs: []string{"backup-agent-7f3c\x1b[2J"}, Hosts: []string{"/203.0.113.7"}}},
@@ -94,4 +96,62 @@ func TestConnectGroupIsFlagged(t *testing.T) {
 		!strings.Contains(v, "not available for this cluster") {
 		t.Errorf("connect group detail:\n%s", v)
 	}
+}
+
+// TestCommitSpanOpensItsRecords: in a group's history, down steps from one commit span to
+// the next and enter asks for exactly the records between those commits on that partition;
+// the page keys drop the selection, so enter then opens nothing.
+func TestCommitSpanOpensItsRecords(t *testing.T) {
+	var calls []string
+	m := New(common.New(nil)).SetSize(120, 60).Focus().SetGroups(listing()).
+		SetSources(context.Background(), Sources{History: fakeHistory(&calls)})
+	m, cmd := m.Open("backup-agent")
+	m, _ = m.Update(cmd())
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}); cmd != nil {
+		t.Fatalf("enter with no span selected asked for %#v", cmd())
+	}
+	open := func(m Model) OpenRecordsMsg {
+		t.Helper()
+		_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if cmd == nil {
+			t.Fatalf("enter on a selected span did nothing:\n%s", ansi.Strip(m.View()))
+		}
+		msg, ok := cmd().(OpenRecordsMsg)
+		if !ok {
+			t.Fatalf("enter sent %#v", cmd())
+		}
+		return msg
+	}
+	m = press(m, 'j')
+	if got, want := open(m), (OpenRecordsMsg{Group: "backup-agent", Topic: "erp.purchasing.orders", Partition: 0, From: 50, To: 400}); got != want {
+		t.Errorf("the summary's range opens %+v, want %+v", got, want)
+	}
+	if !strings.Contains(strings.Join(helpKeys(m), " "), "open its records") {
+		t.Errorf("help does not say enter opens the records")
+	}
+	// Newest event first: the commit on partition 1 that moved 30 -> 42.
+	m = press(m, 'j')
+	if got, want := open(m), (OpenRecordsMsg{Group: "backup-agent", Topic: "erp.purchasing.orders", Partition: 1, From: 30, To: 42}); got != want {
+		t.Errorf("the newest commit opens %+v, want %+v", got, want)
+	}
+	m = press(m, 'j')
+	if got := open(m); got.Partition != 0 || got.From != 50 || got.To != 400 {
+		t.Errorf("the older commit opens %+v", got)
+	}
+	m = press(m, 'k', 'k')
+	if got := open(m); got.From != 50 || got.Partition != 0 {
+		t.Errorf("up twice is back on the summary's range, opens %+v", got)
+	}
+	m = press(m, tea.KeyPgDown)
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}); cmd != nil {
+		t.Errorf("after page down enter still opens %#v", cmd())
+	}
+}
+
+func helpKeys(m Model) []string {
+	var out []string
+	for _, b := range m.ShortHelp() {
+		out = append(out, b.Help().Desc)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,4 +15,19 @@ func (m Model) Preset(from, to time.Time, expr string) (Model, tea.Cmd) {
 	m.prompt.follow = false
 	m.filter.input.SetValue(expr)
 	return m.applyFilter(expr)
+}
+
+// PresetOffsets fills the start prompt with partition's offsets from to to-1 (the records a
+// consumer group took between two commits), for a pane opened from a group's history:
+// enter then reads exactly those records. An empty span (to <= from) leaves the prompt as
+// it was.
+func (m Model) PresetOffsets(partition int32, from, to int64) Model {
+	if to <= from || from < 0 || partition < 0 {
+		return m
+	}
+	m.prompt.inputs[fieldFrom].SetValue(strconv.FormatInt(from, 10))
+	m.prompt.inputs[fieldTo].SetValue(strconv.FormatInt(to-1, 10))
+	m.prompt.inputs[fieldPartitions].SetValue(strconv.FormatInt(int64(partition), 10))
+	m.prompt.follow = false
+	return m
 }
