@@ -32,6 +32,7 @@ type Client struct {
 	warnings []string
 	opts     clientOptions
 	heads    headCache // oldest record times, so listing topics again does not fetch them again
+	reads    readPool  // reading clients kept between reads
 }
 
 // Option configures a Client.
@@ -91,11 +92,13 @@ func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, e
 	return c, nil
 }
 
-// Close releases the client's connections.
+// Close releases the client's connections, the idle reading ones too; a read still running
+// closes its own when it ends.
 func (c *Client) Close() error {
 	if c == nil || c.admin == nil {
 		return nil
 	}
+	c.closeReaders()
 	// Closing the admin closes the client it was built from.
 	return c.admin.Close()
 }

@@ -24,6 +24,9 @@ const (
 	chunkRecords     = 256
 	chunkBytes       = 1 << 20
 	partitionOpeners = 8 // partition consumers opened at once
+	// How long a broker may hold a fetch that finds nothing new: closing a read waits for it.
+	followMaxWait  = 250 * time.Millisecond
+	boundedMaxWait = 20 * time.Millisecond
 	// endQuiet is how long a partition may stay silent short of its end offset before the
 	// reader checks whether anything readable is left (transaction markers, compaction).
 	endQuiet = time.Second
@@ -61,15 +64,15 @@ func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := c.readerConfig(req)
-	// A client of its own keeps long-polling fetches off the connections admin calls use.
-	rc, err := connect(ctx, c.cfg.Brokers, sc)
+	rc, err := c.readClient(ctx, req)
 	if err != nil {
 		return nil, c.explain(ctx, err, "read", fmt.Sprintf("topic %q", req.Topic))
 	}
+	// A consumer per read: sarama's Consumer refuses to consume a partition twice, and two
+	// reads of one topic (a window widened while a read runs) must both work.
 	consumer, err := sarama.NewConsumerFromClient(rc)
 	if err != nil {
-		_ = rc.Close()
+		c.releaseReadClient(kindOf(req), rc)
 		return nil, fmt.Errorf("read topic %q: %w", req.Topic, err)
 	}
 	rctx, cancel := context.WithCancel(ctx)
@@ -85,22 +88,116 @@ func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	return s, nil
 }
 
-// readerConfig derives the reading client's config: small buffers and bounded fetches so
-// memory stays bounded even for multi-MB records.
-func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
-	sc := *c.sc
+// Reading clients are kept for the next read rather than closed: connecting (TLS, SASL,
+// metadata) is most of what a short read costs. Reads running at once each have one of
+// their own, as Kafka answers one request per connection at a time: on a shared connection
+// a read's fetch would queue behind another's long poll.
+
+// maxIdleReaders bounds the reading clients kept per kind of read, enough for a sweep's
+// topics read at once.
+const maxIdleReaders = 8
+
+// readerKind tells apart reads whose clients are configured differently.
+type readerKind struct {
+	fetchBytes int32
+	follow     bool
+}
+
+func kindOf(req ReadRequest) readerKind {
+	return readerKind{fetchBytes: fetchBytes(req), follow: follows(req)}
+}
+
+// follows reports whether req waits for new records at its end.
+func follows(req ReadRequest) bool { return req.Follow || req.To.Kind == StopNever }
+
+// readPool holds a Client's idle reading clients; it is closed with the Client.
+type readPool struct {
+	mu     sync.Mutex
+	idle   map[readerKind][]sarama.Client
+	closed bool
+}
+
+// readClient is a sarama client for req: an idle one kept from an earlier read of the same
+// kind, or a new connection. The read hands it back with releaseReadClient.
+func (c *Client) readClient(ctx context.Context, req ReadRequest) (sarama.Client, error) {
+	kind := kindOf(req)
+	p := &c.reads
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, sarama.ErrClosedClient
+	}
+	for n := len(p.idle[kind]); n > 0; n = len(p.idle[kind]) {
+		rc := p.idle[kind][n-1]
+		p.idle[kind] = p.idle[kind][:n-1]
+		if !rc.Closed() {
+			p.mu.Unlock()
+			return rc, nil
+		}
+	}
+	p.mu.Unlock()
+	return connect(ctx, c.cfg.Brokers, c.readerConfig(req))
+}
+
+// releaseReadClient keeps rc, whose read has ended and closed its consumer, for the next
+// read of its kind; it closes rc when the Client is closed or enough are kept.
+func (c *Client) releaseReadClient(kind readerKind, rc sarama.Client) {
+	p := &c.reads
+	p.mu.Lock()
+	if p.closed || rc.Closed() || len(p.idle[kind]) >= maxIdleReaders {
+		p.mu.Unlock()
+		_ = rc.Close()
+		return
+	}
+	if p.idle == nil {
+		p.idle = map[readerKind][]sarama.Client{}
+	}
+	p.idle[kind] = append(p.idle[kind], rc)
+	p.mu.Unlock()
+}
+
+// closeReaders closes the idle reading clients; those of running reads close when their
+// read ends.
+func (c *Client) closeReaders() {
+	p := &c.reads
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, rcs := range idle {
+		for _, rc := range rcs {
+			_ = rc.Close()
+		}
+	}
+}
+
+// fetchBytes is the largest fetch response req accepts.
+func fetchBytes(req ReadRequest) int32 {
 	maxBytes := req.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = defaultMaxBytes
 	}
-	maxBytes = min(maxBytes, sarama.MaxResponseSize-(1<<20))
+	return min(maxBytes, sarama.MaxResponseSize-(1<<20))
+}
+
+// readerConfig derives the reading client's config: small buffers and bounded fetches so
+// memory stays bounded even for multi-MB records.
+func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
+	sc := *c.sc
+	maxBytes := fetchBytes(req)
 	sc.Metadata.Full = false // only the topic being read
 	sc.ChannelBufferSize = partitionBuffer
 	sc.Consumer.Fetch.Default = min(1<<20, maxBytes)
 	sc.Consumer.Fetch.Max = maxBytes
 	sc.Consumer.Fetch.MaxBytes = maxBytes
 	// Short long-polls: followed records show up quickly and a finished read winds down fast.
-	sc.Consumer.MaxWaitTime = 250 * time.Millisecond
+	// A bounded read polls an empty partition only at its end (or before records a
+	// transaction has not committed yet), where a long poll only delays closing it.
+	sc.Consumer.MaxWaitTime = followMaxWait
+	if !follows(req) {
+		sc.Consumer.MaxWaitTime = boundedMaxWait
+	}
 	sc.Consumer.IsolationLevel = sarama.ReadCommitted
 	sc.Consumer.Offsets.AutoCommit.Enable = false
 	// Ride out a leader election or a rolling restart (about 10s), then fail with a cause.
@@ -109,10 +206,10 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 	return &sc
 }
 
-// rangeRead is one running read: its own sarama client, consumer and partition pumps.
+// rangeRead is one running read: its consumer and partition pumps over a reading client.
 type rangeRead struct {
 	c        *Client
-	rc       sarama.Client
+	rc       sarama.Client // handed back to the Client's pool when the read ends
 	consumer sarama.Consumer
 	req      ReadRequest
 	s        *Stream
@@ -239,7 +336,7 @@ func (r *rangeRead) closeAll(pcs map[int32]sarama.PartitionConsumer) {
 	}
 	wg.Wait()
 	_ = r.consumer.Close()
-	_ = r.rc.Close()
+	r.c.releaseReadClient(kindOf(r.req), r.rc)
 }
 
 // pump forwards one partition's records until its end offset, ctx's end or an error.
