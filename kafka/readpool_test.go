@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -100,4 +101,30 @@ func TestClientCloseWhileReading(t *testing.T) {
 		t.Error("a closed Client started a read")
 	}
 	goleak.VerifyNone(t, append(leakOptions(), ignore)...)
+}
+
+// TestBoundedReadsPollBriefly: a bounded read's broker may hold an empty fetch only
+// briefly, as closing the read waits for that fetch; a followed read long-polls. The two
+// kinds never share a reading client.
+func TestBoundedReadsPollBriefly(t *testing.T) {
+	kc := &Client{sc: mustSaramaConfig(t)}
+	for _, tt := range []struct {
+		req  ReadRequest
+		want time.Duration
+	}{
+		{ReadRequest{Topic: "t"}, boundedMaxWait},
+		{ReadRequest{Topic: "t", To: Stop{Kind: StopOffset, Offset: 9}}, boundedMaxWait},
+		{ReadRequest{Topic: "t", Follow: true}, followMaxWait},
+		{ReadRequest{Topic: "t", To: Stop{Kind: StopNever}}, followMaxWait},
+	} {
+		if got := kc.readerConfig(tt.req).Consumer.MaxWaitTime; got != tt.want {
+			t.Errorf("%+v: long poll %v, want %v", tt.req, got, tt.want)
+		}
+	}
+	if boundedMaxWait > 50*time.Millisecond {
+		t.Errorf("a bounded read may wait %v for its last fetch when closing", boundedMaxWait)
+	}
+	if kindOf(ReadRequest{}) == kindOf(ReadRequest{Follow: true}) {
+		t.Error("bounded and followed reads share reading clients")
+	}
 }
