@@ -1,8 +1,6 @@
 package groups
 
 import (
-	"fmt"
-
 	"charm.land/bubbles/v2/key"
 
 	"github.com/kpeek/kpeek/tui/common"
@@ -15,11 +13,6 @@ type OpenRecordsMsg struct {
 	Topic     string
 	Partition int32
 	From, To  int64 // To is the commit's offset, the next record the group would read
-}
-
-// String names the span the way the status line and logs show it.
-func (o OpenRecordsMsg) String() string {
-	return fmt.Sprintf("%s took %s/%d offsets %d-%d", o.Group, o.Topic, o.Partition, o.From, o.To-1)
 }
 
 // openRecords is enter as the detail uses it: open the selected span's records.
