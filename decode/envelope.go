@@ -49,12 +49,24 @@ type Envelope struct {
 	Topic         string
 	Partition     int32
 	Offset        int64
-	Timestamp     time.Time
+	Timestamp     time.Time // the zero time for a record without one (TimestampType "none")
 	TimestampType string
 	Key           Decoded
 	Value         Decoded
 	Headers       []HeaderValue
 	Size          int
+}
+
+// NoTimestamp is what tables show for a record without a timestamp (message format v0).
+const NoTimestamp = "none"
+
+// FormatTimestamp is a record's timestamp as tables show it: UTC with milliseconds, or
+// NoTimestamp for the zero time, which stands for a record written without one.
+func FormatTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return NoTimestamp
+	}
+	return string(appendDateTime(nil, t, 3, true))
 }
 
 // JSONOptions tunes AppendJSON.
@@ -75,9 +87,13 @@ func (e *Envelope) AppendJSON(dst []byte, o JSONOptions) []byte {
 	dst = strconv.AppendInt(dst, int64(e.Partition), 10)
 	dst = append(dst, `,"offset":`...)
 	dst = strconv.AppendInt(dst, e.Offset, 10)
-	dst = append(dst, `,"timestamp":"`...)
-	dst = appendDateTime(dst, e.Timestamp, 3, true)
-	dst = append(dst, `","timestamp_type":`...)
+	if e.Timestamp.IsZero() {
+		dst = append(dst, `,"timestamp":null,"timestamp_type":`...)
+	} else {
+		dst = append(dst, `,"timestamp":"`...)
+		dst = appendDateTime(dst, e.Timestamp, 3, true)
+		dst = append(dst, `","timestamp_type":`...)
+	}
 	dst = appendString(dst, e.TimestampType)
 	dst = appendDecoded(dst, "key", &e.Key)
 	dst = appendDecoded(dst, "value", &e.Value)

@@ -80,7 +80,10 @@ func fixedCells(row []string, e *decode.Envelope) {
 	row[0] = e.Topic
 	row[1] = strconv.FormatInt(int64(e.Partition), 10)
 	row[2] = strconv.FormatInt(e.Offset, 10)
-	row[3] = e.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	row[3] = "" // a record without a timestamp (message format v0): an empty cell, type "none"
+	if !e.Timestamp.IsZero() {
+		row[3] = e.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	}
 	row[4] = e.TimestampType
 	row[5] = cell(e.Key.JSON)
 	row[6] = string(e.Key.Encoding)

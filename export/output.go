@@ -128,7 +128,7 @@ func (t *tableWriter) Write(e *decode.Envelope) error {
 		fmt.Fprintln(t.tw, "TIMESTAMP\tPARTITION\tOFFSET\tKEY\tVALUE\tSIZE")
 	}
 	_, err := fmt.Fprintf(t.tw, "%s\t%d\t%d\t%s\t%s\t%d\n",
-		e.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"), e.Partition, e.Offset,
+		decode.FormatTimestamp(e.Timestamp), e.Partition, e.Offset,
 		decode.Preview(&e.Key, 24), decode.Preview(&e.Value, tablePreview), e.Size)
 	return err
 }

@@ -34,11 +34,14 @@ func appendFrame(dst []byte, rec *kafka.Record) []byte {
 	dst = append(dst, rec.Topic...)
 	dst = binary.BigEndian.AppendUint32(dst, uint32(rec.Partition))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Offset))
-	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Timestamp.UnixMilli()))
-	tt := byte(0)
-	if rec.TimestampType == kafka.TimestampLogAppend {
+	ms, tt := rec.Timestamp.UnixMilli(), byte(0)
+	switch {
+	case rec.Timestamp.IsZero() || rec.TimestampType == kafka.TimestampNone:
+		ms, tt = -1, 2
+	case rec.TimestampType == kafka.TimestampLogAppend:
 		tt = 1
 	}
+	dst = binary.BigEndian.AppendUint64(dst, uint64(ms))
 	dst = append(dst, tt)
 	dst = appendBytes32(dst, rec.Key)
 	dst = appendBytes32(dst, rec.Value)
@@ -88,10 +91,17 @@ func parseFrame(f []byte) (kafka.Record, error) {
 	rec.Topic = string(p.bytes16())
 	rec.Partition = int32(p.u32())
 	rec.Offset = int64(p.u64())
-	rec.Timestamp = time.UnixMilli(int64(p.u64())).UTC()
-	rec.TimestampType = kafka.TimestampCreate
-	if p.byte1() == 1 {
+	ms := int64(p.u64())
+	switch p.byte1() {
+	case 1:
 		rec.TimestampType = kafka.TimestampLogAppend
+	case 2:
+		rec.TimestampType = kafka.TimestampNone
+	default:
+		rec.TimestampType = kafka.TimestampCreate
+	}
+	if rec.TimestampType != kafka.TimestampNone {
+		rec.Timestamp = time.UnixMilli(ms).UTC()
 	}
 	rec.Key = p.bytes32()
 	rec.Value = p.bytes32()

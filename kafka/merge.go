@@ -65,9 +65,11 @@ func (req ReadRequest) effectiveOrder() Order {
 	return OrderTime
 }
 
-// TimeOrderLess is the time order of records: timestamp, then partition, then offset.
-// It is the one comparison behind merged reads, so callers that merge several reads
-// (one per topic) agree with them.
+// TimeOrderLess is the time order of records: timestamp, then topic, then partition, then
+// offset. Records without a timestamp (TimestampNone, the zero time) sort before every
+// timestamped record and among themselves by topic, partition and offset, so a merge stays
+// deterministic. It is the one comparison behind merged reads, so callers that merge several
+// reads (one per topic) agree with them.
 func TimeOrderLess(a, b *Record) bool {
 	if !a.Timestamp.Equal(b.Timestamp) {
 		return a.Timestamp.Before(b.Timestamp)

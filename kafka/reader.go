@@ -532,8 +532,13 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 	flush()
 }
 
-// toRecord copies sarama's message into kpeek's record.
+// toRecord copies sarama's message into kpeek's record. sarama reports a record without a
+// timestamp (message format v0, or v1/v2 with -1) as the zero time; such a record's type is
+// TimestampNone whatever the topic's configuration says.
 func toRecord(m *sarama.ConsumerMessage, tsType TimestampType) Record {
+	if m.Timestamp.IsZero() {
+		tsType = TimestampNone
+	}
 	rec := Record{
 		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
 		Timestamp: m.Timestamp, TimestampType: tsType,

@@ -51,7 +51,7 @@ func (sw *Writer) Write(h *Hit) error {
 			fmt.Fprintln(sw.tw, "TIMESTAMP\tTOPIC\tPARTITION\tOFFSET\tMATCHED\tVALUE")
 		}
 		e := &h.Envelope
-		_, err := fmt.Fprintf(sw.tw, "%s\t%s\t%d\t%d\t%s\t%s\n", e.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"),
+		_, err := fmt.Fprintf(sw.tw, "%s\t%s\t%d\t%d\t%s\t%s\n", decode.FormatTimestamp(e.Timestamp),
 			decode.Sanitize(e.Topic), e.Partition, e.Offset, decode.Sanitize(matchedText(h.Matched)),
 			decode.Preview(&e.Value, 60))
 		return err

@@ -343,10 +343,10 @@ func (m Model) noticeLine() string {
 	return ""
 }
 
-// timeOf is a record's time for display; the zero time shows as a dash.
+// timeOf is a record's time for display; a record without one (the zero time) shows "none".
 func timeOf(t time.Time, layout string) string {
-	if t.IsZero() {
-		return "-"
+	if t.IsZero() { // a record without a timestamp (message format v0)
+		return decode.NoTimestamp
 	}
 	return t.UTC().Format(layout)
 }
