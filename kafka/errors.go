@@ -282,6 +282,11 @@ func (c *Client) translate(err error, op, resource string) error {
 	case kerr == sarama.ErrOffsetOutOfRange:
 		return &causeError{msg: fmt.Sprintf("%s %s: the next records were deleted while reading (retention or DeleteRecords)",
 			op, resource), err: err}
+	case kerr == sarama.ErrUnsupportedForMessageFormat && strings.HasPrefix(op, "list offsets"):
+		// The broker refuses a lookup by time on a topic kept in message format v0.
+		return &causeError{msg: fmt.Sprintf("%s %s: the topic keeps the pre-0.10 message format, whose records carry "+
+			"no timestamp, so the broker cannot find records by time; select by offset instead "+
+			"(--from beginning, OFFSET or -N; --to OFFSET)", op, resource), err: err}
 	case kerr == sarama.ErrUnknownTopicOrPartition && topicOf(resource) != "":
 		return &TopicNotFoundError{Topic: topicOf(resource), Err: err}
 	}

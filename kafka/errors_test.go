@@ -39,6 +39,9 @@ func TestTranslate(t *testing.T) {
 			new(*TopicNotFoundError), `topic "gone" does not exist`},
 		{"topic deleted mid-read", sarama.ErrUnknownTopicOrPartition, "read", `topic "gone" partition 3`,
 			new(*TopicNotFoundError), `topic "gone" does not exist`},
+		{"time lookup on the pre-0.10 format", sarama.ErrUnsupportedForMessageFormat, "list offsets of", `topic "legacy"`,
+			new(*causeError), `list offsets of topic "legacy": the topic keeps the pre-0.10 message format, whose records ` +
+				"carry no timestamp, so the broker cannot find records by time; select by offset instead"},
 		{"unknown CA", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, "connect to", "cluster x",
 			new(*TLSError), "TLS with broker k1:9093 failed: certificate signed by unknown authority"},
 		{"name mismatch", x509.HostnameError{Certificate: &x509.Certificate{DNSNames: []string{"a"}}, Host: "b"},
