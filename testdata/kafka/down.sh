@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# down.sh — stop the broker started by up.sh: SIGTERM (a clean, controlled shutdown), then
+# down.sh — stop the broker started by up.sh (then its ZooKeeper, if any): SIGTERM (a clean, controlled shutdown), then
 # SIGKILL after a grace period; also stops a leftover broker running this checkout's config
 # whose pid file was lost. Safe to run when nothing is running. Keeps run/ for post-mortems
 # (logs in testdata/kafka/run/logs) except the env file, so tests skip instead of failing.
@@ -22,7 +22,7 @@ stop_pid() {
 	done
 	# Reap only when it is our child (never, from a fresh shell); otherwise wait until it is gone.
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-	log "stopped broker pid $pid"
+	log "stopped pid $pid"
 }
 
 pids=()
@@ -36,8 +36,17 @@ fi
 for pid in "${pids[@]}"; do
 	stop_pid "$pid"
 done
+# ZooKeeper (a ZooKeeper-mode broker) last: the broker needs it for a clean shutdown.
+zks=()
+if [[ -f $ZK_PIDFILE ]] && zk=$(<"$ZK_PIDFILE") && [[ $zk =~ ^[0-9]+$ ]] && kill -0 "$zk" 2>/dev/null; then zks+=("$zk"); fi
+for pid in $(leftover_pids org.apache.zookeeper.server.ZooKeeperServerMain "$KAFKA_RUN/zoo.cfg"); do
+	[[ " ${zks[*]} " == *" $pid "* ]] || zks+=("$pid")
+done
+for pid in "${zks[@]}"; do
+	stop_pid "$pid"
+done
 if [[ -f $KDC_PIDFILE ]] && kdc=$(<"$KDC_PIDFILE") && [[ $kdc =~ ^[0-9]+$ ]] && kill -0 "$kdc" 2>/dev/null; then
 	kill -TERM "$kdc" 2>/dev/null || true
 	log "stopped the KDC, pid $kdc"
 fi
-rm -f "$KAFKA_PIDFILE" "$KDC_PIDFILE" "$KAFKA_RUN/env"
+rm -f "$KAFKA_PIDFILE" "$KDC_PIDFILE" "$ZK_PIDFILE" "$KAFKA_RUN/env"

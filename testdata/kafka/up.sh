@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # up.sh [VERSION] — start one real Apache Kafka broker (KRaft, combined broker+controller) on
-# 127.0.0.1 for kpeek's integration tests, from Apache's own jars on Maven Central.
+# 127.0.0.1 for kpeek's integration tests, from Apache's own jars on Maven Central. A
+# ZooKeeper-era version (2.x, 3.0-3.2) runs with a ZooKeeper from the same jars instead, and
+# offers PLAINTEXT, SSL and MTLS only (the env file leaves the other listeners empty and sets
+# KPEEK_IT_LEGACY=1, so tests needing them skip).
 #
-#   testdata/kafka/up.sh 4.4.0     # or 3.9.2; default: $KAFKA_VERSION, else the newest 4.x below
+#   testdata/kafka/up.sh 4.4.0     # or 3.9.2, 2.8.2; default: $KAFKA_VERSION, else the newest 4.x below
 #   go test -tags integration -count=1 ./kafka/...
 #   testdata/kafka/down.sh
 #
@@ -26,7 +29,11 @@ OAUTH_USER=kpeek-oidc                              # the "sub" of the tokens the
 OAUTH_AUDIENCE=kpeek-it OAUTH_KID=kpeek-it-idp OAUTH_ISSUER=https://idp.kpeek-it.test
 KRB_CLIENT=ir-analyst KRB_PASSWORD_USER=ir-password KRB_PASSWORD=kerberos-secret   # super users too
 KERBEROS=0
-if kerberos_available; then
+LEGACY=0
+if legacy_version "$VERSION"; then
+	LEGACY=1
+	KAFKA_PORTS="$PORT_PLAINTEXT $PORT_SSL $PORT_MTLS"
+elif kerberos_available; then
 	KERBEROS=1
 	KAFKA_PORTS="$KAFKA_PORTS $PORT_GSSAPI"
 fi
@@ -252,6 +259,9 @@ sasl.kerberos.service.name=kafka
 listener.name.gssapi.gssapi.sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab="$KAFKA_RUN/krb5/kafka.keytab" principal="kafka/$h@$KRB_REALM";
 EOF
 	fi
+	if ((LEGACY)); then
+		legacy_config
+	fi
 	if ((MAJOR >= 4)); then
 		cat >"$KAFKA_RUN/log4j2.properties" <<EOF
 status = warn
@@ -288,6 +298,76 @@ EOF
 		-Dkafka.logs.dir="$KAFKA_RUN/logs" "$log_opt" -cp "$LIBS/*")
 }
 
+# legacy_config rewrites the KRaft server.properties for a ZooKeeper-mode broker: broker.id
+# and zookeeper.connect instead of the controller, ZooKeeper's ACL authorizer, and only the
+# listeners the tests use there (PLAINTEXT, SSL, MTLS). It also writes ZooKeeper's zoo.cfg.
+legacy_config() {
+	local f=$KAFKA_RUN/server.properties h=$KAFKA_HOST
+	# Listeners first: the deletions below drop every other line naming SASL or OAuth.
+	sed -i -e "s|^listeners=.*|listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS|" \
+		-e "s|^advertised.listeners=.*|advertised.listeners=PLAINTEXT://$h:$PORT_PLAINTEXT,SSL://$h:$PORT_SSL,MTLS://$h:$PORT_MTLS|" \
+		-e "s|^listener.security.protocol.map=.*|listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,MTLS:SSL|" \
+		-e "s|^authorizer.class.name=.*|authorizer.class.name=kafka.security.authorizer.AclAuthorizer|" \
+		-e "s|KRaft combined mode|ZooKeeper mode|" \
+		-e '/^process.roles=/d' -e '/^controller\./d' -e '/^node.id=/d' -e '/oauth/Id' -e '/sasl/Id' \
+		-e '/^broker\.\(session\|heartbeat\)/d' -e '/^share\.coordinator/d' "$f"
+	# Kafka 2.8 refuses a PEM key store without a key password: an encrypted copy of the key,
+	# in a PBES1 scheme (Java 17 has no PBES2 SecretKeyFactory, which 2.8 asks for).
+	local t=$KAFKA_RUN/tls
+	openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -passout pass:broker-key-secret \
+		-in "$t/broker.key" -out "$t/broker-encrypted.key"
+	cat "$t/broker-encrypted.key" "$t/broker.pem" "$t/ca.pem" >"$t/broker-keystore-encrypted.pem"
+	sed -i -e "s|^ssl.keystore.location=.*|ssl.keystore.location=$t/broker-keystore-encrypted.pem|" "$f"
+	cat >>"$f" <<EOF
+
+ssl.key.password=broker-key-secret
+
+# ZooKeeper mode: the ZooKeeper up.sh starts from the same jars. Generous timeouts: a starved
+# CPU must not expire the only broker's session.
+broker.id=1
+zookeeper.connect=$h:$PORT_ZOOKEEPER
+zookeeper.connection.timeout.ms=60000
+zookeeper.session.timeout.ms=60000
+EOF
+	mkdir -p "$KAFKA_RUN/zookeeper"
+	cat >"$KAFKA_RUN/zoo.cfg" <<EOF
+tickTime=2000
+dataDir=$KAFKA_RUN/zookeeper
+clientPort=$PORT_ZOOKEEPER
+clientPortAddress=$h
+maxClientCnxns=0
+admin.enableServer=false
+maxSessionTimeout=120000
+EOF
+	cat >"$KAFKA_RUN/zookeeper-log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$KAFKA_RUN/logs/zookeeper.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+}
+
+# start_zookeeper starts a standalone ZooKeeper for a ZooKeeper-mode broker and waits for it.
+start_zookeeper() {
+	local deadline=$((SECONDS + START_TIMEOUT))
+	setsid java -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+		-Dzookeeper.admin.enableServer=false -Dlog4j.configuration="file:$KAFKA_RUN/zookeeper-log4j.properties" \
+		-cp "$LIBS/*" org.apache.zookeeper.server.ZooKeeperServerMain "$KAFKA_RUN/zoo.cfg" \
+		>"$KAFKA_RUN/logs/zookeeper-stdout.log" 2>&1 </dev/null &
+	local pid=$!
+	echo "$pid" >"$ZK_PIDFILE"
+	until (exec 3<>"/dev/tcp/$KAFKA_HOST/$PORT_ZOOKEEPER") 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			tail -n 30 "$KAFKA_RUN/logs/zookeeper.log" "$KAFKA_RUN/logs/zookeeper-stdout.log" >&2 2>/dev/null || true
+			die "ZooKeeper exited during start (logs in $KAFKA_RUN/logs)"
+		fi
+		((SECONDS < deadline)) || die "ZooKeeper did not listen on $KAFKA_HOST:$PORT_ZOOKEEPER in ${START_TIMEOUT}s"
+		sleep 0.5
+	done
+	log "ZooKeeper on $KAFKA_HOST:$PORT_ZOOKEEPER (pid $pid)"
+}
+
 # format_storage formats the KRaft log dir with a fresh cluster id and the SCRAM credentials.
 format_storage() {
 	# A Kafka Uuid is 16 random bytes in unpadded base64url; one JVM start cheaper than random-uuid.
@@ -317,7 +397,8 @@ wait_ready() {
 			die "the Kafka $VERSION broker exited during start (logs above, in $KAFKA_RUN/logs)"
 		fi
 		ok=1
-		grep -q "Kafka Server started" "$KAFKA_RUN/logs/server.log" 2>/dev/null || ok=0
+		# KRaft logs "Kafka Server started"; a ZooKeeper-mode broker "[KafkaServer id=1] started".
+		grep -qE "Kafka Server started|KafkaServer id=[0-9]+\] started" "$KAFKA_RUN/logs/server.log" 2>/dev/null || ok=0
 		for p in $KAFKA_PORTS; do
 			((ok)) || break
 			(exec 3<>"/dev/tcp/$KAFKA_HOST/$p") 2>/dev/null || ok=0
@@ -334,13 +415,14 @@ write_env() {
 	cat >"$KAFKA_RUN/env.tmp" <<EOF
 # Written by testdata/kafka/up.sh; read by kafka/*integration*_test.go.
 KPEEK_IT_KAFKA_VERSION=$VERSION
+KPEEK_IT_LEGACY=$LEGACY
 KPEEK_IT_CLUSTER_ID=$CLUSTER_ID
 KPEEK_IT_PLAINTEXT=$KAFKA_HOST:$PORT_PLAINTEXT
-KPEEK_IT_SASL=$KAFKA_HOST:$PORT_SASL
+KPEEK_IT_SASL=$( ((LEGACY)) || echo "$KAFKA_HOST:$PORT_SASL")
 KPEEK_IT_SSL=$KAFKA_HOST:$PORT_SSL
 KPEEK_IT_MTLS=$KAFKA_HOST:$PORT_MTLS
-KPEEK_IT_SASL_SSL=$KAFKA_HOST:$PORT_SASL_SSL
-KPEEK_IT_OAUTH=$KAFKA_HOST:$PORT_OAUTH
+KPEEK_IT_SASL_SSL=$( ((LEGACY)) || echo "$KAFKA_HOST:$PORT_SASL_SSL")
+KPEEK_IT_OAUTH=$( ((LEGACY)) || echo "$KAFKA_HOST:$PORT_OAUTH")
 KPEEK_IT_OAUTH_KEY=$t/idp.key
 KPEEK_IT_OAUTH_KID=$OAUTH_KID
 KPEEK_IT_OAUTH_AUDIENCE=$OAUTH_AUDIENCE
@@ -381,32 +463,44 @@ EOF
 main() {
 	command -v java >/dev/null || die "java not found: Kafka needs Java 17+"
 	fetch_jars
-	if broker_pid >/dev/null || [[ -n $(leftover_pids) ]]; then
+	if broker_pid >/dev/null || [[ -n $(leftover_pids) ]] ||
+		[[ -n $(leftover_pids org.apache.zookeeper.server.ZooKeeperServerMain "$KAFKA_RUN/zoo.cfg") ]]; then
 		log "a broker from an earlier up.sh is running: stopping it first"
 		"$KAFKA_DIR/down.sh"
 	fi
 	local p
-	for p in $KAFKA_PORTS; do
+	for p in $KAFKA_PORTS $( ((LEGACY)) && echo "$PORT_ZOOKEEPER"); do
 		! port_in_use "$p" || die "port $KAFKA_HOST:$p is in use by another process; free it (ss -ltnp 'sport = :$p')"
 	done
 	rm -rf "$KAFKA_RUN"
 	mkdir -p "$KAFKA_RUN/logs" "$KAFKA_RUN/data"
 	gen_tls
-	if ((KERBEROS)); then
+	if ((LEGACY)); then
+		log "Kafka $VERSION runs on ZooKeeper: PLAINTEXT, SSL and MTLS only (no SASL, OAUTHBEARER, GSSAPI)"
+	elif ((KERBEROS)); then
 		start_kdc
 	else
 		log "MIT Kerberos is not installed: no GSSAPI listener (apt-get install krb5-kdc krb5-admin-server krb5-user)"
 	fi
 	write_config
-	format_storage
-	log "starting Kafka $VERSION (cluster $CLUSTER_ID) on $KAFKA_HOST ports $KAFKA_PORTS"
 	local started=$SECONDS
+	if ((LEGACY)); then
+		trap 'log "start failed: stopping"; "$KAFKA_DIR/down.sh"' EXIT
+		start_zookeeper
+		CLUSTER_ID="(from ZooKeeper)"
+	else
+		format_storage
+	fi
+	log "starting Kafka $VERSION (cluster $CLUSTER_ID) on $KAFKA_HOST ports $KAFKA_PORTS"
 	setsid "${JAVA[@]}" kafka.Kafka "$KAFKA_RUN/server.properties" >"$KAFKA_RUN/logs/stdout.log" 2>&1 </dev/null &
 	local pid=$!
 	echo "$pid" >"$KAFKA_PIDFILE"
 	trap 'log "start failed: stopping the broker"; "$KAFKA_DIR/down.sh"' EXIT
 	wait_ready "$pid"
 	trap - EXIT
+	if ((LEGACY)); then
+		CLUSTER_ID=$(sed -n 's/^cluster.id=//p' "$KAFKA_RUN/data/meta.properties")
+	fi
 	write_env
 	log "Kafka $VERSION ready in $((SECONDS - started))s (pid $pid); env: $KAFKA_RUN/env"
 }
