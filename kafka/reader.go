@@ -380,6 +380,10 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 			if !ok {
 				return
 			}
+			if legacyLZ4(e.Err) { // see salvage in legacy.go
+				r.salvage(ctx, pc, pr, next, send)
+				return
+			}
 			if !fatalReadError(e.Err) {
 				// sarama retries these itself (a leader moved, a broker restarts) and gives
 				// up with ErrConsumerRetriesExhausted when they last too long.

@@ -1,0 +1,141 @@
+//go:build integration
+
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// legacyEnv returns the env of a ZooKeeper-era broker (up.sh 2.8.2) or skips: only such a
+// broker still accepts topics kept in the pre-0.10 message format.
+func legacyEnv(t *testing.T) itEnv {
+	t.Helper()
+	e := env(t)
+	if e["KPEEK_IT_LEGACY"] != "1" {
+		t.Skipf("Kafka %s keeps no pre-0.10 message format; run on 2.8.2 (KAFKA_VERSIONS=2.8.2 testdata/kafka/ci.sh)",
+			e["KPEEK_IT_KAFKA_VERSION"])
+	}
+	return e
+}
+
+// Offsets of the legacy topic's records: 50 plain v0 records, then one LZ4-compressed v0
+// wrapper of 10 (the broker writes its LZ4 frame with the pre-0.10 header checksum), then 5
+// more plain ones.
+const (
+	legacyPlain   = 50
+	legacyLZ4     = 10
+	legacyTrailer = 5
+)
+
+// legacyTopic creates a topic in message format 0.9.0 (v0: no timestamps) and fills it.
+func legacyTopic(t *testing.T, e itEnv) string {
+	t.Helper()
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "legacy-v0")
+	createTopic(t, admin, topic, 1, map[string]string{"message.format.version": "0.9.0"})
+	// Idempotent writes need format v2; the broker converts these batches down to v0.
+	plain := adminClient(t, e, kgo.DisableIdempotentWrite(), kgo.ProducerBatchCompression(kgo.NoCompression()))
+	lz4 := adminClient(t, e, kgo.DisableIdempotentWrite(), kgo.ProducerBatchCompression(kgo.Lz4Compression()))
+	batch := func(n, from int) []*kgo.Record {
+		rs := make([]*kgo.Record, n)
+		for i := range rs {
+			rs[i] = &kgo.Record{Topic: topic, Partition: 0, Key: []byte(fmt.Sprintf("k%d", from+i)),
+				Value: []byte(fmt.Sprintf(`{"n":%d}`, from+i))}
+		}
+		return rs
+	}
+	produce(t, plain, batch(legacyPlain, 0)...)
+	produce(t, lz4, batch(legacyLZ4, legacyPlain)...)
+	produce(t, plain, batch(legacyTrailer, legacyPlain+legacyLZ4)...)
+	return topic
+}
+
+// readUntilEnd reads like readAll but returns the stream's error instead of failing on it.
+func readUntilEnd(t *testing.T, cl *kafka.Client, req kafka.ReadRequest) ([]kafka.Record, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), readHangBound)
+	defer cancel()
+	s, err := cl.Read(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var out []kafka.Record
+	for {
+		select {
+		case b, ok := <-s.Batches():
+			if !ok {
+				return out, nil
+			}
+			out = append(out, b.Records...)
+			if b.Err != nil {
+				return out, b.Err
+			}
+		case <-ctx.Done():
+			t.Fatalf("Read(%s): hung: no end within %v, %d records so far", req.Topic, readHangBound, len(out))
+		}
+	}
+}
+
+func TestIntegrationLegacyFormat(t *testing.T) {
+	e := legacyEnv(t)
+	topic := legacyTopic(t, e)
+	cl := connect(t, plaintextConfig(e, t))
+
+	t.Run("records without a timestamp", func(t *testing.T) {
+		recs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic, To: kafka.Stop{Kind: kafka.StopOffset, Offset: legacyPlain - 1}})
+		if len(recs) != legacyPlain {
+			t.Fatalf("%d records, want %d", len(recs), legacyPlain)
+		}
+		for _, r := range recs {
+			if !r.Timestamp.IsZero() || r.TimestampType != kafka.TimestampNone {
+				t.Fatalf("offset %d: timestamp %v type %q, want none", r.Offset, r.Timestamp, r.TimestampType)
+			}
+		}
+		stdout, _, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic,
+			"--to", fmt.Sprint(legacyPlain-1), "-o", "ndjson")
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if code != 0 || len(lines) != legacyPlain {
+			t.Fatalf("consume: exit %d, %d lines", code, len(lines))
+		}
+		if !strings.Contains(lines[0], `"offset":0,"timestamp":null,"timestamp_type":"none"`) {
+			t.Fatalf("consume printed %s", lines[0])
+		}
+	})
+
+	t.Run("--from a time asks for an offset", func(t *testing.T) {
+		_, err := cl.Read(ctxFor(t), kafka.ReadRequest{Topic: topic,
+			From: kafka.Start{Kind: kafka.StartTime, Time: time.Now().Add(-time.Hour)}})
+		assertOneLine(t, err, topic, "pre-0.10 message format", "select by offset")
+		_, stderr, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic, "--from", "-1h")
+		assertFailsOneLine(t, stderr, code, "select by offset")
+	})
+
+	t.Run("LZ4 batch with the pre-0.10 frame checksum", func(t *testing.T) {
+		recs, err := readUntilEnd(t, cl, kafka.ReadRequest{Topic: topic})
+		t.Logf("read ended after %d records: %v", len(recs), err)
+		// Every record before the batch arrives, in order; the read ends with one line
+		// naming where and why.
+		got := byPartition(recs)[0]
+		if fmt.Sprint(got) != fmt.Sprint(span(0, legacyPlain-1)) {
+			t.Fatalf("offsets %v, want the %d before the LZ4 batch", got, legacyPlain)
+		}
+		assertOneLine(t, err, topic, "partition 0 offset 50", "LZ4 batch written by a pre-0.10 client", "invalid header checksum")
+		asType[*kafka.LegacyLZ4Error](t, err)
+	})
+
+	t.Run("consume prints what was read, then the cause", func(t *testing.T) {
+		stdout, stderr, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic, "-o", "ndjson")
+		if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != legacyPlain {
+			t.Errorf("consume printed %d records, want %d", len(lines), legacyPlain)
+		}
+		assertFailsOneLine(t, stderr, code, "partition 0 offset 50", "pre-0.10")
+	})
+}

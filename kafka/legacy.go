@@ -1,0 +1,171 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/IBM/sarama"
+	"github.com/pierrec/lz4/v4"
+)
+
+// legacyLZ4 reports whether err is the mark of an LZ4 batch written in message format v0
+// (before Kafka 0.10): its frame's header checksum was computed over the magic number too,
+// so a conforming LZ4 reader refuses it. sarama decodes LZ4 with pierrec/lz4, which has no
+// option to accept it, and fails the whole fetch response, every partition in it included.
+func legacyLZ4(err error) bool { return errors.Is(err, lz4.ErrInvalidHeaderChecksum) }
+
+// LegacyLZ4Error is a read that stopped at an LZ4 batch in the pre-0.10 framing: the
+// records before it were delivered; the batch and what follows it were not.
+type LegacyLZ4Error struct {
+	Topic     string
+	Partition int32
+	Offset    int64 // the first offset the batch holds (as far as the broker tells)
+	Err       error
+}
+
+func (e *LegacyLZ4Error) Error() string {
+	return fmt.Sprintf("read topic %q: LZ4 batch written by a pre-0.10 client (legacy frame checksum) at partition %d "+
+		"offset %d cannot be decoded (%v); the records before it were delivered", e.Topic, e.Partition, e.Offset, e.Err)
+}
+
+func (e *LegacyLZ4Error) Unwrap() error { return e.Err }
+
+// salvage takes over a partition whose fetches fail on a legacy LZ4 batch. sarama's partition
+// consumer is closed (its retries would fail every partition sharing the broker), and the
+// partition is read from next with fetches of its own: a fetch that fails shrinks to the one
+// batch at next, one that succeeds doubles, so every record before the bad batch is delivered
+// and the read ends with a LegacyLZ4Error naming where it stopped. A partition that only
+// shared a failed response reads on to its end (or follows) the same way.
+func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, next int64,
+	send func(event) bool) {
+	pc.AsyncClose()
+	go func() {
+		for range pc.Messages() {
+		}
+	}()
+	go func() {
+		for range pc.Errors() {
+		}
+	}()
+	r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", r.req.Topic, "partition", pr.Partition, "offset", next)
+	limit := r.rc.Config().Consumer.Fetch.Default
+	size := int32(1)
+	for ctx.Err() == nil {
+		if pr.End >= 0 && next >= pr.End {
+			send(event{done: true})
+			return
+		}
+		blk, err := r.fetchAt(ctx, pr.Partition, next, size)
+		switch {
+		case err != nil && legacyLZ4(err) && size > 1:
+			size = 1 // the bad batch is somewhere in this response: take one batch at a time
+			continue
+		case err != nil && legacyLZ4(err):
+			send(event{err: &LegacyLZ4Error{Topic: r.req.Topic, Partition: pr.Partition, Offset: next, Err: err}})
+			return
+		case err != nil:
+			send(event{err: r.c.translate(err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))})
+			return
+		}
+		msgs, last := blockMessages(r.req.Topic, pr.Partition, blk, next)
+		chunk := make([]Record, 0, len(msgs))
+		for _, m := range msgs {
+			if pr.End >= 0 && m.Offset >= pr.End {
+				break
+			}
+			chunk = append(chunk, toRecord(m, r.tsType))
+		}
+		if len(chunk) > 0 && !send(event{recs: chunk}) {
+			return
+		}
+		if last < next {
+			if pr.End >= 0 {
+				// Nothing left before the end that the broker will give (markers, compaction).
+				send(event{done: true})
+				return
+			}
+			continue // following: the fetch waited MaxWaitTime for more
+		}
+		next = last + 1
+		size = min(size*2, limit)
+	}
+}
+
+// fetchAt fetches one partition from offset with at most maxBytes (the broker still returns
+// a whole first batch larger than that), read committed.
+func (r *rangeRead) fetchAt(ctx context.Context, partition int32, offset int64, maxBytes int32) (*sarama.FetchResponseBlock, error) {
+	b, err := r.rc.Leader(r.req.Topic, partition)
+	if err != nil {
+		return nil, err
+	}
+	sc := r.rc.Config()
+	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: int32(sc.Consumer.MaxWaitTime.Milliseconds()), MinBytes: 1,
+		MaxBytes: maxBytes, Isolation: sarama.ReadCommitted, SessionID: 0, SessionEpoch: -1}
+	req.AddBlock(r.req.Topic, partition, offset, maxBytes, -1)
+	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	if err != nil {
+		return nil, err
+	}
+	blk := resp.GetBlock(r.req.Topic, partition)
+	if blk == nil {
+		return nil, errors.New("no answer for the partition")
+	}
+	if !errors.Is(blk.Err, sarama.ErrNoError) {
+		return nil, blk.Err
+	}
+	return blk, nil
+}
+
+// blockMessages are the records of a fetched block at or after from, as sarama's consumer
+// would deliver them (committed only), and the last offset the block covers (from-1 when it
+// holds nothing), so the next fetch starts after skipped markers too.
+func blockMessages(topic string, partition int32, blk *sarama.FetchResponseBlock, from int64) ([]*sarama.ConsumerMessage, int64) {
+	var out []*sarama.ConsumerMessage
+	last := from - 1
+	for i, recs := range blk.RecordsSet {
+		switch {
+		case recs == nil:
+		case recs.MsgSet != nil:
+			for _, wrapper := range recs.MsgSet.Messages {
+				inner := wrapper.Messages()
+				for _, msg := range inner {
+					off, ts := msg.Offset, msg.Msg.Timestamp
+					if msg.Msg.Version >= 1 && wrapper.Msg.Set != nil {
+						// v1 inner offsets are relative; the wrapper holds the last absolute one.
+						off += wrapper.Offset - inner[len(inner)-1].Offset
+						if wrapper.Msg.LogAppendTime {
+							ts = wrapper.Msg.Timestamp
+						}
+					}
+					last = max(last, off)
+					if off >= from {
+						out = append(out, &sarama.ConsumerMessage{Topic: topic, Partition: partition,
+							Key: msg.Msg.Key, Value: msg.Msg.Value, Offset: off, Timestamp: ts})
+					}
+				}
+			}
+		case recs.RecordBatch != nil:
+			rb := recs.RecordBatch
+			last = max(last, rb.LastOffset())
+			// The read-committed verdict on this batch, given every batch before it.
+			prefix := &sarama.FetchResponseBlock{RecordsSet: blk.RecordsSet[:i+1], AbortedTransactions: blk.AbortedTransactions}
+			if rb.Control || !hasReadable(prefix, max(from, rb.FirstOffset), rb.LastOffset()+1) {
+				continue
+			}
+			for _, rec := range rb.Records {
+				off := rb.FirstOffset + rec.OffsetDelta
+				if off < from {
+					continue
+				}
+				ts := rb.FirstTimestamp.Add(rec.TimestampDelta)
+				if rb.LogAppendTime {
+					ts = rb.MaxTimestamp
+				}
+				out = append(out, &sarama.ConsumerMessage{Topic: topic, Partition: partition, Key: rec.Key,
+					Value: rec.Value, Offset: off, Timestamp: ts, Headers: rec.Headers})
+			}
+		}
+	}
+	return out, last
+}
