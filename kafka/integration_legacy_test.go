@@ -131,6 +131,14 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 		asType[*kafka.LegacyLZ4Error](t, err)
 	})
 
+	t.Run("a read from after the batch", func(t *testing.T) {
+		after := int64(legacyPlain + legacyLZ4)
+		recs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic, From: kafka.Start{Kind: kafka.StartOffset, Offset: after}})
+		if got := byPartition(recs)[0]; fmt.Sprint(got) != fmt.Sprint(span(after, after+legacyTrailer-1)) {
+			t.Fatalf("offsets %v after the LZ4 batch", got)
+		}
+	})
+
 	t.Run("consume prints what was read, then the cause", func(t *testing.T) {
 		stdout, stderr, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic, "-o", "ndjson")
 		if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != legacyPlain {
