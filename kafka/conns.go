@@ -17,6 +17,7 @@ import (
 // conns dials and remembers the connections of one sarama client.
 type conns struct {
 	dialer net.Dialer
+	wrap   func(raw net.Conn, addr string) net.Conn // from a connWrapper in sc's dialer hook, or nil
 	mu     sync.Mutex
 	ctx    context.Context // while connecting: its end closes what was dialed; then nil
 	open   map[net.Conn]func() bool
@@ -24,10 +25,20 @@ type conns struct {
 }
 
 func newConns(sc *sarama.Config) *conns {
-	return &conns{
+	cs := &conns{
 		dialer: net.Dialer{Timeout: sc.Net.DialTimeout, KeepAlive: sc.Net.KeepAlive, LocalAddr: sc.Net.LocalAddr},
 		open:   map[net.Conn]func() bool{},
 	}
+	if w, ok := sc.Net.Proxy.Dialer.(connWrapper); ok && sc.Net.Proxy.Enable {
+		cs.wrap = w.wrapConn
+	}
+	return cs
+}
+
+// connWrapper, set as sc's dialer hook before connect, wraps each connection connect dials
+// (the legacy LZ4 mending in lz4mend.go).
+type connWrapper interface {
+	wrapConn(raw net.Conn, addr string) net.Conn
 }
 
 // Dial opens a connection for sarama, bound to the connecting context while there is one.
@@ -42,7 +53,11 @@ func (cs *conns) Dial(network, addr string) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &trackedConn{Conn: raw, cs: cs}
+	conn := raw
+	if cs.wrap != nil {
+		conn = cs.wrap(raw, addr)
+	}
+	c := &trackedConn{Conn: conn, cs: cs}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.closed {

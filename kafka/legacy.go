@@ -12,11 +12,12 @@ import (
 // legacyLZ4 reports whether err is the mark of an LZ4 batch written in message format v0
 // (before Kafka 0.10): its frame's header checksum was computed over the magic number too,
 // so a conforming LZ4 reader refuses it. sarama decodes LZ4 with pierrec/lz4, which has no
-// option to accept it, and fails the whole fetch response, every partition in it included.
+// option to accept it, and fails the whole fetch response, every partition in it included
+// (lz4mend.go has the way around it).
 func legacyLZ4(err error) bool { return errors.Is(err, lz4.ErrInvalidHeaderChecksum) }
 
-// LegacyLZ4Error is a read that stopped at an LZ4 batch in the pre-0.10 framing: the
-// records before it were delivered; the batch and what follows it were not.
+// LegacyLZ4Error is a read that stopped at an LZ4 batch in the pre-0.10 framing that could
+// not be mended: the records before it were delivered; the batch and what follows were not.
 type LegacyLZ4Error struct {
 	Topic     string
 	Partition int32
@@ -33,10 +34,12 @@ func (e *LegacyLZ4Error) Unwrap() error { return e.Err }
 
 // salvage takes over a partition whose fetches fail on a legacy LZ4 batch. sarama's partition
 // consumer is closed (its retries would fail every partition sharing the broker), and the
-// partition is read from next with fetches of its own: a fetch that fails shrinks to the one
-// batch at next, one that succeeds doubles, so every record before the bad batch is delivered
-// and the read ends with a LegacyLZ4Error naming where it stopped. A partition that only
-// shared a failed response reads on to its end (or follows) the same way.
+// partition is read from next with fetches of its own, through a client whose connections
+// mend legacy LZ4 frames (mendingClient), so such batches are read as the Java client reads
+// them. Should one still fail, a fetch that fails shrinks to the one batch at next and one
+// that succeeds doubles, so every record before the bad batch is delivered and the read ends
+// with a LegacyLZ4Error naming where it stopped. A partition that only shared a failed
+// response reads on to its end (or follows) the same way.
 func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, next int64,
 	send func(event) bool) {
 	pc.AsyncClose()
@@ -49,6 +52,13 @@ func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr
 		}
 	}()
 	r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", r.req.Topic, "partition", pr.Partition, "offset", next)
+	client := r.rc
+	if mc, err := mendingClient(ctx, r.c.cfg.Brokers, r.rc.Config()); err == nil {
+		defer func() { _ = mc.Close() }()
+		client = mc
+	} else {
+		r.c.log.Debug("legacy LZ4 mending client", "err", err)
+	}
 	limit := r.rc.Config().Consumer.Fetch.Default
 	size := int32(1)
 	for ctx.Err() == nil {
@@ -56,7 +66,7 @@ func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr
 			send(event{done: true})
 			return
 		}
-		blk, err := r.fetchAt(ctx, pr.Partition, next, size)
+		blk, err := r.fetchAt(ctx, client, pr.Partition, next, size)
 		switch {
 		case err != nil && legacyLZ4(err) && size > 1:
 			size = 1 // the bad batch is somewhere in this response: take one batch at a time
@@ -93,13 +103,14 @@ func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr
 }
 
 // fetchAt fetches one partition from offset with at most maxBytes (the broker still returns
-// a whole first batch larger than that), read committed.
-func (r *rangeRead) fetchAt(ctx context.Context, partition int32, offset int64, maxBytes int32) (*sarama.FetchResponseBlock, error) {
-	b, err := r.rc.Leader(r.req.Topic, partition)
+// a whole first batch larger than that), read committed, through client.
+func (r *rangeRead) fetchAt(ctx context.Context, client sarama.Client, partition int32, offset int64,
+	maxBytes int32) (*sarama.FetchResponseBlock, error) {
+	b, err := client.Leader(r.req.Topic, partition)
 	if err != nil {
 		return nil, err
 	}
-	sc := r.rc.Config()
+	sc := client.Config()
 	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: int32(sc.Consumer.MaxWaitTime.Milliseconds()), MinBytes: 1,
 		MaxBytes: maxBytes, Isolation: sarama.ReadCommitted, SessionID: 0, SessionEpoch: -1}
 	req.AddBlock(r.req.Topic, partition, offset, maxBytes, -1)
