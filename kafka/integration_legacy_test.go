@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -119,14 +120,22 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 	})
 
 	t.Run("LZ4 batch with the pre-0.10 frame checksum is read as Java reads it", func(t *testing.T) {
-		for _, order := range []kafka.Order{kafka.OrderAuto, kafka.OrderPartition} {
-			recs, err := readUntilEnd(t, cl, kafka.ReadRequest{Topic: topic, Order: order})
+		// The mending sits below TLS, so it is proven on the TLS listeners too.
+		ca := e.get(t, "KPEEK_IT_CA")
+		ssl := config.Connection{Name: "it-ssl", Brokers: []string{e.get(t, "KPEEK_IT_SSL")}, TLS: tlsConfig(ca, "", "", "")}
+		mtls := config.Connection{Name: "it-mtls", Brokers: []string{e.get(t, "KPEEK_IT_MTLS")},
+			TLS: tlsConfig(ca, e.get(t, "KPEEK_IT_CLIENT_CERT"), e.get(t, "KPEEK_IT_CLIENT_KEY"), "")}
+		for _, tc := range []struct {
+			cl    *kafka.Client
+			order kafka.Order
+		}{{cl, kafka.OrderAuto}, {cl, kafka.OrderPartition}, {connect(t, ssl), kafka.OrderAuto}, {connect(t, mtls), kafka.OrderAuto}} {
+			recs, err := readUntilEnd(t, tc.cl, kafka.ReadRequest{Topic: topic, Order: tc.order})
 			if err != nil {
-				t.Fatalf("order %v: read failed after %d records: %v", order, len(recs), err)
+				t.Fatalf("%v: read failed after %d records: %v", tc, len(recs), err)
 			}
 			total := legacyPlain + legacyLZ4 + legacyTrailer
 			if got := byPartition(recs)[0]; fmt.Sprint(got) != fmt.Sprint(span(0, int64(total-1))) {
-				t.Fatalf("order %v: offsets %v", order, got)
+				t.Fatalf("%v: offsets %v", tc, got)
 			}
 			for _, r := range recs {
 				if string(r.Value) != fmt.Sprintf(`{"n":%d}`, r.Offset) || r.TimestampType != kafka.TimestampNone {
