@@ -11,6 +11,7 @@ import (
 
 	"github.com/IBM/sarama"
 	"github.com/pierrec/lz4/v4"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // TestLegacyLZ4Recognised checks that the error pierrec/lz4 (sarama's LZ4 reader) returns for
@@ -87,5 +88,52 @@ func TestBlockMessages(t *testing.T) {
 	}
 	if msgs, last := blockMessages("t", 3, &sarama.FetchResponseBlock{}, 9); len(msgs) != 0 || last != 8 {
 		t.Fatalf("empty block: %d messages, last %d", len(msgs), last)
+	}
+}
+
+// TestSalvageReadsOnThroughTheMendingClient runs the salvage read on a partition that only
+// shared a failed response (no legacy batch of its own): through the mending connection it
+// reads every record to the end of its range, in offset order, then says it is done.
+func TestSalvageReadsOnThroughTheMendingClient(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "shared"))
+	produce(t, producer(t, c), "shared", []int32{0}, 40, time.UnixMilli(1_700_000_000_000))
+	kc := connectTo(t, c)
+	ctx := testCtx(t)
+	sc := kc.readerConfig(ReadRequest{})
+	rc, err := connect(ctx, kc.cfg.Brokers, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumer, err := sarama.NewConsumerFromClient(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rangeRead{c: kc, rc: rc, consumer: consumer, req: ReadRequest{Topic: "shared"}, tsType: TimestampCreate}
+	defer r.closeAll(nil)
+	pc, err := consumer.ConsumePartition("shared", 0, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	done := false
+	r.salvage(ctx, pc, PartitionRange{Partition: 0, Start: 5, End: 40}, 5, func(ev event) bool {
+		if ev.err != nil {
+			t.Fatalf("salvage failed: %v", ev.err)
+		}
+		for _, rec := range ev.recs {
+			got = append(got, rec.Offset)
+			if rec.TimestampType != TimestampCreate || len(rec.Headers) != 1 {
+				t.Fatalf("offset %d: type %q headers %v", rec.Offset, rec.TimestampType, rec.Headers)
+			}
+		}
+		done = done || ev.done
+		return true
+	})
+	want := make([]int64, 0, 35)
+	for o := int64(5); o < 40; o++ {
+		want = append(want, o)
+	}
+	if !slices.Equal(got, want) || !done {
+		t.Fatalf("salvage read %v (done %v), want %v and done", got, done, want)
 	}
 }
