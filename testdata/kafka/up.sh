@@ -277,14 +277,10 @@ logger.authorizer.level = INFO
 EOF
 		log_opt="-Dlog4j2.configurationFile=$KAFKA_RUN/log4j2.properties"
 	else
-		cat >"$KAFKA_RUN/log4j.properties" <<EOF
-log4j.rootLogger=INFO, file
-log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$KAFKA_RUN/logs/server.log
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.authorizer.logger=INFO
-EOF
+		{
+			log4j1_properties "$KAFKA_RUN/logs/server.log"
+			echo "log4j.logger.kafka.authorizer.logger=INFO"
+		} >"$KAFKA_RUN/log4j.properties"
 		log_opt="-Dlog4j.configuration=file:$KAFKA_RUN/log4j.properties"
 	fi
 
@@ -339,10 +335,15 @@ maxClientCnxns=0
 admin.enableServer=false
 maxSessionTimeout=120000
 EOF
-	cat >"$KAFKA_RUN/zookeeper-log4j.properties" <<EOF
+	log4j1_properties "$KAFKA_RUN/logs/zookeeper.log" >"$KAFKA_RUN/zookeeper-log4j.properties"
+}
+
+# log4j1_properties LOGFILE prints a log4j 1 configuration that writes INFO and up to LOGFILE.
+log4j1_properties() {
+	cat <<EOF
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$KAFKA_RUN/logs/zookeeper.log
+log4j.appender.file.File=$1
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 EOF
