@@ -26,13 +26,15 @@ func legacyEnv(t *testing.T) itEnv {
 	return e
 }
 
-// Offsets of the legacy topic's records: 50 plain v0 records, then one LZ4-compressed v0
-// wrapper of 10 (the broker writes its LZ4 frame with the pre-0.10 header checksum), then 5
-// more plain ones.
+// Offsets of the legacy topic's records in partition 0: 50 plain v0 records, then one
+// LZ4-compressed v0 wrapper of 10 (the broker writes its LZ4 frame with the pre-0.10 header
+// checksum), then 5 more plain ones. Partition 1 holds 5 plain records: it shares partition
+// 0's fetch responses, so it sees partition 0's failure too.
 const (
 	legacyPlain   = 50
 	legacyLZ4     = 10
 	legacyTrailer = 5
+	legacyOther   = 5
 )
 
 // legacyTopic creates a topic in message format 0.9.0 (v0: no timestamps) and fills it.
@@ -40,14 +42,14 @@ func legacyTopic(t *testing.T, e itEnv) string {
 	t.Helper()
 	admin := adminClient(t, e)
 	topic := topicName(itAllowedPrefix, "legacy-v0")
-	createTopic(t, admin, topic, 1, map[string]string{"message.format.version": "0.9.0"})
+	createTopic(t, admin, topic, 2, map[string]string{"message.format.version": "0.9.0"})
 	// Idempotent writes need format v2; the broker converts these batches down to v0.
 	plain := adminClient(t, e, kgo.DisableIdempotentWrite(), kgo.ProducerBatchCompression(kgo.NoCompression()))
 	lz4 := adminClient(t, e, kgo.DisableIdempotentWrite(), kgo.ProducerBatchCompression(kgo.Lz4Compression()))
 	batch := func(n, from int) []*kgo.Record {
 		rs := make([]*kgo.Record, n)
 		for i := range rs {
-			rs[i] = &kgo.Record{Topic: topic, Partition: 0, Key: []byte(fmt.Sprintf("k%d", from+i)),
+			rs[i] = &kgo.Record{Topic: topic, Partition: int32(from / (legacyPlain + legacyLZ4 + legacyTrailer)), Key: []byte(fmt.Sprintf("k%d", from+i)),
 				Value: []byte(fmt.Sprintf(`{"n":%d}`, from+i))}
 		}
 		return rs
@@ -55,6 +57,7 @@ func legacyTopic(t *testing.T, e itEnv) string {
 	produce(t, plain, batch(legacyPlain, 0)...)
 	produce(t, lz4, batch(legacyLZ4, legacyPlain)...)
 	produce(t, plain, batch(legacyTrailer, legacyPlain+legacyLZ4)...)
+	produce(t, plain, batch(legacyOther, legacyPlain+legacyLZ4+legacyTrailer)...)
 	return topic
 }
 
@@ -91,7 +94,8 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 	cl := connect(t, plaintextConfig(e, t))
 
 	t.Run("records without a timestamp", func(t *testing.T) {
-		recs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic, To: kafka.Stop{Kind: kafka.StopOffset, Offset: legacyPlain - 1}})
+		recs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic, Partitions: []int32{0},
+			To: kafka.Stop{Kind: kafka.StopOffset, Offset: legacyPlain - 1}})
 		if len(recs) != legacyPlain {
 			t.Fatalf("%d records, want %d", len(recs), legacyPlain)
 		}
@@ -100,7 +104,7 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 				t.Fatalf("offset %d: timestamp %v type %q, want none", r.Offset, r.Timestamp, r.TimestampType)
 			}
 		}
-		stdout, _, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic,
+		stdout, _, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic, "-p", "0",
 			"--to", fmt.Sprint(legacyPlain-1), "-o", "ndjson")
 		lines := strings.Split(strings.TrimSpace(stdout), "\n")
 		if code != 0 || len(lines) != legacyPlain {
@@ -134,11 +138,13 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 				t.Fatalf("%v: read failed after %d records: %v", tc, len(recs), err)
 			}
 			total := legacyPlain + legacyLZ4 + legacyTrailer
-			if got := byPartition(recs)[0]; fmt.Sprint(got) != fmt.Sprint(span(0, int64(total-1))) {
+			if got := byPartition(recs); fmt.Sprint(got[0]) != fmt.Sprint(span(0, int64(total-1))) ||
+				fmt.Sprint(got[1]) != fmt.Sprint(span(0, legacyOther-1)) {
 				t.Fatalf("%v: offsets %v", tc, got)
 			}
 			for _, r := range recs {
-				if string(r.Value) != fmt.Sprintf(`{"n":%d}`, r.Offset) || r.TimestampType != kafka.TimestampNone {
+				n := r.Offset + int64(r.Partition)*(legacyPlain+legacyLZ4+legacyTrailer)
+				if string(r.Value) != fmt.Sprintf(`{"n":%d}`, n) || r.TimestampType != kafka.TimestampNone {
 					t.Fatalf("offset %d: value %q, timestamp type %q", r.Offset, r.Value, r.TimestampType)
 				}
 			}
@@ -156,7 +162,7 @@ func TestIntegrationLegacyFormat(t *testing.T) {
 	t.Run("consume prints every record", func(t *testing.T) {
 		stdout, stderr, code := runKpeek(t, buildKpeek(t), "-b", e.get(t, "KPEEK_IT_PLAINTEXT"), "consume", "-t", topic, "-o", "ndjson")
 		lines := strings.Split(strings.TrimSpace(stdout), "\n")
-		if code != 0 || stderr != "" || len(lines) != legacyPlain+legacyLZ4+legacyTrailer {
+		if code != 0 || stderr != "" || len(lines) != legacyPlain+legacyLZ4+legacyTrailer+legacyOther {
 			t.Fatalf("consume: exit %d, %d records, stderr %q", code, len(lines), stderr)
 		}
 		if want := fmt.Sprintf(`"offset":%d,"timestamp":null,"timestamp_type":"none","key":"k%d"`, legacyPlain, legacyPlain); !strings.Contains(lines[legacyPlain], want) {

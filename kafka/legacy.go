@@ -32,16 +32,16 @@ func (e *LegacyLZ4Error) Error() string {
 
 func (e *LegacyLZ4Error) Unwrap() error { return e.Err }
 
-// salvage takes over a partition whose fetches fail on a legacy LZ4 batch. sarama's partition
-// consumer is closed (its retries would fail every partition sharing the broker), and the
-// partition is read from next with fetches of its own, through a client whose connections
-// mend legacy LZ4 frames (mendingClient), so such batches are read as the Java client reads
-// them. Should one still fail, a fetch that fails shrinks to the one batch at next and one
-// that succeeds doubles, so every record before the bad batch is delivered and the read ends
-// with a LegacyLZ4Error naming where it stopped. A partition that only shared a failed
-// response reads on to its end (or follows) the same way.
+// salvage takes over a partition whose fetches fail on a legacy LZ4 batch, and reports
+// whether it did. A partition whose own next fetch decodes only shared a failed response
+// (sarama fetches every partition a broker leads in one request): it is left to sarama,
+// which retries it. Otherwise sarama's partition consumer is closed (its retries would fail
+// every partition sharing the broker) and readMended reads the partition on.
 func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, next int64,
-	send func(event) bool) {
+	send func(event) bool) bool {
+	if _, err := r.fetchAt(ctx, r.rc, pr.Partition, next, r.rc.Config().Consumer.Fetch.Default); !legacyLZ4(err) {
+		return false
+	}
 	pc.AsyncClose()
 	go func() {
 		for range pc.Messages() {
@@ -52,6 +52,16 @@ func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr
 		}
 	}()
 	r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", r.req.Topic, "partition", pr.Partition, "offset", next)
+	r.readMended(ctx, pr, next, send)
+	return true
+}
+
+// readMended reads a partition from next with fetches of its own, through a client whose
+// connections mend legacy LZ4 frames (mendingClient), so such batches are read as the Java
+// client reads them. Should one still fail, a fetch that fails shrinks to the one batch at
+// next and one that succeeds doubles, so every record before the bad batch is delivered and
+// the read ends with a LegacyLZ4Error naming where it stopped.
+func (r *rangeRead) readMended(ctx context.Context, pr PartitionRange, next int64, send func(event) bool) {
 	client := r.rc
 	if mc, err := mendingClient(ctx, r.c.cfg.Brokers, r.rc.Config()); err == nil {
 		defer func() { _ = mc.Close() }()

@@ -91,9 +91,9 @@ func TestBlockMessages(t *testing.T) {
 	}
 }
 
-// TestSalvageReadsOnThroughTheMendingClient runs the salvage read on a partition that only
-// shared a failed response (no legacy batch of its own): through the mending connection it
-// reads every record to the end of its range, in offset order, then says it is done.
+// TestSalvageReadsOnThroughTheMendingClient: a partition that only shared a failed response
+// (no legacy batch of its own) is left to sarama; read through the mending connection, a
+// partition reads every record to the end of its range, in offset order, then says done.
 func TestSalvageReadsOnThroughTheMendingClient(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "shared"))
 	produce(t, producer(t, c), "shared", []int32{0}, 40, time.UnixMilli(1_700_000_000_000))
@@ -114,9 +114,14 @@ func TestSalvageReadsOnThroughTheMendingClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer pc.Close()
+	pr := PartitionRange{Partition: 0, Start: 5, End: 40}
+	if r.salvage(ctx, pc, pr, 5, func(event) bool { t.Fatal("salvage sent an event"); return false }) {
+		t.Fatal("salvage took over a partition that decodes")
+	}
 	var got []int64
 	done := false
-	r.salvage(ctx, pc, PartitionRange{Partition: 0, Start: 5, End: 40}, 5, func(ev event) bool {
+	r.readMended(ctx, pr, 5, func(ev event) bool {
 		if ev.err != nil {
 			t.Fatalf("salvage failed: %v", ev.err)
 		}

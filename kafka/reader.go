@@ -380,8 +380,7 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 			if !ok {
 				return
 			}
-			if legacyLZ4(e.Err) { // see salvage in legacy.go
-				r.salvage(ctx, pc, pr, next, send)
+			if legacyLZ4(e.Err) && r.salvage(ctx, pc, pr, next, send) { // see legacy.go
 				return
 			}
 			if !fatalReadError(e.Err) {
