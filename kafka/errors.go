@@ -106,8 +106,25 @@ type PartitionNotFoundError struct {
 
 // Error says what failed, in one line.
 func (e *PartitionNotFoundError) Error() string {
-	return fmt.Sprintf("topic %q has no partition %d (it has partitions 0-%d)", e.Topic, e.Partition, e.Partitions-1)
+	if e.Partitions <= 0 {
+		return fmt.Sprintf("topic %q has no partition %d (it has no partitions)", e.Topic, e.Partition)
+	}
+	return fmt.Sprintf("topic %q has no partition %d (it has %d partitions, 0-%d)", e.Topic, e.Partition,
+		e.Partitions, e.Partitions-1)
 }
+
+// RequestError means a read request cannot select anything as asked (a window that ends
+// before it starts); it is the caller's mistake, which a command line reports as usage.
+type RequestError struct {
+	Field string // "window", "partitions"
+	Err   error
+}
+
+// Error says what is wrong, in one line.
+func (e *RequestError) Error() string { return e.Err.Error() }
+
+// Unwrap exposes the underlying error to errors.Is and errors.As.
+func (e *RequestError) Unwrap() error { return e.Err }
 
 // PartialError is a result where some parts (partitions, groups) answered and some did not.
 // The answered parts are still in the result; Failed says what is missing and why.
