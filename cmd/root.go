@@ -36,7 +36,7 @@ type usageError struct{ error }
 // Run executes kpeek with args and returns the exit code; it never panics to the user.
 // version names this build in manifests and `kpeek version`.
 func Run(args []string, stdout, stderr io.Writer, version string) int {
-	g := &globals{stdout: stdout, stderr: stderr, version: version, args: args}
+	g := &globals{stdout: stdout, stderr: stderr, version: version, args: args, stderrTTY: isTerminal(stderr)}
 	return execute(newRootCmd(g), g, args)
 }
 

@@ -79,7 +79,7 @@ func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, e
 	for _, w := range warnings {
 		c.log.Warn(w, "cluster", clusterName(cfg))
 	}
-	client, err := connect(ctx, cfg.Brokers, sc)
+	client, err := c.connectAnswering(ctx)
 	if err != nil {
 		return nil, c.explain(ctx, err, "connect to", "cluster "+clusterName(cfg))
 	}
@@ -129,11 +129,11 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 	sc.Version = sarama.V3_9_0_0
 	sc.ClientID = o.clientID
 	sc.Net.DialTimeout = o.dialTimeout
-	sc.Net.ReadTimeout = 15 * time.Second
+	sc.Net.ReadTimeout = cfg.SocketTimeout()
 	sc.Net.WriteTimeout = 5 * time.Second
 	sc.Metadata.Retry.Max = 1
 	sc.Metadata.Retry.Backoff = 250 * time.Millisecond
-	sc.Metadata.Timeout = 10 * time.Second
+	sc.Metadata.Timeout = cfg.SocketTimeout()
 	// Full metadata on connect is what proves a broker answers; the reader turns it off.
 	sc.Metadata.Full = true
 	// Never create a topic by asking about it.

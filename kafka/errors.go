@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -84,6 +85,24 @@ func (e *NotAuthorizedError) Error() string {
 
 // Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *NotAuthorizedError) Unwrap() error { return e.Err }
+
+// NoAnswerError means brokers took the TCP connection but sent nothing back within the
+// socket timeout: a stuck broker, a proxy or load balancer in front of a dead one, or a port
+// that is not a Kafka listener.
+type NoAnswerError struct {
+	Addrs   []string // the silent brokers
+	Timeout time.Duration
+}
+
+// Error says what failed, in one line.
+func (e *NoAnswerError) Error() string {
+	who := "broker " + strings.Join(e.Addrs, ", ")
+	if len(e.Addrs) > 1 {
+		who = "brokers " + strings.Join(e.Addrs, ", ")
+	}
+	return fmt.Sprintf("%s accepted the connection but did not answer within %s "+
+		"(is it a Kafka listener? wait longer with socket.timeout.ms)", who, e.Timeout)
+}
 
 // TopicNotFoundError means the topic does not exist (or is invisible to this user).
 type TopicNotFoundError struct {
@@ -343,6 +362,8 @@ func isTyped(err error) bool {
 		t *TLSError
 		n *NotAuthorizedError
 		f *TopicNotFoundError
+		s *NoAnswerError
 	)
-	return errors.As(err, &u) || errors.As(err, &a) || errors.As(err, &t) || errors.As(err, &n) || errors.As(err, &f)
+	return errors.As(err, &u) || errors.As(err, &a) || errors.As(err, &t) || errors.As(err, &n) || errors.As(err, &f) ||
+		errors.As(err, &s)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -223,4 +224,79 @@ func (c *Client) speaksTLS(ctx context.Context, addr string) bool {
 	//nolint:gosec // detection only: no data is exchanged over this connection
 	tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
 	return tc.HandshakeContext(hctx) == nil
+}
+
+// connectAnswering connects like connect, but gives the brokers the socket timeout to
+// answer: a broker that takes the TCP connection and then says nothing would otherwise keep
+// sarama retrying for a minute and more, and the user would not learn which one it is.
+func (c *Client) connectAnswering(ctx context.Context) (sarama.Client, error) {
+	limit := c.cfg.SocketTimeout()
+	cctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	client, err := connect(cctx, c.cfg.Brokers, c.sc)
+	if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
+		return client, err
+	}
+	return nil, c.silentBrokers(ctx, limit)
+}
+
+// silenceCheck bounds the check that names a silent broker: a broker that answers at all
+// answers ApiVersions within a round trip.
+const silenceCheck = 3 * time.Second
+
+// silentBrokers asks every bootstrap broker at once for its ApiVersions (allowed before any
+// login) and names the ones that take the connection and stay silent.
+func (c *Client) silentBrokers(ctx context.Context, limit time.Duration) error {
+	errs := make([]error, len(c.cfg.Brokers))
+	var wg sync.WaitGroup
+	for i, addr := range c.cfg.Brokers {
+		wg.Go(func() { errs[i] = c.askApiVersions(ctx, addr) })
+	}
+	wg.Wait()
+	var silent []string
+	var other error
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case isTimeout(err) && !isDial(err):
+			silent = append(silent, c.cfg.Brokers[i])
+		case other == nil && isDial(err):
+			other = &UnreachableError{Addr: c.cfg.Brokers[i], Err: err}
+		case other == nil:
+			other = c.translate(err, "connect to", "broker "+c.cfg.Brokers[i])
+		}
+	}
+	switch {
+	case len(silent) > 0:
+		return &NoAnswerError{Addrs: silent, Timeout: limit}
+	case other != nil:
+		return other
+	}
+	return &causeError{msg: fmt.Sprintf("connect to cluster %s: the brokers answer, but the cluster's metadata "+
+		"did not arrive within %s (wait longer with socket.timeout.ms)", clusterName(c.cfg), limit),
+		err: context.DeadlineExceeded}
+}
+
+// askApiVersions sends one ApiVersions over TLS if configured, without logging in.
+func (c *Client) askApiVersions(ctx context.Context, addr string) error {
+	conf := *c.sc
+	conf.Net.SASL.Enable = false
+	conf.ApiVersionsRequest = false
+	conf.Net.DialTimeout = min(conf.Net.DialTimeout, silenceCheck)
+	conf.Net.ReadTimeout = silenceCheck
+	b := sarama.NewBroker(addr)
+	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return err
+	}
+	defer b.Close()
+	_, err := call(ctx, func() (*sarama.ApiVersionsResponse, error) {
+		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 0})
+	})
+	return err
+}
+
+// isDial reports an error from making the connection, as opposed to using it.
+func isDial(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }

@@ -1,0 +1,61 @@
+package kafka
+
+import (
+	"errors"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kpeek/kpeek/config"
+)
+
+// silentBroker listens on loopback, accepts every connection and never answers: a stuck
+// broker, or a load balancer in front of a dead one.
+func silentBroker(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
+}
+
+// TestSilentBrokerIsNamed: a broker that takes the connection and says nothing is named,
+// with the timeout that ran out, among brokers that fail in other ways.
+func TestSilentBrokerIsNamed(t *testing.T) {
+	silent := silentBroker(t)
+	for _, brokers := range [][]string{{silent}, {"127.0.0.1:1", silent}} {
+		_, err := New(testCtx(t), config.Connection{Brokers: brokers, SocketTimeoutMs: 300}, WithLogger(testLogger(t)))
+		var na *NoAnswerError
+		if !errors.As(err, &na) || !slices.Equal(na.Addrs, []string{silent}) {
+			t.Fatalf("brokers %v: err = %v, want a NoAnswerError naming %s", brokers, err, silent)
+		}
+		if !strings.Contains(err.Error(), silent+" accepted the connection but did not answer within 300ms") ||
+			!strings.Contains(err.Error(), "socket.timeout.ms") {
+			t.Errorf("message %q does not name the broker, the timeout and its setting", err)
+		}
+	}
+}
