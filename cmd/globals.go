@@ -194,3 +194,9 @@ func (g *globals) waitLine(brokers string, limit time.Duration) (stop func()) {
 	}()
 	return func() { close(done); <-finished }
 }
+
+// note tells the user on stderr about something the result cannot show, such as what the
+// account is not authorized to see.
+func (g *globals) note(msg string) {
+	fmt.Fprintf(g.stderr, "kpeek: note: %s\n", oneLine(msg))
+}

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kpeek/kpeek/kafka/demo"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // silentListener accepts connections on loopback and never answers.
@@ -59,4 +62,42 @@ func TestSilentBrokerSaysWhichAndShowsProgress(t *testing.T) {
 		t.Errorf("last line %q does not name the silent broker", last)
 	}
 	assertOneLine(t, "final stderr line", last+"\n")
+}
+
+// TestGroupsUnknownTopicIsAnError: a typo in -t must not look like a topic nobody reads.
+func TestGroupsUnknownTopicIsAnError(t *testing.T) {
+	out, errOut, code := kpeek(t, "--demo", "groups", "-t", "erp.purchasing.order")
+	if code != exitError || out != "" || !strings.Contains(errOut, `topic "erp.purchasing.order" does not exist`) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming the topic", code, out, errOut)
+	}
+	assertOneLine(t, "stderr", errOut)
+}
+
+// TestGroupsJSONEscapesHostileIDs: a group id and client id chosen by whoever runs a
+// consumer reach `groups -o json` escaped, as consume escapes records.
+func TestGroupsJSONEscapesHostileIDs(t *testing.T) {
+	c, err := demo.Start(t.Context(), demo.WithKafkaAddr("127.0.0.1:0"), demo.WithRegistryAddr("127.0.0.1:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	brokers := c.ClusterConfig().Brokers
+	evil := "ops\u009b31m\u202egnp.exe"
+	member, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumerGroup(evil), kgo.ClientID(evil),
+		kgo.ConsumeTopics("auth.logins"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer member.Close()
+	member.PollRecords(t.Context(), 1)
+	if err := member.CommitUncommittedOffsets(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	out := mustKpeek(t, "-b", strings.Join(brokers, ","), "groups", "-o", "json")
+	if !strings.Contains(out, `"group": "ops\u009b31m\u202egnp.exe"`) {
+		t.Errorf("hostile group id not listed escaped:\n%s", out)
+	}
+	if strings.ContainsAny(out, "\u009b\u202e") {
+		t.Errorf("raw C1/bidi rune in groups -o json:\n%s", out)
+	}
 }

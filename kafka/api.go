@@ -29,7 +29,7 @@ type TopicInfo struct {
 	ReplicationFactor int
 	Partitions        []PartitionInfo
 	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"; "" when unknown
-	RetentionMs       int64  // -1 means infinite; 0 when unknown (see ConfigErr)
+	RetentionMs       int64  // -1 means infinite; meaningless when ConfigErr is set (see Retention)
 	RetentionBytes    int64  // per partition; -1 means unlimited; 0 when unknown (see ConfigErr)
 	// OldestTimestamp is the time of the record at the head of the log, the first retention
 	// deletes (earliest over partitions); zero when unknown or the topic is empty.

@@ -104,6 +104,24 @@ func (e *NoAnswerError) Error() string {
 		"(is it a Kafka listener? wait longer with socket.timeout.ms)", who, e.Timeout)
 }
 
+// IncompleteError comes with a result that holds only what the account may see: the result
+// is valid, but missing parts are hidden by ACLs rather than absent. Callers show the result
+// and say what is not authorized.
+type IncompleteError struct {
+	What    string // e.g. "consumer groups"
+	Visible int    // how many the result holds
+	Err     error  // what is not authorized, typically a *NotAuthorizedError
+	Why     string // how the missing permission shrinks the result
+}
+
+// Error says what may be missing and why, in one line.
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%d %s shown, maybe not all: %v; %s", e.Visible, e.What, e.Err, e.Why)
+}
+
+// Unwrap exposes the underlying error to errors.Is and errors.As.
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
 // TopicNotFoundError means the topic does not exist (or is invisible to this user).
 type TopicNotFoundError struct {
 	Topic string

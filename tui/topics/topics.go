@@ -83,7 +83,7 @@ func (m Model) refresh() Model {
 		rate, known := m.rates.of(t.Name)
 		rows = append(rows, table.Row{ID: t.Name, Filter: name, Cells: []string{
 			name, strconv.Itoa(len(t.Partitions)), Count(t.Records()), Rate(rate, known),
-			Retention(t.RetentionMs), decode.Sanitize(Cleanup(t.CleanupPolicy)),
+			t.Retention(), decode.Sanitize(Cleanup(t.CleanupPolicy)),
 		}})
 	}
 	empty := "no topics"
