@@ -101,3 +101,18 @@ func TestGroupsJSONEscapesHostileIDs(t *testing.T) {
 		t.Errorf("raw C1/bidi rune in groups -o json:\n%s", out)
 	}
 }
+
+// TestSecretsNeverPrinted: a password typed with the wrong -X separator, or inside a URL,
+// never reaches stderr.
+func TestSecretsNeverPrinted(t *testing.T) {
+	for _, args := range [][]string{
+		{"-b", "127.0.0.1:1", "-X", "sasl.password:S3CRET", "topics"},
+		{"-b", "127.0.0.1:1", "-X", "S3CRET", "topics"},
+		{"-b", "http://ir:S3CRET@127.0.0.1:1", "topics"},
+	} {
+		out, errOut, code := kpeek(t, args...)
+		if code == exitOK || strings.Contains(out+errOut, "S3CRET") {
+			t.Errorf("%q: exit %d, printed %q%q; want an error without the secret", args, code, out, errOut)
+		}
+	}
+}

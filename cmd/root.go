@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/export/audit"
@@ -138,9 +139,10 @@ func withSignals(parent context.Context, stderr io.Writer) (context.Context, fun
 	}
 }
 
-// oneLine keeps an error to one line so a terminal shows it whole.
+// oneLine keeps a message to one line so a terminal shows it whole, without hostile bytes
+// and without URL passwords: everything kpeek writes to stderr passes through it.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(decode.Sanitize(s)), " ")
+	return strings.Join(strings.Fields(decode.Sanitize(config.RedactURLPasswords(s))), " ")
 }
 
 func newRootCmd(g *globals) *cobra.Command {

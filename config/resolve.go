@@ -122,7 +122,7 @@ func (sel Selection) apply(cfg *Cluster) error {
 	for _, kv := range sel.Properties {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return fmt.Errorf("-X %q: want key=value", kv)
+			return fmt.Errorf("-X %q: want key=value (the rest is not shown: it may hold a secret)", ShowProperty(kv))
 		}
 		props[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
