@@ -140,14 +140,15 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, e
 		return nil, config.Cluster{}, err
 	}
 	cfg := cfgs[0]
+	// Said before connecting, so a downgrade is known even when the connection then fails.
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
+	}
 	stop := g.waitLine(strings.Join(cfg.Brokers, ","), cfg.SocketTimeout())
 	cl, err := kafka.New(ctx, cfg.Connection, kafka.WithLogger(g.logger))
 	stop()
 	if err != nil {
 		return nil, cfg, err
-	}
-	for _, w := range cl.Warnings() {
-		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
 	}
 	g.auditConnect(cfg)
 	return cl, cfg, nil

@@ -3,6 +3,8 @@ package cmd
 import (
 	"bytes"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -114,5 +116,20 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		if code == exitOK || strings.Contains(out+errOut, "S3CRET") {
 			t.Errorf("%q: exit %d, printed %q%q; want an error without the secret", args, code, out, errOut)
 		}
+	}
+}
+
+// TestRegistryInsecureSkipVerifyWarns: the registry's insecure_skip_verify warns on the
+// command line like the brokers' does, before connecting.
+func TestRegistryInsecureSkipVerifyWarns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	conf := "clusters:\n  prod:\n    brokers: [127.0.0.1:1]\n    schema_registry:\n      url: https://registry.corp:8081\n" +
+		"      tls:\n        insecure_skip_verify: true\n"
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, _ := kpeek(t, "--config", path, "-c", "prod", "topics")
+	if !strings.Contains(errOut, "kpeek: warning: TLS certificate verification is OFF for the schema registry") {
+		t.Errorf("no registry warning on stderr: %q", errOut)
 	}
 }

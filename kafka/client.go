@@ -162,7 +162,7 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 		}
 		warnings = append(warnings, w...)
 		if sc.Net.SASL.Mechanism == sarama.SASLTypePlaintext && !sc.Net.TLS.Enable {
-			warnings = append(warnings, "SASL PLAIN without TLS: the password crosses the network in clear text")
+			warnings = append(warnings, config.WarnPlainWithoutTLS)
 		}
 	}
 	if err := sc.Validate(); err != nil {
