@@ -133,3 +133,22 @@ func TestRegistryInsecureSkipVerifyWarns(t *testing.T) {
 		t.Errorf("no registry warning on stderr: %q", errOut)
 	}
 }
+
+// TestExplorerWithoutATerminalNamesTheHeadlessCommands: run where it cannot draw, the
+// explorer says so in words (not "bubbletea: could not open TTY") and points at the
+// commands that work in a pipe.
+func TestExplorerWithoutATerminalNamesTheHeadlessCommands(t *testing.T) {
+	out, errOut, code := kpeek(t, "--demo")
+	if code != exitUsage || out != "" {
+		t.Errorf("exit %d, stdout %q; want exit 2 and nothing on stdout", code, out)
+	}
+	assertOneLine(t, "stderr", errOut)
+	for _, want := range []string{"the explorer needs a terminal", "kpeek ", "consume", "export", "topics", "groups"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q lacks %q", errOut, want)
+		}
+	}
+	if strings.Contains(errOut, "bubbletea") {
+		t.Errorf("stderr names the library: %q", errOut)
+	}
+}

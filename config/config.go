@@ -18,6 +18,9 @@ type File struct {
 	Default  string             `yaml:"default"`
 	Clusters map[string]Cluster `yaml:"clusters"`
 	Explorer Explorer           `yaml:"explorer"`
+
+	// Path is the file this was read from ("" when none), for messages that must say which.
+	Path string `yaml:"-"`
 }
 
 // Explorer tunes the explorer.
