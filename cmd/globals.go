@@ -150,6 +150,9 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, e
 	if err != nil {
 		return nil, cfg, err
 	}
+	for _, n := range cl.Notes() {
+		g.note(n)
+	}
 	g.auditConnect(cfg)
 	return cl, cfg, nil
 }

@@ -30,6 +30,7 @@ type Client struct {
 	admin    sarama.ClusterAdmin
 	log      *slog.Logger
 	warnings []string
+	notes    []string
 	opts     clientOptions
 	heads    headCache // oldest record times, so listing topics again does not fetch them again
 	reads    readPool  // reading clients kept between reads
@@ -105,6 +106,10 @@ func (c *Client) Close() error {
 
 // Bootstrap is the broker list the client was created with.
 func (c *Client) Bootstrap() []string { return slices.Clone(c.cfg.Brokers) }
+
+// Notes are facts about the connection the user should know, such as a bootstrap broker
+// that took the connection but never answered.
+func (c *Client) Notes() []string { return slices.Clone(c.notes) }
 
 // Warnings are security downgrades the user asked for (TLS verification off), for display.
 func (c *Client) Warnings() []string { return slices.Clone(c.warnings) }

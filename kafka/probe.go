@@ -228,53 +228,78 @@ func (c *Client) speaksTLS(ctx context.Context, addr string) bool {
 
 // connectAnswering connects like connect, but gives the brokers the socket timeout to
 // answer: a broker that takes the TCP connection and then says nothing would otherwise keep
-// sarama retrying for a minute and more, and the user would not learn which one it is.
+// sarama retrying for a minute and more, and the user would not learn which one it is. When
+// some bootstrap brokers answer and others do not, it connects through those that answer
+// and leaves a note naming the silent ones.
 func (c *Client) connectAnswering(ctx context.Context) (sarama.Client, error) {
 	limit := c.cfg.SocketTimeout()
-	cctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	client, err := connect(cctx, c.cfg.Brokers, c.sc)
-	if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
+	client, err := connectWithin(ctx, c.cfg.Brokers, c.sc, limit)
+	if !timedOut(ctx, err) {
 		return client, err
 	}
-	return nil, c.silentBrokers(ctx, limit)
+	answering, silent, cause := c.checkBrokers(ctx)
+	if len(silent) > 0 && len(answering) > 0 {
+		client, err := connectWithin(ctx, answering, c.sc, limit)
+		if err == nil {
+			c.notes = append(c.notes, fmt.Sprintf("%s; connected through %s",
+				&NoAnswerError{Addrs: silent, Timeout: limit}, strings.Join(answering, ", ")))
+			return client, nil
+		}
+		if !timedOut(ctx, err) {
+			return nil, err
+		}
+	}
+	switch {
+	case len(silent) > 0:
+		return nil, &NoAnswerError{Addrs: silent, Timeout: limit}
+	case cause != nil:
+		return nil, cause
+	}
+	return nil, &causeError{msg: fmt.Sprintf("connect to cluster %s: the brokers answer, but the cluster's metadata "+
+		"did not arrive within %s (wait longer with socket.timeout.ms)", clusterName(c.cfg), limit),
+		err: context.DeadlineExceeded}
+}
+
+// connectWithin is connect bounded by limit.
+func connectWithin(ctx context.Context, brokers []string, sc *sarama.Config, limit time.Duration) (sarama.Client, error) {
+	cctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	return connect(cctx, brokers, sc)
+}
+
+// timedOut reports a connect that ran out of time while the caller's ctx is still live.
+func timedOut(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isTimeout(err))
 }
 
 // silenceCheck bounds the check that names a silent broker: a broker that answers at all
 // answers ApiVersions within a round trip.
 const silenceCheck = 3 * time.Second
 
-// silentBrokers asks every bootstrap broker at once for its ApiVersions (allowed before any
-// login) and names the ones that take the connection and stay silent.
-func (c *Client) silentBrokers(ctx context.Context, limit time.Duration) error {
+// checkBrokers asks every bootstrap broker at once for its ApiVersions (allowed before any
+// login) and sorts them into those that answer and those that take the connection and stay
+// silent; cause is the first other failure (unreachable, TLS).
+func (c *Client) checkBrokers(ctx context.Context) (answering, silent []string, cause error) {
 	errs := make([]error, len(c.cfg.Brokers))
 	var wg sync.WaitGroup
 	for i, addr := range c.cfg.Brokers {
 		wg.Go(func() { errs[i] = c.askApiVersions(ctx, addr) })
 	}
 	wg.Wait()
-	var silent []string
-	var other error
 	for i, err := range errs {
+		addr := c.cfg.Brokers[i]
 		switch {
 		case err == nil:
+			answering = append(answering, addr)
 		case isTimeout(err) && !isDial(err):
-			silent = append(silent, c.cfg.Brokers[i])
-		case other == nil && isDial(err):
-			other = &UnreachableError{Addr: c.cfg.Brokers[i], Err: err}
-		case other == nil:
-			other = c.translate(err, "connect to", "broker "+c.cfg.Brokers[i])
+			silent = append(silent, addr)
+		case cause == nil && isDial(err):
+			cause = &UnreachableError{Addr: addr, Err: err}
+		case cause == nil:
+			cause = c.translate(err, "connect to", "broker "+addr)
 		}
 	}
-	switch {
-	case len(silent) > 0:
-		return &NoAnswerError{Addrs: silent, Timeout: limit}
-	case other != nil:
-		return other
-	}
-	return &causeError{msg: fmt.Sprintf("connect to cluster %s: the brokers answer, but the cluster's metadata "+
-		"did not arrive within %s (wait longer with socket.timeout.ms)", clusterName(c.cfg), limit),
-		err: context.DeadlineExceeded}
+	return answering, silent, cause
 }
 
 // askApiVersions sends one ApiVersions over TLS if configured, without logging in.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kpeek/kpeek/config"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // silentBroker listens on loopback, accepts every connection and never answers: a stuck
@@ -57,5 +58,33 @@ func TestSilentBrokerIsNamed(t *testing.T) {
 			!strings.Contains(err.Error(), "socket.timeout.ms") {
 			t.Errorf("message %q does not name the broker, the timeout and its setting", err)
 		}
+	}
+}
+
+// TestSilentBootstrapBrokerBesideAGoodOne: one silent bootstrap broker must not sink the
+// connection when another answers (sarama picks seeds in random order, so both orders and a
+// few tries); when kpeek had to route around it, a note names it.
+func TestSilentBootstrapBrokerBesideAGoodOne(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "t"))
+	silent := silentBroker(t)
+	for i := range 4 {
+		brokers := []string{silent, c.ListenAddrs()[0]}
+		if i%2 == 1 {
+			brokers[0], brokers[1] = brokers[1], brokers[0]
+		}
+		kc, err := New(testCtx(t), config.Connection{Brokers: brokers, SocketTimeoutMs: 300}, WithLogger(testLogger(t)))
+		if err != nil {
+			t.Fatalf("brokers %v: %v", brokers, err)
+		}
+		for _, n := range kc.Notes() {
+			if !strings.Contains(n, silent+" accepted the connection but did not answer") ||
+				!strings.Contains(n, "connected through "+c.ListenAddrs()[0]) {
+				t.Errorf("note %q", n)
+			}
+		}
+		if _, err := kc.Topics(testCtx(t)); err != nil {
+			t.Errorf("topics through the good broker: %v", err)
+		}
+		kc.Close()
 	}
 }
