@@ -2,52 +2,20 @@ package cmd
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kpeek/kpeek/kafka/demo"
+	"github.com/kpeek/kpeek/kafka/kafkatest"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
-
-// silentListener accepts connections on loopback and never answers.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
 
 // TestSilentBrokerSaysWhichAndShowsProgress: on a terminal, a progress line runs while
 // kpeek waits; the end is one line naming the broker that did not answer.
 func TestSilentBrokerSaysWhichAndShowsProgress(t *testing.T) {
-	addr := silentListener(t)
+	addr := kafkatest.SilentBroker(t)
 	var out lockedBuffer
 	var errOut bytes.Buffer
 	g := &globals{stdout: &out, stderr: &errOut, version: "test", stderrTTY: true}

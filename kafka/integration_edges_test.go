@@ -5,7 +5,6 @@ package kafka_test
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/kafka/kafkatest"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -176,24 +176,9 @@ func TestIntegrationEdgesTimes(t *testing.T) {
 // the real broker it is routed around, with a note.
 func TestIntegrationEdgesSilentBroker(t *testing.T) {
 	e := env(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c) // held open, never answered
-		}
-	}()
-	t.Cleanup(func() { l.Close() })
-	silent := l.Addr().String()
+	silent := kafkatest.SilentBroker(t)
 
-	_, err = kafka.New(ctxFor(t), config.Connection{Brokers: []string{silent}, SocketTimeoutMs: 1000})
+	_, err := kafka.New(ctxFor(t), config.Connection{Brokers: []string{silent}, SocketTimeoutMs: 1000})
 	na := asType[*kafka.NoAnswerError](t, err)
 	if !slices.Equal(na.Addrs, []string{silent}) {
 		t.Errorf("silent brokers %v, want %s", na.Addrs, silent)

@@ -17,14 +17,11 @@ import (
 // one topic and nothing on groups or the cluster gets the groups it can see (none) with a
 // typed note saying the listing is filtered, and retention that is unknown, not 0.
 func TestMissingPermissionsAreNotEmptyResults(t *testing.T) {
-	allow := func(res kmsg.ACLResourceType, name string, op kmsg.ACLOperation) kfake.ACL {
-		return kfake.ACL{Resource: res, Name: name, Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: op, Allow: true}
-	}
 	c := newCluster(t, kfake.EnableSASL(), kfake.EnableACLs(),
 		kfake.Superuser("PLAIN", "admin", "admin-pw"),
 		kfake.User("PLAIN", "ir", "ir-pw",
-			allow(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationRead),
-			allow(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationDescribe)),
+			allowACL(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationRead),
+			allowACL(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationDescribe)),
 		kfake.SeedTopics(1, "orders"))
 	admin := producer(t, c, kgo.SASL(plain.Auth{User: "admin", Pass: "admin-pw"}.AsMechanism()),
 		kgo.MaxVersions(kversion.V3_8_0()))

@@ -2,52 +2,19 @@ package kafka
 
 import (
 	"errors"
-	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/kafka/kafkatest"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
-
-// silentBroker listens on loopback, accepts every connection and never answers: a stuck
-// broker, or a load balancer in front of a dead one.
-func silentBroker(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
 
 // TestSilentBrokerIsNamed: a broker that takes the connection and says nothing is named,
 // with the timeout that ran out, among brokers that fail in other ways.
 func TestSilentBrokerIsNamed(t *testing.T) {
-	silent := silentBroker(t)
+	silent := kafkatest.SilentBroker(t)
 	for _, brokers := range [][]string{{silent}, {"127.0.0.1:1", silent}} {
 		_, err := New(testCtx(t), config.Connection{Brokers: brokers, SocketTimeoutMs: 300}, WithLogger(testLogger(t)))
 		var na *NoAnswerError
@@ -66,7 +33,7 @@ func TestSilentBrokerIsNamed(t *testing.T) {
 // few tries); when kpeek had to route around it, a note names it.
 func TestSilentBootstrapBrokerBesideAGoodOne(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "t"))
-	silent := silentBroker(t)
+	silent := kafkatest.SilentBroker(t)
 	for i := range 4 {
 		brokers := []string{silent, c.ListenAddrs()[0]}
 		if i%2 == 1 {
