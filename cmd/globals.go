@@ -164,6 +164,9 @@ func (g *globals) report(s export.Summary) {
 		clear = "\r\x1b[K"
 	}
 	for _, line := range s.Report() {
+		if g.logger != nil { // also logged: after SIGHUP the terminal that stderr was is gone
+			g.logger.Info(oneLine(line))
+		}
 		fmt.Fprintf(g.stderr, "%s%s\n", clear, oneLine(line))
 	}
 }

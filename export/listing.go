@@ -99,8 +99,8 @@ type partitionJSON struct {
 	Leader    int32   `json:"leader"`
 	Replicas  []int32 `json:"replicas"`
 	ISR       []int32 `json:"isr"`
-	Earliest  int64   `json:"earliest_offset"`
-	Latest    int64   `json:"latest_offset"`
+	Earliest  *int64  `json:"earliest_offset"` // null when the partition's offsets could not be listed
+	Latest    *int64  `json:"latest_offset"`
 }
 
 func topicsJSON(topics kafka.Topics) []topicJSON {
@@ -121,7 +121,11 @@ func topicsJSON(topics kafka.Topics) []topicJSON {
 			tj.ConfigError = t.ConfigErr.Error()
 		}
 		for _, p := range t.Partitions {
-			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
+			pj := partitionJSON{Partition: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.ISR}
+			if p.Earliest >= 0 && p.Latest >= 0 {
+				pj.Earliest, pj.Latest = new(p.Earliest), new(p.Latest)
+			}
+			tj.Partitions = append(tj.Partitions, pj)
 		}
 		out = append(out, tj)
 	}

@@ -14,7 +14,8 @@ func TestWriteTopicsAndGroups(t *testing.T) {
 	topics := kafka.Topics{
 		{Name: "auth.logins", ReplicationFactor: 3, CleanupPolicy: "delete", RetentionMs: 3 * 24 * 3600 * 1000,
 			Partitions: []kafka.PartitionInfo{{ID: 0, Earliest: 10, Latest: 110}, {ID: 1, Latest: 5}}},
-		{Name: "evil\x1b]0;pwned\x07", ConfigErr: errors.New("not authorized to describe configs")},
+		{Name: "evil\x1b]0;pwned\x07", ConfigErr: errors.New("not authorized to describe configs"),
+			Partitions: []kafka.PartitionInfo{{ID: 0, Earliest: -1, Latest: -1}}},
 	}
 	var table bytes.Buffer
 	if err := WriteTopics(&table, topics, "table"); err != nil {
@@ -42,6 +43,12 @@ func TestWriteTopicsAndGroups(t *testing.T) {
 	if len(parsed) == 2 && (parsed[1]["retention_ms"] != nil || parsed[1]["cleanup_policy"] != nil ||
 		parsed[0]["retention_ms"] != float64(3*24*3600*1000)) {
 		t.Errorf("retention_ms/cleanup_policy: want the value when known and null when not: %s", js.String())
+	}
+	if len(parsed) == 2 {
+		p0 := parsed[1]["partitions"].([]any)[0].(map[string]any)
+		if parsed[1]["records"] != nil || p0["earliest_offset"] != nil || p0["latest_offset"] != nil {
+			t.Errorf("offsets that could not be listed must be null, not -1 or 0: %s", js.String())
+		}
 	}
 
 	groups := kafka.Groups{{ID: "analytics", State: "Empty", Offsets: []kafka.GroupOffset{
