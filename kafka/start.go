@@ -197,6 +197,9 @@ func parsePartitionSpans(s string) ([]partitionSpan, error) {
 	return out, nil
 }
 
+// windowTime shows a window's ends to the millisecond, the precision of Kafka's timestamps.
+const windowTime = "2006-01-02T15:04:05.999Z07:00"
+
 // Validate checks that the request can select what it says, before anything is read: a
 // window that ends before it starts is a mistake, not an empty result.
 func (r ReadRequest) Validate() error {
@@ -211,7 +214,7 @@ func (r ReadRequest) Validate() error {
 	switch {
 	case r.From.Kind == StartTime && r.To.Kind == StopTime && r.To.Time.Before(r.From.Time):
 		return &RequestError{Field: "window", Err: fmt.Errorf("the time window ends at %s, before it starts at %s",
-			r.To.Time.UTC().Format(time.RFC3339Nano), r.From.Time.UTC().Format(time.RFC3339Nano))}
+			r.To.Time.UTC().Format(windowTime), r.From.Time.UTC().Format(windowTime))}
 	case r.From.Kind == StartOffset && r.To.Kind == StopOffset && r.To.Offset < r.From.Offset:
 		return &RequestError{Field: "window", Err: fmt.Errorf("the window ends at offset %d, before it starts at offset %d",
 			r.To.Offset, r.From.Offset)}
