@@ -78,7 +78,7 @@ func TestParseStop(t *testing.T) {
 }
 
 func FuzzParseStart(f *testing.F) {
-	for _, s := range []string{"beginning", "-10", "-1h", "2026-11-26T02:14:07Z", "-1d12h", "42"} {
+	for _, s := range []string{"beginning", "-10", "-1h", "2026-11-26T02:14:07Z", "-1d12h", "42", "1969-12-31T23:59:59.999Z", "-0", "-20000d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -86,7 +86,13 @@ func FuzzParseStart(f *testing.F) {
 		if err == nil && st.Kind == StartLast && st.N <= 0 {
 			t.Errorf("ParseStart(%q) = last %d", s, st.N)
 		}
-		_, _ = ParseStop(s, now)
+		// A time before 1970 would reach ListOffsets as one of its special negative values.
+		if err == nil && st.Kind == StartTime && st.Time.UnixMilli() < 0 {
+			t.Errorf("ParseStart(%q) = %v, before 1970", s, st.Time)
+		}
+		if sp, err := ParseStop(s, now); err == nil && sp.Kind == StopTime && sp.Time.UnixMilli() < 0 {
+			t.Errorf("ParseStop(%q) = %v, before 1970", s, sp.Time)
+		}
 	})
 }
 
@@ -195,4 +201,30 @@ func TestValidateRefusesAWindowThatEndsBeforeItStarts(t *testing.T) {
 			t.Errorf("%s: err = %v, want a RequestError with %q", tt.name, err, tt.wantErr)
 		}
 	}
+}
+
+// FuzzParsePartitions: whatever is typed, the result is sorted, without repeats, inside the
+// topic, and no longer than its partition count; syntax errors agree with CheckPartitions.
+func FuzzParsePartitions(f *testing.F) {
+	for _, s := range []string{"0", "1-3,0", "0-99999999", "2,1-1,2", "-1", "3-1", " 0 , 1 - 2 "} {
+		f.Add(s, 4)
+	}
+	f.Fuzz(func(t *testing.T, s string, count int) {
+		count = min(max(count, 0), 1<<16)
+		got, err := ParsePartitions(s, "t", count)
+		if (CheckPartitions(s) != nil) && err == nil {
+			t.Fatalf("%q: CheckPartitions refuses what ParsePartitions accepts", s)
+		}
+		if err != nil {
+			return
+		}
+		if len(got) > count {
+			t.Fatalf("%q over %d partitions gave %d", s, count, len(got))
+		}
+		for i, p := range got {
+			if p < 0 || int(p) >= count || i > 0 && got[i-1] >= p {
+				t.Fatalf("%q over %d partitions gave %v", s, count, got)
+			}
+		}
+	})
 }
