@@ -19,7 +19,9 @@ const groupFetchers = 8
 
 // Groups lists consumer groups with members, committed offsets and lag, sorted by id.
 // A group that cannot be fully described has Err set; the call fails only when no group
-// could be listed at all.
+// could be listed at all. When the account may not describe the cluster, Kafka lists only
+// the groups it may DESCRIBE: the groups come back with an *IncompleteError saying so, and
+// are valid (possibly none).
 func (c *Client) Groups(ctx context.Context) (Groups, error) {
 	list, err := call(ctx, c.admin.ListConsumerGroups)
 	if err != nil {
