@@ -115,7 +115,15 @@ func signalName(s os.Signal) string {
 func withSignals(parent context.Context, stderr io.Writer) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	var watched []os.Signal
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		// A signal ignored at start stays ignored: under nohup an export must survive the
+		// hang-up it was started to survive, and Notify would otherwise re-enable it.
+		if !signal.Ignored(s) {
+			watched = append(watched, s)
+		}
+	}
+	signal.Notify(sigs, watched...)
 	done := make(chan struct{})
 	go func() {
 		var first os.Signal

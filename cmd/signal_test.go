@@ -164,3 +164,29 @@ func TestSIGHUPDuringSplunkExportSpools(t *testing.T) {
 		t.Errorf("nothing spooled in %s", spool)
 	}
 }
+
+// TestNohupKeepsSIGHUPIgnored: under nohup, SIGHUP was ignored on purpose; kpeek must not
+// re-enable it, while Ctrl-C still stops it cleanly.
+func TestNohupKeepsSIGHUPIgnored(t *testing.T) {
+	nohup, err := exec.LookPath("nohup")
+	if err != nil {
+		t.Skip("no nohup here")
+	}
+	p := &proc{cmd: exec.Command(nohup, os.Args[0], "--demo", "consume", "-t", "auth.logins", "--from", "-3", "--follow"),
+		stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), execEnv+"=1")
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { _ = p.cmd.Process.Kill() })
+	p.waitUntil(t, "records", func() bool { return strings.Count(p.stdout.String(), "\n") >= 3 })
+	p.signal(t, syscall.SIGHUP)
+	// SIGINT after SIGHUP: had SIGHUP been taken, this second signal would exit at once
+	// with the hang-up's story on stderr; ignored, it is the first and only one.
+	p.signal(t, syscall.SIGINT)
+	if code := p.exitCode(t); code != exitInt || strings.Contains(p.stderr.String(), "SIGHUP") {
+		t.Errorf("exit %d, stderr %q; want 130 from the Ctrl-C alone", code, p.stderr.String())
+	}
+}
