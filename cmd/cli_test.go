@@ -525,12 +525,3 @@ func TestDemoServe(t *testing.T) {
 		t.Errorf("demo serve wrote to stdout: %q", out.String())
 	}
 }
-
-// TestPartitionRangePastTheTopicNamesItsCount: a huge -p range is answered at once with
-// the topic's partition count, instead of expanding a hundred million partitions.
-func TestPartitionRangePastTheTopicNamesItsCount(t *testing.T) {
-	_, errOut, code := kpeek(t, "--demo", "consume", "-t", "erp.purchasing.orders", "-p", "1,0-99999999")
-	if code != exitUsage || !strings.Contains(errOut, "has 3 partitions, 0-2") {
-		t.Errorf("exit %d, stderr %q; want exit 2 naming the 3 partitions", code, errOut)
-	}
-}
