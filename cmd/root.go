@@ -123,7 +123,9 @@ func withSignals(parent context.Context, stderr io.Writer) (context.Context, fun
 			watched = append(watched, s)
 		}
 	}
-	signal.Notify(sigs, watched...)
+	if len(watched) > 0 { // Notify with no signals would relay every signal
+		signal.Notify(sigs, watched...)
+	}
 	done := make(chan struct{})
 	go func() {
 		var first os.Signal
