@@ -340,6 +340,10 @@ func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
 		{"bad filter, unreachable broker", []string{"-b", "127.0.0.1:1", "consume", "-t", "x", "--filter", `value.a ==`}},
 		{"bad format, unreachable broker", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--value-format", "xml"}},
 		{"no destination", []string{"--demo", "export", "-t", "auth.logins"}},
+		{"time before 1970", []string{"-b", "127.0.0.1:1", "consume", "-t", "x", "--from", "1969-12-31T23:59:59.999Z"}},
+		{"last zero", []string{"-b", "127.0.0.1:1", "consume", "-t", "x", "--from", "-0"}},
+		{"window ends before it starts", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--from", "-2h", "--to", "-3h"}},
+		{"partition range past the topic", []string{"--demo", "consume", "-t", "erp.purchasing.orders", "-p", "0-99999999"}},
 		{"bad redact path", []string{"-b", "127.0.0.1:1", "export", "-t", "x", "--file", "x.ndjson", "--redact", "card_number"}},
 		{"unknown subcommand", []string{"demo", "bogus"}},
 	}
@@ -511,8 +515,8 @@ func TestDemoServe(t *testing.T) {
 	}
 	select {
 	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo serve exited %d after an interrupt, want 0: %s", code, errOut.String())
+		if code != exitInt {
+			t.Errorf("demo serve exited %d after an interrupt, want %d: %s", code, exitInt, errOut.String())
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("demo serve did not stop on interrupt")

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
@@ -21,6 +23,8 @@ type globals struct {
 	stdout, stderr io.Writer
 	version        string   // this build, for manifests
 	args           []string // the command line as given (without the program name), for manifests
+	// stderrTTY says stderr is a terminal, where progress lines are redrawn in place.
+	stderrTTY bool
 
 	demo           bool
 	brokers        string
@@ -136,12 +140,18 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, e
 		return nil, config.Cluster{}, err
 	}
 	cfg := cfgs[0]
+	// Said before connecting, so a downgrade is known even when the connection then fails.
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
+	}
+	stop := g.waitLine(strings.Join(cfg.Brokers, ","), cfg.SocketTimeout())
 	cl, err := kafka.New(ctx, cfg.Connection, kafka.WithLogger(g.logger))
+	stop()
 	if err != nil {
 		return nil, cfg, err
 	}
-	for _, w := range cl.Warnings() {
-		fmt.Fprintf(g.stderr, "kpeek: warning: %s\n", oneLine(w))
+	for _, n := range cl.Notes() {
+		g.note(n)
 	}
 	g.auditConnect(cfg)
 	return cl, cfg, nil
@@ -150,10 +160,50 @@ func (g *globals) connect(ctx context.Context) (*kafka.Client, config.Cluster, e
 // report prints how an export ended on stderr, over the progress line if there is one.
 func (g *globals) report(s export.Summary) {
 	clear := ""
-	if isTerminal(g.stderr) {
+	if g.stderrTTY {
 		clear = "\r\x1b[K"
 	}
 	for _, line := range s.Report() {
+		if g.logger != nil { // also logged: after SIGHUP the terminal that stderr was is gone
+			g.logger.Info(oneLine(line))
+		}
 		fmt.Fprintf(g.stderr, "%s%s\n", clear, oneLine(line))
 	}
+}
+
+// waitLine shows, on a terminal, that kpeek is waiting for brokers once the wait passes a
+// second, so a silent broker is never a silent kpeek; stop clears the line.
+func (g *globals) waitLine(brokers string, limit time.Duration) (stop func()) {
+	if !g.stderrTTY {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		start := time.Now()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		drawn := false
+		for {
+			select {
+			case <-done:
+				if drawn {
+					fmt.Fprint(g.stderr, "\r\x1b[K")
+				}
+				return
+			case <-tick.C:
+				drawn = true
+				fmt.Fprintf(g.stderr, "\r\x1b[Kkpeek: waiting for %s to answer… %ds (gives up after %s)",
+					oneLine(brokers), int(time.Since(start).Seconds()), limit)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// note tells the user on stderr about something the result cannot show, such as what the
+// account is not authorized to see.
+func (g *globals) note(msg string) {
+	fmt.Fprintf(g.stderr, "kpeek: note: %s\n", oneLine(msg))
 }

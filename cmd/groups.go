@@ -1,7 +1,10 @@
 package cmd
 
 import (
+	"errors"
+
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 )
 
@@ -12,20 +15,35 @@ func newGroupsCmd(g *globals) *cobra.Command {
 		Short: "List consumer groups with state, members and lag",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err
 			}
-			cl, _, err := g.connect(cmd.Context())
+			cl, _, err := g.connect(ctx)
 			if err != nil {
 				return err
 			}
 			defer cl.Close()
-			groups, err := cl.Groups(cmd.Context())
-			if err != nil {
+			if topic != "" {
+				// A typo must not look like a topic nobody reads.
+				if _, err := cl.Topic(ctx, topic); err != nil {
+					return err
+				}
+			}
+			groups, err := cl.Groups(ctx)
+			var hidden *kafka.IncompleteError
+			if errors.As(err, &hidden) {
+				g.note(hidden.Error())
+			} else if err != nil {
 				return err
 			}
 			if topic != "" {
 				groups = groups.Reading(topic)
+			}
+			for _, gr := range groups {
+				if gr.Err != nil {
+					g.note("group " + gr.ID + ": " + gr.Err.Error())
+				}
 			}
 			return export.WriteGroups(g.stdout, groups, output)
 		},

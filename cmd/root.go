@@ -13,9 +13,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/export/audit"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 )
 
@@ -34,42 +36,123 @@ type usageError struct{ error }
 
 // Run executes kpeek with args and returns the exit code; it never panics to the user.
 // version names this build in manifests and `kpeek version`.
-func Run(args []string, stdout, stderr io.Writer, version string) (code int) {
-	g := &globals{stdout: stdout, stderr: stderr, version: version, args: args}
+func Run(args []string, stdout, stderr io.Writer, version string) int {
+	g := &globals{stdout: stdout, stderr: stderr, version: version, args: args, stderrTTY: isTerminal(stderr)}
+	return execute(newRootCmd(g), g, args)
+}
+
+// execute runs root under kpeek's signal rules and maps its result to an exit code.
+func execute(root *cobra.Command, g *globals, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			g.reportPanic(r, debug.Stack())
 			code = exitError
 		}
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := withSignals(context.Background(), g.stderr)
 	defer stop()
 
-	root := newRootCmd(g)
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
 	err := root.ExecuteContext(ctx)
 	g.close()
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		// A signal ends every command the same way, whatever it returned: an interrupted
+		// follow or demo serve is not a success.
+		if err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(g.stderr, "kpeek: %s\n", oneLine(err.Error()))
+		}
+		return sig.exitCode()
+	}
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "kpeek: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(g.stderr, "kpeek: %s\n", oneLine(err.Error()))
 	var ue usageError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), isUsage(err):
 		return exitUsage
 	case errors.Is(err, export.ErrBundleChanged), errors.Is(err, audit.ErrChainBroken):
 		return exitTampered
-	case ctx.Err() != nil:
-		return exitInt
 	}
 	return exitError
 }
 
-// oneLine keeps an error to one line so a terminal shows it whole.
+// isUsage tells the domain errors that mean the request itself was wrong (a partition the
+// topic does not have, a window that ends before it starts), which exit 2 like a bad flag.
+func isUsage(err error) bool {
+	var re *kafka.RequestError
+	var pe *kafka.PartitionNotFoundError
+	return errors.As(err, &re) || errors.As(err, &pe)
+}
+
+// interrupted is the cause of a context ended by a signal.
+type interrupted struct{ sig os.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// exitCode is 130 for every signal kpeek stops on: scripts test one "interrupted" code,
+// whether Ctrl-C, SIGTERM or a dropped SSH session (SIGHUP) ended the run.
+func (e interrupted) exitCode() int { return exitInt }
+
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
+}
+
+// withSignals returns a context that SIGINT, SIGTERM and SIGHUP (the SSH session dropped)
+// end with an interrupted cause, so every command stops cleanly: exports spool and print
+// their summary. A second signal exits at once, even if something ignores the context.
+func withSignals(parent context.Context, stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 2)
+	var watched []os.Signal
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		// A signal ignored at start stays ignored: under nohup an export must survive the
+		// hang-up it was started to survive, and Notify would otherwise re-enable it.
+		if !signal.Ignored(s) {
+			watched = append(watched, s)
+		}
+	}
+	if len(watched) > 0 { // Notify with no signals would relay every signal
+		signal.Notify(sigs, watched...)
+	}
+	done := make(chan struct{})
+	go func() {
+		var first os.Signal
+		select {
+		case first = <-sigs:
+			cancel(interrupted{first})
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "kpeek: %s again after %s, exiting now\n", signalName(s), signalName(first))
+			os.Exit(interrupted{s}.exitCode())
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// oneLine keeps a message to one line so a terminal shows it whole, without hostile bytes
+// and without URL passwords: everything kpeek writes to stderr passes through it.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(decode.Sanitize(s)), " ")
+	return strings.Join(strings.Fields(decode.Sanitize(config.RedactURLPasswords(s))), " ")
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -81,7 +164,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
-		RunE:          func(cmd *cobra.Command, _ []string) error { return runExplorer(cmd.Context(), g) },
+		RunE:          func(cmd *cobra.Command, _ []string) error { return runExplorer(cmd, g) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	f := root.PersistentFlags()

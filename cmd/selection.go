@@ -82,8 +82,12 @@ func (s *selection) parse() (kafka.ReadRequest, *filter.Filter, error) {
 	if req.Order, err = kafka.ParseOrder(s.order); err != nil {
 		return req, nil, usageError{fmt.Errorf("--order: %w", err)}
 	}
-	if req.Partitions, err = kafka.ParsePartitions(s.partitions); err != nil {
+	if err := kafka.CheckPartitions(s.partitions); err != nil {
 		return req, nil, usageError{fmt.Errorf("-p: %w", err)}
+	}
+	req.PartitionSpec = s.partitions
+	if err := req.Validate(); err != nil {
+		return req, nil, usageError{fmt.Errorf("--from/--to: %w", err)}
 	}
 	flt, err := filter.Compile(s.filter)
 	if err != nil {

@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 )
 
@@ -36,6 +38,32 @@ func newTopicsCmd(g *globals) *cobra.Command {
 			}
 			if !internal {
 				topics = topics.WithoutInternal()
+			}
+			// What the account may not see is said on stderr, once per cause; the listing
+			// shows it as ? (null in JSON), never as 0.
+			var causes []string
+			first, count := map[string]string{}, map[string]int{}
+			for _, t := range topics {
+				if t.Err == nil {
+					continue
+				}
+				cause := t.Err.Error()
+				var na *kafka.NotAuthorizedError
+				if errors.As(t.Err, &na) {
+					cause = na.Operation // one note per missing permission
+				}
+				if count[cause] == 0 {
+					causes = append(causes, cause)
+					first[cause] = t.Err.Error()
+				}
+				count[cause]++
+			}
+			for _, c := range causes {
+				msg := first[c]
+				if n := count[c]; n > 1 {
+					msg = fmt.Sprintf("%s (and %d more topics)", msg, n-1)
+				}
+				g.note(msg)
 			}
 			return export.WriteTopics(g.stdout, topics, output)
 		},

@@ -18,6 +18,9 @@ type File struct {
 	Default  string             `yaml:"default"`
 	Clusters map[string]Cluster `yaml:"clusters"`
 	Explorer Explorer           `yaml:"explorer"`
+
+	// Path is the file this was read from ("" when none), for messages that must say which.
+	Path string `yaml:"-"`
 }
 
 // Explorer tunes the explorer.
@@ -42,6 +45,9 @@ type Connection struct {
 	Brokers []string `yaml:"brokers"`
 	TLS     *TLS     `yaml:"tls"`
 	SASL    *SASL    `yaml:"sasl"`
+	// SocketTimeoutMs bounds each request to a broker and the wait for the brokers to answer
+	// on connect (librdkafka's socket.timeout.ms); 0 means 10 s.
+	SocketTimeoutMs int `yaml:"socket_timeout_ms"`
 
 	// IgnoredProperties lists client properties ParseProperties saw but kpeek does not use
 	// (group.id, client.id, ...); the Kafka client logs them at debug level.

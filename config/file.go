@@ -76,6 +76,10 @@ func checkSecretLiterals(n *yaml.Node) error {
 				return fmt.Errorf("line %d: %s holds a literal secret; write a reference instead: ${ENV_VAR} or file:/path/to/secret",
 					v.Line, k.Value)
 			}
+			if v.Kind == yaml.ScalarNode && URLHasPassword(v.Value) {
+				return fmt.Errorf("line %d: %s holds a URL with a password; put the password in its own field as a reference: ${ENV_VAR} or file:/path/to/secret",
+					v.Line, k.Value)
+			}
 		}
 	}
 	for _, c := range n.Content {

@@ -55,14 +55,10 @@ func (o OIDC) TokenSource(user string) (oauth2.TokenSource, []string, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, nil, fmt.Errorf("%s: token endpoint %q is not an http(s) URL", user, o.TokenURL)
 	}
-	var warnings []string
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		warnings = append(warnings, "the "+user+" client secret is sent to "+u.Host+" over plain http")
-	}
 	cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: secret, TokenURL: o.TokenURL,
 		AuthStyle: oauth2.AuthStyleInHeader, Scopes: strings.Fields(o.Scope)}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: oidcTimeout})
-	return oauth2.ReuseTokenSourceWithExpiry(nil, cc.TokenSource(ctx), time.Minute), warnings, nil
+	return oauth2.ReuseTokenSourceWithExpiry(nil, cc.TokenSource(ctx), time.Minute), o.warnings(user), nil
 }
 
 // OIDCCause turns the oauth2 library's error into one line: the provider's error code and

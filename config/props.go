@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseProperties applies librdkafka/Java client properties (-X key=value, -F client.properties)
@@ -146,6 +148,12 @@ func (p *propParser) apply(key, v string) error {
 			return err
 		}
 		p.tls().InsecureSkipVerify = !b
+	case "socket.timeout.ms", "request.timeout.ms":
+		ms, err := strconv.Atoi(v)
+		if err != nil || ms <= 0 {
+			return fmt.Errorf("%q is not a positive number of milliseconds", v)
+		}
+		p.cfg.SocketTimeoutMs = ms
 	case "schema.registry.url":
 		p.registry().URL = v
 	case "basic.auth.user.info", "schema.registry.basic.auth.user.info":
@@ -356,4 +364,15 @@ func propBool(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q is not true or false", v)
+}
+
+// defaultSocketTimeout is how long a broker may stay silent before kpeek says so.
+const defaultSocketTimeout = 10 * time.Second
+
+// SocketTimeout is how long one request may wait for a broker's answer.
+func (c Connection) SocketTimeout() time.Duration {
+	if c.SocketTimeoutMs > 0 {
+		return time.Duration(c.SocketTimeoutMs) * time.Millisecond
+	}
+	return defaultSocketTimeout
 }

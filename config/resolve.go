@@ -45,9 +45,14 @@ func LoadFile(path string, must bool) (*File, error) {
 		return &File{}, nil
 	}
 	if _, err := os.Stat(path); !must && errors.Is(err, os.ErrNotExist) {
-		return &File{}, nil
+		return &File{Path: path}, nil
 	}
-	return Load(path)
+	f, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	f.Path = path
+	return f, nil
 }
 
 // Resolve picks the clusters sel names from conf, with -F, -X and --schema-registry applied.
@@ -71,8 +76,7 @@ func Resolve(conf *File, sel Selection, one bool) ([]Cluster, error) {
 		case name != "":
 			c, ok := conf.Clusters[name]
 			if !ok {
-				return nil, fmt.Errorf("cluster %q is not in the config file (have: %s)", name,
-					strings.Join(slices.Sorted(maps.Keys(conf.Clusters)), ", "))
+				return nil, unknownCluster(conf, name)
 			}
 			c.Name = name
 			cfg = c
@@ -122,7 +126,7 @@ func (sel Selection) apply(cfg *Cluster) error {
 	for _, kv := range sel.Properties {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return fmt.Errorf("-X %q: want key=value", kv)
+			return fmt.Errorf("-X %q: want key=value (the rest is not shown: it may hold a secret)", ShowProperty(kv))
 		}
 		props[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
@@ -140,4 +144,20 @@ func (sel Selection) apply(cfg *Cluster) error {
 		cfg.SchemaRegistry = &reg
 	}
 	return nil
+}
+
+// unknownCluster names the file that was read and what it has, so a wrong --config or
+// $KPEEK_CONFIG is as plain as a typo in -c.
+func unknownCluster(conf *File, name string) error {
+	file := "the config file"
+	if conf.Path != "" {
+		file += " " + conf.Path
+		if _, err := os.Stat(conf.Path); errors.Is(err, os.ErrNotExist) {
+			file += " (which does not exist)"
+		}
+	}
+	if len(conf.Clusters) == 0 {
+		return fmt.Errorf("cluster %q is not in %s: it names no clusters (choose another file with --config or $KPEEK_CONFIG)", name, file)
+	}
+	return fmt.Errorf("cluster %q is not in %s (have: %s)", name, file, strings.Join(slices.Sorted(maps.Keys(conf.Clusters)), ", "))
 }

@@ -36,7 +36,7 @@ func TestResolve(t *testing.T) {
 		{"the only cluster", &File{Clusters: map[string]Cluster{"x": {Connection: Connection{Brokers: []string{"x:1"}}}}}, Selection{}, true, []string{"x"}, "x:1", ""},
 		{"-F alone gives bootstrap and SASL", &File{}, Selection{PropertyFiles: []string{props}}, true, []string{"f1:9092"}, "f1:9092", ""},
 		{"-X overrides -F", &File{}, Selection{PropertyFiles: []string{props}, Properties: []string{"bootstrap.servers=x2:9092"}}, true, []string{"x2:9092"}, "x2:9092", ""},
-		{"a bad -X", conf, Selection{Cluster: "prod", Properties: []string{"novalue"}}, true, nil, "", `-X "novalue": want key=value`},
+		{"a bad -X", conf, Selection{Cluster: "prod", Properties: []string{"novalue"}}, true, nil, "", `-X "…": want key=value`},
 		{"no brokers anywhere", &File{}, Selection{Properties: []string{"client.id=x"}}, true, nil, "", "no brokers"},
 	}
 	for _, tc := range tests {

@@ -20,7 +20,6 @@ func (t *TLS) On() bool {
 // switched off, so the caller can show them. Every TLS connection kpeek makes is built here.
 func (t *TLS) Build(peer string) (*tls.Config, []string, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
-	var warnings []string
 	if t.CAFile != "" && t.TrustStore != "" {
 		return nil, nil, errors.New("TLS: give either a CA file (ca_file, ssl.ca.location) or a trust store (truststore_file, ssl.truststore.location), not both")
 	}
@@ -75,16 +74,13 @@ func (t *TLS) Build(peer string) (*tls.Config, []string, error) {
 	switch {
 	case t.InsecureSkipVerify:
 		conf.InsecureSkipVerify = true
-		warnings = append(warnings, "TLS certificate verification is OFF for "+peer+": its identity is not checked, "+
-			"anyone on the path could read this session")
 	case t.SkipHostnameCheck:
 		// Verify the chain ourselves, without the name check crypto/tls would add.
 		conf.InsecureSkipVerify = true
 		roots := conf.RootCAs
 		conf.VerifyConnection = func(cs tls.ConnectionState) error { return verifyChain(cs, roots) }
-		warnings = append(warnings, "TLS hostname verification is OFF for "+peer+": any certificate from the trusted CA is accepted")
 	}
-	return conf, warnings, nil
+	return conf, t.warnings(peer), nil
 }
 
 // verifyChain checks the peer's certificate chain against roots (nil: the system pool)

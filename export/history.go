@@ -25,7 +25,7 @@ var HistoryFormats = []string{"table", "ndjson", "json"}
 func WriteHistory(w io.Writer, rep history.Report, format string) error {
 	switch format {
 	case "json":
-		return writeIndentedJSON(w, historyDoc(rep))
+		return WriteJSON(w, historyDoc(rep))
 	case "ndjson":
 		bw := bufio.NewWriter(w)
 		enc := json.NewEncoder(bw)
@@ -217,7 +217,7 @@ func WriteACLs(w io.Writer, acls kafka.ACLs, format string) error {
 		for _, a := range acls {
 			out = append(out, aclJSON(a))
 		}
-		return writeIndentedJSON(w, out)
+		return WriteJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\tPATTERN\tNAME\tPRINCIPAL\tHOST\tOPERATION\tPERMISSION")

@@ -59,7 +59,7 @@ func WriteBrokers(w io.Writer, l BrokerListing, format string) error {
 			}
 			out.Brokers = append(out.Brokers, bj)
 		}
-		return writeIndentedJSON(w, out)
+		return WriteJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tADDRESS\tRACK\tCONTROLLER")
@@ -166,7 +166,7 @@ func WriteSubjects(w io.Writer, l SchemaListing, format string) error {
 			}
 			out = append(out, sj)
 		}
-		return writeIndentedJSON(w, out)
+		return WriteJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUBJECT\tTYPE\tVERSIONS\tLATEST ID\tTOPICS")
@@ -193,7 +193,7 @@ func WriteSchemaVersions(w io.Writer, versions []decode.SchemaVersion, format st
 		for _, v := range versions {
 			out = append(out, newSchemaJSON(v))
 		}
-		return writeIndentedJSON(w, out)
+		return WriteJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUBJECT\tVERSION\tID\tTYPE\tREFERENCES")
@@ -212,7 +212,7 @@ func WriteSchemaVersions(w io.Writer, versions []decode.SchemaVersion, format st
 // schema file, every line sanitised), in JSON with its id, type and references.
 func WriteSchema(w io.Writer, v decode.SchemaVersion, format string) error {
 	if format == "json" {
-		return writeIndentedJSON(w, newSchemaJSON(v))
+		return WriteJSON(w, newSchemaJSON(v))
 	}
 	text := decode.SanitizeMultiline(v.Text)
 	if !strings.HasSuffix(text, "\n") {

@@ -1,13 +1,13 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/kafka"
@@ -19,7 +19,7 @@ var ListingFormats = []string{"table", "json"}
 // WriteTopics writes a topic listing as an aligned table or as indented JSON.
 func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
 	if format == "json" {
-		return writeIndentedJSON(w, topicsJSON(topics))
+		return WriteJSON(w, topicsJSON(topics))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tPARTITIONS\tREPLICAS\tRECORDS\tCLEANUP\tRETENTION\tOLDEST\tEXPIRES")
@@ -28,12 +28,16 @@ func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
 		if t.Internal {
 			name += " (internal)"
 		}
-		cleanup, retain := decode.Sanitize(t.CleanupPolicy), retention(t.RetentionMs)
+		cleanup := decode.Sanitize(t.CleanupPolicy)
 		if t.ConfigErr != nil {
-			cleanup, retain = "?", "?" // the account may not describe configs
+			cleanup = "?" // the account may not describe configs
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
-			t.Records(), cleanup, retain, listingTime(t.OldestTimestamp), listingTime(t.ExpiresAt))
+		records := "?"
+		if t.RecordsKnown() {
+			records = strconv.FormatInt(t.Records(), 10)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", name, len(t.Partitions), t.ReplicationFactor,
+			records, cleanup, t.Retention(), listingTime(t.OldestTimestamp), listingTime(t.ExpiresAt))
 	}
 	return tw.Flush()
 }
@@ -41,12 +45,15 @@ func WriteTopics(w io.Writer, topics kafka.Topics, format string) error {
 // WriteGroups writes a consumer-group listing as an aligned table or as indented JSON.
 func WriteGroups(w io.Writer, groups kafka.Groups, format string) error {
 	if format == "json" {
-		return writeIndentedJSON(w, groupsJSON(groups))
+		return WriteJSON(w, groupsJSON(groups))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "GROUP\tSTATE\tMEMBERS\tLAG\tTOPICS")
 	for _, g := range groups {
 		lag := strconv.FormatInt(g.TotalLag(), 10)
+		if g.Err != nil && len(g.Offsets) == 0 {
+			lag = "?" // the offsets could not be fetched
+		}
 		for _, o := range g.Offsets {
 			if o.Lag < 0 {
 				lag += "+?" // some partitions' lag could not be listed
@@ -59,17 +66,19 @@ func WriteGroups(w io.Writer, groups kafka.Groups, format string) error {
 	return tw.Flush()
 }
 
-func writeIndentedJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// WriteJSON writes v as indented JSON escaped like every record kpeek prints: no control,
+// bidi or invisible rune from a topic, group or client id reaches the terminal raw. Every
+// JSON document kpeek prints goes through it.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-func retention(ms int64) string {
-	if ms < 0 {
-		return "infinite"
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
 	}
-	return (time.Duration(ms) * time.Millisecond).String()
+	_, err := w.Write(decode.EscapeJSON(make([]byte, 0, buf.Len()+64), buf.Bytes()))
+	return err
 }
 
 type topicJSON struct {
@@ -77,9 +86,9 @@ type topicJSON struct {
 	Internal          bool            `json:"internal"`
 	Partitions        []partitionJSON `json:"partitions"`
 	ReplicationFactor int             `json:"replication_factor"`
-	Records           int64           `json:"records"`
-	CleanupPolicy     string          `json:"cleanup_policy"`
-	RetentionMs       int64           `json:"retention_ms"`
+	Records           *int64          `json:"records"`        // null when some partition's offsets are unknown
+	CleanupPolicy     *string         `json:"cleanup_policy"` // null when the configs could not be read
+	RetentionMs       *int64          `json:"retention_ms"`   // null likewise; -1 is forever
 	retentionRaceJSON
 	Error       string `json:"error,omitempty"`
 	ConfigError string `json:"config_error,omitempty"`
@@ -90,16 +99,21 @@ type partitionJSON struct {
 	Leader    int32   `json:"leader"`
 	Replicas  []int32 `json:"replicas"`
 	ISR       []int32 `json:"isr"`
-	Earliest  int64   `json:"earliest_offset"`
-	Latest    int64   `json:"latest_offset"`
+	Earliest  *int64  `json:"earliest_offset"` // null when the partition's offsets could not be listed
+	Latest    *int64  `json:"latest_offset"`
 }
 
 func topicsJSON(topics kafka.Topics) []topicJSON {
 	out := make([]topicJSON, 0, len(topics))
 	for _, t := range topics {
 		tj := topicJSON{Name: t.Name, Internal: t.Internal, ReplicationFactor: t.ReplicationFactor,
-			Records: t.Records(), CleanupPolicy: t.CleanupPolicy, RetentionMs: t.RetentionMs,
 			Partitions: make([]partitionJSON, 0, len(t.Partitions)), retentionRaceJSON: retentionRace(&t)}
+		if t.RecordsKnown() {
+			tj.Records = new(t.Records())
+		}
+		if t.ConfigErr == nil {
+			tj.CleanupPolicy, tj.RetentionMs = new(t.CleanupPolicy), new(t.RetentionMs)
+		}
 		if t.Err != nil {
 			tj.Error = t.Err.Error()
 		}
@@ -107,7 +121,11 @@ func topicsJSON(topics kafka.Topics) []topicJSON {
 			tj.ConfigError = t.ConfigErr.Error()
 		}
 		for _, p := range t.Partitions {
-			tj.Partitions = append(tj.Partitions, partitionJSON{p.ID, p.Leader, p.Replicas, p.ISR, p.Earliest, p.Latest})
+			pj := partitionJSON{Partition: p.ID, Leader: p.Leader, Replicas: p.Replicas, ISR: p.ISR}
+			if p.Earliest >= 0 && p.Latest >= 0 {
+				pj.Earliest, pj.Latest = new(p.Earliest), new(p.Latest)
+			}
+			tj.Partitions = append(tj.Partitions, pj)
 		}
 		out = append(out, tj)
 	}

@@ -16,7 +16,7 @@ import (
 // as one indented JSON document.
 func WriteReaders(w io.Writer, rep history.ReadersReport, format string) error {
 	if format == "json" {
-		return writeIndentedJSON(w, readersDoc(rep))
+		return WriteJSON(w, readersDoc(rep))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "MAY READ %s (ACLs)\n", decode.Sanitize(rep.Topic))

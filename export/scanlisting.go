@@ -44,7 +44,7 @@ func NewScanReport(r scan.TopicReport, complete bool) ScanReport {
 // and are sanitized like every other text kpeek prints.
 func WriteScan(w io.Writer, reports []ScanReport, format string) error {
 	if format == "json" {
-		return writeIndentedJSON(w, reports)
+		return WriteJSON(w, reports)
 	}
 	for i, r := range reports {
 		if i > 0 {

@@ -20,7 +20,7 @@ func WriteTopicConfigs(w io.Writer, topic string, configs []kafka.ConfigEntry, f
 		for _, c := range configs {
 			out.Configs = append(out.Configs, configJSON(c))
 		}
-		return writeIndentedJSON(w, out)
+		return WriteJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONFIG\tVALUE\tSOURCE\tDEFAULT")

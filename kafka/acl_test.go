@@ -12,18 +12,20 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 )
 
+// allowACL grants op on the named resource, for kfake.User.
+func allowACL(res kmsg.ACLResourceType, name string, op kmsg.ACLOperation) kfake.ACL {
+	return kfake.ACL{Resource: res, Name: name, Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: op, Allow: true}
+}
+
 // TestLeastPrivilege: an incident account with READ and DESCRIBE on one topic can list and
 // read it; configs it may not describe and topics it may not read are named, not fatal.
 func TestLeastPrivilege(t *testing.T) {
-	allow := func(res kmsg.ACLResourceType, name string, op kmsg.ACLOperation) kfake.ACL {
-		return kfake.ACL{Resource: res, Name: name, Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: op, Allow: true}
-	}
 	c := newCluster(t, kfake.EnableSASL(), kfake.EnableACLs(),
 		kfake.Superuser("PLAIN", "admin", "admin-pw"),
 		kfake.User("PLAIN", "ir", "ir-pw",
-			allow(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationRead),
-			allow(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationDescribe),
-			allow(kmsg.ACLResourceTypeTopic, "secret", kmsg.ACLOperationDescribe)),
+			allowACL(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationRead),
+			allowACL(kmsg.ACLResourceTypeTopic, "orders", kmsg.ACLOperationDescribe),
+			allowACL(kmsg.ACLResourceTypeTopic, "secret", kmsg.ACLOperationDescribe)),
 		kfake.SeedTopics(1, "orders", "secret"))
 	admin := producer(t, c, kgo.SASL(plain.Auth{User: "admin", Pass: "admin-pw"}.AsMechanism()))
 	produce(t, admin, "orders", []int32{0}, 3, base)

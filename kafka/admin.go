@@ -257,3 +257,42 @@ func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]to
 	}
 	return out, nil
 }
+
+// Retention renders the topic's retention.ms the one way kpeek shows it (see
+// FormatRetention), or "?" when the configs could not be read: unknown is never 0.
+func (t *TopicInfo) Retention() string {
+	if t.ConfigErr != nil {
+		return "?"
+	}
+	return FormatRetention(t.RetentionMs)
+}
+
+// RecordsKnown reports whether every partition's watermarks were listed, so Records is an
+// estimate rather than a sum over partitions that did not answer.
+func (t *TopicInfo) RecordsKnown() bool {
+	for _, p := range t.Partitions {
+		if p.Earliest < 0 || p.Latest < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatRetention renders a retention.ms briefly: 7d, 12h, 30m, 1m30s, "forever" for -1.
+func FormatRetention(ms int64) string {
+	if ms < 0 {
+		return "forever"
+	}
+	d := time.Duration(ms) * time.Millisecond
+	switch {
+	case d == 0:
+		return "0s"
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	}
+	return d.String()
+}

@@ -29,7 +29,7 @@ type TopicInfo struct {
 	ReplicationFactor int
 	Partitions        []PartitionInfo
 	CleanupPolicy     string // e.g. "delete", "compact", "compact,delete"; "" when unknown
-	RetentionMs       int64  // -1 means infinite; 0 when unknown (see ConfigErr)
+	RetentionMs       int64  // -1 means infinite; meaningless when ConfigErr is set (see Retention)
 	RetentionBytes    int64  // per partition; -1 means unlimited; 0 when unknown (see ConfigErr)
 	// OldestTimestamp is the time of the record at the head of the log, the first retention
 	// deletes (earliest over partitions); zero when unknown or the topic is empty.
@@ -133,14 +133,17 @@ type Stop struct {
 // ReadRequest selects records to read.
 type ReadRequest struct {
 	Topic      string
-	Partitions []int32 // empty means all
-	From       Start
-	To         Stop  // Follow overrides To with StopNever
-	Max        int64 // stop after this many records in total; 0 means no limit
-	Follow     bool
-	Order      Order // how partitions interleave; OrderAuto is time order unless following
-	BatchSize  int   // records per batch; 0 means a default
-	MaxBytes   int32 // largest fetch response the reader will accept; 0 means a default
+	Partitions []int32 // empty means all (or PartitionSpec)
+	// PartitionSpec is -p as typed ("0,2", "1-3"), for callers that do not know the topic's
+	// partition count: the read expands it against the count. Used when Partitions is empty.
+	PartitionSpec string
+	From          Start
+	To            Stop  // Follow overrides To with StopNever
+	Max           int64 // stop after this many records in total; 0 means no limit
+	Follow        bool
+	Order         Order // how partitions interleave; OrderAuto is time order unless following
+	BatchSize     int   // records per batch; 0 means a default
+	MaxBytes      int32 // largest fetch response the reader will accept; 0 means a default
 }
 
 // PartitionRange is what a read covers on one partition, resolved when the read starts.

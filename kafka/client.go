@@ -30,6 +30,7 @@ type Client struct {
 	admin    sarama.ClusterAdmin
 	log      *slog.Logger
 	warnings []string
+	notes    []string
 	opts     clientOptions
 	heads    headCache // oldest record times, so listing topics again does not fetch them again
 	reads    readPool  // reading clients kept between reads
@@ -79,7 +80,7 @@ func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, e
 	for _, w := range warnings {
 		c.log.Warn(w, "cluster", clusterName(cfg))
 	}
-	client, err := connect(ctx, cfg.Brokers, sc)
+	client, err := c.connectAnswering(ctx)
 	if err != nil {
 		return nil, c.explain(ctx, err, "connect to", "cluster "+clusterName(cfg))
 	}
@@ -106,6 +107,10 @@ func (c *Client) Close() error {
 // Bootstrap is the broker list the client was created with.
 func (c *Client) Bootstrap() []string { return slices.Clone(c.cfg.Brokers) }
 
+// Notes are facts about the connection the user should know, such as a bootstrap broker
+// that took the connection but never answered.
+func (c *Client) Notes() []string { return slices.Clone(c.notes) }
+
 // Warnings are security downgrades the user asked for (TLS verification off), for display.
 func (c *Client) Warnings() []string { return slices.Clone(c.warnings) }
 
@@ -129,11 +134,11 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 	sc.Version = sarama.V3_9_0_0
 	sc.ClientID = o.clientID
 	sc.Net.DialTimeout = o.dialTimeout
-	sc.Net.ReadTimeout = 15 * time.Second
+	sc.Net.ReadTimeout = cfg.SocketTimeout()
 	sc.Net.WriteTimeout = 5 * time.Second
 	sc.Metadata.Retry.Max = 1
 	sc.Metadata.Retry.Backoff = 250 * time.Millisecond
-	sc.Metadata.Timeout = 10 * time.Second
+	sc.Metadata.Timeout = cfg.SocketTimeout()
 	// Full metadata on connect is what proves a broker answers; the reader turns it off.
 	sc.Metadata.Full = true
 	// Never create a topic by asking about it.
@@ -162,7 +167,7 @@ func saramaConfig(cfg config.Connection, o clientOptions) (*sarama.Config, []str
 		}
 		warnings = append(warnings, w...)
 		if sc.Net.SASL.Mechanism == sarama.SASLTypePlaintext && !sc.Net.TLS.Enable {
-			warnings = append(warnings, "SASL PLAIN without TLS: the password crosses the network in clear text")
+			warnings = append(warnings, config.WarnPlainWithoutTLS)
 		}
 	}
 	if err := sc.Validate(); err != nil {

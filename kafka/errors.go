@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -85,6 +86,42 @@ func (e *NotAuthorizedError) Error() string {
 // Unwrap exposes the underlying error to errors.Is and errors.As.
 func (e *NotAuthorizedError) Unwrap() error { return e.Err }
 
+// NoAnswerError means brokers took the TCP connection but sent nothing back within the
+// socket timeout: a stuck broker, a proxy or load balancer in front of a dead one, or a port
+// that is not a Kafka listener.
+type NoAnswerError struct {
+	Addrs   []string // the silent brokers
+	Timeout time.Duration
+}
+
+// Error says what failed, in one line.
+func (e *NoAnswerError) Error() string {
+	who := "broker " + strings.Join(e.Addrs, ", ")
+	if len(e.Addrs) > 1 {
+		who = "brokers " + strings.Join(e.Addrs, ", ")
+	}
+	return fmt.Sprintf("%s accepted the connection but did not answer within %s "+
+		"(is it a Kafka listener? wait longer with socket.timeout.ms)", who, e.Timeout)
+}
+
+// IncompleteError comes with a result that holds only what the account may see: the result
+// is valid, but missing parts are hidden by ACLs rather than absent. Callers show the result
+// and say what is not authorized.
+type IncompleteError struct {
+	What    string // e.g. "consumer groups"
+	Visible int    // how many the result holds
+	Err     error  // what is not authorized, typically a *NotAuthorizedError
+	Why     string // how the missing permission shrinks the result
+}
+
+// Error says what may be missing and why, in one line.
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%d %s shown, maybe not all: %v; %s", e.Visible, e.What, e.Err, e.Why)
+}
+
+// Unwrap exposes the underlying error to errors.Is and errors.As.
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
 // TopicNotFoundError means the topic does not exist (or is invisible to this user).
 type TopicNotFoundError struct {
 	Topic string
@@ -106,8 +143,25 @@ type PartitionNotFoundError struct {
 
 // Error says what failed, in one line.
 func (e *PartitionNotFoundError) Error() string {
-	return fmt.Sprintf("topic %q has no partition %d (it has partitions 0-%d)", e.Topic, e.Partition, e.Partitions-1)
+	if e.Partitions <= 0 {
+		return fmt.Sprintf("topic %q has no partition %d (it has no partitions)", e.Topic, e.Partition)
+	}
+	return fmt.Sprintf("topic %q has no partition %d (it has %d partitions, 0-%d)", e.Topic, e.Partition,
+		e.Partitions, e.Partitions-1)
 }
+
+// RequestError means a read request cannot select anything as asked (a window that ends
+// before it starts); it is the caller's mistake, which a command line reports as usage.
+type RequestError struct {
+	Field string // "window", "partitions"
+	Err   error
+}
+
+// Error says what is wrong, in one line.
+func (e *RequestError) Error() string { return e.Err.Error() }
+
+// Unwrap exposes the underlying error to errors.Is and errors.As.
+func (e *RequestError) Unwrap() error { return e.Err }
 
 // PartialError is a result where some parts (partitions, groups) answered and some did not.
 // The answered parts are still in the result; Failed says what is missing and why.
@@ -331,6 +385,8 @@ func isTyped(err error) bool {
 		t *TLSError
 		n *NotAuthorizedError
 		f *TopicNotFoundError
+		s *NoAnswerError
 	)
-	return errors.As(err, &u) || errors.As(err, &a) || errors.As(err, &t) || errors.As(err, &n) || errors.As(err, &f)
+	return errors.As(err, &u) || errors.As(err, &a) || errors.As(err, &t) || errors.As(err, &n) || errors.As(err, &f) ||
+		errors.As(err, &s)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sync"
 
@@ -18,7 +19,9 @@ const groupFetchers = 8
 
 // Groups lists consumer groups with members, committed offsets and lag, sorted by id.
 // A group that cannot be fully described has Err set; the call fails only when no group
-// could be listed at all.
+// could be listed at all. When the account may not describe the cluster, Kafka lists only
+// the groups it may DESCRIBE: the groups come back with an *IncompleteError saying so, and
+// are valid (possibly none).
 func (c *Client) Groups(ctx context.Context) (Groups, error) {
 	list, err := call(ctx, c.admin.ListConsumerGroups)
 	if err != nil {
@@ -28,10 +31,11 @@ func (c *Client) Groups(ctx context.Context) (Groups, error) {
 		c.log.Warn("some brokers did not list their consumer groups", "err", err)
 	}
 	ids := slices.Sorted(maps.Keys(list))
+	// Kafka filters ListGroups by ACL without an error: an account that may not describe
+	// the cluster sees only the groups it may DESCRIBE, which can look like none at all.
+	hidden := c.groupsHidden(ctx, len(ids))
 	if len(ids) == 0 {
-		// Kafka filters ListGroups by ACL without an error: no DESCRIBE on groups looks empty.
-		c.log.Debug("no consumer groups listed; an account without DESCRIBE on groups sees none")
-		return Groups{}, nil
+		return Groups{}, hidden
 	}
 	out := make(Groups, len(ids))
 	for i, id := range ids {
@@ -50,7 +54,30 @@ func (c *Client) Groups(ctx context.Context) (Groups, error) {
 	}
 	wg.Wait()
 	c.fillLag(ctx, out)
-	return out, nil
+	return out, hidden
+}
+
+// groupsHidden returns an *IncompleteError when the account may not DESCRIBE the cluster,
+// so the group listing holds only the groups it may DESCRIBE one by one; nil when the
+// listing is complete or the broker cannot say (DescribeCluster needs Kafka 2.8).
+func (c *Client) groupsHidden(ctx context.Context, visible int) error {
+	b := c.client.LeastLoadedBroker()
+	if b == nil {
+		return nil
+	}
+	req := sarama.NewDescribeClusterRequest(c.sc.Version)
+	req.IncludeClusterAuthorizedOperations = true
+	resp, err := call(ctx, func() (*sarama.DescribeClusterResponse, error) { return b.DescribeCluster(req) })
+	if err != nil || !errors.Is(resp.Err, sarama.ErrNoError) || resp.ClusterAuthorizedOperations == math.MinInt32 {
+		c.log.Debug("cluster authorized operations unknown", "err", cmp.Or(err, error(resp.Err)))
+		return nil
+	}
+	if resp.ClusterAuthorizedOperations&(1<<int32(sarama.AclOperationDescribe)) != 0 {
+		return nil
+	}
+	return &IncompleteError{What: "consumer groups", Visible: visible,
+		Err: &NotAuthorizedError{Operation: "describe", Resource: "the cluster"},
+		Why: "Kafka lists only the groups this account may DESCRIBE"}
 }
 
 // describeGroups fills state, protocol and members; a failure is recorded per group.

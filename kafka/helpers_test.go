@@ -33,11 +33,13 @@ func newCluster(t testing.TB, opts ...kfake.Opt) *kfake.Cluster {
 	return c
 }
 
-// producer returns a franz-go client for seeding test data.
+// producer returns a franz-go client for seeding test data. It sends no client telemetry
+// (KIP-714): its background GetTelemetrySubscriptions would look like kpeek's to the
+// read-only watcher.
 func producer(t testing.TB, c *kfake.Cluster, opts ...kgo.Opt) *kgo.Client {
 	t.Helper()
 	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0)}, opts...)...)
+		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0), kgo.DisableClientMetrics()}, opts...)...)
 	if err != nil {
 		t.Fatalf("kgo client: %v", err)
 	}

@@ -3,12 +3,17 @@
 package kafka_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/export"
 	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/kafka/kafkatest"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -111,5 +116,130 @@ func TestIntegrationEmptyTopic(t *testing.T) {
 	info, err := cl.Topic(ctxFor(t), topic)
 	if err != nil || info.Records() != 0 || len(info.Partitions) != 3 {
 		t.Errorf("Topic: %+v, %v; want 3 empty partitions", info, err)
+	}
+}
+
+// TestIntegrationEdgesPartitionRange: a -p range past the topic's last partition is refused
+// at once with the real partition count; a range inside it reads exactly those partitions.
+func TestIntegrationEdgesPartitionRange(t *testing.T) {
+	e := env(t)
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "ranges")
+	createTopic(t, admin, topic, 3, nil)
+	for p := range int32(3) {
+		produce(t, admin, &kgo.Record{Topic: topic, Partition: p, Value: fmt.Appendf(nil, "p%d", p)})
+	}
+	cl := connect(t, plaintextConfig(e, t))
+	_, err := cl.Read(ctxFor(t), kafka.ReadRequest{Topic: topic, PartitionSpec: "1,0-99999999"})
+	pe := asType[*kafka.PartitionNotFoundError](t, err)
+	if pe.Partitions != 3 {
+		t.Errorf("error names %d partitions, want 3: %v", pe.Partitions, err)
+	}
+	assertOneLine(t, err, "has 3 partitions, 0-2")
+	rs, ranges := readAll(t, cl, kafka.ReadRequest{Topic: topic, PartitionSpec: "2,1-1,2"})
+	got := byPartition(rs)
+	if len(ranges) != 2 || len(got) != 2 || len(got[1]) != 1 || len(got[2]) != 1 {
+		t.Errorf("-p 2,1-1,2 read %v over ranges %+v, want partitions 1 and 2 once each", got, ranges)
+	}
+}
+
+// TestIntegrationEdgesTimes: the earliest time Kafka can look up reads from the first
+// record; a window that ends before it starts is refused before anything is asked.
+func TestIntegrationEdgesTimes(t *testing.T) {
+	e := env(t)
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "times")
+	createTopic(t, admin, topic, 1, nil)
+	for i := range 3 {
+		produce(t, admin, &kgo.Record{Topic: topic, Value: fmt.Appendf(nil, "%d", i)})
+	}
+	cl := connect(t, plaintextConfig(e, t))
+	now := time.Now()
+	epoch, err := kafka.ParseStart("1970-01-01T00:00:00Z", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := readAll(t, cl, kafka.ReadRequest{Topic: topic, From: epoch}); len(rs) != 3 {
+		t.Errorf("from 1970-01-01 read %d records, want all 3", len(rs))
+	}
+	if _, err := kafka.ParseStart("1969-12-31T23:59:59.999Z", now); err == nil {
+		t.Error("a start before 1970 was accepted: it would be ListOffsets' 'latest' (-1)")
+	}
+	from, _ := kafka.ParseStart("-2h", now)
+	to, _ := kafka.ParseStop("-3h", now)
+	_, err = cl.Read(ctxFor(t), kafka.ReadRequest{Topic: topic, From: from, To: to})
+	asType[*kafka.RequestError](t, err)
+	assertOneLine(t, err, "ends at", "before it starts")
+}
+
+// TestIntegrationEdgesSilentBroker: a listener that accepts and never answers is named; beside
+// the real broker it is routed around, with a note.
+func TestIntegrationEdgesSilentBroker(t *testing.T) {
+	e := env(t)
+	silent := kafkatest.SilentBroker(t)
+
+	_, err := kafka.New(ctxFor(t), config.Connection{Brokers: []string{silent}, SocketTimeoutMs: 1000})
+	na := asType[*kafka.NoAnswerError](t, err)
+	if !slices.Equal(na.Addrs, []string{silent}) {
+		t.Errorf("silent brokers %v, want %s", na.Addrs, silent)
+	}
+	assertOneLine(t, err, silent, "did not answer within 1s", "socket.timeout.ms")
+
+	good := e.get(t, "KPEEK_IT_PLAINTEXT")
+	for range 2 { // sarama picks the first seed at random
+		cl := connect(t, config.Connection{Name: "it-silent", Brokers: []string{silent, good}, SocketTimeoutMs: 1000})
+		if _, err := cl.Topics(ctxFor(t)); err != nil {
+			t.Errorf("topics through %s beside a silent %s: %v", good, silent, err)
+		}
+		for _, n := range cl.Notes() {
+			if !strings.Contains(n, silent) || !strings.Contains(n, "connected through "+good) {
+				t.Errorf("note %q", n)
+			}
+		}
+	}
+}
+
+// TestIntegrationEdgesRestrictedPrincipal: READ+DESCRIBE on topics and nothing on groups or
+// the cluster: the group listing says it is filtered, retention is unknown (null), never 0.
+func TestIntegrationEdgesRestrictedPrincipal(t *testing.T) {
+	e := env(t)
+	admin := adminClient(t, e)
+	topic := topicName(itAllowedPrefix, "restricted")
+	createTopic(t, admin, topic, 1, map[string]string{"retention.ms": "259200000"})
+	produce(t, admin, &kgo.Record{Topic: topic, Value: []byte("x")})
+	commitOffsets(t, admin, uniq("it-edges-hidden"), topic, map[int32]int64{0: 1})
+
+	cl := connect(t, readerConfig(e, t))
+	ctx := ctxFor(t)
+	gs, err := cl.Groups(ctx)
+	hidden := asType[*kafka.IncompleteError](t, err)
+	asType[*kafka.NotAuthorizedError](t, err)
+	if len(gs) != hidden.Visible {
+		t.Errorf("%d groups returned, the note says %d", len(gs), hidden.Visible)
+	}
+	assertOneLine(t, err, "not authorized to describe the cluster", "only the groups this account may DESCRIBE")
+
+	info, err := cl.Topic(ctx, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asType[*kafka.NotAuthorizedError](t, info.ConfigErr)
+	if info.Retention() != "?" || !info.RecordsKnown() || info.Records() != 1 {
+		t.Errorf("as the reader: retention %q, records %d (known %v); want ?, 1", info.Retention(), info.Records(), info.RecordsKnown())
+	}
+	var js bytes.Buffer
+	if err := export.WriteTopics(&js, kafka.Topics{info}, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"retention_ms": null`) || !strings.Contains(js.String(), `"cleanup_policy": null`) {
+		t.Errorf("unknown retention is not null in JSON:\n%s", js.String())
+	}
+
+	// The super user sees the real value, in the one format the explorer shows too.
+	if info, err := connect(t, plaintextConfig(e, t)).Topic(ctx, topic); err != nil || info.Retention() != "3d" {
+		t.Errorf("as admin: retention %q, %v; want 3d", info.Retention(), err)
+	}
+	if _, err := connect(t, plaintextConfig(e, t)).Groups(ctx); err != nil {
+		t.Errorf("as admin, the group listing is complete, yet: %v", err)
 	}
 }

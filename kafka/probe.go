@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -223,4 +224,104 @@ func (c *Client) speaksTLS(ctx context.Context, addr string) bool {
 	//nolint:gosec // detection only: no data is exchanged over this connection
 	tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
 	return tc.HandshakeContext(hctx) == nil
+}
+
+// connectAnswering connects like connect, but gives the brokers the socket timeout to
+// answer: a broker that takes the TCP connection and then says nothing would otherwise keep
+// sarama retrying for a minute and more, and the user would not learn which one it is. When
+// some bootstrap brokers answer and others do not, it connects through those that answer
+// and leaves a note naming the silent ones.
+func (c *Client) connectAnswering(ctx context.Context) (sarama.Client, error) {
+	limit := c.cfg.SocketTimeout()
+	client, err := connectWithin(ctx, c.cfg.Brokers, c.sc, limit)
+	if !timedOut(ctx, err) {
+		return client, err
+	}
+	answering, silent, cause := c.checkBrokers(ctx)
+	if len(silent) > 0 && len(answering) > 0 {
+		client, err := connectWithin(ctx, answering, c.sc, limit)
+		if err == nil {
+			c.notes = append(c.notes, fmt.Sprintf("%s; connected through %s",
+				&NoAnswerError{Addrs: silent, Timeout: limit}, strings.Join(answering, ", ")))
+			return client, nil
+		}
+		if !timedOut(ctx, err) {
+			return nil, err
+		}
+	}
+	switch {
+	case len(silent) > 0:
+		return nil, &NoAnswerError{Addrs: silent, Timeout: limit}
+	case cause != nil:
+		return nil, cause
+	}
+	return nil, &causeError{msg: fmt.Sprintf("connect to cluster %s: the brokers answer, but the cluster's metadata "+
+		"did not arrive within %s (wait longer with socket.timeout.ms)", clusterName(c.cfg), limit),
+		err: context.DeadlineExceeded}
+}
+
+// connectWithin is connect bounded by limit.
+func connectWithin(ctx context.Context, brokers []string, sc *sarama.Config, limit time.Duration) (sarama.Client, error) {
+	cctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	return connect(cctx, brokers, sc)
+}
+
+// timedOut reports a connect that ran out of time while the caller's ctx is still live.
+func timedOut(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isTimeout(err))
+}
+
+// silenceCheck bounds the check that names a silent broker: a broker that answers at all
+// answers ApiVersions within a round trip.
+const silenceCheck = 3 * time.Second
+
+// checkBrokers asks every bootstrap broker at once for its ApiVersions (allowed before any
+// login) and sorts them into those that answer and those that take the connection and stay
+// silent; cause is the first other failure (unreachable, TLS).
+func (c *Client) checkBrokers(ctx context.Context) (answering, silent []string, cause error) {
+	errs := make([]error, len(c.cfg.Brokers))
+	var wg sync.WaitGroup
+	for i, addr := range c.cfg.Brokers {
+		wg.Go(func() { errs[i] = c.askApiVersions(ctx, addr) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		addr := c.cfg.Brokers[i]
+		switch {
+		case err == nil:
+			answering = append(answering, addr)
+		case isTimeout(err) && !isDial(err):
+			silent = append(silent, addr)
+		case cause == nil && isDial(err):
+			cause = &UnreachableError{Addr: addr, Err: err}
+		case cause == nil:
+			cause = c.translate(err, "connect to", "broker "+addr)
+		}
+	}
+	return answering, silent, cause
+}
+
+// askApiVersions sends one ApiVersions over TLS if configured, without logging in.
+func (c *Client) askApiVersions(ctx context.Context, addr string) error {
+	conf := *c.sc
+	conf.Net.SASL.Enable = false
+	conf.ApiVersionsRequest = false
+	conf.Net.DialTimeout = min(conf.Net.DialTimeout, silenceCheck)
+	conf.Net.ReadTimeout = silenceCheck
+	b := sarama.NewBroker(addr)
+	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		return err
+	}
+	defer b.Close()
+	_, err := call(ctx, func() (*sarama.ApiVersionsResponse, error) {
+		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 0})
+	})
+	return err
+}
+
+// isDial reports an error from making the connection, as opposed to using it.
+func isDial(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }

@@ -16,6 +16,9 @@ import (
 // resolveRanges turns a request into concrete offsets per partition, as of now: watermarks,
 // start and end offsets (times become offsets through ListOffsets), clamped to the log.
 func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]PartitionRange, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
 	topic := fmt.Sprintf("topic %q", req.Topic)
 	md, err := c.metadata(ctx, []string{req.Topic})
 	if err != nil {
@@ -38,6 +41,11 @@ func (c *Client) resolveRanges(ctx context.Context, req ReadRequest) ([]Partitio
 		all[p.ID] = p.Leader
 	}
 	parts := slices.Clone(req.Partitions)
+	if len(parts) == 0 && req.PartitionSpec != "" {
+		if parts, err = ParsePartitions(req.PartitionSpec, req.Topic, len(all)); err != nil {
+			return nil, err
+		}
+	}
 	if len(parts) == 0 {
 		for id := range all {
 			parts = append(parts, id)

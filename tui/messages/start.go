@@ -1,8 +1,6 @@
 package messages
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -135,6 +133,7 @@ func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
 	} else if req.To, err = kafka.ParseStop(to, now); err != nil {
 		p.errs[fieldTo] = oneLine(err.Error())
 	}
+	req.PartitionSpec = parts
 	if req.Partitions, err = parsePartitions(parts, p.topic); err != nil {
 		p.errs[fieldPartitions] = err.Error()
 	}
@@ -157,20 +156,14 @@ func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
 }
 
 // parsePartitions parses the partitions field with kafka.ParsePartitions; partitions the
-// topic does not have are an error when the topic's partitions are known.
+// topic does not have are an error when the topic's partitions are known (else the read
+// expands req.PartitionSpec against the topic).
 func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
-	out, err := kafka.ParsePartitions(s)
-	if err != nil {
-		return nil, err
+	if len(topic.Partitions) == 0 {
+		// Not described yet: check the syntax and let the read expand it against the topic.
+		return nil, kafka.CheckPartitions(s)
 	}
-	if n := len(topic.Partitions); n > 0 {
-		for _, p := range out {
-			if !slices.ContainsFunc(topic.Partitions, func(pi kafka.PartitionInfo) bool { return pi.ID == p }) {
-				return nil, fmt.Errorf("%s has no partition %d (it has %d)", topic.Name, p, n)
-			}
-		}
-	}
-	return out, nil
+	return kafka.ParsePartitions(s, topic.Name, len(topic.Partitions))
 }
 
 func (p startPrompt) view(st common.MessagesStyles, w, h int) string {

@@ -3,28 +3,12 @@ package topics
 import (
 	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/kpeek/kpeek/kafka"
 )
 
-// Retention renders retention.ms briefly: 7d, 12h, 30m, "forever" for -1.
-func Retention(ms int64) string {
-	switch {
-	case ms < 0:
-		return "forever"
-	case ms == 0:
-		return "0"
-	}
-	d := time.Duration(ms) * time.Millisecond
-	switch {
-	case d%(24*time.Hour) == 0:
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	case d%time.Hour == 0:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
-	case d%time.Minute == 0:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
-	}
-	return d.String()
-}
+// Retention renders retention.ms the way the command line does: 7d, 12h, 30m, "forever" for -1.
+func Retention(ms int64) string { return kafka.FormatRetention(ms) }
 
 // Cleanup shortens cleanup.policy to fit its column.
 func Cleanup(p string) string {

@@ -81,9 +81,13 @@ func (m Model) refresh() Model {
 			name += " (!)"
 		}
 		rate, known := m.rates.of(t.Name)
+		records := "?" // some partition's offsets did not answer: unknown, not 0
+		if t.RecordsKnown() {
+			records = Count(t.Records())
+		}
 		rows = append(rows, table.Row{ID: t.Name, Filter: name, Cells: []string{
-			name, strconv.Itoa(len(t.Partitions)), Count(t.Records()), Rate(rate, known),
-			Retention(t.RetentionMs), decode.Sanitize(Cleanup(t.CleanupPolicy)),
+			name, strconv.Itoa(len(t.Partitions)), records, Rate(rate, known),
+			t.Retention(), decode.Sanitize(Cleanup(t.CleanupPolicy)),
 		}})
 	}
 	empty := "no topics"
