@@ -192,7 +192,7 @@ func newRenderer(o HECOptions, redacted bool) *renderer {
 		r.meta = append(r.meta, ',', '"')
 		r.meta = append(r.meta, name...)
 		r.meta = append(r.meta, '"', ':')
-		r.meta = append(r.meta, q...)
+		r.meta = decode.EscapeJSON(r.meta, q)
 	}
 	add("host", o.Host)
 	add("source", o.Source)
@@ -206,7 +206,8 @@ func (r *renderer) event(dst []byte, rec *kafka.Record, env *decode.Envelope) []
 	sum := r.hasher.hash(rec, r.env)
 	if rec.Topic != r.topic || r.topicJSON == nil {
 		r.topic = rec.Topic
-		r.topicJSON, _ = json.Marshal(rec.Topic)
+		q, _ := json.Marshal(rec.Topic)
+		r.topicJSON = decode.EscapeJSON(nil, q) // no control or bidi rune from a topic name reaches Splunk
 	}
 	dst = append(dst, '{')
 	if ms := rec.Timestamp.UnixMilli(); ms >= 0 && !rec.Timestamp.IsZero() {

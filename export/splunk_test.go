@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/export/hec"
 	"github.com/kpeek/kpeek/export/hectest"
 	"github.com/kpeek/kpeek/kafka"
@@ -491,5 +492,24 @@ func TestResumeRejectsNonSpool(t *testing.T) {
 	}
 	if _, err := Resume(t.Context(), ResumeRequest{Spool: p, Token: "t"}); err == nil || !strings.Contains(err.Error(), "not a kpeek spool") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestHECEventEscapesHostileMetadata: the topic name and the source, host and index names
+// reach Splunk with C1, bidi and control runes escaped, like the record itself.
+func TestHECEventEscapesHostileMetadata(t *testing.T) {
+	hostile := "t\u009b\u202e\x1b[2J"
+	r := newRenderer(HECOptions{Source: "kafka:" + hostile, Host: hostile, Index: "ir"}, false)
+	rec := kafka.Record{Topic: hostile, Value: []byte(`{"a":1}`)}
+	env := decode.New().Decode(t.Context(), &rec)
+	out := string(r.event(nil, &rec, &env))
+	for _, bad := range []string{"\u009b", "\u202e", "\x1b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("raw %q in the event %s", bad, out)
+		}
+	}
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatalf("event is not JSON: %v\n%s", err, out)
 	}
 }

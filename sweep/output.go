@@ -83,7 +83,7 @@ func appendHit(dst []byte, h *Hit) []byte {
 	}
 	m, _ := json.Marshal(matched) // plain strings: cannot fail
 	dst = append(dst, `,"matched":`...)
-	dst = append(dst, m...)
+	dst = decode.EscapeJSON(dst, m) // field paths come from the data
 	return append(dst, '}')
 }
 
@@ -114,7 +114,7 @@ func (sw *Writer) Close(sum Summary) error {
 		}
 		b, _ := json.Marshal(summaryJSON(sum)) // strings and numbers only
 		sw.w.WriteString(`],"summary":`)
-		sw.w.Write(b)
+		sw.w.Write(decode.EscapeJSON(nil, b)) // topic names and errors are text from the cluster
 		sw.w.WriteString("}\n")
 	}
 	return sw.w.Flush()
