@@ -168,12 +168,13 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 			m.rd.received += int64(len(b.Records))
 			m = m.storeRecords(b.Records)
 		}
-		m, cmd = m.afterAppend()
 		if msg.closed {
 			m.rd.live = false
+			m, cmd = m.afterAppend()
 			m.tl = m.tl.refresh(m.store, m.filter)
 			return m, cmd
 		}
+		m, cmd = m.afterAppend()
 		return m, tea.Batch(cmd, m.wait(msg.id, m.rd.stream.Batches(), gatherFor))
 	case tickMsg:
 		if msg.id != m.rd.id {

@@ -82,3 +82,28 @@ func TestPaneStoresEveryGatheredBatchAndGathersAfterTheFirst(t *testing.T) {
 		t.Fatalf("waits gathered %v, want the first at once and the next for %v", gathers, gatherFor)
 	}
 }
+
+func TestBoundedLoadLeavesClassifyingUntilItEnds(t *testing.T) {
+	m := newTest(t, 120, 30, newFake(false))
+	m.wait = func(int, <-chan kafka.Batch, time.Duration) tea.Cmd { return nil }
+	m = keys(t, m, "enter")
+	m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(100)}})
+	if m.warm.running || m.store.Class(m.store.First()) != classUnknown {
+		t.Fatal("records were classified while the bounded read was still loading")
+	}
+	m = run(t, m, batchMsg{id: m.rd.id, closed: true})
+	if m.store.Class(m.store.First()) == classUnknown || m.warm.upTo != m.store.End() {
+		t.Fatalf("the records were not classified once the read ended: up to %d of %d", m.warm.upTo, m.store.End())
+	}
+}
+
+func TestFollowedReadClassifiesAsRecordsCome(t *testing.T) {
+	m := newTest(t, 120, 30, newFake(false))
+	m.wait = func(int, <-chan kafka.Batch, time.Duration) tea.Cmd { return nil }
+	m = keys(t, m, "enter")
+	m.rd.req.Follow = true
+	m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(100)}})
+	if m.store.Class(m.store.First()) == classUnknown {
+		t.Fatal("a followed read never ends, so its records must be classified as they come")
+	}
+}
