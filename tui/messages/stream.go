@@ -102,11 +102,12 @@ func (m Model) tick(id int) tea.Cmd {
 
 // Gathering: Bubble Tea renders a frame after every message, so while records stream
 // in, batches that arrive within gatherFor of the first join it in one message (up to
-// gatherMax records). The first wait of a read does not gather: its records go on screen
-// at once.
+// gatherMax records or gatherBytes of payload, so big records are not held back in
+// bulk). The first wait of a read does not gather: its records go on screen at once.
 const (
-	gatherFor = time.Second / 30
-	gatherMax = 1 << 16
+	gatherFor   = time.Second / 30
+	gatherMax   = 1 << 16
+	gatherBytes = 16 << 20
 )
 
 // waitBatch waits for one batch and, given a gather time, takes what else arrives
@@ -120,7 +121,8 @@ func waitBatch(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd {
 		}
 		timer := time.NewTimer(gather)
 		defer timer.Stop()
-		for n := len(b.Records); n < gatherMax; {
+		n, size := len(b.Records), payload(b.Records)
+		for n < gatherMax && size < gatherBytes {
 			select {
 			case more, ok := <-ch:
 				if !ok {
@@ -128,7 +130,8 @@ func waitBatch(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd {
 					return msg
 				}
 				msg.more = append(msg.more, more)
-				if n += len(more.Records); more.Err != nil {
+				n, size = n+len(more.Records), size+payload(more.Records)
+				if more.Err != nil {
 					return msg
 				}
 			case <-timer.C:
@@ -137,6 +140,15 @@ func waitBatch(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// payload is the bytes of keys, values and headers in recs.
+func payload(recs []kafka.Record) int {
+	n := 0
+	for i := range recs {
+		n += recs[i].Size()
+	}
+	return n
 }
 
 func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {

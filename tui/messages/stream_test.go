@@ -50,6 +50,14 @@ func TestWaitBatchStopsAtTheCapAndAtAnError(t *testing.T) {
 	if n := len(msg.batch.Records) + 500*len(msg.more); n < gatherMax || n >= gatherMax+500 {
 		t.Fatalf("gathered %d records, want the first batches past %d", n, gatherMax)
 	}
+	big := make(chan kafka.Batch, 4)
+	for range 4 {
+		big <- kafka.Batch{Records: []kafka.Record{{Value: make([]byte, 6<<20)}}}
+	}
+	msg = waitBatch(1, big, time.Hour)().(batchMsg)
+	if len(msg.more) != 2 || len(big) != 1 {
+		t.Fatalf("gathering should stop past %d bytes: took %d more batches of 6 MB, %d left", gatherBytes, len(msg.more), len(big))
+	}
 	ch := queued(false, 10)
 	ch2 := make(chan kafka.Batch, 3)
 	ch2 <- <-ch
