@@ -191,5 +191,6 @@ printf '\nKafka %s, %d JSON records, %d Avro records, %d interleaved runs each (
 	"$VERSION" "$RECORDS" "$AVRO_RECORDS" "$RUNS"
 printf '%-34s %8s %8s %8s   %8s %8s %8s   %7s %7s\n' "measure" "kp wall" "kp cpu" "kp MB" "kc wall" "kc cpu" "kc MB" "wall" "cpu"
 for r in "${ROWS[@]}"; do printf '%s\n' "$r"; done
-echo "The explorer rows' peer is kpeek's own headless read (consume -o raw); their kp MB is the"
-echo "explorer's peak resident memory so far, their cpu the explorer's CPU time over the row's span."
+echo "The explorer rows' peer is kpeek's own headless read (consume -o raw, in time order as the"
+echo "explorer reads); their kp MB is the explorer's peak resident memory so far, their cpu the"
+echo "explorer's CPU time over the row's span."
