@@ -63,6 +63,7 @@ func audited(opts Options, connect connectFunc) connectFunc {
 
 // run is Run with the connection and the terminal replaceable, for tests.
 func run(ctx context.Context, opts Options, connect connectFunc, progOpts ...tea.ProgramOption) error {
+	defer lowerGC()()
 	app := newApp(ctx, opts, connect)
 	p := tea.NewProgram(app, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	final, err := p.Run()

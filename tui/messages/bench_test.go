@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/kafka"
@@ -234,4 +236,76 @@ func BenchmarkFilterKeystroke1M(b *testing.B) {
 		m.filter.running = true
 		_ = m.View()
 	}
+}
+
+// readerBatches is a million records as a read delivers them: fresh batches of 500,
+// each record in its own allocations.
+func readerBatches(n int) [][]kafka.Record {
+	src := sample()
+	var out [][]kafka.Record
+	for done := 0; done < n; done += 500 {
+		batch := make([]kafka.Record, min(500, n-done))
+		for i := range batch {
+			r := src[(done+i)%len(src)]
+			r.Offset, r.Timestamp = int64(done+i), base.Add(time.Duration(done+i)*time.Millisecond)
+			r.Key, r.Value = append([]byte(nil), r.Key...), append([]byte(nil), r.Value...)
+			r.Headers = []kafka.Header{{Key: "source", Value: []byte("idp")}}
+			batch[i] = r
+		}
+		out = append(out, batch)
+	}
+	return out
+}
+
+// BenchmarkLoad1M is the pane's side of loading a million records: every batch
+// through Update, every Cmd it returns run (the background classification included)
+// and a frame rendered after each message, as the Bubble Tea loop does. The read
+// itself is not in it; compare records/cpu-s with the headless read's.
+func BenchmarkLoad1M(b *testing.B) {
+	batches := readerBatches(million)
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		f := newFake(false) // empty while the prompt is answered
+		f.ranges[0].End = million
+		m := newTest(b, 120, 40, f)
+		m = keys(b, m, "enter")
+		f.ch = make(chan kafka.Batch, len(batches))
+		for _, batch := range batches {
+			f.ch <- kafka.Batch{Records: batch}
+		}
+		close(f.ch)
+		b.StartTimer()
+		start := cpuTime()
+		m = drain(b, m, exec(waitBatch(m.rd.id, f.ch, gatherFor)), waitBatch)
+		cpu += cpuTime() - start
+		if m.store.Len() != million || m.rd.live {
+			b.Fatalf("loaded %d records, live %v", m.store.Len(), m.rd.live)
+		}
+	}
+	b.ReportMetric(float64(million)*float64(b.N)/cpu.Seconds(), "records/cpu-s")
+}
+
+// drain is run without its step limit and with the given wait, rendering a frame
+// after every message.
+func drain(b *testing.B, m Model, msg tea.Msg, wait func(int, <-chan kafka.Batch, time.Duration) tea.Cmd) Model {
+	m.wait = wait
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg, queue = queue[0], queue[1:]
+		if msg == nil {
+			continue
+		}
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				queue = append(queue, exec(c))
+			}
+			continue
+		}
+		var cmd tea.Cmd
+		m, cmd = m.Update(msg)
+		_ = m.View()
+		queue = append(queue, exec(cmd))
+	}
+	return m
 }

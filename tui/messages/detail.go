@@ -12,8 +12,6 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/alecthomas/chroma/v2/formatters"
-	"github.com/alecthomas/chroma/v2/lexers"
-	chromastyles "github.com/alecthomas/chroma/v2/styles"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/decode"
@@ -261,8 +259,9 @@ func sanitizeLines(s string) string {
 // highlight colours sanitized JSON with chroma; on any failure the text stays plain.
 // The input holds no control characters, so the output holds only chroma's SGR codes.
 func highlight(s, style string) string {
-	lexer := lexers.Get("json")
-	if lexer == nil {
+	lexer, err := chromaJSON()
+	st := chromaStyle(style)
+	if err != nil || st == nil {
 		return s
 	}
 	it, err := lexer.Tokenise(nil, s)
@@ -270,7 +269,7 @@ func highlight(s, style string) string {
 		return s
 	}
 	var buf bytes.Buffer
-	if err := formatters.TTY256.Format(&buf, chromastyles.Get(style), it); err != nil {
+	if err := formatters.TTY256.Format(&buf, st, it); err != nil {
 		return s
 	}
 	return buf.String()

@@ -46,11 +46,13 @@ type scratch struct {
 }
 
 // warmMore starts classifying the next records in the background when nothing else
-// is running.
+// is running. A bounded read is left the cores while it loads; a followed one never
+// ends, so its records are classified as they come.
 func (m Model) warmMore() (Model, tea.Cmd) {
 	w := &m.warm
 	w.upTo = max(w.upTo, m.store.First())
-	if w.off || w.running || m.filter.running || w.upTo >= m.store.End() {
+	loading := (m.rd.live || m.rd.starting) && !m.rd.req.Follow
+	if w.off || w.running || loading || m.filter.running || w.upTo >= m.store.End() {
 		return m, nil
 	}
 	w.running = true

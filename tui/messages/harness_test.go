@@ -69,7 +69,7 @@ func newTest(t testing.TB, w, h int, stream Stream, opts ...Option) Model {
 	m := New(c, Source{Topic: kafka.TopicInfo{Name: "auth.logins",
 		Partitions: []kafka.PartitionInfo{{ID: 0}, {ID: 1}, {ID: 2}}}}, opts...)
 	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
-	m.wait = func(id int, ch <-chan kafka.Batch) tea.Cmd {
+	m.wait = func(id int, ch <-chan kafka.Batch, _ time.Duration) tea.Cmd {
 		return func() tea.Msg {
 			select {
 			case b, ok := <-ch:

@@ -64,8 +64,8 @@ type Model struct {
 	styles common.MessagesStyles // used when the frame's Common has none
 	dec    *decode.Decoder
 	read   ReadFunc
-	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests stop the clock
-	wait   func(id int, ch <-chan kafka.Batch) tea.Cmd          // waitBatch; tests never block
+	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd              // tea.Tick; tests stop the clock
+	wait   func(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd // waitBatch; tests never block
 
 	ctx    context.Context // lives as long as the pane; Close cancels it
 	cancel context.CancelFunc

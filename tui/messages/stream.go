@@ -37,10 +37,12 @@ type readStartedMsg struct {
 	err    error
 }
 
-// batchMsg carries one batch of read id; closed means the stream ended.
+// batchMsg carries the batches of read id that arrived together (batch, then more);
+// closed means the stream ended after them.
 type batchMsg struct {
 	id     int
 	batch  kafka.Batch
+	more   []kafka.Batch
 	closed bool
 }
 
@@ -98,12 +100,55 @@ func (m Model) tick(id int) tea.Cmd {
 	return m.after(tickEvery, func(t time.Time) tea.Msg { return tickMsg{id: id, at: t} })
 }
 
-// waitBatch waits for one batch; the pane re-arms it after each.
-func waitBatch(id int, ch <-chan kafka.Batch) tea.Cmd {
+// Gathering: Bubble Tea renders a frame after every message, so while records stream
+// in, batches that arrive within gatherFor of the first join it in one message (up to
+// gatherMax records or gatherBytes of payload, so big records are not held back in
+// bulk). The first wait of a read does not gather: its records go on screen at once.
+const (
+	gatherFor   = time.Second / 30
+	gatherMax   = 1 << 16
+	gatherBytes = 16 << 20
+)
+
+// waitBatch waits for one batch and, given a gather time, takes what else arrives
+// within it; the pane re-arms it after each message.
+func waitBatch(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		b, ok := <-ch
-		return batchMsg{id: id, batch: b, closed: !ok}
+		msg := batchMsg{id: id, batch: b, closed: !ok}
+		if !ok || b.Err != nil || gather <= 0 {
+			return msg
+		}
+		timer := time.NewTimer(gather)
+		defer timer.Stop()
+		n, size := len(b.Records), payload(b.Records)
+		for n < gatherMax && size < gatherBytes {
+			select {
+			case more, ok := <-ch:
+				if !ok {
+					msg.closed = true
+					return msg
+				}
+				msg.more = append(msg.more, more)
+				n, size = n+len(more.Records), size+payload(more.Records)
+				if more.Err != nil {
+					return msg
+				}
+			case <-timer.C:
+				return msg
+			}
+		}
+		return msg
 	}
+}
+
+// payload is the bytes of keys, values and headers in recs.
+func payload(recs []kafka.Record) int {
+	n := 0
+	for i := range recs {
+		n += recs[i].Size()
+	}
+	return n
 }
 
 func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
@@ -122,22 +167,27 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.rd.stream, m.rd.live = msg.stream, true
 		m.rd.ranges = msg.stream.Ranges()
-		return m, m.wait(msg.id, msg.stream.Batches())
+		return m, m.wait(msg.id, msg.stream.Batches(), 0)
 	case batchMsg:
 		if msg.id != m.rd.id || m.rd.stream == nil {
 			return m, nil
 		}
+		var cmd tea.Cmd
+		for _, b := range append([]kafka.Batch{msg.batch}, msg.more...) {
+			if b.Err != nil {
+				m.rd.err = b.Err
+			}
+			m.rd.received += int64(len(b.Records))
+			m = m.storeRecords(b.Records)
+		}
 		if msg.closed {
 			m.rd.live = false
+			m, cmd = m.afterAppend()
 			m.tl = m.tl.refresh(m.store, m.filter)
-			return m, nil
+			return m, cmd
 		}
-		if msg.batch.Err != nil {
-			m.rd.err = msg.batch.Err
-		}
-		var cmd tea.Cmd
-		m, cmd = m.appendRecords(msg.batch.Records)
-		return m, tea.Batch(cmd, m.wait(msg.id, m.rd.stream.Batches()))
+		m, cmd = m.afterAppend()
+		return m, tea.Batch(cmd, m.wait(msg.id, m.rd.stream.Batches(), gatherFor))
 	case tickMsg:
 		if msg.id != m.rd.id {
 			return m, nil
@@ -153,13 +203,9 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// appendRecords adds records to the store (however they arrived) and keeps the
-// cursor, marks, filter and timeline in step.
-func (m Model) appendRecords(recs []kafka.Record) (Model, tea.Cmd) {
-	if len(recs) == 0 {
-		return m, nil
-	}
-	m.rd.received += int64(len(recs))
+// storeRecords appends records to the store and moves what the cap dropped out of the
+// cursor, marks and filter.
+func (m Model) storeRecords(recs []kafka.Record) Model {
 	if dropped := m.store.Append(recs); dropped > 0 {
 		m.notice = fmt.Sprintf("cap of %s reached: %s oldest records dropped",
 			thousands(int64(m.store.cap)), thousands(m.store.dropped))
@@ -174,6 +220,12 @@ func (m Model) appendRecords(recs []kafka.Record) (Model, tea.Cmd) {
 		m.cursor = max(0, m.cursor-removed)
 		m.top = max(0, m.top-removed)
 	}
+	return m
+}
+
+// afterAppend keeps the timeline, background work and tail cursor in step with new
+// records; once per message, however many batches it carried.
+func (m Model) afterAppend() (Model, tea.Cmd) {
 	m.tl = m.tl.markDirty()
 	if m.store.Len() < 100_000 {
 		m.tl = m.tl.refresh(m.store, m.filter)
