@@ -88,9 +88,21 @@ func TestDemoClusterEndToEnd(t *testing.T) {
 		if bad := leaks(h.View()); len(bad) > 0 {
 			t.Fatalf("row %d: a control reached the view", i)
 		}
+		_, cmd := h.Update(press("y"))
+		if got, ok := clipboardPayload(t, cmd); !ok {
+			t.Fatalf("row %d: y in the list set no clipboard", i)
+		} else {
+			assertPasteSafe(t, "list copy", got)
+		}
 		dm := drive(h, press("enter"), func(m Model) bool { return m.detail.loaded })
 		if bad := leaks(dm.View()); len(bad) > 0 {
 			t.Fatalf("detail of row %d: a control reached the view", i)
+		}
+		for range viewModes {
+			_, cmd := dm.Update(press("y"))
+			got, _ := clipboardPayload(t, cmd)
+			assertPasteSafe(t, "detail copy "+modeNames[dm.detail.mode], got)
+			dm = drive(dm, press("r"), nil)
 		}
 		h = drive(h, press("j"), nil)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -46,7 +47,7 @@ type detailState struct {
 	meta   string            // metadata, headers and key, already sanitized
 	bodies [viewModes]string // the value as decoded (highlighted), hex and base64
 	mode   int
-	copy   string // what y copies
+	copies [viewModes]string // what y copies in each mode: the text on screen, uncut
 	notice string
 	vp     viewport.Model
 	title  string
@@ -58,7 +59,7 @@ type detailLoadedMsg struct {
 	id     int
 	meta   string
 	bodies [viewModes]string
-	copy   string
+	copies [viewModes]string
 	title  string
 }
 
@@ -107,7 +108,7 @@ func (m Model) updateDetail(msg detailLoadedMsg) Model {
 		return m
 	}
 	d := &m.detail
-	d.loaded, d.meta, d.bodies, d.copy, d.title = true, msg.meta, msg.bodies, msg.copy, msg.title
+	d.loaded, d.meta, d.bodies, d.copies, d.title = true, msg.meta, msg.bodies, msg.copies, msg.title
 	m.detail = d.refill()
 	return m
 }
@@ -138,8 +139,9 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if !d.loaded {
 			return m, nil
 		}
-		d.notice = fmt.Sprintf("copied %s of the value to the clipboard (OSC 52)", bytesize(len(d.copy)))
-		return m, tea.SetClipboard(d.copy)
+		text := d.copies[d.mode]
+		d.notice = fmt.Sprintf("copied %s of the value (%s) to the clipboard (OSC 52)", bytesize(len(text)), modeNames[d.mode])
+		return m, copyCmd(text)
 	}
 	return m, nil
 }
@@ -195,14 +197,14 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		return st.Muted.Render("── value ("+modeNames[mode]+") ──") + "\n"
 	}
 	text, isJSON := prettyValue(&e.Value)
-	msg.copy = text
-	if len(msg.copy) > copyMax {
-		msg.copy = msg.copy[:copyMax]
+	msg.copies[viewDecoded] = sanitizeLines(cutUTF8(text, copyMax))
+	if craw := e.Value.Raw; craw != nil {
+		craw = craw[:min(len(craw), copyMax/4)] // a hex dump is about four times the bytes
+		msg.copies[viewHex] = hex.Dump(craw)
+		msg.copies[viewBase64] = wrap(base64.StdEncoding.EncodeToString(craw), 76)
 	}
 	shown := text
-	if len(shown) > detailMax {
-		shown = shown[:detailMax]
-	}
+	shown = cutUTF8(shown, detailMax)
 	shown = sanitizeLines(shown)
 	if isJSON && st.Highlight {
 		shown = highlight(shown, st.ChromaStyle)
@@ -274,6 +276,17 @@ func highlight(s, style string) string {
 		return s
 	}
 	return buf.String()
+}
+
+// cutUTF8 cuts s to at most n bytes without splitting a rune.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // wrap breaks s into lines of n characters.

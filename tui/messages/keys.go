@@ -40,7 +40,7 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		MarkRange:    orDefault(shared.MarkRange, "v", "v", "mark range"),
 		MarkAll:      orDefault(shared.MarkAll, "A", "A", "mark all matching"),
 		Export:       orDefault(shared.Export, "e", "e", "export"),
-		Copy:         orDefault(shared.Copy, "y", "y", "copy value"),
+		Copy:         orDefault(shared.Copy, "y", "y", "copy"),
 		MessagesKeys: own,
 	}
 }

@@ -190,6 +190,8 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.markKey(msg), nil
 	case key.Matches(msg, k.Export):
 		return m.openExport()
+	case key.Matches(msg, k.Copy):
+		return m.copyRecord()
 	case key.Matches(msg, k.Start):
 		return m.openPrompt()
 	case key.Matches(msg, k.Back):
