@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,15 +69,19 @@ type App struct {
 	msgs      messagesPane   // the open messages pane, nil when none
 	msgsTopic string         // the topic it reads
 	parked    []messagesPane // panes left while an export runs; they keep receiving messages
+	kept      []keptPane     // panes left recently, oldest first; opening their topic restores them
+	forgotten []string       // topics whose kept pane was dropped to make room
 	newMsgs   newMessagesFunc
 	ticker    func(req int) tea.Cmd // arms the refresh timer
 
-	page        page
-	navFocused  bool
-	showHelp    bool
-	confirmQuit bool
-	notice      string // the last error or warning for the status line
-	help        help.Model
+	page         page
+	navFocused   bool
+	showHelp     bool
+	confirmQuit  bool   // asking before quitting: an export runs or marks are unexported
+	confirmLeave bool   // asking before leaving a messages pane with marks
+	hint         string // a one-shot note for the status line (restored, opened afresh); the next key clears it
+	notice       string // the last error or warning for the status line
+	help         help.Model
 }
 
 // newApp builds the root model; connect opens clusters (tests pass a fake).
@@ -160,15 +165,23 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.msgs, cmd = a.msgs.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	kept := a.parked[:0:0]
+	busy := a.parked[:0:0]
 	for _, p := range a.parked {
 		p, cmd := p.Update(msg)
 		cmds = append(cmds, cmd)
 		if p.Busy() {
-			kept = append(kept, p)
+			busy = append(busy, p)
 		}
 	}
-	a.parked = kept
+	a.parked = busy
+	if _, typed := msg.(tea.PasteMsg); len(a.kept) > 0 && !typed { // a paste is for the pane on screen
+		a.kept = slices.Clone(a.kept)
+		for i := range a.kept {
+			var cmd tea.Cmd
+			a.kept[i].pane, cmd = a.kept[i].pane.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
 	var cmd tea.Cmd
 	switch a.page {
 	case pageTopics:
@@ -202,7 +215,7 @@ func (a App) openCluster(name string) (tea.Model, tea.Cmd) {
 		return a.show(pageOverview), nil
 	}
 	cmds := []tea.Cmd{closeCmd(a.conn.cluster, a.c.Logger)}
-	a = a.closeMessages()
+	a = a.closeMessages().dropKept()
 	a.lastReq++
 	a.conn = conn{req: a.lastReq, cfg: cfg, state: nav.Connecting}
 	a.notice = ""
@@ -321,13 +334,20 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	if a.conn.state != nav.Connected {
 		return a, nil
 	}
-	a = a.closeMessages()
+	a = a.leaveMessages()
+	var kept messagesPane
+	a, kept, a.hint = a.restore(t.Name)
+	a.msgsTopic = t.Name
+	if kept != nil {
+		a.msgs = kept.SetSize(a.mainSize())
+		a.hint = "restored " + decode.Sanitize(t.Name) + " as you left it"
+		return a.show(pageMessages).focusMain(), nil
+	}
 	a.msgs = a.newMsgs(a.c, messages.Source{
 		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
 		Splunk: a.conn.cfg.Splunk,
 	}).SetSize(a.mainSize())
-	a.msgsTopic = t.Name
 	a = a.show(pageMessages).focusMain()
 	return a, a.msgs.Init()
 }
@@ -354,6 +374,11 @@ func (a App) closeMessages() App {
 func (a App) busy() bool {
 	if a.msgs != nil && a.msgs.Busy() {
 		return true
+	}
+	for _, k := range a.kept {
+		if k.pane.Busy() {
+			return true
+		}
 	}
 	for _, p := range a.parked {
 		if p.Busy() {
@@ -383,6 +408,7 @@ func (a App) shutdown() error {
 		}
 		p.Close()
 	}
+	a.dropKept()
 	if a.conn.cluster != nil {
 		_ = a.conn.cluster.Close()
 	}

@@ -101,6 +101,7 @@ func newFakeCluster() *fakeCluster {
 type fakeMessages struct {
 	src     messages.Source
 	busy    bool
+	marks   int
 	input   bool
 	keys    []string
 	closed  *bool
@@ -125,6 +126,7 @@ func (f *fakeMessages) Close()                        { *f.closed = true }
 func (f *fakeMessages) CapturesInput() bool           { return f.input }
 func (f *fakeMessages) AtRoot() bool                  { return !f.input }
 func (f *fakeMessages) Busy() bool                    { return f.busy }
+func (f *fakeMessages) Marks() int                    { return f.marks }
 func (f *fakeMessages) Status() string                { return "12 loaded · 0 marked" }
 func (f *fakeMessages) ShortHelp() []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark"))}

@@ -36,6 +36,8 @@ func (a App) render() string {
 	switch {
 	case a.confirmQuit:
 		body = a.overlay(a.quitDialog(), bodyH)
+	case a.confirmLeave:
+		body = a.overlay(a.leaveDialog(), bodyH)
 	case a.showHelp:
 		body = a.overlay(a.helpDialog(), bodyH)
 	default:
@@ -124,6 +126,9 @@ func (a App) statusLine() string {
 			parts = append(parts, st)
 		}
 	}
+	if a.hint != "" {
+		parts = append(parts, s.StatusOK.Render(a.hint))
+	}
 	if len(a.parked) > 0 {
 		parts = append(parts, s.StatusBusy.Render(fmt.Sprintf("%d export(s) running", len(a.parked))))
 	}
@@ -148,7 +153,7 @@ func (a App) footer() string {
 	own := enabled(p.ShortHelp())
 	var global []key.Binding
 	switch {
-	case a.confirmQuit:
+	case a.confirmQuit, a.confirmLeave:
 		own = []key.Binding{a.c.Keys.Yes, a.c.Keys.No}
 	case a.showHelp:
 		own = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
@@ -200,9 +205,29 @@ func (a App) helpDialog() string {
 
 func (a App) quitDialog() string {
 	s := a.c.Styles
-	body := s.DialogTitle.Render("An export is still running") + "\n\n" +
-		"Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed.\n\n" +
-		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " keep running"
+	var title, text, stay string
+	switch {
+	case a.busy():
+		title, stay = "An export is still running", "keep running"
+		text = "Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed."
+	default:
+		title, stay = plural(a.unexported(), "marked record")+" not exported", "stay"
+		text = "Quit and lose the marks?"
+	}
+	body := s.DialogTitle.Render(title) + "\n\n" + text + "\n\n" +
+		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " " + stay
+	return s.Dialog.Render(body)
+}
+
+func (a App) leaveDialog() string {
+	s := a.c.Styles
+	n := 0
+	if a.msgs != nil {
+		n = a.msgs.Marks()
+	}
+	body := s.DialogTitle.Render("Leave "+decode.Sanitize(a.msgsTopic)+" with "+plural(n, "marked record")+"?") + "\n\n" +
+		fmt.Sprintf("The pane is kept: opening the topic again brings back\nits window, filter, marks and cursor (the last %d topics).", keptPanes) + "\n\n" +
+		s.StatusKey.Render("y") + " leave   " + s.StatusKey.Render("n") + " stay"
 	return s.Dialog.Render(body)
 }
 

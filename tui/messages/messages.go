@@ -299,6 +299,9 @@ func (m Model) CapturesInput() bool {
 // Busy is true while an export is running (the frame asks before quitting).
 func (m Model) Busy() bool { return m.export.running }
 
+// Marks is how many records are marked; the frame asks before discarding them.
+func (m Model) Marks() int { return m.marks.count }
+
 // Status is the pane's part of the status line (marks, counters).
 func (m Model) Status() string {
 	parts := []string{fmt.Sprintf("%s loaded", thousands(int64(m.store.Len())))}
