@@ -92,6 +92,8 @@ type MessagesKeys struct {
 	Toggle               key.Binding // prompt/dialog: flip a choice
 	Submit               key.Binding // prompt/dialog: run
 	Cancel               key.Binding // dialog: cancel a running export
+	Order                key.Binding // cycle the row order: time, partition, offset, size, key
+	Zone                 key.Binding // show times in UTC or local time
 }
 
 // NewMessagesKeys returns the messages pane's default bindings.
@@ -105,5 +107,7 @@ func NewMessagesKeys() MessagesKeys {
 		Toggle:     key.NewBinding(key.WithKeys("ctrl+t", "space"), key.WithHelp("space", "toggle")),
 		Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		Cancel:     key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cancel export")),
+		Order:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "order: time/partition/offset/size/key")),
+		Zone:       key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "UTC/local time")),
 	}
 }

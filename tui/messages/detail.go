@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
 )
 
@@ -168,7 +169,7 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 	row := func(label, value string) {
 		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(common.PadRight(label, 10)), value)
 	}
-	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), oneLine(e.TimestampType)))
+	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), timestampKind(e.TimestampType)))
 	row("size", fmt.Sprintf("%d bytes", e.Size))
 	row("key", fmt.Sprintf("%s  (%s)", common.Truncate(oneLine(decode.DisplayValue(&e.Key)), 200), describe(&e.Key)))
 	row("value", describe(&e.Value))
@@ -217,6 +218,17 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		msg.bodies[viewBase64] = rule(viewBase64) + "∅ tombstone (no value)"
 	}
 	return msg
+}
+
+// timestampKind names a timestamp type as Kafka's tools do, saying whose clock it is.
+func timestampKind(t string) string {
+	switch t {
+	case string(kafka.TimestampCreate):
+		return "CreateTime, set by the producer"
+	case string(kafka.TimestampLogAppend):
+		return "LogAppendTime, set by the broker"
+	}
+	return oneLine(t)
 }
 
 // describe is "json · schema 12 · subject orders-value · version 3".

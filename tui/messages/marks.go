@@ -3,7 +3,6 @@ package messages
 import (
 	"fmt"
 	"math/bits"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -126,13 +125,9 @@ func (m Model) markKey(msg tea.KeyPressMsg) Model {
 	return m
 }
 
-// rowOf is the row showing seq, or the row of the next seq shown after it.
+// rowOf is the row showing seq, or the first row when it is no longer shown.
 func (m Model) rowOf(seq int64) int {
-	if m.filter.active() {
-		i, _ := slices.BinarySearch(m.filter.matches, seq)
-		return i
-	}
-	return int(seq - m.store.First())
+	return max(0, m.rowIndex(seq))
 }
 
 // describe sums up the marks: how many, which partitions, offsets and times.

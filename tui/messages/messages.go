@@ -76,6 +76,11 @@ type Model struct {
 	store *store
 	rd    readState
 	rows  rowCache
+	ord   viewOrder // the rows in the chosen order (time by default)
+	local bool      // times in local time instead of UTC
+	// which timestamp types the loaded records have: LogAppendTime is the broker's
+	// clock, not the producer's, and an analyst must know which one they read
+	tsCreate, tsLogAppend bool
 	tl    timeline
 
 	cursor, top int  // cursor row and first visible row, in view order
@@ -171,6 +176,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m, cmd = m.updateWidgets(msg)
 		cmds = append(cmds, cmd)
+	}
+	m = m.syncOrder()
+	if m.tail {
+		m.cursor = m.rowCount() - 1
 	}
 	m = m.clampCursor()
 	cmds = append(cmds, m.decodeVisible())

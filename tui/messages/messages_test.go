@@ -135,8 +135,14 @@ func TestFollowAutoScrollsUntilUserScrollsUp(t *testing.T) {
 	if m.cursor != 29 || !m.tail {
 		t.Fatalf("follow did not pin the newest row: cursor %d tail %v", m.cursor, m.tail)
 	}
-	more := func(n int) {
-		m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(n)}})
+	sent := 30
+	more := func(n int) { // newer records, as a live topic gets them
+		recs := logins(n)
+		for i := range recs {
+			recs[i].Timestamp = base.Add(time.Duration(sent+i) * time.Hour)
+		}
+		sent += n
+		m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: recs}})
 	}
 	more(10)
 	if m.cursor != 39 {

@@ -69,6 +69,8 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	id := m.rd.id + 1
 	m.rd = readState{id: id, req: req, selection: selection, lastTick: time.Now()}
 	m.store.Reset()
+	m.ord = viewOrder{by: m.ord.by}
+	m.tsCreate, m.tsLogAppend = false, false
 	m.rows.reset()
 	m.marks = marks{}
 	m.tl = timeline{}
@@ -160,6 +162,14 @@ func (m Model) appendRecords(recs []kafka.Record) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.rd.received += int64(len(recs))
+	for i := range recs {
+		switch recs[i].TimestampType {
+		case kafka.TimestampLogAppend:
+			m.tsLogAppend = true
+		case kafka.TimestampCreate:
+			m.tsCreate = true
+		}
+	}
 	if dropped := m.store.Append(recs); dropped > 0 {
 		m.notice = fmt.Sprintf("cap of %s reached: %s oldest records dropped",
 			thousands(int64(m.store.cap)), thousands(m.store.dropped))

@@ -131,17 +131,17 @@ func preview(d *decode.Decoded, width int) string {
 // rowCount is how many rows the table has: the filter's matches, or every record.
 func (m Model) rowCount() int {
 	if m.filter.active() {
-		return len(m.filter.matches)
+		return len(m.ord.rows)
 	}
-	return m.store.Len()
+	return len(m.ord.all)
 }
 
-// rowSeq is the store sequence number shown at row i.
+// rowSeq is the store sequence number shown at row i, in the chosen order.
 func (m Model) rowSeq(i int) int64 {
 	if m.filter.active() {
-		return m.filter.matches[i]
+		return m.ord.rows[i]
 	}
-	return m.store.First() + int64(i)
+	return m.ord.all[i]
 }
 
 // clampCursor keeps the cursor on a row and the cursor row on screen.
@@ -192,6 +192,15 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.openExport()
 	case key.Matches(msg, k.Copy):
 		return m.copyRecord()
+	case key.Matches(msg, k.Order):
+		m = m.setOrder((m.ord.by + 1) % sortModes)
+		m.notice = "rows in " + sortNames[m.ord.by] + " order"
+	case key.Matches(msg, k.Zone):
+		m.local = !m.local
+		m.notice = "times in UTC"
+		if m.local {
+			m.notice = "times in local time (" + oneLine(time.Now().Format("MST, -07:00")) + ")"
+		}
 	case key.Matches(msg, k.Start):
 		return m.openPrompt()
 	case key.Matches(msg, k.Back):
@@ -248,7 +257,7 @@ func layout(width int) columns {
 func (m Model) tableView(h int) []string {
 	st := m.st()
 	c := layout(m.width)
-	title := "   " + common.PadRight("TIME", c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
+	title := "   " + common.PadRight("TIME "+m.zoneName(), c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
 		" " + common.PadRight("KEY", c.key) + " " + common.PadRight("VALUE", c.value) + " " + common.PadLeft("SIZE", c.size)
 	lines := []string{st.ColumnTitle.Render(common.Truncate(title, m.width))}
 	n := m.rowCount()
@@ -300,7 +309,7 @@ func (m Model) rowLine(i int, c columns) string {
 	if i == m.cursor {
 		pointer = "▸" // visible without colour too
 	}
-	line := glyph + pointer + " " + common.PadRight(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
+	line := glyph + pointer + " " + common.PadRight(m.timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
 		common.PadLeft(fmt.Sprint(r.Partition), c.part) + " " + common.PadLeft(fmt.Sprint(r.Offset), c.offset) + " " +
 		common.PadRight(t.key, c.key) + " " + common.PadRight(t.value, c.value) + " " + common.PadLeft(bytesize(r.Size()), c.size)
 	line = common.PadRight(line, m.width)
@@ -331,6 +340,13 @@ func (m Model) counterLine() string {
 	if m.tail && m.rd.live {
 		s += " ↓"
 	}
+	s += " · by " + sortNames[m.ord.by]
+	switch {
+	case m.tsLogAppend && m.tsCreate:
+		s += " · times: mixed CreateTime/LogAppendTime"
+	case m.tsLogAppend:
+		s += " · times: LogAppendTime (broker)"
+	}
 	return st.Header.Render(common.Truncate(s, m.width))
 }
 
@@ -351,6 +367,22 @@ func timeOf(t time.Time, layout string) string {
 		return "-"
 	}
 	return t.UTC().Format(layout)
+}
+
+// timeOf is a record's time in the zone the table shows.
+func (m Model) timeOf(t time.Time, layout string) string {
+	if m.local && !t.IsZero() {
+		return t.Local().Format(layout)
+	}
+	return timeOf(t, layout)
+}
+
+// zoneName labels the TIME column: "UTC" or "local".
+func (m Model) zoneName() string {
+	if m.local {
+		return "local"
+	}
+	return "UTC"
 }
 
 // oneLine sanitizes s and keeps it on one line.
