@@ -81,7 +81,7 @@ type Model struct {
 	// which timestamp types the loaded records have: LogAppendTime is the broker's
 	// clock, not the producer's, and an analyst must know which one they read
 	tsCreate, tsLogAppend bool
-	tl    timeline
+	tl                    timeline
 
 	cursor, top int  // cursor row and first visible row, in view order
 	tail        bool // keep the cursor on the newest row as records arrive
