@@ -79,6 +79,7 @@ type App struct {
 	showHelp     bool
 	confirmQuit  bool   // asking before quitting: an export runs or marks are unexported
 	confirmLeave bool   // asking before leaving a messages pane with marks
+	window       string // the case window last chosen (resolved); every topic opens on it
 	hint         string // a one-shot note for the status line (restored, opened afresh); the next key clears it
 	notice       string // the last error or warning for the status line
 	help         help.Model
@@ -152,6 +153,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.gotGroups(msg)
 	case refreshMsg:
 		return a.refresh(msg)
+	case messages.WindowMsg:
+		a.window = msg.Window
+		return a, nil
 	}
 	return a.forward(msg)
 }
@@ -347,6 +351,7 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
 		Splunk: a.conn.cfg.Splunk,
+		Window: a.window,
 	}).SetSize(a.mainSize())
 	a = a.show(pageMessages).focusMain()
 	return a, a.msgs.Init()

@@ -3,6 +3,7 @@ package tui
 import (
 	"testing"
 
+	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 )
 
@@ -136,5 +137,21 @@ func TestAnotherClusterClosesKeptPanes(t *testing.T) {
 	h.send(nav.OpenClusterMsg{Name: "prod"})
 	if !h.closed || len(h.app.kept) != 0 {
 		t.Fatalf("kept panes not closed: closed %v, kept %d", h.closed, len(h.app.kept))
+	}
+}
+
+func TestTheWindowCarriesAcrossTopics(t *testing.T) {
+	h := newHarness(t, 160, 40)
+	h.openTopic("auth.logins")
+	if h.pane.src.Window != "" {
+		t.Fatalf("the first topic got window %q, want the default", h.pane.src.Window)
+	}
+	h.send(messages.WindowMsg{Window: "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"})
+	h.mustSee("window 2026-11-26 02:00:00–03:00:00 UTC")
+	h.press("esc")
+	h.mustSee("window 2026-11-26 02:00:00–03:00:00 UTC") // on the topics page too
+	p := h.openTopic("erp.audit")
+	if p.src.Window != "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z" {
+		t.Fatalf("erp.audit opened on window %q, want the one chosen on auth.logins", p.src.Window)
 	}
 }

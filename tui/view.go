@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 )
 
@@ -120,6 +121,9 @@ func (a App) statusLine() string {
 			state = s.StatusError.Render("not connected")
 		}
 		parts = append(parts, s.StatusKey.Render(decode.Sanitize(name))+" "+state)
+	}
+	if a.window != "" {
+		parts = append(parts, s.StatusKey.Render("window")+" "+messages.WindowLabel(a.window))
 	}
 	if a.page == pageMessages && a.msgs != nil {
 		if st := a.msgs.Status(); st != "" {

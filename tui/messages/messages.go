@@ -35,6 +35,9 @@ type Source struct {
 	Bootstrap   []string
 	Version     string         // kpeek version, for export manifests
 	Splunk      *config.Splunk // the cluster's configured Splunk destination; nil if none
+	// Window is the case window the start dialog offers ("" for DefaultWindow): the
+	// frame passes the last one chosen, so every topic is read over the same hour.
+	Window string
 }
 
 // Stream is a running read as the pane uses it; *kafka.Stream satisfies it.
@@ -77,6 +80,7 @@ type Model struct {
 	rd    readState
 	rows  rowCache
 	ord   viewOrder // the rows in the chosen order (time by default)
+	win   window    // the window the last read was asked for
 	local bool      // times in local time instead of UTC
 	// which timestamp types the loaded records have: LogAppendTime is the broker's
 	// clock, not the producer's, and an analyst must know which one they read
@@ -133,7 +137,7 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 	for _, o := range opts {
 		o(&m)
 	}
-	m.prompt = newStartPrompt(src.Topic)
+	m.prompt = newStartPrompt(src.Topic, src.Window)
 	m.filter = newFilterState()
 	m.export = newExportState()
 	return m

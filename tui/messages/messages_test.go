@@ -21,7 +21,7 @@ func recorder(reqs *[]kafka.ReadRequest, stream Stream) ReadFunc {
 func TestStartPromptDefaults(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true, logins(10)))))
-	if !m.CapturesInput() || !strings.Contains(plain(m), "where to start?") {
+	if !m.CapturesInput() || !strings.Contains(plain(m), "which window?") {
 		t.Fatalf("the prompt is not open at start:\n%s", plain(m))
 	}
 	m = keys(t, m, "enter")
@@ -29,9 +29,10 @@ func TestStartPromptDefaults(t *testing.T) {
 		t.Fatalf("reads started: %d, want 1", len(reqs))
 	}
 	r := reqs[0]
-	if r.Topic != "auth.logins" || r.From.Kind != kafka.StartLast || r.From.N != 100 ||
-		r.To.Kind != kafka.StopEnd || r.Follow || r.Partitions != nil {
-		t.Errorf("default request = %+v, want the last 100 per partition to the end", r)
+	now := m.prompt.now()
+	if r.Topic != "auth.logins" || r.From.Kind != kafka.StartTime || !r.From.Time.Equal(now.Add(-time.Hour)) ||
+		r.To.Kind != kafka.StopTime || !r.To.Time.Equal(now) || r.Follow || r.Partitions != nil {
+		t.Errorf("default request = %+v, want the last hour", r)
 	}
 	if m.CapturesInput() || m.store.Len() != 10 {
 		t.Errorf("after the read: captures=%v loaded=%d, want false, 10", m.CapturesInput(), m.store.Len())
@@ -41,9 +42,11 @@ func TestStartPromptDefaults(t *testing.T) {
 func TestStartPromptChoices(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
-	m = keys(t, m, "backspace", "backspace", "backspace", "backspace")
+	for range len(DefaultWindow) {
+		m = keys(t, m, "backspace")
+	}
 	m = typeText(t, m, "-1h")
-	m = keys(t, m, "tab", "tab")
+	m = keys(t, m, "tab")
 	m = typeText(t, m, "0,2")
 	m = keys(t, m, "tab", "space", "enter")
 	if len(reqs) != 1 {
@@ -55,7 +58,7 @@ func TestStartPromptChoices(t *testing.T) {
 		r.To.Kind != kafka.StopNever || len(r.Partitions) != 2 || r.Partitions[1] != 2 {
 		t.Errorf("request = %+v, want from %v, follow, partitions 0,2", r, want)
 	}
-	if m.rd.selection != "--from -1h --follow -p 0,2" {
+	if m.rd.selection != "--from 2026-11-27T01:00:00Z --follow -p 0,2" {
 		t.Errorf("selection = %q", m.rd.selection)
 	}
 }
@@ -64,14 +67,14 @@ func TestStartPromptShowsErrorsInline(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
 	m = typeText(t, m, "x")
-	m = keys(t, m, "tab", "tab")
+	m = keys(t, m, "tab")
 	m = typeText(t, m, "7")
 	m = keys(t, m, "enter")
 	if len(reqs) != 0 || !m.prompt.open {
 		t.Fatalf("a bad start began a read")
 	}
 	v := plain(m)
-	if !strings.Contains(v, `✗ "-100x"`) {
+	if !strings.Contains(v, `✗ "nowx" is not a stop`) {
 		t.Errorf("no inline start error:\n%s", v)
 	}
 	if m.prompt.errs[fieldPartitions] == "" || !strings.Contains(m.prompt.errs[fieldPartitions], "no partition 7") {
@@ -131,7 +134,7 @@ func TestScrolling(t *testing.T) {
 func TestFollowAutoScrollsUntilUserScrollsUp(t *testing.T) {
 	stream := newFake(false, logins(30))
 	m := newTest(t, 80, 24, stream)
-	m = keys(t, m, "tab", "tab", "tab", "space", "enter") // follow
+	m = keys(t, m, "tab", "tab", "space", "enter") // follow
 	if m.cursor != 29 || !m.tail {
 		t.Fatalf("follow did not pin the newest row: cursor %d tail %v", m.cursor, m.tail)
 	}
