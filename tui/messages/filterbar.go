@@ -283,7 +283,7 @@ func (m Model) filterLines() []string {
 		}
 		s += st.Muted.Render(info)
 	}
-	var lines []string
+	lines := m.jumpLines()
 	if s != "" {
 		lines = append(lines, common.Truncate(s, m.width))
 	}

@@ -77,7 +77,7 @@ func TestMarks(t *testing.T) {
 	if m.marks.count != 1 || m.marks.has(1) {
 		t.Fatalf("space toggles: count %d", m.marks.count)
 	}
-	m = keys(t, m, "g", "j", "j", "j", "j", "j", "v", "j", "j", "j", "v") // rows 5..8
+	m = keys(t, m, "home", "j", "j", "j", "j", "j", "v", "j", "j", "j", "v") // rows 5..8
 	if m.marks.count != 5 || !m.marks.has(5) || !m.marks.has(8) || m.marks.has(9) {
 		t.Fatalf("range: count %d", m.marks.count)
 	}

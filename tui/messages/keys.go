@@ -1,6 +1,8 @@
 package messages
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 
 	"github.com/kpeek/kpeek/tui/common"
@@ -31,7 +33,7 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		Down:         orDefault(shared.Down, "j", "↓/j", "down", "down"),
 		PageUp:       orDefault(shared.PageUp, "pgup", "pgup", "page up"),
 		PageDown:     orDefault(shared.PageDown, "pgdown", "pgdn", "page down"),
-		Top:          orDefault(shared.Home, "g", "g/home", "first", "home"),
+		Top:          without(orDefault(shared.Home, "home", "home", "first"), "g"), // g goes to a time here
 		Bottom:       orDefault(shared.End, "G", "G/end", "last (follow)", "end"),
 		Enter:        orDefault(shared.Enter, "enter", "enter", "open record"),
 		Back:         orDefault(shared.Back, "esc", "esc", "back"),
@@ -55,6 +57,20 @@ func orDefault(b key.Binding, k string, rest ...string) key.Binding {
 	help, desc := rest[0], rest[1]
 	keys = append(keys, rest[2:]...)
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// without is b minus one key, its help naming the keys left.
+func without(b key.Binding, drop string) key.Binding {
+	var keys []string
+	for _, k := range b.Keys() {
+		if k != drop {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return key.NewBinding(key.WithDisabled())
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
 }
 
 // ShortHelp lists the pane's main bindings for the footer, for what is open now.

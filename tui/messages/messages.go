@@ -79,9 +79,11 @@ type Model struct {
 	store *store
 	rd    readState
 	rows  rowCache
-	ord   viewOrder // the rows in the chosen order (time by default)
-	win   window    // the window the last read was asked for
-	local bool      // times in local time instead of UTC
+	ord   viewOrder            // the rows in the chosen order (time by default)
+	win   window               // the window the last read was asked for
+	spans map[int32]offsetSpan // offsets loaded per partition, so widening never loads one twice
+	jump  jumpState
+	local bool // times in local time instead of UTC
 	// which timestamp types the loaded records have: LogAppendTime is the broker's
 	// clock, not the producer's, and an analyst must know which one they read
 	tsCreate, tsLogAppend bool
@@ -200,6 +202,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.exportKey(msg)
 	case m.detail.open:
 		return m.detailKey(msg)
+	case m.jump.open:
+		return m.jumpKey(msg)
 	case m.filter.typing:
 		return m.filterKey(msg)
 	}
@@ -306,7 +310,7 @@ func (m Model) Close() {
 // the frame must route every key here (q typed in a filter never quits). The detail
 // view does not capture: q, ? and tab work there; AtRoot keeps esc for it.
 func (m Model) CapturesInput() bool {
-	return m.prompt.open || m.filter.typing || m.export.open
+	return m.prompt.open || m.filter.typing || m.export.open || m.jump.open
 }
 
 // Busy is true while an export is running (the frame asks before quitting).

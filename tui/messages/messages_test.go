@@ -122,9 +122,9 @@ func TestScrolling(t *testing.T) {
 	if m.cursor != 99 || m.top != 100-h {
 		t.Errorf("after G cursor %d top %d, want 99 %d", m.cursor, m.top, 100-h)
 	}
-	m = keys(t, m, "g", "k")
+	m = keys(t, m, "home", "k")
 	if m.cursor != 0 || m.top != 0 {
-		t.Errorf("after g k cursor %d top %d", m.cursor, m.top)
+		t.Errorf("after home k cursor %d top %d", m.cursor, m.top)
 	}
 	if !strings.Contains(plain(m), "u000") {
 		t.Errorf("the first row is not decoded on screen:\n%s", plain(m))

@@ -28,6 +28,10 @@ type readState struct {
 	lastTotal int64
 	lastTick  time.Time
 	rate      float64 // records per second, smoothed
+
+	earlier   int64 // records in range of the reads this one widens
+	skipped   int64 // records this widening read skipped as already loaded
+	extending bool  // a widening read: records already loaded are skipped
 }
 
 // readStartedMsg answers the Cmd that opened a read.
@@ -69,6 +73,7 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	id := m.rd.id + 1
 	m.rd = readState{id: id, req: req, selection: selection, lastTick: time.Now()}
 	m.store.Reset()
+	m.spans = nil
 	m.ord = viewOrder{by: m.ord.by}
 	m.tsCreate, m.tsLogAppend = false, false
 	m.rows.reset()
@@ -158,9 +163,15 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 // appendRecords adds records to the store (however they arrived) and keeps the
 // cursor, marks, filter and timeline in step.
 func (m Model) appendRecords(recs []kafka.Record) (Model, tea.Cmd) {
+	if m.rd.extending {
+		n := len(recs)
+		recs = withoutLoaded(m.spans, recs)
+		m.rd.skipped += int64(n - len(recs))
+	}
 	if len(recs) == 0 {
 		return m, nil
 	}
+	m.spans = noteOffsets(m.spans, recs)
 	m.rd.received += int64(len(recs))
 	for i := range recs {
 		switch recs[i].TimestampType {
@@ -227,7 +238,7 @@ func (r readState) inRange() int64 {
 	if r.req.Max > 0 {
 		n = min(n, r.req.Max)
 	}
-	return n
+	return n + r.earlier - r.skipped
 }
 
 // state is one word for the counter line.

@@ -192,6 +192,12 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.openExport()
 	case key.Matches(msg, k.Copy):
 		return m.copyRecord()
+	case key.Matches(msg, k.WidenBefore):
+		return m.widen(true)
+	case key.Matches(msg, k.WidenAfter):
+		return m.widen(false)
+	case key.Matches(msg, k.Jump):
+		return m.openJump()
 	case key.Matches(msg, k.Order):
 		m = m.setOrder((m.ord.by + 1) % sortModes)
 		m.notice = "rows in " + sortNames[m.ord.by] + " order"
