@@ -122,13 +122,13 @@ func (a App) statusLine() string {
 		}
 		parts = append(parts, s.StatusKey.Render(decode.Sanitize(name))+" "+state)
 	}
-	if a.window != "" {
-		parts = append(parts, s.StatusKey.Render("window")+" "+messages.WindowLabel(a.window))
-	}
 	if a.page == pageMessages && a.msgs != nil {
 		if st := a.msgs.Status(); st != "" {
 			parts = append(parts, st)
 		}
+	}
+	if a.window != "" {
+		parts = append(parts, s.StatusKey.Render("window")+" "+messages.WindowLabel(a.window))
 	}
 	if a.hint != "" {
 		parts = append(parts, s.StatusOK.Render(a.hint))
@@ -174,8 +174,7 @@ func (a App) footer() string {
 	if tail != "" {
 		room -= lipgloss.Width(tail) + lipgloss.Width(h.ShortSeparator)
 	}
-	h.SetWidth(max(room, 1))
-	line := h.ShortHelpView(own)
+	line := fitShortHelp(h, own, room)
 	switch {
 	case line == "":
 		line = tail
@@ -183,6 +182,22 @@ func (a App) footer() string {
 		line += h.Styles.ShortSeparator.Render(h.ShortSeparator) + tail
 	}
 	return common.PadRight(" "+line, a.c.Width)
+}
+
+// fitShortHelp is the short help of as many of bs, in order, as fit in width cells.
+// help.Model's own cut adds an item anyway when its ellipsis does not fit, which
+// pushed the frame's keys (? help, q quit) off a narrow footer.
+func fitShortHelp(h help.Model, bs []key.Binding, width int) string {
+	h.SetWidth(0)
+	line := ""
+	for i := range bs {
+		next := h.ShortHelpView(bs[:i+1])
+		if lipgloss.Width(next) > width {
+			break
+		}
+		line = next
+	}
+	return line
 }
 
 func enabled(bs []key.Binding) []key.Binding {
@@ -199,7 +214,7 @@ func (a App) helpDialog() string {
 	s := a.c.Styles
 	p, name := a.focused()
 	k := a.c.Keys
-	groups := append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit})
+	groups := distinctBindings(append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit}))
 	h := a.help
 	h.Styles = s.Help
 	body := s.DialogTitle.Render("Keys · "+name) + "\n\n" + fullHelpRows(h, groups, a.c.Width-4) +
@@ -233,6 +248,38 @@ func (a App) leaveDialog() string {
 		fmt.Sprintf("The pane is kept: opening the topic again brings back\nits window, filter, marks and cursor (the last %d topics).", keptPanes) + "\n\n" +
 		s.StatusKey.Render("y") + " leave   " + s.StatusKey.Render("n") + " stay"
 	return s.Dialog.Render(body)
+}
+
+// distinctBindings keeps each key once, where it first appears (the pane's own
+// description wins over the frame's), and drops disabled bindings and empty groups,
+// so the help screen lists exactly what the keys do now.
+func distinctBindings(groups [][]key.Binding) [][]key.Binding {
+	seen := map[string]bool{}
+	var out [][]key.Binding
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" || seen[b.Help().Key] {
+				continue
+			}
+			dup := false
+			for _, k := range b.Keys() {
+				dup = dup || seen[k]
+			}
+			if dup {
+				continue
+			}
+			seen[b.Help().Key] = true
+			for _, k := range b.Keys() {
+				seen[k] = true
+			}
+			kept = append(kept, b)
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }
 
 // plural renders a count with its noun: "1 broker", "3 brokers".

@@ -97,6 +97,8 @@ type MessagesKeys struct {
 	WidenBefore          key.Binding // load the hour before what is loaded
 	WidenAfter           key.Binding // load the hour after what is loaded
 	Jump                 key.Binding // go to a time
+	NextRecord           key.Binding // detail: the next record without going back
+	PrevRecord           key.Binding // detail: the previous record
 }
 
 // NewMessagesKeys returns the messages pane's default bindings.
@@ -115,5 +117,7 @@ func NewMessagesKeys() MessagesKeys {
 		WidenBefore: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "load the hour before")),
 		WidenAfter:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "load the hour after")),
 		Jump:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a time")),
+		NextRecord:  key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next record")),
+		PrevRecord:  key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous record")),
 	}
 }

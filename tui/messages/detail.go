@@ -131,6 +131,18 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		d.vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		d.vp.GotoBottom()
+	case key.Matches(msg, k.NextRecord, k.PrevRecord):
+		step := 1
+		if key.Matches(msg, k.PrevRecord) {
+			step = -1
+		}
+		next := m.cursor + step
+		if next < 0 || next >= m.rowCount() {
+			d.notice = "no more records this way"
+			return m, nil
+		}
+		m.cursor, m.tail = next, false
+		return m.openDetail()
 	case key.Matches(msg, k.Raw):
 		d.mode = (d.mode + 1) % viewModes
 		if d.loaded {
@@ -149,7 +161,7 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 
 func (d detailState) view(st common.MessagesStyles, w int) string {
 	title := st.DialogTitle.Render(common.Truncate(d.title, w))
-	foot := fmt.Sprintf("value: %s · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
+	foot := fmt.Sprintf("value: %s · n/p next/previous record · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
 		int(d.vp.ScrollPercent()*100))
 	if d.notice != "" {
 		foot = d.notice

@@ -304,7 +304,48 @@ func TestHelpFollowsWhatIsOpen(t *testing.T) {
 	if !has(m, "r") || !has(m, "y") {
 		t.Error("detail help lacks r y")
 	}
-	if n := len(m.FullHelp()); n < 4 {
-		t.Errorf("full help has %d columns", n)
+	full := func(m Model) map[string]int {
+		out := map[string]int{}
+		for _, g := range m.FullHelp() {
+			for _, b := range g {
+				out[b.Help().Key]++
+			}
+		}
+		return out
+	}
+	d := full(m)
+	if d["n/→"] != 1 || d["r"] != 1 || d["/"] != 0 || d["space"] != 0 || d["e"] != 0 {
+		t.Errorf("detail full help lists what does not work there, or misses next record: %v", d)
+	}
+	tbl := full(keys(t, m, "esc"))
+	for k, n := range tbl {
+		if n > 1 {
+			t.Errorf("table full help lists %q %d times", k, n)
+		}
+	}
+	for _, k := range []string{"space", "e", "y", "o", "z", "[", "]", "g", "s", "u", "A", "v"} {
+		if tbl[k] != 1 {
+			t.Errorf("table full help lacks %q: %v", k, tbl)
+		}
+	}
+}
+
+func TestDetailNextAndPreviousRecord(t *testing.T) {
+	m := loaded(t, 120, 40, logins(5))
+	m = keys(t, m, "enter", "r") // hex stays on as the records change
+	if !strings.Contains(plain(m), "partition 0 · offset 0") {
+		t.Fatalf("detail of row 0:\n%s", plain(m))
+	}
+	m = keys(t, m, "n")
+	if v := plain(m); !m.detail.open || !strings.Contains(v, "partition 1 · offset 0") || !strings.Contains(v, "value (hex)") {
+		t.Fatalf("n did not show the next record in hex:\n%s", v)
+	}
+	m = keys(t, m, "p", "p")
+	if v := plain(m); !strings.Contains(v, "partition 0 · offset 0") || !strings.Contains(v, "no more records") {
+		t.Fatalf("p twice from row 1:\n%s", v)
+	}
+	m = keys(t, m, "esc")
+	if m.detail.open || m.cursor != 0 {
+		t.Errorf("esc: detail open %v, cursor %d (want the row last shown)", m.detail.open, m.cursor)
 	}
 }

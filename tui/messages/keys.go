@@ -73,7 +73,8 @@ func without(b key.Binding, drop string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
 }
 
-// ShortHelp lists the pane's main bindings for the footer, for what is open now.
+// ShortHelp lists the pane's main bindings for the footer, for what is open now,
+// most useful first: a narrow footer cuts from the end.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch {
@@ -85,20 +86,36 @@ func (m Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Submit, k.NextField, k.Toggle, k.Back}
 	case m.detail.open:
-		return []key.Binding{k.Up, k.Down, k.Raw, k.Copy, k.Back}
-	case m.filter.typing:
+		return []key.Binding{k.Copy, k.Raw, k.NextRecord, k.PrevRecord, k.Back}
+	case m.filter.typing, m.jump.open:
 		return []key.Binding{k.Submit, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Filter, k.Mark, k.MarkRange, k.Export}
+	return []key.Binding{k.Mark, k.Export, k.Filter, k.Enter, k.Copy, k.MarkRange, k.WidenBefore, k.Jump}
 }
 
-// FullHelp lists all the pane's bindings for the ? screen.
+// FullHelp lists every binding that works in what is open now, for the ? screen.
 func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch {
+	case m.prompt.open:
+		return [][]key.Binding{{k.Submit, k.NextField, k.PrevField, k.Toggle, k.Back}}
+	case m.export.open:
+		if m.export.running {
+			return [][]key.Binding{{k.Cancel, k.Back}}
+		}
+		return [][]key.Binding{{k.Submit, k.NextField, k.PrevField, k.Toggle, k.Back}}
+	case m.detail.open:
+		return [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.NextRecord, k.PrevRecord, k.Raw, k.Copy, k.Back},
+		}
+	case m.filter.typing, m.jump.open:
+		return [][]key.Binding{{k.Submit, k.Back}}
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Enter, k.Filter, k.Start, k.Back},
-		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export},
-		{k.Raw, k.Copy, k.NextField, k.Toggle, k.Submit, k.Cancel},
+		{k.Enter, k.Filter, k.Start, k.WidenBefore, k.WidenAfter, k.Jump},
+		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export, k.Copy},
+		{k.Order, k.Zone, k.Back},
 	}
 }

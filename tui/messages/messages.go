@@ -56,6 +56,9 @@ type Option func(*Model)
 // WithReader replaces the Kafka client as the source of records (tests, replays).
 func WithReader(read ReadFunc) Option { return func(m *Model) { m.read = read } }
 
+// WithClock replaces the clock the pane reads "now" from (relative windows, widening).
+func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
+
 // WithCap sets how many records the pane holds before it drops the oldest.
 func WithCap(n int) Option { return func(m *Model) { m.store = newStore(n) } }
 
@@ -68,6 +71,7 @@ type Model struct {
 	dec    *decode.Decoder
 	read   ReadFunc
 	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests stop the clock
+	now    func() time.Time                                     // nil: time.Now
 	wait   func(id int, ch <-chan kafka.Batch) tea.Cmd          // waitBatch; tests never block
 
 	ctx    context.Context // lives as long as the pane; Close cancels it
@@ -140,6 +144,9 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 		o(&m)
 	}
 	m.prompt = newStartPrompt(src.Topic, src.Window)
+	if m.now != nil {
+		m.prompt.now = m.now
+	}
 	m.filter = newFilterState()
 	m.export = newExportState()
 	return m

@@ -112,7 +112,7 @@ func WindowLabel(resolved string) string {
 	b, errB := time.Parse(time.RFC3339, to)
 	switch {
 	case errA == nil && errB == nil && a.Format("2006-01-02") == b.Format("2006-01-02"):
-		return a.Format("2006-01-02 15:04:05") + "–" + b.Format("15:04:05") + " UTC"
+		return a.Format("01-02 15:04:05") + "–" + b.Format("15:04:05") + " UTC"
 	case errA == nil && errB == nil:
 		return a.Format("01-02 15:04:05") + "–" + b.Format("01-02 15:04:05") + " UTC"
 	}

@@ -50,7 +50,7 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
-	if got := WindowLabel("2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"); got != "2026-11-26 02:00:00–03:00:00 UTC" {
+	if got := WindowLabel("2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"); got != "11-26 02:00:00–03:00:00 UTC" {
 		t.Errorf("label %q", got)
 	}
 }
