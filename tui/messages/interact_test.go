@@ -349,3 +349,23 @@ func TestDetailNextAndPreviousRecord(t *testing.T) {
 		t.Errorf("esc: detail open %v, cursor %d (want the row last shown)", m.detail.open, m.cursor)
 	}
 }
+
+func TestWidePaneShowsTheCursorRecordBeside(t *testing.T) {
+	m := loaded(t, 200, 40, logins(5))
+	v := plain(m)
+	if !strings.Contains(v, "auth.logins · partition 0 · offset 0") || !strings.Contains(v, `"user": "u000"`) {
+		t.Fatalf("no preview of the cursor record at 200 columns:\n%s", v)
+	}
+	m = keys(t, m, "j")
+	if v := plain(m); !strings.Contains(v, `"user": "u001"`) {
+		t.Fatalf("the preview did not follow the cursor:\n%s", v)
+	}
+	for i, l := range strings.Split(plain(m), "\n") {
+		if w := ansi.StringWidth(l); w > 200 {
+			t.Fatalf("line %d is %d wide", i, w)
+		}
+	}
+	if n := loaded(t, 120, 40, logins(5)); strings.Contains(plain(n), "partition 0 · offset 0") {
+		t.Errorf("a 120-column pane split:\n%s", plain(n))
+	}
+}

@@ -96,12 +96,13 @@ type Model struct {
 	cursor, top int  // cursor row and first visible row, in view order
 	tail        bool // keep the cursor on the newest row as records arrive
 
-	prompt startPrompt
-	filter filterState
-	warm   warmState
-	marks  marks
-	detail detailState
-	export exportState
+	prompt  startPrompt
+	filter  filterState
+	warm    warmState
+	marks   marks
+	detail  detailState
+	preview detailState // the cursor record beside the table on a wide pane
+	export  exportState
 
 	notice string // a one-line message under the table (copied, dropped, ...)
 }
@@ -181,6 +182,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	case detailLoadedMsg:
 		m = m.updateDetail(msg)
+	case previewLoadedMsg:
+		m = m.updatePreview(msg)
 	case exportProgressMsg, exportDoneMsg:
 		var cmd tea.Cmd
 		m, cmd = m.updateExport(msg)
@@ -196,6 +199,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	m = m.clampCursor()
 	cmds = append(cmds, m.decodeVisible())
+	var preview tea.Cmd
+	m, preview = m.syncPreview()
+	cmds = append(cmds, preview)
 	return m, tea.Batch(cmds...)
 }
 
@@ -242,6 +248,8 @@ func (m Model) View() string {
 		return m.frame(m.export.view(m.st(), m.width, m.askToken()))
 	case m.detail.open:
 		return m.detail.view(m.st(), m.width)
+	case m.split():
+		return m.splitView()
 	}
 	return m.mainView()
 }
@@ -286,6 +294,10 @@ func (m Model) SetSize(width, height int) Model {
 	m.width, m.height = width, height
 	m.filter.input.SetWidth(max(10, width-30)) // room for the match count
 	m.detail = m.detail.setSize(width, height)
+	if m.preview.open {
+		_, rw := m.splitWidths()
+		m.preview = m.preview.setSize(rw, height)
+	}
 	m.export = m.export.setWidth(width)
 	return m.clampCursor()
 }
