@@ -48,6 +48,10 @@ type conn struct {
 	fetchingTopics, fetchingGroups bool
 	// why the last listing failed; cleared by the next one that works
 	topicsErr, groupsErr error
+	// liveness: a probe in flight, and since when the cluster has not answered
+	probing bool
+	lost    error
+	lostAt  time.Time
 }
 
 // App is the explorer's root model: it owns the pages, the focus and the connection.
@@ -153,6 +157,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.gotGroups(msg)
 	case refreshMsg:
 		return a.refresh(msg)
+	case probeMsg:
+		return a.probed(msg)
 	case messages.WindowMsg:
 		a.window = msg.Window
 		return a, nil
@@ -282,7 +288,36 @@ func (a App) refresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 	}
 	// Only what is on screen refreshes, to spare a production cluster: describing every
 	// group's offsets is the expensive call. A rate over a longer gap is still a true average.
-	return a.fetchSome(a.page == pageTopics || a.page == pageOverview, a.page == pageGroups)
+	// A metadata probe runs on every page, so a dead broker shows within seconds even
+	// while the messages pane follows a topic.
+	a, cmd := a.fetchSome(a.page == pageTopics || a.page == pageOverview, a.page == pageGroups)
+	if a.conn.probing {
+		return a, cmd
+	}
+	a.conn.probing = true
+	return a, tea.Batch(cmd, probeCmd(a.ctx, a.conn.req, a.conn.cluster, a.now))
+}
+
+// probed records whether the cluster answered, and tells the messages panes when
+// the connection is lost or back.
+func (a App) probed(msg probeMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req {
+		return a, nil
+	}
+	a.conn.probing = false
+	switch {
+	case msg.err != nil && a.conn.lost == nil:
+		a.c.Logger.Debug("connection lost", "cluster", a.conn.cfg.Name, "err", msg.err)
+		a.conn.lost, a.conn.lostAt = msg.err, msg.at
+		return a.forward(messages.ConnectionMsg{Lost: msg.err})
+	case msg.err != nil:
+		a.conn.lost = msg.err // the latest reason
+	case a.conn.lost != nil:
+		a.hint = fmt.Sprintf("connection restored after %s", msg.at.Sub(a.conn.lostAt).Round(time.Second))
+		a.conn.lost = nil
+		return a.forward(messages.ConnectionMsg{})
+	}
+	return a, nil
 }
 
 func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {

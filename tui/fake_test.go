@@ -27,9 +27,16 @@ type fakeCluster struct {
 	closed bool
 	// calls made, to check what a refresh asks for
 	topicCalls, groupCalls int
+	down                   error // ClusterInfo fails with it: the broker died
 }
 
 func (f *fakeCluster) ClusterInfo(context.Context) (kafka.ClusterInfo, error) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down != nil {
+		return kafka.ClusterInfo{}, down
+	}
 	return kafka.ClusterInfo{ID: "kpeek-demo-cluster", Controller: 1, Brokers: []kafka.Broker{
 		{ID: 1, Addr: "127.0.0.1:39092"}, {ID: 2, Addr: "127.0.0.1:39093", Rack: "r2"}}}, nil
 }
@@ -104,6 +111,7 @@ type fakeMessages struct {
 	marks   int
 	input   bool
 	keys    []string
+	conn    []messages.ConnectionMsg // what the frame said about the connection
 	closed  *bool
 	w, h    int
 	focused bool
@@ -113,6 +121,9 @@ func (f *fakeMessages) Init() tea.Cmd { return nil }
 func (f *fakeMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		f.keys = append(f.keys, k.String())
+	}
+	if c, ok := msg.(messages.ConnectionMsg); ok {
+		f.conn = append(f.conn, c)
 	}
 	return f, nil
 }

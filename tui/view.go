@@ -112,12 +112,15 @@ func (a App) statusLine() string {
 	var parts []string
 	if name := a.conn.cfg.Name; name != "" {
 		state := ""
-		switch a.conn.state {
-		case nav.Connecting:
+		switch st := a.conn.state; {
+		case st == nav.Connecting:
 			state = s.StatusBusy.Render("connecting…")
-		case nav.Connected:
+		case st == nav.Connected && a.conn.lost != nil:
+			state = s.StatusError.Render("connection lost " + a.conn.lostAt.Format("15:04:05") + " · retrying: " +
+				strings.Join(strings.Fields(decode.Sanitize(a.conn.lost.Error())), " "))
+		case st == nav.Connected:
 			state = s.StatusOK.Render("connected · " + plural(len(a.conn.info.Brokers), "broker"))
-		case nav.Failed:
+		case st == nav.Failed:
 			state = s.StatusError.Render("not connected")
 		}
 		parts = append(parts, s.StatusKey.Render(decode.Sanitize(name))+" "+state)

@@ -96,13 +96,14 @@ type Model struct {
 	cursor, top int  // cursor row and first visible row, in view order
 	tail        bool // keep the cursor on the newest row as records arrive
 
-	prompt  startPrompt
-	filter  filterState
-	warm    warmState
-	marks   marks
-	detail  detailState
-	preview detailState // the cursor record beside the table on a wide pane
-	export  exportState
+	prompt   startPrompt
+	filter   filterState
+	warm     warmState
+	marks    marks
+	detail   detailState
+	preview  detailState // the cursor record beside the table on a wide pane
+	connLost error       // the frame cannot reach the cluster: a live read is stalled
+	export   exportState
 
 	notice string // a one-line message under the table (copied, dropped, ...)
 }
@@ -184,6 +185,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m = m.updateDetail(msg)
 	case previewLoadedMsg:
 		m = m.updatePreview(msg)
+	case ConnectionMsg:
+		if m.connLost != nil && msg.Lost == nil && m.rd.live {
+			m.notice = "connection restored: reading again"
+		}
+		m.connLost = msg.Lost
 	case exportProgressMsg, exportDoneMsg:
 		var cmd tea.Cmd
 		m, cmd = m.updateExport(msg)
@@ -334,6 +340,9 @@ func (m Model) CapturesInput() bool {
 
 // Busy is true while an export is running (the frame asks before quitting).
 func (m Model) Busy() bool { return m.export.running }
+
+// ConnectionMsg tells the pane the frame lost the cluster (Lost set) or has it back.
+type ConnectionMsg struct{ Lost error }
 
 // Marks is how many records are marked; the frame asks before discarding them.
 func (m Model) Marks() int { return m.marks.count }

@@ -176,3 +176,19 @@ func TestCapDropsOldestWithNotice(t *testing.T) {
 		t.Errorf("no drop notice:\n%s", plain(m))
 	}
 }
+
+func TestFollowSaysWhenTheConnectionIsLost(t *testing.T) {
+	m := newTest(t, 120, 24, newFake(false, logins(5)))
+	m = keys(t, m, "tab", "tab", "space", "enter") // follow
+	if v := plain(m); !strings.Contains(v, "following ↓") {
+		t.Fatalf("not following:\n%s", v)
+	}
+	m = run(t, m, ConnectionMsg{Lost: errors.New("no answer from the cluster in 5s")})
+	if v := plain(m); strings.Contains(v, "following ↓") || !strings.Contains(v, "stalled: connection lost, retrying") {
+		t.Fatalf("a dead broker still looks live:\n%s", v)
+	}
+	m = run(t, m, ConnectionMsg{})
+	if v := plain(m); !strings.Contains(v, "following ↓") || !strings.Contains(v, "connection restored") {
+		t.Fatalf("recovery not said:\n%s", v)
+	}
+}

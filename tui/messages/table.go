@@ -342,9 +342,14 @@ func (m Model) counterLine() string {
 	if m.rd.live { // a finished read has no rate worth showing
 		s += fmt.Sprintf(" · %s/s", thousands(int64(m.rd.rate+0.5)))
 	}
-	s += " · " + m.rd.state()
-	if m.tail && m.rd.live {
-		s += " ↓"
+	switch {
+	case m.rd.live && m.connLost != nil:
+		s += " · stalled: connection lost, retrying"
+	default:
+		s += " · " + m.rd.state()
+		if m.tail && m.rd.live {
+			s += " ↓"
+		}
 	}
 	s += " · by " + sortNames[m.ord.by]
 	switch {
