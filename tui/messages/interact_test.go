@@ -369,3 +369,22 @@ func TestWidePaneShowsTheCursorRecordBeside(t *testing.T) {
 		t.Errorf("a 120-column pane split:\n%s", plain(n))
 	}
 }
+
+func TestFilterNamingAMissingFieldSaysSo(t *testing.T) {
+	m := loaded(t, 120, 40, logins(30))
+	m = keys(t, m, "/")
+	m = typeText(t, m, `value.resutl == "failure"`)
+	m = keys(t, m, "enter")
+	if v := plain(m); !strings.Contains(v, "no record has value.resutl (did you mean value.result?)") {
+		t.Fatalf("a typo in a field name matched nothing without a word:\n%s", v)
+	}
+	m = keys(t, m, "/")
+	for range len(`value.resutl == "failure"`) {
+		m = keys(t, m, "backspace")
+	}
+	m = typeText(t, m, `value.result == "failure"`)
+	m = keys(t, m, "enter")
+	if v := plain(m); strings.Contains(v, "no record has") || m.rowCount() == 0 {
+		t.Fatalf("a correct filter: %d rows\n%s", m.rowCount(), v)
+	}
+}
