@@ -35,5 +35,6 @@ func runExplorer(ctx context.Context, g *globals) error {
 		Version:    g.version,
 		MaxRecords: conf.Explorer.MaxRecords,
 		Audit:      g.syncAudit(),
+		Demo:       g.demo,
 	})
 }

@@ -48,6 +48,10 @@ type conn struct {
 	fetchingTopics, fetchingGroups bool
 	// why the last listing failed; cleared by the next one that works
 	topicsErr, groupsErr error
+	// security warnings of the connection (TLS verification off, ...) and what the
+	// account may not see; both stay on the status line
+	warnings []string
+	denied   string
 	// liveness: a probe in flight, and since when the cluster has not answered
 	probing bool
 	lost    error
@@ -83,6 +87,7 @@ type App struct {
 	showHelp     bool
 	confirmQuit  bool   // asking before quitting: an export runs or marks are unexported
 	confirmLeave bool   // asking before leaving a messages pane with marks
+	intro        string // the demo's one line on what to investigate, until a topic is opened
 	window       string // the case window last chosen (resolved); every topic opens on it
 	hint         string // a one-shot note for the status line (restored, opened afresh); the next key clears it
 	notice       string // the last error or warning for the status line
@@ -109,6 +114,9 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		newMsgs:    realMessagesWithCap(opts.MaxRecords),
 		ticker:     refreshCmd,
 		navFocused: true,
+	}
+	if opts.Demo {
+		a.intro = demoIntro
 	}
 	if len(opts.Clusters) == 0 {
 		a.notice = "no clusters configured: start with --demo, -b HOST:PORT or a config file"
@@ -254,6 +262,9 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	if client, ok := msg.cluster.(*kafka.Client); ok {
 		a.sweep = a.sweep.SetSource(client, msg.dec)
 	}
+	if w, ok := msg.cluster.(interface{ Warnings() []string }); ok {
+		a.conn.warnings = w.Warnings()
+	}
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
 	}
@@ -332,6 +343,7 @@ func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a.conn.topicsErr = nil
+	a.conn.denied = deniedNote(msg.topics)
 	a.topics = a.topics.SetTopics(msg.topics, msg.at)
 	a.nav = a.nav.SetCount(nav.Topics, fmt.Sprint(len(msg.topics.WithoutInternal())))
 	return a, nil
@@ -374,6 +386,7 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a = a.leaveMessages()
+	a.intro = "" // read; the row goes back to the panes (layout below, in show)
 	var kept messagesPane
 	a, kept, a.hint = a.restore(t.Name)
 	a.msgsTopic = t.Name

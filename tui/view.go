@@ -32,7 +32,7 @@ func (a App) render() string {
 	if w < minWidth || h < minHeight {
 		return common.Box(fmt.Sprintf("kpeek needs at least %d×%d (now %d×%d)", minWidth, minHeight, w, h), w, h)
 	}
-	bodyH := h - chromeRows
+	bodyH := h - a.chrome()
 	var body string
 	switch {
 	case a.confirmQuit:
@@ -44,7 +44,11 @@ func (a App) render() string {
 	default:
 		body = a.panes(bodyH)
 	}
-	return strings.Join([]string{a.header(), body, a.statusLine(), a.footer()}, "\n")
+	rows := []string{a.header(), body}
+	if a.introShown() {
+		rows = append(rows, common.PadRight(" "+a.c.Styles.StatusOK.Render(a.intro), w))
+	}
+	return strings.Join(append(rows, a.statusLine(), a.footer()), "\n")
 }
 
 func (a App) panes(height int) string {
@@ -138,6 +142,12 @@ func (a App) statusLine() string {
 	}
 	if len(a.parked) > 0 {
 		parts = append(parts, s.StatusBusy.Render(fmt.Sprintf("%d export(s) running", len(a.parked))))
+	}
+	for _, w := range a.conn.warnings {
+		parts = append(parts, s.StatusBusy.Render("⚠ "+strings.Join(strings.Fields(decode.Sanitize(w)), " ")))
+	}
+	if a.conn.denied != "" {
+		parts = append(parts, s.StatusBusy.Render(a.conn.denied))
 	}
 	problems := []string{a.notice}
 	for _, err := range []error{a.conn.topicsErr, a.conn.groupsErr} {

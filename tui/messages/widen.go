@@ -135,7 +135,7 @@ func (m Model) widen(before bool) (Model, tea.Cmd) {
 			win.from = kafka.Start{Kind: kafka.StartTime, Time: lo}
 		}
 	}
-	win.resolved = sideText("", true, win.from.Time) + ".." + sideText("", true, win.to.Time)
+	win.resolved = sideText("", true, win.from.Time, false) + ".." + sideText("", true, win.to.Time, true)
 	m.win = win
 	m.notice = "widening to " + WindowLabel(win.resolved)
 	m, cmd := m.extendRead(req, selectionFlags(win, false, partitionsFlag(req.Partitions)))

@@ -79,8 +79,8 @@ func parseWindow(s string, now time.Time, loc *time.Location) (window, error) {
 	if w.from.Kind == kafka.StartTime && w.to.Kind == kafka.StopTime && !w.to.Time.After(w.from.Time) {
 		return window{}, errors.New("the window ends before it starts")
 	}
-	w.resolved = sideText(fromText, w.from.Kind == kafka.StartTime, w.from.Time) + ".." +
-		sideText(toText, w.to.Kind == kafka.StopTime, w.to.Time)
+	w.resolved = sideText(fromText, w.from.Kind == kafka.StartTime, w.from.Time, false) + ".." +
+		sideText(toText, w.to.Kind == kafka.StopTime, w.to.Time, true)
 	return w, nil
 }
 
@@ -96,12 +96,18 @@ func atClock(day time.Time, hhmm string) time.Time {
 	return time.Date(y, mo, d, h, m, sec, 0, day.Location())
 }
 
-// sideText is one side of the resolved window: a time as RFC3339 in UTC, anything else as typed.
-func sideText(text string, isTime bool, t time.Time) string {
-	if isTime {
-		return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+// sideText is one side of the resolved window: a time as RFC3339 in UTC, anything else
+// as typed. Times are rounded to the second outwards (the end up), so the resolved
+// window never loses a record the typed one holds.
+func sideText(text string, isTime bool, t time.Time, end bool) string {
+	if !isTime {
+		return text
 	}
-	return text
+	r := t.UTC().Truncate(time.Second)
+	if end && r.Before(t) {
+		r = r.Add(time.Second)
+	}
+	return r.Format(time.RFC3339)
 }
 
 // WindowLabel is a resolved window as the status line shows it: "02:00–03:00 UTC" within
