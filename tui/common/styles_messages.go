@@ -99,6 +99,7 @@ type MessagesKeys struct {
 	Jump                 key.Binding // go to a time
 	NextRecord           key.Binding // detail: the next record without going back
 	PrevRecord           key.Binding // detail: the previous record
+	Columns              key.Binding // choose decoded fields as table columns
 }
 
 // NewMessagesKeys returns the messages pane's default bindings.
@@ -119,5 +120,6 @@ func NewMessagesKeys() MessagesKeys {
 		Jump:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a time")),
 		NextRecord:  key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next record")),
 		PrevRecord:  key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous record")),
+		Columns:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "fields as columns")),
 	}
 }

@@ -299,7 +299,7 @@ func (m Model) filterLines() []string {
 		}
 		s += st.Muted.Render(info)
 	}
-	lines := m.jumpLines()
+	lines := append(m.jumpLines(), m.columnsLines()...)
 	if s != "" {
 		lines = append(lines, common.Truncate(s, m.width))
 	}

@@ -388,3 +388,36 @@ func TestFilterNamingAMissingFieldSaysSo(t *testing.T) {
 		t.Fatalf("a correct filter: %d rows\n%s", m.rowCount(), v)
 	}
 }
+
+func TestDecodedFieldsAsColumns(t *testing.T) {
+	recs := logins(30)
+	recs[0].Headers = nil // a record without the header shows ∅
+	m := loaded(t, 80, 24, recs)
+	m = keys(t, m, "c")
+	if !m.CapturesInput() {
+		t.Fatal("c did not open the columns input")
+	}
+	m = typeText(t, m, "value.user, value.result, headers.source")
+	m = keys(t, m, "enter")
+	v := plain(m)
+	for _, want := range []string{"USER", "RESULT", "HEADERS.SOURCE", "u000", "success", "idp", "∅"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("80 columns with fields lack %q:\n%s", want, v)
+		}
+	}
+	for i, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("line %d is %d wide", i, w)
+		}
+	}
+	golden(t, "columns_80x24", m)
+	m = keys(t, m, "c")
+	for range len("value.user, value.result, headers.source") {
+		m = keys(t, m, "backspace")
+	}
+	m = typeText(t, m, "offset")
+	m = keys(t, m, "enter")
+	if !strings.Contains(plain(m), "a column is a field of key, value or headers") {
+		t.Errorf("a bad column was not refused:\n%s", plain(m))
+	}
+}

@@ -116,6 +116,6 @@ func (m Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Enter, k.Filter, k.Start, k.WidenBefore, k.WidenAfter, k.Jump},
 		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export, k.Copy},
-		{k.Order, k.Zone, k.Back},
+		{k.Order, k.Zone, k.Columns, k.Back},
 	}
 }

@@ -80,14 +80,16 @@ type Model struct {
 	width, height int
 	focused       bool // the cursor row is highlighted only while the pane has the keyboard
 
-	store *store
-	rd    readState
-	rows  rowCache
-	ord   viewOrder            // the rows in the chosen order (time by default)
-	win   window               // the window the last read was asked for
-	spans map[int32]offsetSpan // offsets loaded per partition, so widening never loads one twice
-	jump  jumpState
-	local bool // times in local time instead of UTC
+	store  *store
+	rd     readState
+	rows   rowCache
+	ord    viewOrder            // the rows in the chosen order (time by default)
+	win    window               // the window the last read was asked for
+	spans  map[int32]offsetSpan // offsets loaded per partition, so widening never loads one twice
+	jump   jumpState
+	cols   []string // decoded fields shown as columns instead of VALUE
+	colsIn columnsState
+	local  bool // times in local time instead of UTC
 	// which timestamp types the loaded records have: LogAppendTime is the broker's
 	// clock, not the producer's, and an analyst must know which one they read
 	tsCreate, tsLogAppend bool
@@ -223,6 +225,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.detailKey(msg)
 	case m.jump.open:
 		return m.jumpKey(msg)
+	case m.colsIn.open:
+		return m.columnsKey(msg)
 	case m.filter.typing:
 		return m.filterKey(msg)
 	}
@@ -335,7 +339,7 @@ func (m Model) Close() {
 // the frame must route every key here (q typed in a filter never quits). The detail
 // view does not capture: q, ? and tab work there; AtRoot keeps esc for it.
 func (m Model) CapturesInput() bool {
-	return m.prompt.open || m.filter.typing || m.export.open || m.jump.open
+	return m.prompt.open || m.filter.typing || m.export.open || m.jump.open || m.colsIn.open
 }
 
 // Busy is true while an export is running (the frame asks before quitting).

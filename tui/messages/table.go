@@ -17,6 +17,7 @@ import (
 // rowText is one record's decoded key and value, already sanitized, cut for a row.
 type rowText struct {
 	key, value string
+	fields     []string // the chosen columns' cells
 }
 
 // rowCache holds the decoded text of rows that were on screen. It is small on
@@ -90,20 +91,23 @@ func (m Model) decodeVisible() tea.Cmd {
 	if len(seqs) == 0 {
 		return nil
 	}
-	gen, dec, ctx := m.rows.gen, m.dec, m.ctx
+	gen, dec, ctx, cols := m.rows.gen, m.dec, m.ctx, m.cols
 	return func() tea.Msg {
 		out := make(map[int64]rowText, len(seqs))
 		for i, r := range recs {
-			out[seqs[i]] = previewRecord(ctx, dec, r)
+			out[seqs[i]] = previewRecord(ctx, dec, r, cols)
 		}
 		return rowsDecodedMsg{gen: gen, rows: out}
 	}
 }
 
 // previewRecord decodes r and cuts its key and value to one sanitized line each.
-func previewRecord(ctx context.Context, dec *decode.Decoder, r *kafka.Record) rowText {
+func previewRecord(ctx context.Context, dec *decode.Decoder, r *kafka.Record, cols []string) rowText {
 	e := dec.Decode(ctx, r)
 	t := rowText{key: preview(&e.Key, 64), value: preview(&e.Value, previewRunes)}
+	for _, c := range cols {
+		t.fields = append(t.fields, oneLine(cutUTF8(fieldText(&e, c), previewSource)))
+	}
 	switch {
 	case e.Value.Encoding == decode.EncodingNull:
 		t.value = "∅ tombstone"
@@ -198,6 +202,8 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.widen(false)
 	case key.Matches(msg, k.Jump):
 		return m.openJump()
+	case key.Matches(msg, k.Columns):
+		return m.openColumns()
 	case key.Matches(msg, k.Order):
 		m = m.setOrder((m.ord.by + 1) % sortModes)
 		m.notice = "rows in " + sortNames[m.ord.by] + " order"
@@ -248,13 +254,18 @@ type columns struct {
 	timeLayout                           string
 }
 
-func layout(width int) columns {
+func layout(width, fields int) columns {
 	c := columns{time: 14, part: 3, offset: 9, key: 14, size: 6, timeLayout: "01-02 15:04:05"}
 	if width >= 110 {
 		c.time, c.timeLayout, c.key = 23, "2006-01-02 15:04:05.000", 22
+	} else if fields > 0 {
+		c.key, c.offset = 0, 7 // the chosen fields need the room more than the key
 	}
 	// mark glyph, cursor pointer and a space, then a space between each column.
 	fixed := 3 + c.time + 1 + c.part + 1 + c.offset + 1 + c.key + 1 + c.size + 1
+	if c.key == 0 {
+		fixed--
+	}
 	c.value = max(8, width-fixed)
 	return c
 }
@@ -262,9 +273,17 @@ func layout(width int) columns {
 // tableView renders the column titles and the h visible rows.
 func (m Model) tableView(h int) []string {
 	st := m.st()
-	c := layout(m.width)
+	c := layout(m.width, len(m.cols))
+	value := common.PadRight("VALUE", c.value)
+	if len(m.cols) > 0 {
+		titles := make([]string, len(m.cols))
+		for i, f := range m.cols {
+			titles[i] = oneLine(columnTitle(f))
+		}
+		value = fieldCells(titles, c.value)
+	}
 	title := "   " + common.PadRight("TIME "+m.zoneName(), c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
-		" " + common.PadRight("KEY", c.key) + " " + common.PadRight("VALUE", c.value) + " " + common.PadLeft("SIZE", c.size)
+		" " + keyCell("KEY", c.key) + value + " " + common.PadLeft("SIZE", c.size)
 	lines := []string{st.ColumnTitle.Render(common.Truncate(title, m.width))}
 	n := m.rowCount()
 	if n == 0 {
@@ -315,9 +334,20 @@ func (m Model) rowLine(i int, c columns) string {
 	if i == m.cursor {
 		pointer = "▸" // visible without colour too
 	}
+	value := common.PadRight(t.value, c.value)
+	if len(m.cols) > 0 {
+		cells := t.fields
+		if !ok || len(cells) != len(m.cols) {
+			cells = make([]string, len(m.cols))
+			for i := range cells {
+				cells[i] = "…"
+			}
+		}
+		value = fieldCells(cells, c.value)
+	}
 	line := glyph + pointer + " " + common.PadRight(m.timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
 		common.PadLeft(fmt.Sprint(r.Partition), c.part) + " " + common.PadLeft(fmt.Sprint(r.Offset), c.offset) + " " +
-		common.PadRight(t.key, c.key) + " " + common.PadRight(t.value, c.value) + " " + common.PadLeft(bytesize(r.Size()), c.size)
+		keyCell(t.key, c.key) + value + " " + common.PadLeft(bytesize(r.Size()), c.size)
 	line = common.PadRight(line, m.width)
 	switch {
 	case i == m.cursor && m.focused:
@@ -326,6 +356,14 @@ func (m Model) rowLine(i int, c columns) string {
 		return st.Marked.Render(line)
 	}
 	return st.Row.Render(line)
+}
+
+// keyCell is the KEY column and the space after it; nothing when the column is hidden.
+func keyCell(s string, w int) string {
+	if w == 0 {
+		return ""
+	}
+	return common.PadRight(s, w) + " "
 }
 
 // counterLine is "topic  loaded / in range · rate · state".
