@@ -74,11 +74,13 @@ type App struct {
 	topics    topics.Model
 	groups    groups.Model
 	sweep     sweep.Model
-	msgs      messagesPane   // the open messages pane, nil when none
-	msgsTopic string         // the topic it reads
-	parked    []messagesPane // panes left while an export runs; they keep receiving messages
-	kept      []keptPane     // panes left recently, oldest first; opening their topic restores them
-	forgotten []string       // topics whose kept pane was dropped to make room
+	msgs      messagesPane // the open messages pane, nil when none
+	msgsTopic string       // the topic it reads
+	msgsID    int          // the open pane's id: its Cmds' results are routed back to it alone
+	lastPane  int          // the last pane id handed out
+	parked    []keptPane   // panes left while an export runs; they keep receiving messages
+	kept      []keptPane   // panes left recently, oldest first; opening their topic restores them
+	forgotten []string     // topics whose kept pane was dropped to make room
 	newMsgs   newMessagesFunc
 	ticker    func(req int) tea.Cmd // arms the refresh timer
 
@@ -167,9 +169,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.refresh(msg)
 	case probeMsg:
 		return a.probed(msg)
-	case messages.WindowMsg:
-		a.window = msg.Window
-		return a, nil
+	case paneMsg:
+		return a.route(msg)
 	}
 	return a.forward(msg)
 }
@@ -181,13 +182,14 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a.msgs != nil {
 		var cmd tea.Cmd
 		a.msgs, cmd = a.msgs.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, tagCmd(a.msgsID, cmd))
 	}
 	busy := a.parked[:0:0]
 	for _, p := range a.parked {
-		p, cmd := p.Update(msg)
-		cmds = append(cmds, cmd)
-		if p.Busy() {
+		var cmd tea.Cmd
+		p.pane, cmd = p.pane.Update(msg)
+		cmds = append(cmds, tagCmd(p.id, cmd))
+		if p.pane.Busy() {
 			busy = append(busy, p)
 		}
 	}
@@ -197,7 +199,7 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for i := range a.kept {
 			var cmd tea.Cmd
 			a.kept[i].pane, cmd = a.kept[i].pane.Update(msg)
-			cmds = append(cmds, cmd)
+			cmds = append(cmds, tagCmd(a.kept[i].id, cmd))
 		}
 	}
 	var cmd tea.Cmd
@@ -387,11 +389,11 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	}
 	a = a.leaveMessages()
 	a.intro = "" // read; the row goes back to the panes (layout below, in show)
-	var kept messagesPane
+	var kept *keptPane
 	a, kept, a.hint = a.restore(t.Name)
 	a.msgsTopic = t.Name
 	if kept != nil {
-		a.msgs = kept.SetSize(a.mainSize())
+		a.msgs, a.msgsID = kept.pane.SetSize(a.mainSize()), kept.id
 		a.hint = "restored " + decode.Sanitize(t.Name) + " as you left it"
 		return a.show(pageMessages).focusMain(), nil
 	}
@@ -401,8 +403,10 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 		Splunk: a.conn.cfg.Splunk,
 		Window: a.window,
 	}).SetSize(a.mainSize())
+	a.lastPane++
+	a.msgsID = a.lastPane
 	a = a.show(pageMessages).focusMain()
-	return a, a.msgs.Init()
+	return a, tagCmd(a.msgsID, a.msgs.Init())
 }
 
 // closeMessages leaves the messages pane; one whose export still runs is parked so
@@ -414,7 +418,7 @@ func (a App) closeMessages() App {
 	m := a.msgs.Blur()
 	m.Close() // stops the reads; a running export goes on
 	if m.Busy() {
-		a.parked = append(a.parked, m)
+		a.parked = append(a.parked, keptPane{topic: a.msgsTopic, pane: m, id: a.msgsID})
 	}
 	a.msgs = nil
 	if a.page == pageMessages {
@@ -434,7 +438,7 @@ func (a App) busy() bool {
 		}
 	}
 	for _, p := range a.parked {
-		if p.Busy() {
+		if p.pane.Busy() {
 			return true
 		}
 	}
@@ -450,7 +454,11 @@ const exportStopWait = 10 * time.Second
 func (a App) shutdown() error {
 	var reports []string
 	a.sweep.Close()
-	for _, p := range append([]messagesPane{a.msgs}, a.parked...) {
+	panes := []messagesPane{a.msgs}
+	for _, p := range a.parked {
+		panes = append(panes, p.pane)
+	}
+	for _, p := range panes {
 		if p == nil {
 			continue
 		}

@@ -146,7 +146,7 @@ func TestTheWindowCarriesAcrossTopics(t *testing.T) {
 	if h.pane.src.Window != "" {
 		t.Fatalf("the first topic got window %q, want the default", h.pane.src.Window)
 	}
-	h.send(messages.WindowMsg{Window: "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"})
+	h.send(paneMsg{id: h.app.msgsID, msg: messages.WindowMsg{Window: "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"}})
 	h.mustSee("window 11-26 02:00:00–03:00:00 UTC")
 	h.press("esc")
 	h.mustSee("window 11-26 02:00:00–03:00:00 UTC") // on the topics page too

@@ -74,3 +74,21 @@ func TestHintBarGolden(t *testing.T) {
 		})
 	}
 }
+
+// Each pane numbers its reads from 1: a kept pane must never take another pane's read
+// (before routing by pane, the kept pane closed the new pane's stream as a stale read
+// of its own, and the new topic showed 0 of 13 records).
+func TestKeptPaneNeverTakesAnotherPanesRead(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withRealMessages(h)
+	h.openTopic("auth.logins")
+	h.press("enter")
+	h.mustSee("auth.logins  20 / 20 in range · done")
+	h.press("esc")
+	h.openTopic("erp.audit")
+	h.press("enter")
+	h.mustSee("erp.audit  20 / 20 in range · done")
+	h.press("esc")
+	h.openTopic("auth.logins")
+	h.mustSee("auth.logins  20 / 20 in range · done", "restored auth.logins")
+}

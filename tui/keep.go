@@ -15,6 +15,7 @@ const keptPanes = 3
 type keptPane struct {
 	topic string
 	pane  messagesPane
+	id    int // see App.msgsID
 }
 
 // leaveMessages leaves the messages pane for another page. The pane is kept (reads
@@ -30,11 +31,11 @@ func (a App) leaveMessages() App {
 	}
 	if m.Busy() {
 		m.Close() // stops the reads; the export goes on and reports back
-		a.parked = append(a.parked, m)
+		a.parked = append(a.parked, keptPane{topic: a.msgsTopic, pane: m, id: a.msgsID})
 		return a
 	}
 	a.kept = slices.DeleteFunc(slices.Clone(a.kept), func(k keptPane) bool { return k.topic == a.msgsTopic })
-	a.kept = append(a.kept, keptPane{topic: a.msgsTopic, pane: m})
+	a.kept = append(a.kept, keptPane{topic: a.msgsTopic, pane: m, id: a.msgsID})
 	if len(a.kept) > keptPanes {
 		a.kept[0].pane.Close()
 		a.forgotten = append(a.forgotten, a.kept[0].topic)
@@ -45,12 +46,12 @@ func (a App) leaveMessages() App {
 
 // restore takes the kept pane of topic out of the kept list; ok is false when there
 // is none, and why then says why an earlier pane is not coming back ("" if none was open).
-func (a App) restore(topic string) (App, messagesPane, string) {
+func (a App) restore(topic string) (App, *keptPane, string) {
 	i := slices.IndexFunc(a.kept, func(k keptPane) bool { return k.topic == topic })
 	if i >= 0 {
-		p := a.kept[i].pane
+		p := a.kept[i]
 		a.kept = slices.Delete(slices.Clone(a.kept), i, i+1)
-		return a, p, ""
+		return a, &p, ""
 	}
 	name := decode.Sanitize(topic)
 	switch {
@@ -59,6 +60,18 @@ func (a App) restore(topic string) (App, messagesPane, string) {
 		return a, nil, fmt.Sprintf("%s opens afresh (only the last %d topics are kept)", name, keptPanes)
 	}
 	return a, nil, ""
+}
+
+// forget closes the kept pane of topic, if any, so the topic opens afresh.
+func (a App) forget(topic string) App {
+	a.kept = slices.DeleteFunc(slices.Clone(a.kept), func(k keptPane) bool {
+		if k.topic == topic {
+			k.pane.Close()
+			return true
+		}
+		return false
+	})
+	return a
 }
 
 // dropKept closes every kept pane (another cluster was opened).

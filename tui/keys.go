@@ -98,6 +98,7 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs, cmd = a.msgs.Update(k)
+			cmd = tagCmd(a.msgsID, cmd)
 		}
 	}
 	return a, cmd

@@ -19,7 +19,12 @@ fi
 
 screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
 
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; }
+PREV_CLIPBOARD=""
+cleanup() {
+	# set-clipboard is the tmux server's: give other sessions back what they had.
+	[ -n "$PREV_CLIPBOARD" ] && tmux set-option -s set-clipboard "$PREV_CLIPBOARD" 2>/dev/null
+	tmux kill-session -t "$SESSION" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 fail() {
@@ -41,7 +46,7 @@ send() {
 
 # typ TEXT types literal text.
 typ() {
-	tmux send-keys -t "$SESSION" -l "$1"
+	tmux send-keys -t "$SESSION" -l -- "$1"
 	sleep 0.4
 }
 
@@ -73,18 +78,20 @@ frame_intact() {
 	[ -z "$(tmux list-buffers 2>/dev/null)" ] || fail "$1: something wrote to the clipboard: $(tmux list-buffers)"
 }
 
-# back_to_topics presses esc until the main pane is the topics table again.
+# back_to_topics presses esc until the main pane is the topics table again, saying
+# yes when leaving a pane with marks asks first.
 back_to_topics() {
-	for _ in 1 2 3 4; do
+	for _ in 1 2 3 4 5; do
 		screen | head -n 1 | grep -qE '^kpeek › demo › topics +read-only' && return 0
-		send Escape
+		if screen | grep -qF "marked record"; then send y; else send Escape; fi
 	done
 	screen | head -n 1 | grep -qE '^kpeek › demo › topics +read-only' || fail "esc did not lead back to the topics"
 }
 
 cleanup
 tmux new-session -d -s "$SESSION" -x "$WIDTH" -y "$HEIGHT" "$BIN --demo"
-tmux set-option -t "$SESSION" set-clipboard on >/dev/null 2>&1 || true
+PREV_CLIPBOARD=$(tmux show-options -sv set-clipboard 2>/dev/null || echo external)
+tmux set-option -s set-clipboard on >/dev/null 2>&1 || true # OSC 52 writes become buffers the checks can read
 tmux delete-buffer -t "$SESSION" 2>/dev/null || true
 
 # 1. Launch: the demo cluster connects and its topics show.
@@ -118,17 +125,31 @@ send Escape Escape
 wait_for "Topics 7"
 pass "readers of erp.purchasing.orders"
 
-# 4. Open auth.logins: the "where to start" prompt, then records.
+# 4. Open auth.logins: the window prompt (the last hour), then records in time order,
+#    the incident's burst among them with no typing beyond Enter.
 send /
 typ "auth.logins"
 send Enter Enter
-wait_for "where to start"
+wait_for "which window?"
+must_see "-1h..now"
 frame_intact "start prompt"
 send Enter
 wait_for "in range" 30
-must_see "TIME" "OFFSET" "\"user\""
+must_see "TIME UTC" "OFFSET" "\"user\"" "by time" "window "
+must_see "203.0.113.7"
 frame_intact "auth.logins records"
-pass "auth.logins streams records"
+pass "auth.logins opens on the last hour, the burst in it"
+
+# 4b. Widen the window by an hour before, then jump to a time.
+send "["
+wait_for "widening to" 10
+sleep 1
+must_see "in range"
+send g
+typ "-50m"
+send Enter
+wait_for "at 20" 5
+pass "[ widens the window and g jumps to a time"
 
 # 5. Filter to one user.
 send /
@@ -163,12 +184,32 @@ back_to_topics
 send /
 typ "hostile"
 send Enter Enter
-wait_for "where to start"
+wait_for "which window?"
+send C-u
+typ "beginning..end"
 send Enter
-wait_for "in range" 30
-sleep 2
+wait_for "13 / 13 in range · done" 30
 frame_intact "hostile.payloads"
 screen | head -n 1 | grep -qF "hostile.payloads" || fail "the header no longer names the hostile topic"
+
+# 8b. y copies: never a control byte on the clipboard (a bracketed-paste end would
+#     run the rest of the paste as a command).
+for _ in $(seq 1 14); do
+	send y Enter
+	sleep 0.3
+	send y r y r y Escape j
+done
+sleep 0.5
+n=$(tmux list-buffers 2>/dev/null | wc -l)
+[ "$n" -gt 0 ] || fail "y put nothing on the clipboard"
+for b in $(tmux list-buffers -F '#{buffer_name}'); do
+	if tmux show-buffer -b "$b" | LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]'; then
+		fail "clipboard buffer $b holds a control byte: $(tmux show-buffer -b "$b" | od -c | head -5)"
+	fi
+	tmux delete-buffer -b "$b"
+done
+pass "y copied $n times from hostile.payloads, no control byte on the clipboard"
+send Home
 for _ in $(seq 1 14); do
 	send j Enter
 	sleep 0.3
@@ -178,12 +219,18 @@ done
 frame_intact "hostile.payloads after every record"
 pass "the frame survives hostile.payloads"
 
+
+
 # 9. Help and quit.
 back_to_topics
 send "?"
 wait_for "Keys"
 send "?"
 send q
+if screen | grep -qF "not exported"; then # the mark made in auth.logins: quitting asks first
+	pass "q with an unexported mark asks first"
+	send y
+fi
 for _ in $(seq 1 20); do
 	tmux has-session -t "$SESSION" 2>/dev/null || break
 	sleep 0.25
