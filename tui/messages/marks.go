@@ -22,6 +22,10 @@ type marks struct {
 	anchoring bool
 
 	summary string // computed when the marks change; Status() is called every frame
+
+	rev       int // counts changes to the marks
+	exporting int // rev when the running export started
+	exported  int // rev an export delivered; equal to rev: nothing unexported
 }
 
 func (ms *marks) has(seq int64) bool {
@@ -122,6 +126,7 @@ func (m Model) markKey(msg tea.KeyPressMsg) Model {
 		}
 	}
 	m.marks.summary = m.marks.describe(m.store)
+	m.marks.rev++
 	return m
 }
 

@@ -167,7 +167,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		var cmd tea.Cmd
+		wasRunning := m.export.running
 		m, cmd = m.handleKey(msg)
+		if m.export.running && !wasRunning {
+			m.marks.exporting = m.marks.rev // what this export delivers
+		}
 		cmds = append(cmds, cmd)
 	case readStartedMsg, batchMsg, tickMsg:
 		var cmd tea.Cmd
@@ -193,6 +197,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.connLost = msg.Lost
 	case exportProgressMsg, exportDoneMsg:
+		if d, ok := msg.(exportDoneMsg); ok && d.id == m.export.id && d.err == nil && m.export.running {
+			m.marks.exported = m.marks.exporting // the marks as they were when it started
+		}
 		var cmd tea.Cmd
 		m, cmd = m.updateExport(msg)
 		cmds = append(cmds, cmd)
@@ -348,8 +355,14 @@ func (m Model) Busy() bool { return m.export.running }
 // ConnectionMsg tells the pane the frame lost the cluster (Lost set) or has it back.
 type ConnectionMsg struct{ Lost error }
 
-// Marks is how many records are marked; the frame asks before discarding them.
-func (m Model) Marks() int { return m.marks.count }
+// Marks is how many marked records no export has delivered yet; the frame asks
+// before discarding them.
+func (m Model) Marks() int {
+	if m.marks.rev == m.marks.exported {
+		return 0
+	}
+	return m.marks.count
+}
 
 // Status is the pane's part of the status line (marks, counters).
 func (m Model) Status() string {
