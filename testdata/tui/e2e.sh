@@ -294,7 +294,7 @@ sleep 0.5
 MARKED=$(screen | sed -n 's/.*│ [0-9,]* loaded · [0-9,]* match · \([0-9,]*\) marked.*/\1/p' | tr -d , | head -n 1)
 [ -n "$MARKED" ] && [ "$MARKED" -gt 0 ] || fail "nothing marked"
 key e                           # export: the config's Splunk destination first
-wait_for "Splunk" 10
+wait_for "HEC URL" 10
 key Enter                       # deliver
 for _ in $(seq 1 120); do
 	[ "$(cat "$WORK/hec.count" 2>/dev/null)" = "$MARKED" ] && break
