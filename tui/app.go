@@ -118,7 +118,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		navFocused: true,
 	}
 	if opts.Demo {
-		a.intro = demoIntro
+		a.intro, a.window = demoIntro, demoWindow(time.Now())
 	}
 	if len(opts.Clusters) == 0 {
 		a.notice = "no clusters configured: start with --demo, -b HOST:PORT or a config file"

@@ -107,7 +107,7 @@ type login struct {
 }
 
 // logins returns a day of ordinary logins plus the incident: a burst of failures for
-// IncidentUser from IncidentIP about 45 minutes ago, then a success from the same address.
+// IncidentUser from IncidentIP about six hours ago, then a success from the same address.
 func (s *seeder) logins() ([]*kgo.Record, error) {
 	users := []string{"mkeller", "jdupont", IncidentUser, "aruiz", "tnguyen", "svc-erp", "svc-backup", "ebrown", "pnovak"}
 	agents := []string{"Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)", "kafka-client/3.7", "curl/8.5.0"}

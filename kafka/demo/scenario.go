@@ -28,10 +28,8 @@ const (
 	IncidentIP   = "203.0.113.7"
 )
 
-// incidentAgo is how long before "now" the burst of failed logins starts: inside the
-// last hour, as for an analyst called while it happens, so the explorer's default
-// window (the last hour) holds the whole incident with no typing.
-const incidentAgo = 45 * time.Minute
+// incidentAgo is how long before "now" the burst of failed logins starts.
+const incidentAgo = 6 * time.Hour
 
 // seed makes every demo run produce the same records (relative to now).
 const seed = 20261126
