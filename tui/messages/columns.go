@@ -139,12 +139,7 @@ func (m Model) columnsLines() []string {
 	if !m.colsIn.open {
 		return nil
 	}
-	st := m.st()
-	lines := []string{common.Truncate(inputView(m.colsIn.input, st), m.width)}
-	if m.colsIn.err != "" {
-		lines = append(lines, st.Error.Render(common.Truncate("✗ "+m.colsIn.err, m.width)))
-	}
-	return lines
+	return m.inputLines(m.colsIn.input, m.colsIn.err)
 }
 
 // fieldCells lays the field texts out in widths that share w.

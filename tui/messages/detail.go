@@ -108,10 +108,14 @@ func (m Model) updateDetail(msg detailLoadedMsg) Model {
 	if msg.id != m.detail.id || !m.detail.open {
 		return m
 	}
-	d := &m.detail
-	d.loaded, d.meta, d.bodies, d.copies, d.title = true, msg.meta, msg.bodies, msg.copies, msg.title
-	m.detail = d.refill()
+	m.detail = m.detail.fill(msg)
 	return m
+}
+
+// fill shows a decoded record.
+func (d detailState) fill(msg detailLoadedMsg) detailState {
+	d.loaded, d.meta, d.bodies, d.copies, d.title = true, msg.meta, msg.bodies, msg.copies, msg.title
+	return d.refill()
 }
 
 func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {

@@ -1,13 +1,14 @@
 package messages
 
 import (
-	"github.com/charmbracelet/x/ansi"
-	"github.com/kpeek/kpeek/tui/common"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/kpeek/kpeek/tui/common"
 
 	tea "charm.land/bubbletea/v2"
 

@@ -57,9 +57,7 @@ func (m Model) updatePreview(msg previewLoadedMsg) Model {
 	if msg.id != m.preview.id || !m.preview.open {
 		return m
 	}
-	p := &m.preview
-	p.loaded, p.meta, p.bodies, p.copies, p.title = true, msg.meta, msg.bodies, msg.copies, msg.title
-	m.preview = p.refill()
+	m.preview = m.preview.fill(msg.detailLoadedMsg)
 	return m
 }
 

@@ -83,6 +83,12 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	m.notice = ""
 	m.filter = m.filter.restart(m.ctx, m.store)
 	m.warm = warmState{}
+	return m.beginRead()
+}
+
+// beginRead opens the read m.rd describes, under a context the pane cancels.
+func (m Model) beginRead() (Model, tea.Cmd) {
+	id, req := m.rd.id, m.rd.req
 	if m.read == nil {
 		m.rd.err = errors.New("no connection to read from")
 		return m, nil

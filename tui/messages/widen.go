@@ -1,8 +1,6 @@
 package messages
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -160,22 +158,7 @@ func (m Model) extendRead(req kafka.ReadRequest, selection string) (Model, tea.C
 	earlier := max(m.rd.inRange(), 0)
 	id := m.rd.id + 1
 	m.rd = readState{id: id, req: req, selection: selection, lastTick: time.Now(), earlier: earlier, extending: true}
-	if m.read == nil {
-		m.rd.err = errors.New("no connection to read from")
-		return m, nil
-	}
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.rd.cancel = cancel
-	m.rd.starting = true
-	read := m.read
-	open := func() tea.Msg {
-		s, err := read(ctx, req)
-		if err == nil && s == nil {
-			err = errors.New("the reader returned no stream")
-		}
-		return readStartedMsg{id: id, stream: s, err: err}
-	}
-	return m, tea.Batch(open, m.tick(id))
+	return m.beginRead()
 }
 
 // jumpState is the "go to a time" input.
@@ -253,10 +236,15 @@ func (m Model) jumpLines() []string {
 	if !m.jump.open {
 		return nil
 	}
+	return m.inputLines(m.jump.input, m.jump.err)
+}
+
+// inputLines is a one-line input and, under it, why its value was refused.
+func (m Model) inputLines(in textinput.Model, err string) []string {
 	st := m.st()
-	lines := []string{common.Truncate(inputView(m.jump.input, st), m.width)}
-	if m.jump.err != "" {
-		lines = append(lines, st.Error.Render(common.Truncate("✗ "+m.jump.err, m.width)))
+	lines := []string{common.Truncate(inputView(in, st), m.width)}
+	if err != "" {
+		lines = append(lines, st.Error.Render(common.Truncate("✗ "+err, m.width)))
 	}
 	return lines
 }
