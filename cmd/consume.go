@@ -41,6 +41,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			defer flt.CheckFields().Report(g.stderr) // a field no record has: say so, with the nearest one
 			stream, err := cl.Read(ctx, req)
 			if err != nil {
 				return err

@@ -42,6 +42,7 @@ func runExplorer(cmd *cobra.Command, g *globals) error {
 		Version:    g.version,
 		MaxRecords: conf.Explorer.MaxRecords,
 		Audit:      g.syncAudit(),
+		Demo:       g.demo,
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,14 @@ type conn struct {
 	fetchingTopics, fetchingGroups bool
 	// why the last listing failed; cleared by the next one that works
 	topicsErr, groupsErr error
+	// security warnings of the connection (TLS verification off, ...) and what the
+	// account may not see; both stay on the status line
+	warnings []string
+	denied   string
+	// liveness: a probe in flight, and since when the cluster has not answered
+	probing bool
+	lost    error
+	lostAt  time.Time
 }
 
 // App is the explorer's root model: it owns the pages, the focus and the connection.
@@ -65,18 +74,26 @@ type App struct {
 	topics    topics.Model
 	groups    groups.Model
 	sweep     sweep.Model
-	msgs      messagesPane   // the open messages pane, nil when none
-	msgsTopic string         // the topic it reads
-	parked    []messagesPane // panes left while an export runs; they keep receiving messages
+	msgs      messagesPane // the open messages pane, nil when none
+	msgsTopic string       // the topic it reads
+	msgsID    int          // the open pane's id: its Cmds' results are routed back to it alone
+	lastPane  int          // the last pane id handed out
+	parked    []keptPane   // panes left while an export runs; they keep receiving messages
+	kept      []keptPane   // panes left recently, oldest first; opening their topic restores them
+	forgotten []string     // topics whose kept pane was dropped to make room
 	newMsgs   newMessagesFunc
 	ticker    func(req int) tea.Cmd // arms the refresh timer
 
-	page        page
-	navFocused  bool
-	showHelp    bool
-	confirmQuit bool
-	notice      string // the last error or warning for the status line
-	help        help.Model
+	page         page
+	navFocused   bool
+	showHelp     bool
+	confirmQuit  bool   // asking before quitting: an export runs or marks are unexported
+	confirmLeave bool   // asking before leaving a messages pane with marks
+	intro        string // the demo's one line on what to investigate, until a topic is opened
+	window       string // the case window last chosen (resolved); every topic opens on it
+	hint         string // a one-shot note for the status line (restored, opened afresh); the next key clears it
+	notice       string // the last error or warning for the status line
+	help         help.Model
 }
 
 // newApp builds the root model; connect opens clusters (tests pass a fake).
@@ -99,6 +116,9 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		newMsgs:    realMessagesWithCap(opts.MaxRecords),
 		ticker:     refreshCmd,
 		navFocused: true,
+	}
+	if opts.Demo {
+		a.intro, a.window = demoIntro, demoWindow(time.Now())
 	}
 	if len(opts.Clusters) == 0 {
 		a.notice = "no clusters configured: start with --demo, -b HOST:PORT or a config file"
@@ -149,6 +169,10 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.gotGroups(msg)
 	case refreshMsg:
 		return a.refresh(msg)
+	case probeMsg:
+		return a.probed(msg)
+	case paneMsg:
+		return a.route(msg)
 	}
 	return a.forward(msg)
 }
@@ -160,17 +184,26 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a.msgs != nil {
 		var cmd tea.Cmd
 		a.msgs, cmd = a.msgs.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, tagCmd(a.msgsID, cmd))
 	}
-	kept := a.parked[:0:0]
+	busy := a.parked[:0:0]
 	for _, p := range a.parked {
-		p, cmd := p.Update(msg)
-		cmds = append(cmds, cmd)
-		if p.Busy() {
-			kept = append(kept, p)
+		var cmd tea.Cmd
+		p.pane, cmd = p.pane.Update(msg)
+		cmds = append(cmds, tagCmd(p.id, cmd))
+		if p.pane.Busy() {
+			busy = append(busy, p)
 		}
 	}
-	a.parked = kept
+	a.parked = busy
+	if _, typed := msg.(tea.PasteMsg); len(a.kept) > 0 && !typed { // a paste is for the pane on screen
+		a.kept = slices.Clone(a.kept)
+		for i := range a.kept {
+			var cmd tea.Cmd
+			a.kept[i].pane, cmd = a.kept[i].pane.Update(msg)
+			cmds = append(cmds, tagCmd(a.kept[i].id, cmd))
+		}
+	}
 	var cmd tea.Cmd
 	switch a.page {
 	case pageTopics:
@@ -204,7 +237,7 @@ func (a App) openCluster(name string) (tea.Model, tea.Cmd) {
 		return a.show(pageOverview), nil
 	}
 	cmds := []tea.Cmd{closeCmd(a.conn.cluster, a.c.Logger)}
-	a = a.closeMessages()
+	a = a.closeMessages().dropKept()
 	a.lastReq++
 	a.conn = conn{req: a.lastReq, cfg: cfg, state: nav.Connecting}
 	a.notice = ""
@@ -232,6 +265,9 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	a.groups = a.groups.SetSources(a.ctx, groups.SourcesFrom(msg.cluster))
 	if client, ok := msg.cluster.(*kafka.Client); ok {
 		a.sweep = a.sweep.SetSource(client, msg.dec)
+	}
+	if w, ok := msg.cluster.(interface{ Warnings() []string }); ok {
+		a.conn.warnings = w.Warnings()
 	}
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
@@ -267,7 +303,36 @@ func (a App) refresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 	}
 	// Only what is on screen refreshes, to spare a production cluster: describing every
 	// group's offsets is the expensive call. A rate over a longer gap is still a true average.
-	return a.fetchSome(a.page == pageTopics || a.page == pageOverview, a.page == pageGroups)
+	// A metadata probe runs on every page, so a dead broker shows within seconds even
+	// while the messages pane follows a topic.
+	a, cmd := a.fetchSome(a.page == pageTopics || a.page == pageOverview, a.page == pageGroups)
+	if a.conn.probing {
+		return a, cmd
+	}
+	a.conn.probing = true
+	return a, tea.Batch(cmd, probeCmd(a.ctx, a.conn.req, a.conn.cluster, a.now))
+}
+
+// probed records whether the cluster answered, and tells the messages panes when
+// the connection is lost or back.
+func (a App) probed(msg probeMsg) (tea.Model, tea.Cmd) {
+	if msg.req != a.conn.req {
+		return a, nil
+	}
+	a.conn.probing = false
+	switch {
+	case msg.err != nil && a.conn.lost == nil:
+		a.c.Logger.Debug("connection lost", "cluster", a.conn.cfg.Name, "err", msg.err)
+		a.conn.lost, a.conn.lostAt = msg.err, msg.at
+		return a.forward(messages.ConnectionMsg{Lost: msg.err})
+	case msg.err != nil:
+		a.conn.lost = msg.err // the latest reason
+	case a.conn.lost != nil:
+		a.hint = fmt.Sprintf("connection restored after %s", msg.at.Sub(a.conn.lostAt).Round(time.Second))
+		a.conn.lost = nil
+		return a.forward(messages.ConnectionMsg{})
+	}
+	return a, nil
 }
 
 func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {
@@ -282,6 +347,7 @@ func (a App) gotTopics(msg topicsMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	a.conn.topicsErr = nil
+	a.conn.denied = deniedNote(msg.topics)
 	a.topics = a.topics.SetTopics(msg.topics, msg.at)
 	a.nav = a.nav.SetCount(nav.Topics, fmt.Sprint(len(msg.topics.WithoutInternal())))
 	return a, nil
@@ -323,15 +389,26 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	if a.conn.state != nav.Connected {
 		return a, nil
 	}
-	a = a.closeMessages()
+	a = a.leaveMessages()
+	a.intro = "" // read; the row goes back to the panes (layout below, in show)
+	var kept *keptPane
+	a, kept, a.hint = a.restore(t.Name)
+	a.msgsTopic = t.Name
+	if kept != nil {
+		a.msgs, a.msgsID = kept.pane.SetSize(a.mainSize()), kept.id
+		a.hint = "restored " + decode.Sanitize(t.Name) + " as you left it"
+		return a.show(pageMessages).focusMain(), nil
+	}
 	a.msgs = a.newMsgs(a.c, messages.Source{
 		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
 		Splunk: a.conn.cfg.Splunk,
+		Window: a.window,
 	}).SetSize(a.mainSize())
-	a.msgsTopic = t.Name
+	a.lastPane++
+	a.msgsID = a.lastPane
 	a = a.show(pageMessages).focusMain()
-	return a, a.msgs.Init()
+	return a, tagCmd(a.msgsID, a.msgs.Init())
 }
 
 // closeMessages leaves the messages pane; one whose export still runs is parked so
@@ -343,7 +420,7 @@ func (a App) closeMessages() App {
 	m := a.msgs.Blur()
 	m.Close() // stops the reads; a running export goes on
 	if m.Busy() {
-		a.parked = append(a.parked, m)
+		a.parked = append(a.parked, keptPane{topic: a.msgsTopic, pane: m, id: a.msgsID})
 	}
 	a.msgs = nil
 	if a.page == pageMessages {
@@ -357,8 +434,13 @@ func (a App) busy() bool {
 	if a.msgs != nil && a.msgs.Busy() {
 		return true
 	}
+	for _, k := range a.kept {
+		if k.pane.Busy() {
+			return true
+		}
+	}
 	for _, p := range a.parked {
-		if p.Busy() {
+		if p.pane.Busy() {
 			return true
 		}
 	}
@@ -374,7 +456,11 @@ const exportStopWait = 10 * time.Second
 func (a App) shutdown() error {
 	var reports []string
 	a.sweep.Close()
-	for _, p := range append([]messagesPane{a.msgs}, a.parked...) {
+	panes := []messagesPane{a.msgs}
+	for _, p := range a.parked {
+		panes = append(panes, p.pane)
+	}
+	for _, p := range panes {
 		if p == nil {
 			continue
 		}
@@ -385,6 +471,7 @@ func (a App) shutdown() error {
 		}
 		p.Close()
 	}
+	a.dropKept()
 	if a.conn.cluster != nil {
 		_ = a.conn.cluster.Close()
 	}

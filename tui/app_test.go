@@ -82,8 +82,8 @@ func TestEnterOpensMessagesAndEscReturns(t *testing.T) {
 	}
 	h.pane.input = false
 	h.press("esc")
-	if h.app.page != pageTopics || !h.closed {
-		t.Fatalf("esc: page %d, pane closed %v", h.app.page, h.closed)
+	if h.app.page != pageTopics || h.closed || len(h.app.kept) != 1 {
+		t.Fatalf("esc: page %d, pane closed %v, kept %d (want kept open for coming back)", h.app.page, h.closed, len(h.app.kept))
 	}
 	if tp, _ := h.app.topics.Selected(); tp.Name != "hostile.payloads" {
 		t.Fatalf("back on topics the cursor is on %q", tp.Name)

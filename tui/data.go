@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -66,6 +67,38 @@ type groupsMsg struct {
 	req    int
 	groups kafka.Groups
 	err    error
+}
+
+// probeMsg answers a liveness probe of connection req: err says the cluster did
+// not answer in time.
+type probeMsg struct {
+	req int
+	err error
+	at  time.Time
+}
+
+// probeTimeout is how long the probe waits for the cluster before calling the
+// connection lost; a broker that accepts TCP and never answers must not hide for long.
+const probeTimeout = 5 * time.Second
+
+// probeCmd asks the cluster for its metadata, giving up after probeTimeout even when
+// the client itself waits longer.
+func probeCmd(ctx context.Context, req int, cl Cluster, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		cctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			_, err := cl.ClusterInfo(cctx)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return probeMsg{req: req, err: err, at: now()}
+		case <-cctx.Done():
+			return probeMsg{req: req, err: fmt.Errorf("no answer from the cluster in %s", probeTimeout), at: now()}
+		}
+	}
 }
 
 // refreshMsg is the refresh timer firing for connection req.

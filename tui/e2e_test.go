@@ -102,8 +102,9 @@ func TestEndToEndHostilePayloadsCannotReachTheTerminal(t *testing.T) {
 	tm, all := startDemo(t)
 	waitFor(t, tm, all, "hostile.payloads")
 	typeKeys(tm, "/", "hostile", "enter", "enter")
-	waitFor(t, tm, all, "where to start")
-	typeKeys(tm, "enter")
+	waitFor(t, tm, all, "which window?")
+	tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) // clear the default window
+	typeKeys(tm, "beginning..end", "enter")
 	waitFor(t, tm, all, "escape-in-hea") // the last record's key
 	// Open every record's detail and close it again.
 	for range 13 {

@@ -27,9 +27,16 @@ type fakeCluster struct {
 	closed bool
 	// calls made, to check what a refresh asks for
 	topicCalls, groupCalls int
+	down                   error // ClusterInfo fails with it: the broker died
 }
 
 func (f *fakeCluster) ClusterInfo(context.Context) (kafka.ClusterInfo, error) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down != nil {
+		return kafka.ClusterInfo{}, down
+	}
 	return kafka.ClusterInfo{ID: "kpeek-demo-cluster", Controller: 1, Brokers: []kafka.Broker{
 		{ID: 1, Addr: "127.0.0.1:39092"}, {ID: 2, Addr: "127.0.0.1:39093", Rack: "r2"}}}, nil
 }
@@ -101,8 +108,10 @@ func newFakeCluster() *fakeCluster {
 type fakeMessages struct {
 	src     messages.Source
 	busy    bool
+	marks   int
 	input   bool
 	keys    []string
+	conn    []messages.ConnectionMsg // what the frame said about the connection
 	closed  *bool
 	w, h    int
 	focused bool
@@ -112,6 +121,9 @@ func (f *fakeMessages) Init() tea.Cmd { return nil }
 func (f *fakeMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		f.keys = append(f.keys, k.String())
+	}
+	if c, ok := msg.(messages.ConnectionMsg); ok {
+		f.conn = append(f.conn, c)
 	}
 	return f, nil
 }
@@ -125,6 +137,7 @@ func (f *fakeMessages) Close()                        { *f.closed = true }
 func (f *fakeMessages) CapturesInput() bool           { return f.input }
 func (f *fakeMessages) AtRoot() bool                  { return !f.input }
 func (f *fakeMessages) Busy() bool                    { return f.busy }
+func (f *fakeMessages) Marks() int                    { return f.marks }
 func (f *fakeMessages) Status() string                { return "12 loaded · 0 marked" }
 func (f *fakeMessages) ShortHelp() []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark"))}

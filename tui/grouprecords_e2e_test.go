@@ -30,7 +30,7 @@ func TestE2EGroupSpanToItsRecords(t *testing.T) {
 	from, _ := strconv.ParseInt(span[3], 10, 64)
 	to, _ := strconv.ParseInt(span[4], 10, 64)
 	typeKeys(tm, "j", "enter")
-	waitFor(t, tm, all, "where to start")
+	waitFor(t, tm, all, "which window?")
 	typeKeys(tm, "enter")
 	loaded := fmt.Sprintf("%d loaded", to-from+1)
 	waitFor(t, tm, all, loaded)

@@ -13,11 +13,22 @@ var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
 // question, the help screen) come before inputs only because they cover them.
 func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	keys := a.c.Keys
+	a.hint = ""
 	if key.Matches(k, forceQuit) {
-		if a.confirmQuit || !a.busy() {
+		if a.confirmQuit || !a.mustAskToQuit() {
 			return a.quit()
 		}
-		a.confirmQuit = true
+		a.confirmQuit, a.confirmLeave = true, false
+		return a, nil
+	}
+	if a.confirmLeave {
+		switch {
+		case key.Matches(k, keys.Yes):
+			a.confirmLeave = false
+			return a.back(), nil
+		case key.Matches(k, keys.No):
+			a.confirmLeave = false
+		}
 		return a, nil
 	}
 	if a.confirmQuit {
@@ -45,6 +56,10 @@ func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Back):
 		if a.atRoot() {
+			if a.page == pageMessages && !a.navFocused && a.msgs != nil && a.msgs.Marks() > 0 {
+				a.confirmLeave = true
+				return a, nil
+			}
 			return a.back(), nil
 		}
 		return a.toPane(k)
@@ -83,6 +98,7 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs, cmd = a.msgs.Update(k)
+			cmd = tagCmd(a.msgsID, cmd)
 		}
 	}
 	return a, cmd
@@ -95,7 +111,7 @@ func (a App) back() App {
 		return a
 	case a.page == pageMessages:
 		topic := a.msgsTopic
-		a = a.closeMessages()
+		a = a.leaveMessages()
 		a.topics = a.topics.Select(topic)
 		return a.show(pageTopics)
 	case a.page == pageGroups && a.groups.Reading() != "":
@@ -107,9 +123,13 @@ func (a App) back() App {
 	return a.focusNav()
 }
 
-// askQuit quits, or asks first while an export runs.
+// mustAskToQuit reports whether quitting now would lose work: an export running or
+// marked records not exported.
+func (a App) mustAskToQuit() bool { return a.busy() || a.unexported() > 0 }
+
+// askQuit quits, or asks first when quitting would lose work.
 func (a App) askQuit() (tea.Model, tea.Cmd) {
-	if a.busy() {
+	if a.mustAskToQuit() {
 		a.confirmQuit = true
 		return a, nil
 	}

@@ -13,6 +13,18 @@ const (
 	minHeight  = 8
 )
 
+// chrome is how many rows the frame takes: header, status, footer, and the demo's
+// intro line while it shows.
+func (a App) chrome() int {
+	if a.introShown() {
+		return chromeRows + 1
+	}
+	return chromeRows
+}
+
+// introShown reports whether the demo's one line on what to investigate is on screen.
+func (a App) introShown() bool { return a.intro != "" && a.page != pageMessages }
+
 // navWidth is the left column's width for a terminal width.
 func navWidth(total int) int { return min(max(total/5, 20), 30) }
 
@@ -31,12 +43,12 @@ func (a App) mainSize() (int, int) {
 	if a.navShown() {
 		w -= navWidth(a.c.Width) + 1 // one column for the separator
 	}
-	return max(w, 0), max(a.c.Height-chromeRows, 0)
+	return max(w, 0), max(a.c.Height-a.chrome(), 0)
 }
 
 // layout hands every pane its area after a resize.
 func (a App) layout() App {
-	h := max(a.c.Height-chromeRows, 0)
+	h := max(a.c.Height-a.chrome(), 0)
 	a.nav = a.nav.SetSize(navWidth(a.c.Width), h)
 	w, h := a.mainSize()
 	a.overview = a.overview.SetSize(w, h)

@@ -23,6 +23,7 @@ type messagesPane interface {
 	CapturesInput() bool
 	AtRoot() bool
 	Busy() bool
+	Marks() int // marked records not yet exported; leaving or quitting asks first
 	Status() string
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
@@ -59,6 +60,7 @@ func (r realMessages) Blur() messagesPane        { return realMessages{r.m.Blur(
 func (r realMessages) Close()                    { r.m.Close() }
 func (r realMessages) CapturesInput() bool       { return r.m.CapturesInput() }
 func (r realMessages) Busy() bool                { return r.m.Busy() }
+func (r realMessages) Marks() int                { return r.m.Marks() }
 func (r realMessages) Status() string            { return r.m.Status() }
 func (r realMessages) ShortHelp() []key.Binding  { return r.m.ShortHelp() }
 func (r realMessages) FullHelp() [][]key.Binding { return r.m.FullHelp() }

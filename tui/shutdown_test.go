@@ -25,7 +25,7 @@ func TestQuitStopsExportsAndSaysWhere(t *testing.T) {
 	closed := false
 	open := &stoppingPane{fakeMessages: &fakeMessages{closed: &closed}, report: "unconfirmed records are in /tmp/a.ndjson"}
 	parked := &stoppingPane{fakeMessages: &fakeMessages{closed: &closed}, report: "unconfirmed records are in /tmp/b.ndjson"}
-	err := App{msgs: open, parked: []messagesPane{parked}}.shutdown()
+	err := App{msgs: open, parked: []keptPane{{pane: parked}}}.shutdown()
 	if err == nil || !strings.Contains(err.Error(), "/tmp/a.ndjson") || !strings.Contains(err.Error(), "/tmp/b.ndjson") {
 		t.Fatalf("shutdown = %v", err)
 	}

@@ -26,7 +26,7 @@ func TestE2ESweepToMessages(t *testing.T) {
 	typeKeys(tm, "-7h", "tab", "tab", "203.0.113.7", "enter")
 	waitFor(t, tm, all, "45 hits in") // the result, not the progress line
 	typeKeys(tm, "enter")             // auth.logins, the first topic with hits
-	waitFor(t, tm, all, "where to start")
+	waitFor(t, tm, all, "which window?")
 	typeKeys(tm, "enter") // read the window the prompt holds
 	waitFor(t, tm, all, "41 match")
 	screen := finalScreen(t, tm)

@@ -29,12 +29,13 @@ func (a App) openSweepHit(msg sweep.OpenMsg) (tea.Model, tea.Cmd) {
 			t = ti
 		}
 	}
+	a = a.leaveMessages().forget(msg.Topic) // a hit opens afresh on its own window
 	model, cmd := a.openTopic(t)
 	a = model.(App)
 	if p, ok := a.msgs.(presetter); ok && a.msgs != nil {
 		var pcmd tea.Cmd
 		a.msgs, pcmd = p.Preset(msg.From, msg.To, msg.Filter)
-		cmd = tea.Batch(cmd, pcmd)
+		cmd = tea.Batch(cmd, tagCmd(a.msgsID, pcmd))
 	}
 	return a, cmd
 }

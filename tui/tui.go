@@ -23,6 +23,9 @@ type Options struct {
 	NewDecoder func(config.Cluster) (*decode.Decoder, error)
 	Logger     *slog.Logger // never nil; writes to the --debug file or discards
 	Version    string
+	// Demo says the cluster is the embedded demo scenario: the first screen then says,
+	// in one line, what there is to investigate.
+	Demo bool
 	// MaxRecords caps the records a messages pane holds; beyond it the oldest are dropped
 	// with a visible notice. 0 means messages.DefaultCap.
 	MaxRecords int

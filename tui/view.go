@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/tui/common"
+	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 )
 
@@ -31,17 +32,23 @@ func (a App) render() string {
 	if w < minWidth || h < minHeight {
 		return common.Box(fmt.Sprintf("kpeek needs at least %d×%d (now %d×%d)", minWidth, minHeight, w, h), w, h)
 	}
-	bodyH := h - chromeRows
+	bodyH := h - a.chrome()
 	var body string
 	switch {
 	case a.confirmQuit:
 		body = a.overlay(a.quitDialog(), bodyH)
+	case a.confirmLeave:
+		body = a.overlay(a.leaveDialog(), bodyH)
 	case a.showHelp:
 		body = a.overlay(a.helpDialog(), bodyH)
 	default:
 		body = a.panes(bodyH)
 	}
-	return strings.Join([]string{a.header(), body, a.statusLine(), a.footer()}, "\n")
+	rows := []string{a.header(), body}
+	if a.introShown() {
+		rows = append(rows, common.PadRight(" "+a.c.Styles.StatusOK.Render(a.intro), w))
+	}
+	return strings.Join(append(rows, a.statusLine(), a.footer()), "\n")
 }
 
 func (a App) panes(height int) string {
@@ -109,12 +116,15 @@ func (a App) statusLine() string {
 	var parts []string
 	if name := a.conn.cfg.Name; name != "" {
 		state := ""
-		switch a.conn.state {
-		case nav.Connecting:
+		switch st := a.conn.state; {
+		case st == nav.Connecting:
 			state = s.StatusBusy.Render("connecting…")
-		case nav.Connected:
+		case st == nav.Connected && a.conn.lost != nil:
+			state = s.StatusError.Render("connection lost " + a.conn.lostAt.Format("15:04:05") + " · retrying: " +
+				strings.Join(strings.Fields(decode.Sanitize(a.conn.lost.Error())), " "))
+		case st == nav.Connected:
 			state = s.StatusOK.Render("connected · " + plural(len(a.conn.info.Brokers), "broker"))
-		case nav.Failed:
+		case st == nav.Failed:
 			state = s.StatusError.Render("not connected")
 		}
 		parts = append(parts, s.StatusKey.Render(decode.Sanitize(name))+" "+state)
@@ -124,8 +134,20 @@ func (a App) statusLine() string {
 			parts = append(parts, st)
 		}
 	}
+	if a.window != "" {
+		parts = append(parts, s.StatusKey.Render("window")+" "+messages.WindowLabel(a.window))
+	}
+	if a.hint != "" {
+		parts = append(parts, s.StatusOK.Render(a.hint))
+	}
 	if len(a.parked) > 0 {
 		parts = append(parts, s.StatusBusy.Render(fmt.Sprintf("%d export(s) running", len(a.parked))))
+	}
+	for _, w := range a.conn.warnings {
+		parts = append(parts, s.StatusBusy.Render("⚠ "+strings.Join(strings.Fields(decode.Sanitize(w)), " ")))
+	}
+	if a.conn.denied != "" {
+		parts = append(parts, s.StatusBusy.Render(a.conn.denied))
 	}
 	problems := []string{a.notice}
 	for _, err := range []error{a.conn.topicsErr, a.conn.groupsErr} {
@@ -148,7 +170,7 @@ func (a App) footer() string {
 	own := enabled(p.ShortHelp())
 	var global []key.Binding
 	switch {
-	case a.confirmQuit:
+	case a.confirmQuit, a.confirmLeave:
 		own = []key.Binding{a.c.Keys.Yes, a.c.Keys.No}
 	case a.showHelp:
 		own = []key.Binding{a.c.Keys.Back, a.c.Keys.Quit}
@@ -165,8 +187,7 @@ func (a App) footer() string {
 	if tail != "" {
 		room -= lipgloss.Width(tail) + lipgloss.Width(h.ShortSeparator)
 	}
-	h.SetWidth(max(room, 1))
-	line := h.ShortHelpView(own)
+	line := fitShortHelp(h, own, room)
 	switch {
 	case line == "":
 		line = tail
@@ -174,6 +195,22 @@ func (a App) footer() string {
 		line += h.Styles.ShortSeparator.Render(h.ShortSeparator) + tail
 	}
 	return common.PadRight(" "+line, a.c.Width)
+}
+
+// fitShortHelp is the short help of as many of bs, in order, as fit in width cells.
+// help.Model's own cut adds an item anyway when its ellipsis does not fit, which
+// pushed the frame's keys (? help, q quit) off a narrow footer.
+func fitShortHelp(h help.Model, bs []key.Binding, width int) string {
+	h.SetWidth(0)
+	line := ""
+	for i := range bs {
+		next := h.ShortHelpView(bs[:i+1])
+		if lipgloss.Width(next) > width {
+			break
+		}
+		line = next
+	}
+	return line
 }
 
 func enabled(bs []key.Binding) []key.Binding {
@@ -190,7 +227,7 @@ func (a App) helpDialog() string {
 	s := a.c.Styles
 	p, name := a.focused()
 	k := a.c.Keys
-	groups := append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit})
+	groups := distinctBindings(append(p.FullHelp(), []key.Binding{k.Tab, k.Back, k.Refresh, k.Help, k.Quit}))
 	h := a.help
 	h.Styles = s.Help
 	body := s.DialogTitle.Render("Keys · "+name) + "\n\n" + fullHelpRows(h, groups, a.c.Width-4) +
@@ -200,10 +237,62 @@ func (a App) helpDialog() string {
 
 func (a App) quitDialog() string {
 	s := a.c.Styles
-	body := s.DialogTitle.Render("An export is still running") + "\n\n" +
-		"Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed.\n\n" +
-		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " keep running"
+	var title, text, stay string
+	switch {
+	case a.busy():
+		title, stay = "An export is still running", "keep running"
+		text = "Quit now and abandon it? What was not confirmed\nstays in the spool file and can be resumed."
+	default:
+		title, stay = plural(a.unexported(), "marked record")+" not exported", "stay"
+		text = "Quit and lose the marks?"
+	}
+	body := s.DialogTitle.Render(title) + "\n\n" + text + "\n\n" +
+		s.StatusKey.Render("y") + " quit   " + s.StatusKey.Render("n") + " " + stay
 	return s.Dialog.Render(body)
+}
+
+func (a App) leaveDialog() string {
+	s := a.c.Styles
+	n := 0
+	if a.msgs != nil {
+		n = a.msgs.Marks()
+	}
+	body := s.DialogTitle.Render("Leave "+decode.Sanitize(a.msgsTopic)+" with "+plural(n, "marked record")+"?") + "\n\n" +
+		fmt.Sprintf("The pane is kept: opening the topic again brings back\nits window, filter, marks and cursor (the last %d topics).", keptPanes) + "\n\n" +
+		s.StatusKey.Render("y") + " leave   " + s.StatusKey.Render("n") + " stay"
+	return s.Dialog.Render(body)
+}
+
+// distinctBindings keeps each key once, where it first appears (the pane's own
+// description wins over the frame's), and drops disabled bindings and empty groups,
+// so the help screen lists exactly what the keys do now.
+func distinctBindings(groups [][]key.Binding) [][]key.Binding {
+	seen := map[string]bool{}
+	var out [][]key.Binding
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" || seen[b.Help().Key] {
+				continue
+			}
+			dup := false
+			for _, k := range b.Keys() {
+				dup = dup || seen[k]
+			}
+			if dup {
+				continue
+			}
+			seen[b.Help().Key] = true
+			for _, k := range b.Keys() {
+				seen[k] = true
+			}
+			kept = append(kept, b)
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }
 
 // plural renders a count with its noun: "1 broker", "3 brokers".

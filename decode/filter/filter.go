@@ -83,6 +83,8 @@ type Filter struct {
 	text *textMatcher
 	re   *regexp.Regexp
 	cel  *celFilter
+
+	fields *FieldCheck // set by CheckFields; Match feeds it
 }
 
 // Compile parses expr: "/re/" is a regex, a CEL expression over the record's variables
@@ -250,6 +252,7 @@ func (f *Filter) Match(e *decode.Envelope) bool {
 	case KindRegex:
 		return searchRecord(e, regexSearcher{f.re}, false)
 	case KindCEL:
+		f.fields.Observe(e)
 		return f.cel.match(e)
 	}
 	return true

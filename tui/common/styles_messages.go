@@ -92,18 +92,34 @@ type MessagesKeys struct {
 	Toggle               key.Binding // prompt/dialog: flip a choice
 	Submit               key.Binding // prompt/dialog: run
 	Cancel               key.Binding // dialog: cancel a running export
+	Order                key.Binding // cycle the row order: time, partition, offset, size, key
+	Zone                 key.Binding // show times in UTC or local time
+	WidenBefore          key.Binding // load the hour before what is loaded
+	WidenAfter           key.Binding // load the hour after what is loaded
+	Jump                 key.Binding // go to a time
+	NextRecord           key.Binding // detail: the next record without going back
+	PrevRecord           key.Binding // detail: the previous record
+	Columns              key.Binding // choose decoded fields as table columns
 }
 
 // NewMessagesKeys returns the messages pane's default bindings.
 func NewMessagesKeys() MessagesKeys {
 	return MessagesKeys{
-		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
-		Start:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "where to start")),
-		Raw:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw hex/base64")),
-		NextField:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		PrevField:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
-		Toggle:     key.NewBinding(key.WithKeys("ctrl+t", "space"), key.WithHelp("space", "toggle")),
-		Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		Cancel:     key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cancel export")),
+		ClearMarks:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
+		Start:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "where to start")),
+		Raw:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "raw hex/base64")),
+		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Toggle:      key.NewBinding(key.WithKeys("ctrl+t", "space"), key.WithHelp("space", "toggle")),
+		Submit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		Cancel:      key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "cancel export")),
+		Order:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "order: time/partition/offset/size/key")),
+		Zone:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "UTC/local time")),
+		WidenBefore: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "load the hour before")),
+		WidenAfter:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "load the hour after")),
+		Jump:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to a time")),
+		NextRecord:  key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next record")),
+		PrevRecord:  key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous record")),
+		Columns:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "fields as columns")),
 	}
 }

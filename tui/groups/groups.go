@@ -230,5 +230,8 @@ func (m Model) ShortHelp() []key.Binding {
 
 // FullHelp lists all the page's bindings.
 func (m Model) FullHelp() [][]key.Binding {
+	if m.detail.open { // the group's detail scrolls; filter and open do nothing there
+		return [][]key.Binding{m.ShortHelp()}
+	}
 	return append(m.table.FullHelp(), []key.Binding{m.c.Keys.Enter})
 }

@@ -103,7 +103,7 @@ func BenchmarkScrollFrame1M(b *testing.B) {
 		m = run(b, m, pg)
 		_ = m.View()
 		if m.cursor >= m.rowCount()-1 {
-			m = keys(b, m, "g")
+			m = keys(b, m, "home")
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
 )
 
@@ -44,7 +46,7 @@ type detailState struct {
 	meta   string            // metadata, headers and key, already sanitized
 	bodies [viewModes]string // the value as decoded (highlighted), hex and base64
 	mode   int
-	copy   string // what y copies
+	copies [viewModes]string // what y copies in each mode: the text on screen, uncut
 	notice string
 	vp     viewport.Model
 	title  string
@@ -56,7 +58,7 @@ type detailLoadedMsg struct {
 	id     int
 	meta   string
 	bodies [viewModes]string
-	copy   string
+	copies [viewModes]string
 	title  string
 }
 
@@ -104,10 +106,14 @@ func (m Model) updateDetail(msg detailLoadedMsg) Model {
 	if msg.id != m.detail.id || !m.detail.open {
 		return m
 	}
-	d := &m.detail
-	d.loaded, d.meta, d.bodies, d.copy, d.title = true, msg.meta, msg.bodies, msg.copy, msg.title
-	m.detail = d.refill()
+	m.detail = m.detail.fill(msg)
 	return m
+}
+
+// fill shows a decoded record.
+func (d detailState) fill(msg detailLoadedMsg) detailState {
+	d.loaded, d.meta, d.bodies, d.copies, d.title = true, msg.meta, msg.bodies, msg.copies, msg.title
+	return d.refill()
 }
 
 func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
@@ -127,6 +133,18 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		d.vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
 		d.vp.GotoBottom()
+	case key.Matches(msg, k.NextRecord, k.PrevRecord):
+		step := 1
+		if key.Matches(msg, k.PrevRecord) {
+			step = -1
+		}
+		next := m.cursor + step
+		if next < 0 || next >= m.rowCount() {
+			d.notice = "no more records this way"
+			return m, nil
+		}
+		m.cursor, m.tail = next, false
+		return m.openDetail()
 	case key.Matches(msg, k.Raw):
 		d.mode = (d.mode + 1) % viewModes
 		if d.loaded {
@@ -136,15 +154,16 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if !d.loaded {
 			return m, nil
 		}
-		d.notice = fmt.Sprintf("copied %s of the value to the clipboard (OSC 52)", bytesize(len(d.copy)))
-		return m, tea.SetClipboard(d.copy)
+		text := d.copies[d.mode]
+		d.notice = fmt.Sprintf("copied %s of the value (%s) to the clipboard (OSC 52)", bytesize(len(text)), modeNames[d.mode])
+		return m, copyCmd(text)
 	}
 	return m, nil
 }
 
 func (d detailState) view(st common.MessagesStyles, w int) string {
 	title := st.DialogTitle.Render(common.Truncate(d.title, w))
-	foot := fmt.Sprintf("value: %s · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
+	foot := fmt.Sprintf("value: %s · n/p next/previous record · r raw hex/base64 · y copy · esc back · %d%%", modeNames[d.mode],
 		int(d.vp.ScrollPercent()*100))
 	if d.notice != "" {
 		foot = d.notice
@@ -164,7 +183,7 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 	row := func(label, value string) {
 		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(common.PadRight(label, 10)), value)
 	}
-	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), oneLine(e.TimestampType)))
+	row("time", fmt.Sprintf("%s (%s)", timeOf(e.Timestamp, "2006-01-02T15:04:05.000Z07:00"), timestampKind(e.TimestampType)))
 	row("size", fmt.Sprintf("%d bytes", e.Size))
 	row("key", fmt.Sprintf("%s  (%s)", common.Truncate(oneLine(decode.DisplayValue(&e.Key)), 200), describe(&e.Key)))
 	row("value", describe(&e.Value))
@@ -193,14 +212,14 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		return st.Muted.Render("── value ("+modeNames[mode]+") ──") + "\n"
 	}
 	text, isJSON := prettyValue(&e.Value)
-	msg.copy = text
-	if len(msg.copy) > copyMax {
-		msg.copy = msg.copy[:copyMax]
+	msg.copies[viewDecoded] = sanitizeLines(cutUTF8(text, copyMax))
+	if craw := e.Value.Raw; craw != nil {
+		craw = craw[:min(len(craw), copyMax/4)] // a hex dump is about four times the bytes
+		msg.copies[viewHex] = hex.Dump(craw)
+		msg.copies[viewBase64] = wrap(base64.StdEncoding.EncodeToString(craw), 76)
 	}
 	shown := text
-	if len(shown) > detailMax {
-		shown = shown[:detailMax]
-	}
+	shown = cutUTF8(shown, detailMax)
 	shown = sanitizeLines(shown)
 	if isJSON && st.Highlight {
 		shown = highlight(shown, st.ChromaStyle)
@@ -213,6 +232,17 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		msg.bodies[viewBase64] = rule(viewBase64) + "∅ tombstone (no value)"
 	}
 	return msg
+}
+
+// timestampKind names a timestamp type as Kafka's tools do, saying whose clock it is.
+func timestampKind(t string) string {
+	switch t {
+	case string(kafka.TimestampCreate):
+		return "CreateTime, set by the producer"
+	case string(kafka.TimestampLogAppend):
+		return "LogAppendTime, set by the broker"
+	}
+	return oneLine(t)
 }
 
 // describe is "json · schema 12 · subject orders-value · version 3".
@@ -273,6 +303,17 @@ func highlight(s, style string) string {
 		return s
 	}
 	return buf.String()
+}
+
+// cutUTF8 cuts s to at most n bytes without splitting a rune.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // wrap breaks s into lines of n characters.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,10 @@ type filterState struct {
 	expr string         // the applied (last good) expression
 	f    *filter.Filter // nil: no filter
 	err  string         // why the expression being typed does not compile
+	// check learns the loaded records' fields as the filter scans them, and missing
+	// says which fields the filter names that none of them has (a typo matches nothing)
+	check   *filter.FieldCheck
+	missing string
 
 	id      int     // generation of the applied filter
 	matches []int64 // store seqs that pass, ascending
@@ -154,6 +159,7 @@ func (m Model) updateFilter(msg tea.Msg) (Model, tea.Cmd) {
 			}
 		}
 		m.filter.scanned = max(m.filter.scanned, msg.to)
+		m.filter.missing = missingText(m.filter.check)
 		if m.tail {
 			m.cursor = m.rowCount() - 1
 		}
@@ -183,6 +189,7 @@ func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
 	m.filter.err = ""
 	m.filter = m.filter.restart(m.ctx, m.store)
 	m.filter.expr, m.filter.f = expr, f
+	m.filter.check, m.filter.missing = f.CheckFields(), ""
 	if expr == "" {
 		m.filter.f = nil
 	}
@@ -192,6 +199,15 @@ func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
 	}
 	m.tl = m.tl.refresh(m.store, m.filter)
 	return m.background()
+}
+
+// missingText says which fields the filter names that no loaded record has.
+func missingText(c *filter.FieldCheck) string {
+	var out []string
+	for _, f := range c.Missing() {
+		out = append(out, f.String())
+	}
+	return strings.Join(out, "; ")
 }
 
 // filterMore starts matching the next slice of unchecked records, if any.
@@ -283,12 +299,15 @@ func (m Model) filterLines() []string {
 		}
 		s += st.Muted.Render(info)
 	}
-	var lines []string
+	lines := append(m.jumpLines(), m.columnsLines()...)
 	if s != "" {
 		lines = append(lines, common.Truncate(s, m.width))
 	}
 	if fs.err != "" {
 		lines = append(lines, st.Error.Render(common.Truncate("✗ "+fs.err+" (the last good filter stays)", m.width)))
+	}
+	if fs.active() && fs.missing != "" {
+		lines = append(lines, st.Notice.Render(common.Truncate("⚠ "+fs.missing, m.width)))
 	}
 	return lines
 }

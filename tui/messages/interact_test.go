@@ -1,13 +1,14 @@
 package messages
 
 import (
-	"github.com/charmbracelet/x/ansi"
-	"github.com/kpeek/kpeek/tui/common"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/kpeek/kpeek/tui/common"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -77,7 +78,7 @@ func TestMarks(t *testing.T) {
 	if m.marks.count != 1 || m.marks.has(1) {
 		t.Fatalf("space toggles: count %d", m.marks.count)
 	}
-	m = keys(t, m, "g", "j", "j", "j", "j", "j", "v", "j", "j", "j", "v") // rows 5..8
+	m = keys(t, m, "home", "j", "j", "j", "j", "j", "v", "j", "j", "j", "v") // rows 5..8
 	if m.marks.count != 5 || !m.marks.has(5) || !m.marks.has(8) || m.marks.has(9) {
 		t.Fatalf("range: count %d", m.marks.count)
 	}
@@ -304,7 +305,120 @@ func TestHelpFollowsWhatIsOpen(t *testing.T) {
 	if !has(m, "r") || !has(m, "y") {
 		t.Error("detail help lacks r y")
 	}
-	if n := len(m.FullHelp()); n < 4 {
-		t.Errorf("full help has %d columns", n)
+	full := func(m Model) map[string]int {
+		out := map[string]int{}
+		for _, g := range m.FullHelp() {
+			for _, b := range g {
+				out[b.Help().Key]++
+			}
+		}
+		return out
+	}
+	d := full(m)
+	if d["n/→"] != 1 || d["r"] != 1 || d["/"] != 0 || d["space"] != 0 || d["e"] != 0 {
+		t.Errorf("detail full help lists what does not work there, or misses next record: %v", d)
+	}
+	tbl := full(keys(t, m, "esc"))
+	for k, n := range tbl {
+		if n > 1 {
+			t.Errorf("table full help lists %q %d times", k, n)
+		}
+	}
+	for _, k := range []string{"space", "e", "y", "o", "z", "[", "]", "g", "s", "u", "A", "v"} {
+		if tbl[k] != 1 {
+			t.Errorf("table full help lacks %q: %v", k, tbl)
+		}
+	}
+}
+
+func TestDetailNextAndPreviousRecord(t *testing.T) {
+	m := loaded(t, 120, 40, logins(5))
+	m = keys(t, m, "enter", "r") // hex stays on as the records change
+	if !strings.Contains(plain(m), "partition 0 · offset 0") {
+		t.Fatalf("detail of row 0:\n%s", plain(m))
+	}
+	m = keys(t, m, "n")
+	if v := plain(m); !m.detail.open || !strings.Contains(v, "partition 1 · offset 0") || !strings.Contains(v, "value (hex)") {
+		t.Fatalf("n did not show the next record in hex:\n%s", v)
+	}
+	m = keys(t, m, "p", "p")
+	if v := plain(m); !strings.Contains(v, "partition 0 · offset 0") || !strings.Contains(v, "no more records") {
+		t.Fatalf("p twice from row 1:\n%s", v)
+	}
+	m = keys(t, m, "esc")
+	if m.detail.open || m.cursor != 0 {
+		t.Errorf("esc: detail open %v, cursor %d (want the row last shown)", m.detail.open, m.cursor)
+	}
+}
+
+func TestWidePaneShowsTheCursorRecordBeside(t *testing.T) {
+	m := loaded(t, 200, 40, logins(5))
+	v := plain(m)
+	if !strings.Contains(v, "auth.logins · partition 0 · offset 0") || !strings.Contains(v, `"user": "u000"`) {
+		t.Fatalf("no preview of the cursor record at 200 columns:\n%s", v)
+	}
+	m = keys(t, m, "j")
+	if v := plain(m); !strings.Contains(v, `"user": "u001"`) {
+		t.Fatalf("the preview did not follow the cursor:\n%s", v)
+	}
+	for i, l := range strings.Split(plain(m), "\n") {
+		if w := ansi.StringWidth(l); w > 200 {
+			t.Fatalf("line %d is %d wide", i, w)
+		}
+	}
+	if n := loaded(t, 120, 40, logins(5)); strings.Contains(plain(n), "partition 0 · offset 0") {
+		t.Errorf("a 120-column pane split:\n%s", plain(n))
+	}
+}
+
+func TestFilterNamingAMissingFieldSaysSo(t *testing.T) {
+	m := loaded(t, 120, 40, logins(30))
+	m = keys(t, m, "/")
+	m = typeText(t, m, `value.resutl == "failure"`)
+	m = keys(t, m, "enter")
+	if v := plain(m); !strings.Contains(v, "no record has value.resutl (did you mean value.result?)") {
+		t.Fatalf("a typo in a field name matched nothing without a word:\n%s", v)
+	}
+	m = keys(t, m, "/")
+	for range len(`value.resutl == "failure"`) {
+		m = keys(t, m, "backspace")
+	}
+	m = typeText(t, m, `value.result == "failure"`)
+	m = keys(t, m, "enter")
+	if v := plain(m); strings.Contains(v, "no record has") || m.rowCount() == 0 {
+		t.Fatalf("a correct filter: %d rows\n%s", m.rowCount(), v)
+	}
+}
+
+func TestDecodedFieldsAsColumns(t *testing.T) {
+	recs := logins(30)
+	recs[0].Headers = nil // a record without the header shows ∅
+	m := loaded(t, 80, 24, recs)
+	m = keys(t, m, "c")
+	if !m.CapturesInput() {
+		t.Fatal("c did not open the columns input")
+	}
+	m = typeText(t, m, "value.user, value.result, headers.source")
+	m = keys(t, m, "enter")
+	v := plain(m)
+	for _, want := range []string{"USER", "RESULT", "HEADERS.SOURCE", "u000", "success", "idp", "∅"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("80 columns with fields lack %q:\n%s", want, v)
+		}
+	}
+	for i, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("line %d is %d wide", i, w)
+		}
+	}
+	golden(t, "columns_80x24", m)
+	m = keys(t, m, "c")
+	for range len("value.user, value.result, headers.source") {
+		m = keys(t, m, "backspace")
+	}
+	m = typeText(t, m, "offset")
+	m = keys(t, m, "enter")
+	if !strings.Contains(plain(m), "a column is a field of key, value or headers") {
+		t.Errorf("a bad column was not refused:\n%s", plain(m))
 	}
 }

@@ -1,6 +1,8 @@
 package messages
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 
 	"github.com/kpeek/kpeek/tui/common"
@@ -31,7 +33,7 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		Down:         orDefault(shared.Down, "j", "↓/j", "down", "down"),
 		PageUp:       orDefault(shared.PageUp, "pgup", "pgup", "page up"),
 		PageDown:     orDefault(shared.PageDown, "pgdown", "pgdn", "page down"),
-		Top:          orDefault(shared.Home, "g", "g/home", "first", "home"),
+		Top:          without(orDefault(shared.Home, "home", "home", "first"), "g"), // g goes to a time here
 		Bottom:       orDefault(shared.End, "G", "G/end", "last (follow)", "end"),
 		Enter:        orDefault(shared.Enter, "enter", "enter", "open record"),
 		Back:         orDefault(shared.Back, "esc", "esc", "back"),
@@ -40,7 +42,7 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		MarkRange:    orDefault(shared.MarkRange, "v", "v", "mark range"),
 		MarkAll:      orDefault(shared.MarkAll, "A", "A", "mark all matching"),
 		Export:       orDefault(shared.Export, "e", "e", "export"),
-		Copy:         orDefault(shared.Copy, "y", "y", "copy value"),
+		Copy:         orDefault(shared.Copy, "y", "y", "copy"),
 		MessagesKeys: own,
 	}
 }
@@ -57,7 +59,22 @@ func orDefault(b key.Binding, k string, rest ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
 
-// ShortHelp lists the pane's main bindings for the footer, for what is open now.
+// without is b minus one key, its help naming the keys left.
+func without(b key.Binding, drop string) key.Binding {
+	var keys []string
+	for _, k := range b.Keys() {
+		if k != drop {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return key.NewBinding(key.WithDisabled())
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
+}
+
+// ShortHelp lists the pane's main bindings for the footer, for what is open now,
+// most useful first: a narrow footer cuts from the end.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch {
@@ -69,20 +86,36 @@ func (m Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Submit, k.NextField, k.Toggle, k.Back}
 	case m.detail.open:
-		return []key.Binding{k.Up, k.Down, k.Raw, k.Copy, k.Back}
-	case m.filter.typing:
+		return []key.Binding{k.Copy, k.Raw, k.NextRecord, k.PrevRecord, k.Back}
+	case m.filter.typing, m.jump.open:
 		return []key.Binding{k.Submit, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Filter, k.Mark, k.MarkRange, k.Export}
+	return []key.Binding{k.Mark, k.Export, k.Filter, k.Enter, k.Copy, k.MarkRange, k.WidenBefore, k.Jump}
 }
 
-// FullHelp lists all the pane's bindings for the ? screen.
+// FullHelp lists every binding that works in what is open now, for the ? screen.
 func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch {
+	case m.prompt.open:
+		return [][]key.Binding{{k.Submit, k.NextField, k.PrevField, k.Toggle, k.Back}}
+	case m.export.open:
+		if m.export.running {
+			return [][]key.Binding{{k.Cancel, k.Back}}
+		}
+		return [][]key.Binding{{k.Submit, k.NextField, k.PrevField, k.Toggle, k.Back}}
+	case m.detail.open:
+		return [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.NextRecord, k.PrevRecord, k.Raw, k.Copy, k.Back},
+		}
+	case m.filter.typing, m.jump.open:
+		return [][]key.Binding{{k.Submit, k.Back}}
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Enter, k.Filter, k.Start, k.Back},
-		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export},
-		{k.Raw, k.Copy, k.NextField, k.Toggle, k.Submit, k.Cancel},
+		{k.Enter, k.Filter, k.Start, k.WidenBefore, k.WidenAfter, k.Jump},
+		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export, k.Copy},
+		{k.Order, k.Zone, k.Columns, k.Back},
 	}
 }

@@ -3,7 +3,6 @@ package messages
 import (
 	"fmt"
 	"math/bits"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +22,10 @@ type marks struct {
 	anchoring bool
 
 	summary string // computed when the marks change; Status() is called every frame
+
+	rev       int // counts changes to the marks
+	exporting int // rev when the running export started
+	exported  int // rev an export delivered; equal to rev: nothing unexported
 }
 
 func (ms *marks) has(seq int64) bool {
@@ -123,16 +126,13 @@ func (m Model) markKey(msg tea.KeyPressMsg) Model {
 		}
 	}
 	m.marks.summary = m.marks.describe(m.store)
+	m.marks.rev++
 	return m
 }
 
-// rowOf is the row showing seq, or the row of the next seq shown after it.
+// rowOf is the row showing seq, or the first row when it is no longer shown.
 func (m Model) rowOf(seq int64) int {
-	if m.filter.active() {
-		i, _ := slices.BinarySearch(m.filter.matches, seq)
-		return i
-	}
-	return int(seq - m.store.First())
+	return max(0, m.rowIndex(seq))
 }
 
 // describe sums up the marks: how many, which partitions, offsets and times.

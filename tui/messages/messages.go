@@ -35,6 +35,9 @@ type Source struct {
 	Bootstrap   []string
 	Version     string         // kpeek version, for export manifests
 	Splunk      *config.Splunk // the cluster's configured Splunk destination; nil if none
+	// Window is the case window the start dialog offers ("" for DefaultWindow): the
+	// frame passes the last one chosen, so every topic is read over the same hour.
+	Window string
 }
 
 // Stream is a running read as the pane uses it; *kafka.Stream satisfies it.
@@ -53,6 +56,9 @@ type Option func(*Model)
 // WithReader replaces the Kafka client as the source of records (tests, replays).
 func WithReader(read ReadFunc) Option { return func(m *Model) { m.read = read } }
 
+// WithClock replaces the clock the pane reads "now" from (relative windows, widening).
+func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
+
 // WithCap sets how many records the pane holds before it drops the oldest.
 func WithCap(n int) Option { return func(m *Model) { m.store = newStore(n) } }
 
@@ -65,6 +71,7 @@ type Model struct {
 	dec    *decode.Decoder
 	read   ReadFunc
 	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd              // tea.Tick; tests stop the clock
+	now    func() time.Time                                                  // nil: time.Now
 	wait   func(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd // waitBatch; tests never block
 
 	ctx    context.Context // lives as long as the pane; Close cancels it
@@ -73,20 +80,32 @@ type Model struct {
 	width, height int
 	focused       bool // the cursor row is highlighted only while the pane has the keyboard
 
-	store *store
-	rd    readState
-	rows  rowCache
-	tl    timeline
+	store  *store
+	rd     readState
+	rows   rowCache
+	ord    viewOrder            // the rows in the chosen order (time by default)
+	win    window               // the window the last read was asked for
+	spans  map[int32]offsetSpan // offsets loaded per partition, so widening never loads one twice
+	jump   jumpState
+	cols   []string // decoded fields shown as columns instead of VALUE
+	colsIn columnsState
+	local  bool // times in local time instead of UTC
+	// which timestamp types the loaded records have: LogAppendTime is the broker's
+	// clock, not the producer's, and an analyst must know which one they read
+	tsCreate, tsLogAppend bool
+	tl                    timeline
 
 	cursor, top int  // cursor row and first visible row, in view order
 	tail        bool // keep the cursor on the newest row as records arrive
 
-	prompt startPrompt
-	filter filterState
-	warm   warmState
-	marks  marks
-	detail detailState
-	export exportState
+	prompt   startPrompt
+	filter   filterState
+	warm     warmState
+	marks    marks
+	detail   detailState
+	preview  detailState // the cursor record beside the table on a wide pane
+	connLost error       // the frame cannot reach the cluster: a live read is stalled
+	export   exportState
 
 	notice string // a one-line message under the table (copied, dropped, ...)
 }
@@ -128,7 +147,10 @@ func New(c *common.Common, src Source, opts ...Option) Model {
 	for _, o := range opts {
 		o(&m)
 	}
-	m.prompt = newStartPrompt(src.Topic)
+	m.prompt = newStartPrompt(src.Topic, src.Window)
+	if m.now != nil {
+		m.prompt.now = m.now
+	}
 	m.filter = newFilterState()
 	m.export = newExportState()
 	return m
@@ -145,7 +167,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		var cmd tea.Cmd
+		wasRunning := m.export.running
 		m, cmd = m.handleKey(msg)
+		if m.export.running && !wasRunning {
+			m.marks.exporting = m.marks.rev // what this export delivers
+		}
 		cmds = append(cmds, cmd)
 	case readStartedMsg, batchMsg, tickMsg:
 		var cmd tea.Cmd
@@ -163,7 +189,17 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	case detailLoadedMsg:
 		m = m.updateDetail(msg)
+	case previewLoadedMsg:
+		m = m.updatePreview(msg)
+	case ConnectionMsg:
+		if m.connLost != nil && msg.Lost == nil && m.rd.live {
+			m.notice = "connection restored: reading again"
+		}
+		m.connLost = msg.Lost
 	case exportProgressMsg, exportDoneMsg:
+		if d, ok := msg.(exportDoneMsg); ok && d.id == m.export.id && d.err == nil && m.export.running {
+			m.marks.exported = m.marks.exporting // the marks as they were when it started
+		}
 		var cmd tea.Cmd
 		m, cmd = m.updateExport(msg)
 		cmds = append(cmds, cmd)
@@ -172,8 +208,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m, cmd = m.updateWidgets(msg)
 		cmds = append(cmds, cmd)
 	}
+	m = m.syncOrder()
+	if m.tail {
+		m.cursor = m.rowCount() - 1
+	}
 	m = m.clampCursor()
 	cmds = append(cmds, m.decodeVisible())
+	var preview tea.Cmd
+	m, preview = m.syncPreview()
+	cmds = append(cmds, preview)
 	return m, tea.Batch(cmds...)
 }
 
@@ -187,6 +230,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.exportKey(msg)
 	case m.detail.open:
 		return m.detailKey(msg)
+	case m.jump.open:
+		return m.jumpKey(msg)
+	case m.colsIn.open:
+		return m.columnsKey(msg)
 	case m.filter.typing:
 		return m.filterKey(msg)
 	}
@@ -218,6 +265,8 @@ func (m Model) View() string {
 		return m.frame(m.export.view(m.st(), m.width, m.askToken()))
 	case m.detail.open:
 		return m.detail.view(m.st(), m.width)
+	case m.split():
+		return m.splitView()
 	}
 	return m.mainView()
 }
@@ -262,6 +311,10 @@ func (m Model) SetSize(width, height int) Model {
 	m.width, m.height = width, height
 	m.filter.input.SetWidth(max(10, width-30)) // room for the match count
 	m.detail = m.detail.setSize(width, height)
+	if m.preview.open {
+		_, rw := m.splitWidths()
+		m.preview = m.preview.setSize(rw, height)
+	}
 	m.export = m.export.setWidth(width)
 	return m.clampCursor()
 }
@@ -293,11 +346,23 @@ func (m Model) Close() {
 // the frame must route every key here (q typed in a filter never quits). The detail
 // view does not capture: q, ? and tab work there; AtRoot keeps esc for it.
 func (m Model) CapturesInput() bool {
-	return m.prompt.open || m.filter.typing || m.export.open
+	return m.prompt.open || m.filter.typing || m.export.open || m.jump.open || m.colsIn.open
 }
 
 // Busy is true while an export is running (the frame asks before quitting).
 func (m Model) Busy() bool { return m.export.running }
+
+// ConnectionMsg tells the pane the frame lost the cluster (Lost set) or has it back.
+type ConnectionMsg struct{ Lost error }
+
+// Marks is how many marked records no export has delivered yet; the frame asks
+// before discarding them.
+func (m Model) Marks() int {
+	if m.marks.rev == m.marks.exported {
+		return 0
+	}
+	return m.marks.count
+}
 
 // Status is the pane's part of the status line (marks, counters).
 func (m Model) Status() string {

@@ -21,7 +21,7 @@ func recorder(reqs *[]kafka.ReadRequest, stream Stream) ReadFunc {
 func TestStartPromptDefaults(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true, logins(10)))))
-	if !m.CapturesInput() || !strings.Contains(plain(m), "where to start?") {
+	if !m.CapturesInput() || !strings.Contains(plain(m), "which window?") {
 		t.Fatalf("the prompt is not open at start:\n%s", plain(m))
 	}
 	m = keys(t, m, "enter")
@@ -29,9 +29,10 @@ func TestStartPromptDefaults(t *testing.T) {
 		t.Fatalf("reads started: %d, want 1", len(reqs))
 	}
 	r := reqs[0]
-	if r.Topic != "auth.logins" || r.From.Kind != kafka.StartLast || r.From.N != 100 ||
-		r.To.Kind != kafka.StopEnd || r.Follow || r.Partitions != nil {
-		t.Errorf("default request = %+v, want the last 100 per partition to the end", r)
+	now := m.prompt.now()
+	if r.Topic != "auth.logins" || r.From.Kind != kafka.StartTime || !r.From.Time.Equal(now.Add(-time.Hour)) ||
+		r.To.Kind != kafka.StopTime || !r.To.Time.Equal(now) || r.Follow || r.Partitions != nil {
+		t.Errorf("default request = %+v, want the last hour", r)
 	}
 	if m.CapturesInput() || m.store.Len() != 10 {
 		t.Errorf("after the read: captures=%v loaded=%d, want false, 10", m.CapturesInput(), m.store.Len())
@@ -41,9 +42,11 @@ func TestStartPromptDefaults(t *testing.T) {
 func TestStartPromptChoices(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
-	m = keys(t, m, "backspace", "backspace", "backspace", "backspace")
+	for range len(DefaultWindow) {
+		m = keys(t, m, "backspace")
+	}
 	m = typeText(t, m, "-1h")
-	m = keys(t, m, "tab", "tab")
+	m = keys(t, m, "tab")
 	m = typeText(t, m, "0,2")
 	m = keys(t, m, "tab", "space", "enter")
 	if len(reqs) != 1 {
@@ -55,7 +58,7 @@ func TestStartPromptChoices(t *testing.T) {
 		r.To.Kind != kafka.StopNever || len(r.Partitions) != 2 || r.Partitions[1] != 2 {
 		t.Errorf("request = %+v, want from %v, follow, partitions 0,2", r, want)
 	}
-	if m.rd.selection != "--from -1h --follow -p 0,2" {
+	if m.rd.selection != "--from 2026-11-27T01:00:00Z --follow -p 0,2" {
 		t.Errorf("selection = %q", m.rd.selection)
 	}
 }
@@ -64,14 +67,14 @@ func TestStartPromptShowsErrorsInline(t *testing.T) {
 	var reqs []kafka.ReadRequest
 	m := newTest(t, 80, 24, nil, WithReader(recorder(&reqs, newFake(true))))
 	m = typeText(t, m, "x")
-	m = keys(t, m, "tab", "tab")
+	m = keys(t, m, "tab")
 	m = typeText(t, m, "7")
 	m = keys(t, m, "enter")
 	if len(reqs) != 0 || !m.prompt.open {
 		t.Fatalf("a bad start began a read")
 	}
 	v := plain(m)
-	if !strings.Contains(v, `✗ "-100x"`) {
+	if !strings.Contains(v, `✗ "nowx" is not a stop`) {
 		t.Errorf("no inline start error:\n%s", v)
 	}
 	if m.prompt.errs[fieldPartitions] == "" || !strings.Contains(m.prompt.errs[fieldPartitions], "no partition 7") {
@@ -119,9 +122,9 @@ func TestScrolling(t *testing.T) {
 	if m.cursor != 99 || m.top != 100-h {
 		t.Errorf("after G cursor %d top %d, want 99 %d", m.cursor, m.top, 100-h)
 	}
-	m = keys(t, m, "g", "k")
+	m = keys(t, m, "home", "k")
 	if m.cursor != 0 || m.top != 0 {
-		t.Errorf("after g k cursor %d top %d", m.cursor, m.top)
+		t.Errorf("after home k cursor %d top %d", m.cursor, m.top)
 	}
 	if !strings.Contains(plain(m), "u000") {
 		t.Errorf("the first row is not decoded on screen:\n%s", plain(m))
@@ -131,12 +134,18 @@ func TestScrolling(t *testing.T) {
 func TestFollowAutoScrollsUntilUserScrollsUp(t *testing.T) {
 	stream := newFake(false, logins(30))
 	m := newTest(t, 80, 24, stream)
-	m = keys(t, m, "tab", "tab", "tab", "space", "enter") // follow
+	m = keys(t, m, "tab", "tab", "space", "enter") // follow
 	if m.cursor != 29 || !m.tail {
 		t.Fatalf("follow did not pin the newest row: cursor %d tail %v", m.cursor, m.tail)
 	}
-	more := func(n int) {
-		m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: logins(n)}})
+	sent := 30
+	more := func(n int) { // newer records, as a live topic gets them
+		recs := logins(n)
+		for i := range recs {
+			recs[i].Timestamp = base.Add(time.Duration(sent+i) * time.Hour)
+		}
+		sent += n
+		m = run(t, m, batchMsg{id: m.rd.id, batch: kafka.Batch{Records: recs}})
 	}
 	more(10)
 	if m.cursor != 39 {
@@ -165,5 +174,21 @@ func TestCapDropsOldestWithNotice(t *testing.T) {
 	}
 	if !strings.Contains(plain(m), "50 oldest records dropped") {
 		t.Errorf("no drop notice:\n%s", plain(m))
+	}
+}
+
+func TestFollowSaysWhenTheConnectionIsLost(t *testing.T) {
+	m := newTest(t, 120, 24, newFake(false, logins(5)))
+	m = keys(t, m, "tab", "tab", "space", "enter") // follow
+	if v := plain(m); !strings.Contains(v, "following ↓") {
+		t.Fatalf("not following:\n%s", v)
+	}
+	m = run(t, m, ConnectionMsg{Lost: errors.New("no answer from the cluster in 5s")})
+	if v := plain(m); strings.Contains(v, "following ↓") || !strings.Contains(v, "stalled: connection lost, retrying") {
+		t.Fatalf("a dead broker still looks live:\n%s", v)
+	}
+	m = run(t, m, ConnectionMsg{})
+	if v := plain(m); !strings.Contains(v, "following ↓") || !strings.Contains(v, "connection restored") {
+		t.Fatalf("recovery not said:\n%s", v)
 	}
 }

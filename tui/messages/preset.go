@@ -10,8 +10,7 @@ import (
 // Preset fills the start prompt with the window [from, to] and applies filter expr, for
 // a pane opened from elsewhere (a sweep hit): enter then reads exactly that window.
 func (m Model) Preset(from, to time.Time, expr string) (Model, tea.Cmd) {
-	m.prompt.inputs[fieldFrom].SetValue(from.UTC().Format(time.RFC3339Nano))
-	m.prompt.inputs[fieldTo].SetValue(to.UTC().Format(time.RFC3339Nano))
+	m.prompt.inputs[fieldWindow].SetValue(from.UTC().Format(time.RFC3339Nano) + ".." + to.UTC().Format(time.RFC3339Nano))
 	m.prompt.follow = false
 	m.filter.input.SetValue(expr)
 	return m.applyFilter(expr)
@@ -25,8 +24,7 @@ func (m Model) PresetOffsets(partition int32, from, to int64) Model {
 	if to <= from || from < 0 || partition < 0 {
 		return m
 	}
-	m.prompt.inputs[fieldFrom].SetValue(strconv.FormatInt(from, 10))
-	m.prompt.inputs[fieldTo].SetValue(strconv.FormatInt(to-1, 10))
+	m.prompt.inputs[fieldWindow].SetValue(strconv.FormatInt(from, 10) + ".." + strconv.FormatInt(to-1, 10))
 	m.prompt.inputs[fieldPartitions].SetValue(strconv.FormatInt(int64(partition), 10))
 	m.prompt.follow = false
 	return m

@@ -3,6 +3,7 @@ package messages
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/kpeek/kpeek/kafka"
 )
@@ -12,7 +13,7 @@ import (
 func TestPresetOffsets(t *testing.T) {
 	topic := kafka.TopicInfo{Name: "erp.purchasing.orders", Partitions: []kafka.PartitionInfo{{ID: 0}, {ID: 1}, {ID: 2}}}
 	m := New(nil, Source{Topic: topic}).PresetOffsets(2, 14, 226)
-	req, sel, ok := m.prompt.request()
+	req, sel, _, ok := m.prompt.request(time.UTC)
 	if !ok {
 		t.Fatalf("the preset prompt does not parse: %v", m.prompt.errs)
 	}
@@ -24,7 +25,7 @@ func TestPresetOffsets(t *testing.T) {
 		t.Errorf("selection %q", sel)
 	}
 	empty := New(nil, Source{Topic: topic}).PresetOffsets(1, 7, 7)
-	if req, _, _ := empty.prompt.request(); req.From.Kind != kafka.StartLast || len(req.Partitions) != 0 {
+	if req, _, _, _ := empty.prompt.request(time.UTC); req.From.Kind == kafka.StartOffset || len(req.Partitions) != 0 {
 		t.Errorf("an empty span changed the prompt: %+v", req)
 	}
 }

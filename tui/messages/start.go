@@ -7,56 +7,59 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/common"
 )
 
-// startPrompt asks where a read starts: from, to, partitions and follow.
+// startPrompt asks which records to read: the case window, partitions and follow.
 type startPrompt struct {
 	open   bool
 	topic  kafka.TopicInfo
-	inputs [3]textinput.Model // from, to, partitions
+	inputs [2]textinput.Model // window, partitions
 	follow bool
-	focus  int // 0..2 the inputs, 3 the follow switch
-	errs   [4]string
+	focus  int // 0..1 the inputs, 2 the follow switch
+	errs   [promptFields]string
 	now    func() time.Time
 }
 
 const (
-	fieldFrom = iota
-	fieldTo
+	fieldWindow = iota
 	fieldPartitions
 	fieldFollow
 	promptFields
 )
 
-var promptLabels = [promptFields]string{"from", "to", "partitions", "follow"}
+var promptLabels = [promptFields]string{"window", "partitions", "follow"}
 
 var promptHints = [promptFields]string{
-	"-100 (last 100 per partition) · beginning · end · OFFSET · -1h · 2026-11-26T02:00:00Z",
-	"end · now · OFFSET · -1h · 2026-11-26T03:00:00Z",
+	"-1h..now · 02:00..03:00 (today) · -3h..-1h · RFC3339..RFC3339 · -100 (last 100 per partition) · beginning..end · OFFSET..OFFSET",
 	"empty for all, or e.g. 0,2",
-	"keep reading new records live",
+	"keep reading new records live (the window's end is ignored)",
 }
 
-func newStartPrompt(topic kafka.TopicInfo) startPrompt {
+// newStartPrompt opens the prompt on window (DefaultWindow when empty).
+func newStartPrompt(topic kafka.TopicInfo, win string) startPrompt {
 	p := startPrompt{open: true, topic: topic, now: time.Now}
-	defaults := []string{"-100", "end", ""}
+	if win == "" {
+		win = DefaultWindow
+	}
+	defaults := []string{win, ""}
 	for i := range p.inputs {
 		in := newInput(64)
 		in.SetWidth(36)
 		in.SetValue(defaults[i])
 		p.inputs[i] = in
 	}
-	p.inputs[fieldFrom].Focus()
-	p.inputs[fieldFrom].CursorEnd()
+	p.inputs[fieldWindow].Focus()
+	p.inputs[fieldWindow].CursorEnd()
 	return p
 }
 
 func (m Model) openPrompt() (Model, tea.Cmd) {
 	m.prompt.open = true
-	m.prompt.errs = [4]string{}
+	m.prompt.errs = [promptFields]string{}
 	return m, m.prompt.setFocus(m.prompt.focus)
 }
 
@@ -91,12 +94,14 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		p.open = false
 		return m, nil
 	case key.Matches(msg, k.Submit):
-		req, sel, ok := p.request()
+		req, sel, win, ok := p.request(m.zone())
 		if !ok {
 			return m, nil
 		}
 		p.open = false
-		return m.startRead(req, sel)
+		m.win = win
+		m, cmd := m.startRead(req, sel)
+		return m, tea.Batch(cmd, windowChosen(win.resolved))
 	case key.Matches(msg, k.NextField):
 		return m, p.setFocus(p.focus + 1)
 	case key.Matches(msg, k.PrevField):
@@ -107,31 +112,23 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.update(msg)
-	m.prompt.errs = [4]string{}
+	m.prompt.errs = [promptFields]string{}
 	return m, cmd
 }
 
 // request parses the fields; on a bad one it sets its error and returns false.
-func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
-	p.errs = [4]string{}
-	now := p.now()
-	from, to, parts := strings.TrimSpace(p.inputs[fieldFrom].Value()),
-		strings.TrimSpace(p.inputs[fieldTo].Value()), strings.TrimSpace(p.inputs[fieldPartitions].Value())
+// Times of day are read in loc, the zone the table shows.
+func (p *startPrompt) request(loc *time.Location) (kafka.ReadRequest, string, window, bool) {
+	p.errs = [promptFields]string{}
+	text, parts := strings.TrimSpace(p.inputs[fieldWindow].Value()), strings.TrimSpace(p.inputs[fieldPartitions].Value())
 	req := kafka.ReadRequest{Topic: p.topic.Name, Follow: p.follow}
-	var err error
-	if from == "" {
-		from = "-100"
+	win, err := parseWindow(text, p.now(), loc)
+	if err != nil {
+		p.errs[fieldWindow] = oneLine(err.Error())
 	}
-	if req.From, err = kafka.ParseStart(from, now); err != nil {
-		p.errs[fieldFrom] = oneLine(err.Error())
-	}
-	if to == "" {
-		to = "end"
-	}
+	req.From, req.To = win.from, win.to
 	if p.follow {
 		req.To = kafka.Stop{Kind: kafka.StopNever}
-	} else if req.To, err = kafka.ParseStop(to, now); err != nil {
-		p.errs[fieldTo] = oneLine(err.Error())
 	}
 	req.PartitionSpec = parts
 	if req.Partitions, err = parsePartitions(parts, p.topic); err != nil {
@@ -140,11 +137,17 @@ func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
 	for i, e := range p.errs {
 		if e != "" {
 			p.setFocus(i)
-			return req, "", false
+			return req, "", window{}, false
 		}
 	}
+	return req, selectionFlags(win, p.follow, parts), win, true
+}
+
+// selectionFlags is the read as consume flags, for export manifests.
+func selectionFlags(win window, follow bool, parts string) string {
+	from, to, _ := strings.Cut(win.resolved, "..")
 	sel := "--from " + from
-	if p.follow {
+	if follow {
 		sel += " --follow"
 	} else {
 		sel += " --to " + to
@@ -152,7 +155,7 @@ func (p *startPrompt) request() (kafka.ReadRequest, string, bool) {
 	if parts != "" {
 		sel += " -p " + parts
 	}
-	return req, sel, true
+	return sel
 }
 
 // parsePartitions parses the partitions field with kafka.ParsePartitions; partitions the
@@ -168,7 +171,7 @@ func parsePartitions(s string, topic kafka.TopicInfo) ([]int32, error) {
 
 func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 	inner := max(20, w-4)
-	lines := []string{st.DialogTitle.Render(common.Truncate("Read "+oneLine(p.topic.Name)+" — where to start?", inner)), ""}
+	lines := []string{st.DialogTitle.Render(common.Truncate("Read "+oneLine(p.topic.Name)+" — which window?", inner)), ""}
 	for i := range promptFields {
 		label := common.PadRight(promptLabels[i], 11)
 		if i == p.focus {
@@ -189,9 +192,12 @@ func (p startPrompt) view(st common.MessagesStyles, w, h int) string {
 		if p.errs[i] != "" {
 			lines = append(lines, st.Error.Render(common.Truncate("    ✗ "+p.errs[i], inner)))
 		} else if i == p.focus && h >= 14 {
-			lines = append(lines, st.Muted.Render(common.Truncate("    "+promptHints[i], inner)))
+			for _, l := range strings.Split(ansi.Wordwrap(promptHints[i], inner-4, ""), "\n") {
+				lines = append(lines, st.Muted.Render(common.Truncate("    "+l, inner)))
+			}
 		}
 	}
 	lines = append(lines, "", st.Muted.Render(common.Truncate("enter read · tab next field · space toggles follow · esc cancel", inner)))
+
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

@@ -299,3 +299,26 @@ func (v *view) Class(seq int64) uint8 {
 	}
 	return c.classes[i]
 }
+
+// Size is the record's size as kafka.Record.Size counts it, without building the record.
+func (v *view) Size(seq int64) int {
+	c, i := v.locate(seq)
+	s := &c.recs[i]
+	n := max(0, int(s.key.n)) + max(0, int(s.value.n))
+	for _, h := range c.hdrs[s.hdrAt : s.hdrAt+s.hdrN] {
+		n += len(v.names[h.name]) + max(0, int(h.value.n))
+	}
+	return n
+}
+
+// Key is the record's key bytes (nil for a null key); read them, never write.
+func (v *view) Key(seq int64) []byte {
+	c, i := v.locate(seq)
+	return c.bytes(c.recs[i].key)
+}
+
+// TimestampType is the record's timestamp type name.
+func (v *view) TimestampType(seq int64) kafka.TimestampType {
+	c, i := v.locate(seq)
+	return kafka.TimestampType(v.names[c.recs[i].tsType])
+}

@@ -28,6 +28,10 @@ type readState struct {
 	lastTotal int64
 	lastTick  time.Time
 	rate      float64 // records per second, smoothed
+
+	earlier   int64 // records in range of the reads this one widens
+	skipped   int64 // records this widening read skipped as already loaded
+	extending bool  // a widening read: records already loaded are skipped
 }
 
 // readStartedMsg answers the Cmd that opened a read.
@@ -71,6 +75,9 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	id := m.rd.id + 1
 	m.rd = readState{id: id, req: req, selection: selection, lastTick: time.Now()}
 	m.store.Reset()
+	m.spans = nil
+	m.ord = viewOrder{by: m.ord.by}
+	m.tsCreate, m.tsLogAppend = false, false
 	m.rows.reset()
 	m.marks = marks{}
 	m.tl = timeline{}
@@ -78,6 +85,12 @@ func (m Model) startRead(req kafka.ReadRequest, selection string) (Model, tea.Cm
 	m.notice = ""
 	m.filter = m.filter.restart(m.ctx, m.store)
 	m.warm = warmState{}
+	return m.beginRead()
+}
+
+// beginRead opens the read m.rd describes, under a context the pane cancels.
+func (m Model) beginRead() (Model, tea.Cmd) {
+	id, req := m.rd.id, m.rd.req
 	if m.read == nil {
 		m.rd.err = errors.New("no connection to read from")
 		return m, nil
@@ -177,7 +190,6 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 			if b.Err != nil {
 				m.rd.err = b.Err
 			}
-			m.rd.received += int64(len(b.Records))
 			m = m.storeRecords(b.Records)
 		}
 		if msg.closed {
@@ -203,9 +215,28 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// storeRecords appends records to the store and moves what the cap dropped out of the
-// cursor, marks and filter.
+// storeRecords adds records to the store (however they arrived: a read, a widening read
+// that skips offsets already loaded) and moves what the cap dropped out of the cursor,
+// marks and filter. afterAppend brings the timeline and background work in step.
 func (m Model) storeRecords(recs []kafka.Record) Model {
+	if m.rd.extending {
+		n := len(recs)
+		recs = withoutLoaded(m.spans, recs)
+		m.rd.skipped += int64(n - len(recs))
+	}
+	if len(recs) == 0 {
+		return m
+	}
+	m.spans = noteOffsets(m.spans, recs)
+	m.rd.received += int64(len(recs))
+	for i := range recs {
+		switch recs[i].TimestampType {
+		case kafka.TimestampLogAppend:
+			m.tsLogAppend = true
+		case kafka.TimestampCreate:
+			m.tsCreate = true
+		}
+	}
 	if dropped := m.store.Append(recs); dropped > 0 {
 		m.notice = fmt.Sprintf("cap of %s reached: %s oldest records dropped",
 			thousands(int64(m.store.cap)), thousands(m.store.dropped))
@@ -269,7 +300,7 @@ func (r readState) inRange() int64 {
 	if r.req.Max > 0 {
 		n = min(n, r.req.Max)
 	}
-	return n
+	return n + r.earlier - r.skipped
 }
 
 // state is one word for the counter line.

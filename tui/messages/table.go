@@ -17,6 +17,7 @@ import (
 // rowText is one record's decoded key and value, already sanitized, cut for a row.
 type rowText struct {
 	key, value string
+	fields     []string // the chosen columns' cells
 }
 
 // rowCache holds the decoded text of rows that were on screen. It is small on
@@ -90,20 +91,23 @@ func (m Model) decodeVisible() tea.Cmd {
 	if len(seqs) == 0 {
 		return nil
 	}
-	gen, dec, ctx := m.rows.gen, m.dec, m.ctx
+	gen, dec, ctx, cols := m.rows.gen, m.dec, m.ctx, m.cols
 	return func() tea.Msg {
 		out := make(map[int64]rowText, len(seqs))
 		for i, r := range recs {
-			out[seqs[i]] = previewRecord(ctx, dec, r)
+			out[seqs[i]] = previewRecord(ctx, dec, r, cols)
 		}
 		return rowsDecodedMsg{gen: gen, rows: out}
 	}
 }
 
 // previewRecord decodes r and cuts its key and value to one sanitized line each.
-func previewRecord(ctx context.Context, dec *decode.Decoder, r *kafka.Record) rowText {
+func previewRecord(ctx context.Context, dec *decode.Decoder, r *kafka.Record, cols []string) rowText {
 	e := dec.Decode(ctx, r)
 	t := rowText{key: preview(&e.Key, 64), value: preview(&e.Value, previewRunes)}
+	for _, c := range cols {
+		t.fields = append(t.fields, oneLine(cutUTF8(fieldText(&e, c), previewSource)))
+	}
 	switch {
 	case e.Value.Encoding == decode.EncodingNull:
 		t.value = "∅ tombstone"
@@ -131,17 +135,17 @@ func preview(d *decode.Decoded, width int) string {
 // rowCount is how many rows the table has: the filter's matches, or every record.
 func (m Model) rowCount() int {
 	if m.filter.active() {
-		return len(m.filter.matches)
+		return len(m.ord.rows)
 	}
-	return m.store.Len()
+	return len(m.ord.all)
 }
 
-// rowSeq is the store sequence number shown at row i.
+// rowSeq is the store sequence number shown at row i, in the chosen order.
 func (m Model) rowSeq(i int) int64 {
 	if m.filter.active() {
-		return m.filter.matches[i]
+		return m.ord.rows[i]
 	}
-	return m.store.First() + int64(i)
+	return m.ord.all[i]
 }
 
 // clampCursor keeps the cursor on a row and the cursor row on screen.
@@ -190,6 +194,25 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.markKey(msg), nil
 	case key.Matches(msg, k.Export):
 		return m.openExport()
+	case key.Matches(msg, k.Copy):
+		return m.copyRecord()
+	case key.Matches(msg, k.WidenBefore):
+		return m.widen(true)
+	case key.Matches(msg, k.WidenAfter):
+		return m.widen(false)
+	case key.Matches(msg, k.Jump):
+		return m.openJump()
+	case key.Matches(msg, k.Columns):
+		return m.openColumns()
+	case key.Matches(msg, k.Order):
+		m = m.setOrder((m.ord.by + 1) % sortModes)
+		m.notice = "rows in " + sortNames[m.ord.by] + " order"
+	case key.Matches(msg, k.Zone):
+		m.local = !m.local
+		m.notice = "times in UTC"
+		if m.local {
+			m.notice = "times in local time (" + oneLine(time.Now().Format("MST, -07:00")) + ")"
+		}
 	case key.Matches(msg, k.Start):
 		return m.openPrompt()
 	case key.Matches(msg, k.Back):
@@ -231,13 +254,18 @@ type columns struct {
 	timeLayout                           string
 }
 
-func layout(width int) columns {
+func layout(width, fields int) columns {
 	c := columns{time: 14, part: 3, offset: 9, key: 14, size: 6, timeLayout: "01-02 15:04:05"}
 	if width >= 110 {
 		c.time, c.timeLayout, c.key = 23, "2006-01-02 15:04:05.000", 22
+	} else if fields > 0 {
+		c.key, c.offset = 0, 7 // the chosen fields need the room more than the key
 	}
 	// mark glyph, cursor pointer and a space, then a space between each column.
 	fixed := 3 + c.time + 1 + c.part + 1 + c.offset + 1 + c.key + 1 + c.size + 1
+	if c.key == 0 {
+		fixed--
+	}
 	c.value = max(8, width-fixed)
 	return c
 }
@@ -245,9 +273,17 @@ func layout(width int) columns {
 // tableView renders the column titles and the h visible rows.
 func (m Model) tableView(h int) []string {
 	st := m.st()
-	c := layout(m.width)
-	title := "   " + common.PadRight("TIME", c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
-		" " + common.PadRight("KEY", c.key) + " " + common.PadRight("VALUE", c.value) + " " + common.PadLeft("SIZE", c.size)
+	c := layout(m.width, len(m.cols))
+	value := common.PadRight("VALUE", c.value)
+	if len(m.cols) > 0 {
+		titles := make([]string, len(m.cols))
+		for i, f := range m.cols {
+			titles[i] = oneLine(columnTitle(f))
+		}
+		value = fieldCells(titles, c.value)
+	}
+	title := "   " + common.PadRight("TIME "+m.zoneName(), c.time) + " " + common.PadLeft("P", c.part) + " " + common.PadLeft("OFFSET", c.offset) +
+		" " + keyCell("KEY", c.key) + value + " " + common.PadLeft("SIZE", c.size)
 	lines := []string{st.ColumnTitle.Render(common.Truncate(title, m.width))}
 	n := m.rowCount()
 	if n == 0 {
@@ -298,9 +334,20 @@ func (m Model) rowLine(i int, c columns) string {
 	if i == m.cursor {
 		pointer = "▸" // visible without colour too
 	}
-	line := glyph + pointer + " " + common.PadRight(timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
+	value := common.PadRight(t.value, c.value)
+	if len(m.cols) > 0 {
+		cells := t.fields
+		if !ok || len(cells) != len(m.cols) {
+			cells = make([]string, len(m.cols))
+			for i := range cells {
+				cells[i] = "…"
+			}
+		}
+		value = fieldCells(cells, c.value)
+	}
+	line := glyph + pointer + " " + common.PadRight(m.timeOf(r.Timestamp, c.timeLayout), c.time) + " " +
 		common.PadLeft(fmt.Sprint(r.Partition), c.part) + " " + common.PadLeft(fmt.Sprint(r.Offset), c.offset) + " " +
-		common.PadRight(t.key, c.key) + " " + common.PadRight(t.value, c.value) + " " + common.PadLeft(bytesize(r.Size()), c.size)
+		keyCell(t.key, c.key) + value + " " + common.PadLeft(bytesize(r.Size()), c.size)
 	line = common.PadRight(line, m.width)
 	switch {
 	case i == m.cursor && m.focused:
@@ -309,6 +356,14 @@ func (m Model) rowLine(i int, c columns) string {
 		return st.Marked.Render(line)
 	}
 	return st.Row.Render(line)
+}
+
+// keyCell is the KEY column and the space after it; nothing when the column is hidden.
+func keyCell(s string, w int) string {
+	if w == 0 {
+		return ""
+	}
+	return common.PadRight(s, w) + " "
 }
 
 // counterLine is "topic  loaded / in range · rate · state".
@@ -325,9 +380,21 @@ func (m Model) counterLine() string {
 	if m.rd.live { // a finished read has no rate worth showing
 		s += fmt.Sprintf(" · %s/s", thousands(int64(m.rd.rate+0.5)))
 	}
-	s += " · " + m.rd.state()
-	if m.tail && m.rd.live {
-		s += " ↓"
+	switch {
+	case m.rd.live && m.connLost != nil:
+		s += " · stalled: connection lost, retrying"
+	default:
+		s += " · " + m.rd.state()
+		if m.tail && m.rd.live {
+			s += " ↓"
+		}
+	}
+	s += " · by " + sortNames[m.ord.by]
+	switch {
+	case m.tsLogAppend && m.tsCreate:
+		s += " · times: mixed CreateTime/LogAppendTime"
+	case m.tsLogAppend:
+		s += " · times: LogAppendTime (broker)"
 	}
 	return st.Header.Render(common.Truncate(s, m.width))
 }
@@ -349,6 +416,22 @@ func timeOf(t time.Time, layout string) string {
 		return decode.NoTimestamp
 	}
 	return t.UTC().Format(layout)
+}
+
+// timeOf is a record's time in the zone the table shows.
+func (m Model) timeOf(t time.Time, layout string) string {
+	if m.local && !t.IsZero() {
+		return t.Local().Format(layout)
+	}
+	return timeOf(t, layout)
+}
+
+// zoneName labels the TIME column: "UTC" or "local".
+func (m Model) zoneName() string {
+	if m.local {
+		return "local"
+	}
+	return "UTC"
 }
 
 // oneLine sanitizes s and keeps it on one line.
