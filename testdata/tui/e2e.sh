@@ -249,6 +249,9 @@ stop_helpers() {
 	rm -rf "$WORK"
 }
 trap 'cleanup; stop_helpers' EXIT
+# A signal must not leave the collector or the demo cluster running (they would hold
+# whatever the script's caller gave it, such as a lock or an output pipe).
+trap 'exit 130' INT TERM HUP
 "$BIN" demo serve --addr 127.0.0.1:0 --registry-addr 127.0.0.1:0 >"$WORK/serve.out" 2>&1 &
 SERVE_PID=$!
 go build -o "$WORK/hecserver" ./testdata/tui/hecserver || fail "build the HEC collector"
