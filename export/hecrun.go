@@ -254,6 +254,16 @@ func (r *hecRun) send(b *batch) {
 	var pieces []hec.Piece
 	select {
 	case r.reqs <- struct{}{}:
+		r.mu.Lock()
+		stopped := r.stopped
+		r.mu.Unlock()
+		if stopped {
+			// The run stopped while b waited for a request slot (another request failed
+			// for good): b was never sent, so it stays in the journal, not delivered.
+			<-r.reqs
+			pieces = []hec.Piece{{From: 0, To: b.Len(), Outcome: hec.Unsent, Err: context.Canceled}}
+			break
+		}
 		pieces = r.sender.Deliver(r.sendCtx, &b.Batch)
 		<-r.reqs
 		for _, p := range pieces {
