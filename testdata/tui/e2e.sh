@@ -12,6 +12,9 @@ WIDTH=120
 HEIGHT=40
 
 command -v tmux >/dev/null || { echo "e2e: tmux is not installed" >&2; exit 2; }
+# A tmux server of the script's own: its paste buffers (which the clipboard checks read)
+# and its options are never another session's, and nothing is left behind.
+tmux() { command tmux -L "$SESSION" "$@"; }
 if [ ! -x "$BIN" ]; then
 	echo "e2e: building $BIN"
 	go build -o "$BIN" . || { echo "e2e: build failed" >&2; exit 2; }
@@ -22,8 +25,9 @@ screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
 PREV_CLIPBOARD=""
 cleanup() {
 	# set-clipboard is the tmux server's: give other sessions back what they had.
-	[ -n "$PREV_CLIPBOARD" ] && tmux set-option -s set-clipboard "$PREV_CLIPBOARD" 2>/dev/null
+	[ -n "$PREV_CLIPBOARD" ] && tmux set-option -s set-clipboard "$PREV_CLIPBOARD" 2>/dev/null || true
 	tmux kill-session -t "$SESSION" 2>/dev/null || true
+	tmux kill-server 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -244,8 +248,8 @@ pass "q quits"
 WORK=$(mktemp -d)
 SERVE_PID="" HEC_PID=""
 stop_helpers() {
-	[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null
-	[ -n "$HEC_PID" ] && kill "$HEC_PID" 2>/dev/null
+	[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null || true
+	[ -n "$HEC_PID" ] && kill "$HEC_PID" 2>/dev/null || true
 	rm -rf "$WORK"
 }
 trap 'cleanup; stop_helpers' EXIT
