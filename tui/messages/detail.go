@@ -200,6 +200,7 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		}
 		row(label, oneLine(h.Key)+" = "+common.Truncate(oneLine(decode.DisplayValue(&h.Value)), 200))
 	}
+	b.WriteString(detectedSection(e, st))
 	msg.meta = b.String()
 
 	raw := e.Value.Raw

@@ -4,7 +4,9 @@ package topics
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -34,6 +36,7 @@ type Model struct {
 	width        int
 	height       int
 	focused      bool
+	findings     map[string]string // topic → badge of the classes a scan in this session found
 }
 
 var columns = []table.Column{
@@ -67,6 +70,20 @@ func (m Model) Reset() Model {
 	return n.SetSize(m.width, m.height)
 }
 
+// SetFindings records what a scan in this session found in a topic; a topic with
+// findings shows their classes as a badge (PCI PII) after its name.
+func (m Model) SetFindings(topic string, classes []string) Model {
+	m.findings = maps.Clone(m.findings)
+	if m.findings == nil {
+		m.findings = map[string]string{}
+	}
+	delete(m.findings, topic)
+	if len(classes) > 0 {
+		m.findings[topic] = "[" + decode.Sanitize(strings.Join(classes, " ")) + "]"
+	}
+	return m.refresh()
+}
+
 // Topics is the last listing.
 func (m Model) Topics() kafka.Topics { return m.topics }
 
@@ -79,6 +96,9 @@ func (m Model) refresh() Model {
 		name := decode.Sanitize(t.Name)
 		if t.Err != nil {
 			name += " (!)"
+		}
+		if badge, ok := m.findings[t.Name]; ok {
+			name += " " + badge
 		}
 		rate, known := m.rates.of(t.Name)
 		records := "?" // some partition's offsets did not answer: unknown, not 0
