@@ -152,6 +152,10 @@ func scanRow(path, detector, class, records, share, example string) string {
 		common.PadRight(class, 7) + fmt.Sprintf("%7s %6s  ", records, share) + example
 }
 
+// detectedMax caps the findings the detail lists: a value with thousands of e-mail
+// addresses must not push the value itself off the screen.
+const detectedMax = 20
+
 // detectedSection lists what the scanner finds in one record, masked, for the detail
 // view: one line per finding with its path and detector.
 func detectedSection(e *decode.Envelope, st common.MessagesStyles) string {
@@ -163,11 +167,17 @@ func detectedSection(e *decode.Envelope, st common.MessagesStyles) string {
 			label = "detected"
 		}
 		n++
+		if n > detectedMax {
+			return
+		}
 		fmt.Fprintf(&b, "%s %s  %s  %s\n", st.Label.Render(common.PadRight(label, 10)),
 			decode.Sanitize(f.Path), st.Notice.Render(string(f.Class)+" "+f.Detector), decode.Sanitize(f.Masked()))
 	})
-	if n == 0 {
+	switch {
+	case n == 0:
 		return fmt.Sprintf("%s %s\n", st.Label.Render(common.PadRight("detected", 10)), st.Muted.Render("no regulated data"))
+	case n > detectedMax:
+		fmt.Fprintf(&b, "%s %s\n", common.PadRight("", 10), st.Muted.Render(fmt.Sprintf("… %d more findings (S scans every loaded record)", n-detectedMax)))
 	}
 	return b.String()
 }

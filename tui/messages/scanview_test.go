@@ -200,3 +200,25 @@ func TestGoldenScanReport(t *testing.T) {
 		t.Fatal("the full card number is on screen")
 	}
 }
+
+// A value with many findings lists the first detectedMax and counts the rest.
+func TestDetailCapsTheFindings(t *testing.T) {
+	var v strings.Builder
+	v.WriteString(`{"to":[`)
+	for i := range 50 {
+		if i > 0 {
+			v.WriteByte(',')
+		}
+		fmt.Fprintf(&v, `"user%d@example.com"`, i)
+	}
+	v.WriteString(`]}`)
+	m := loaded(t, 120, 80, []kafka.Record{{Topic: "x", Timestamp: base, Key: []byte("k"), Value: []byte(v.String())}})
+	m = keys(t, m, "enter")
+	got := plain(m)
+	if n := strings.Count(got, "PII email"); n != detectedMax {
+		t.Fatalf("detail lists %d findings, want %d:\n%s", n, detectedMax, got)
+	}
+	if !strings.Contains(got, "… 30 more findings") {
+		t.Fatalf("the rest is not counted:\n%s", got)
+	}
+}
