@@ -7,7 +7,7 @@ import (
 )
 
 // The messages pane's scan result reaches the topics list: the scanned topic gets a
-// badge with the classes found, and only that topic.
+// badge with the classes found, and a topic where nothing was found gets none.
 func TestScanResultBadgesTheTopic(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.mustNotSee("[PCI PII]")

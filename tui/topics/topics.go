@@ -5,6 +5,7 @@ package topics
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ type Model struct {
 	width        int
 	height       int
 	focused      bool
-	findings     map[string]string // topic → badge of the classes a scan in this session found
+	findings     map[string][]string // topic → the classes scans in this session found, sanitized
 }
 
 var columns = []table.Column{
@@ -71,16 +72,24 @@ func (m Model) Reset() Model {
 }
 
 // SetFindings records what a scan in this session found in a topic; a topic with
-// findings shows their classes as a badge (PCI PII) after its name.
+// findings shows their classes as a badge ([PCI PII]) after its name. Classes add up
+// over the session's scans: a later scan of fewer records (a filter, a narrower
+// window) that found nothing does not hide what an earlier one found.
 func (m Model) SetFindings(topic string, classes []string) Model {
+	if len(classes) == 0 {
+		return m
+	}
 	m.findings = maps.Clone(m.findings)
 	if m.findings == nil {
-		m.findings = map[string]string{}
+		m.findings = map[string][]string{}
 	}
-	delete(m.findings, topic)
-	if len(classes) > 0 {
-		m.findings[topic] = "[" + decode.Sanitize(strings.Join(classes, " ")) + "]"
+	all := slices.Clone(m.findings[topic])
+	for _, c := range classes {
+		if c = decode.Sanitize(c); !slices.Contains(all, c) {
+			all = append(all, c)
+		}
 	}
+	m.findings[topic] = all
 	return m.refresh()
 }
 
@@ -97,8 +106,8 @@ func (m Model) refresh() Model {
 		if t.Err != nil {
 			name += " (!)"
 		}
-		if badge, ok := m.findings[t.Name]; ok {
-			name += " " + badge
+		if cs := m.findings[t.Name]; len(cs) > 0 {
+			name += " [" + strings.Join(cs, " ") + "]"
 		}
 		rate, known := m.rates.of(t.Name)
 		records := "?" // some partition's offsets did not answer: unknown, not 0
