@@ -27,16 +27,19 @@ type scanState struct {
 	id      int // request id: a result for an older scan is dropped
 	running bool
 	scope   string // which records: all loaded, or those matching the filter
+	count   int64  // how many
 	report  scan.TopicReport
 	done    bool
 	top     int // first report line shown
 	cancel  context.CancelFunc
 }
 
-// scanDoneMsg is the report of scan request id.
+// scanDoneMsg is the report of scan request id; a cancelled scan (started again, pane
+// closed) carries a partial report that is dropped.
 type scanDoneMsg struct {
-	id     int
-	report scan.TopicReport
+	id        int
+	report    scan.TopicReport
+	cancelled bool
 }
 
 // startScan scans the records the table shows (the filter's matches when one is
@@ -60,10 +63,12 @@ func (m Model) startScan() (Model, tea.Cmd) {
 		}
 		s.scope = fmt.Sprintf("all %s loaded records", thousands(int64(len(seqs))))
 	}
+	s.count = int64(len(seqs))
 	m.scan = s
 	id, dec, snap, topic := s.id, m.dec, m.store.Snapshot(), m.src.Topic.Name
 	return m, func() tea.Msg {
-		return scanDoneMsg{id: id, report: scanRecords(ctx, dec, snap, topic, seqs)}
+		r := scanRecords(ctx, dec, snap, topic, seqs)
+		return scanDoneMsg{id: id, report: r, cancelled: ctx.Err() != nil}
 	}
 }
 
@@ -86,7 +91,7 @@ func scanRecords(ctx context.Context, dec *decode.Decoder, snap snapshot, topic 
 
 // updateScan takes a finished scan's report and tells the frame what the topic holds.
 func (m Model) updateScan(msg scanDoneMsg) (Model, tea.Cmd) {
-	if msg.id != m.scan.id {
+	if msg.id != m.scan.id || msg.cancelled {
 		return m, nil
 	}
 	m.scan.running, m.scan.done, m.scan.report, m.scan.top = false, true, msg.report, 0
@@ -123,7 +128,7 @@ func (m Model) scanView() string {
 		st.Muted.Render(common.Truncate("scope: "+s.scope, w)),
 	}
 	if !s.done {
-		lines = append(lines, "", "scanning…")
+		lines = append(lines, "", "scanning "+thousands(s.count)+" "+plural(s.count, "record")+"…")
 		return common.Box(strings.Join(lines, "\n"), w, m.height)
 	}
 	r := s.report
