@@ -145,6 +145,7 @@ func TestStaleScanResultIsDropped(t *testing.T) {
 	m, first := m.startScan()
 	m, _ = m.startScan()
 	stale := first().(scanDoneMsg)
+	stale.cancelled = false // it finished just before the second scan cancelled it
 	m, cmd := m.Update(stale)
 	if m.scan.done || m.scan.report.Scanned != 0 {
 		t.Fatalf("the stale result of request %d landed in request %d", stale.id, m.scan.id)
