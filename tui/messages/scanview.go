@@ -162,11 +162,16 @@ func scanRow(path, detector, class, records, share, example string) string {
 const detectedMax = 20
 
 // detectedSection lists what the scanner finds in one record, masked, for the detail
-// view: one line per finding with its path and detector.
-func detectedSection(e *decode.Envelope, st common.MessagesStyles) string {
+// view: one line per finding with its path and detector. It also returns the value's
+// detected texts, for markDetected.
+func detectedSection(e *decode.Envelope, st common.MessagesStyles) (string, []string) {
 	var b strings.Builder
+	var found []string
 	n := 0
 	scan.New().Envelope(e, func(f scan.Finding) {
+		if strings.HasPrefix(f.Path, "value") && !slices.Contains(found, f.Match) {
+			found = append(found, f.Match)
+		}
 		label := ""
 		if n == 0 {
 			label = "detected"
@@ -180,9 +185,22 @@ func detectedSection(e *decode.Envelope, st common.MessagesStyles) string {
 	})
 	switch {
 	case n == 0:
-		return fmt.Sprintf("%s %s\n", st.Label.Render(common.PadRight("detected", 10)), st.Muted.Render("no regulated data"))
+		return fmt.Sprintf("%s %s\n", st.Label.Render(common.PadRight("detected", 10)), st.Muted.Render("no regulated data")), nil
 	case n > detectedMax:
 		fmt.Fprintf(&b, "%s %s\n", common.PadRight("", 10), st.Muted.Render(fmt.Sprintf("… %d more findings (S scans every loaded record)", n-detectedMax)))
 	}
-	return b.String()
+	return b.String(), found
+}
+
+// markDetected styles each detected text where it appears in the value as shown. It
+// only wraps text already on screen: a match that the sanitizer would change, or that
+// is too short to stand out on its own, is left as it is.
+func markDetected(shown string, found []string, st common.MessagesStyles) string {
+	for _, f := range found {
+		if len(f) < 6 || decode.Sanitize(f) != f || strings.ContainsAny(f, "\n\"\\") {
+			continue
+		}
+		shown = strings.ReplaceAll(shown, f, st.Notice.Render(f))
+	}
+	return shown
 }

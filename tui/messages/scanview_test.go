@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/common"
 )
 
 // fullCard is a card number the records carry; it must never reach the screen whole.
@@ -259,5 +260,16 @@ func TestCancelledScanIsDropped(t *testing.T) {
 		if _, ok := msg.(ScannedMsg); ok {
 			t.Fatal("a cancelled scan told the frame")
 		}
+	}
+}
+
+// The detail marks the detected text where the value shows it.
+func TestDetailMarksDetectedText(t *testing.T) {
+	m := loaded(t, 120, 40, customers(2))
+	m.styles = common.NewMessagesStyles(true)
+	m.styles.Highlight = false // chroma's own colours aside, the mark is the only style on the card
+	m = keys(t, m, "enter")
+	if want := m.st().Notice.Render(fullCard); !strings.Contains(m.View(), want) {
+		t.Fatalf("the card number is not marked in the value:\n%q", m.View())
 	}
 }
