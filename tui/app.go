@@ -157,9 +157,6 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.openSweepHit(msg)
 	case groups.OpenRecordsMsg:
 		return a.openGroupRecords(msg)
-	case messages.ScannedMsg:
-		a.topics = a.topics.SetFindings(msg.Topic, msg.Classes)
-		return a, nil
 	case topics.ReadersMsg:
 		var cmd tea.Cmd
 		a.groups, cmd = a.groups.ShowReaders(msg.Topic)

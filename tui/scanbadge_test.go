@@ -3,6 +3,8 @@ package tui
 import (
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/kpeek/kpeek/tui/messages"
 )
 
@@ -11,8 +13,9 @@ import (
 func TestScanResultBadgesTheTopic(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.mustNotSee("[PCI PII]")
-	h.send(messages.ScannedMsg{Topic: "crm.customers", Classes: []string{"PCI", "PII"}})
+	// As a pane's Cmd delivers it: tagged with the pane's id, here of a pane no longer open.
+	h.run(tagCmd(7, func() tea.Msg { return messages.ScannedMsg{Topic: "crm.customers", Classes: []string{"PCI", "PII"}} }))
 	h.mustSee("crm.customers [PCI PII]")
-	h.send(messages.ScannedMsg{Topic: "erp.supply.shipments"})
+	h.run(tagCmd(7, func() tea.Msg { return messages.ScannedMsg{Topic: "erp.supply.shipments"} }))
 	h.mustNotSee("erp.supply.shipments [")
 }
