@@ -143,8 +143,9 @@ func (m Model) scanView() string {
 		}
 	}
 	room := max(0, m.height-len(lines)-3) // blank line, verdict, foot
-	if len(rows) > room {
-		rows = rows[:room]
+	if len(rows) > room && room > 1 {
+		hidden := len(rows) - room + 1
+		rows = append(rows[:room-1], st.Muted.Render(common.Truncate(fmt.Sprintf("… %d more (↓ scrolls)", hidden), w)))
 	}
 	lines = append(lines, rows...)
 	lines = append(lines, "", verdict, foot)

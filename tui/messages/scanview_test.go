@@ -273,3 +273,27 @@ func TestDetailMarksDetectedText(t *testing.T) {
 		t.Fatalf("the card number is not marked in the value:\n%q", m.View())
 	}
 }
+
+// A report longer than the panel says how much is below and scrolls to it.
+func TestScanReportScrolls(t *testing.T) {
+	var v strings.Builder
+	v.WriteString("{")
+	for i := range 30 {
+		if i > 0 {
+			v.WriteByte(',')
+		}
+		fmt.Fprintf(&v, `"contact%02d":"user%d@example.com"`, i, i)
+	}
+	v.WriteString("}")
+	m, _ := scanned(t, loaded(t, 80, 24, []kafka.Record{{Topic: "x", Timestamp: base, Key: []byte("k"), Value: []byte(v.String())}}))
+	got := plain(m)
+	if !strings.Contains(got, "value.contact00") || strings.Contains(got, "value.contact29") || !strings.Contains(got, "more (↓ scrolls)") {
+		t.Fatalf("first page:\n%s", got)
+	}
+	for range 29 {
+		m = keys(t, m, "down")
+	}
+	if got := plain(m); !strings.Contains(got, "value.contact29") || strings.Contains(got, "value.contact00") {
+		t.Fatalf("scrolled to the end:\n%s", got)
+	}
+}
