@@ -49,8 +49,13 @@ func tagCmd(id int, cmd tea.Cmd) tea.Cmd {
 }
 
 // route delivers a pane's message to that pane alone; a pane already closed drops it.
-// What a pane tells the frame (its window) is taken from the open pane only.
+// What a pane tells the frame (its window) is taken from the open pane only; a scan's
+// findings from any pane.
 func (a App) route(pm paneMsg) (tea.Model, tea.Cmd) {
+	if s, ok := pm.msg.(messages.ScannedMsg); ok { // any pane's scan, open or kept, badges its topic
+		a.topics = a.topics.SetFindings(s.Topic, s.Classes)
+		return a, nil
+	}
 	if a.msgs != nil && pm.id == a.msgsID {
 		if w, ok := pm.msg.(messages.WindowMsg); ok {
 			a.window = w.Window

@@ -200,6 +200,8 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 		}
 		row(label, oneLine(h.Key)+" = "+common.Truncate(oneLine(decode.DisplayValue(&h.Value)), 200))
 	}
+	section, found := detectedSection(e, st)
+	b.WriteString(section)
 	msg.meta = b.String()
 
 	raw := e.Value.Raw
@@ -224,6 +226,7 @@ func renderDetail(id int, e *decode.Envelope, st common.MessagesStyles) detailLo
 	if isJSON && st.Highlight {
 		shown = highlight(shown, st.ChromaStyle)
 	}
+	shown = markDetected(shown, found, st)
 	msg.bodies[viewDecoded] = rule(viewDecoded) + shown + "\n" + more
 	msg.bodies[viewHex] = rule(viewHex) + hex.Dump(raw) + more
 	msg.bodies[viewBase64] = rule(viewBase64) + wrap(base64.StdEncoding.EncodeToString(raw), 76) + "\n" + more

@@ -16,6 +16,7 @@ type keyMap struct {
 	PageUp, PageDown, Top, Bottom    key.Binding
 	Mark, MarkRange, MarkAll, Export key.Binding
 	Copy                             key.Binding
+	Scan                             key.Binding // sensitive-data scan of the loaded (or filtered) records
 	common.MessagesKeys
 }
 
@@ -43,6 +44,7 @@ func newKeyMap(km *common.KeyMap) keyMap {
 		MarkAll:      orDefault(shared.MarkAll, "A", "A", "mark all matching"),
 		Export:       orDefault(shared.Export, "e", "e", "export"),
 		Copy:         orDefault(shared.Copy, "y", "y", "copy"),
+		Scan:         key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "scan for sensitive data")),
 		MessagesKeys: own,
 	}
 }
@@ -78,6 +80,8 @@ func without(b key.Binding, drop string) key.Binding {
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch {
+	case m.scan.open:
+		return []key.Binding{k.Up, k.Down, k.Scan, k.Back}
 	case m.prompt.open:
 		return []key.Binding{k.Submit, k.NextField, k.Toggle, k.Back}
 	case m.export.open:
@@ -116,6 +120,6 @@ func (m Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Enter, k.Filter, k.Start, k.WidenBefore, k.WidenAfter, k.Jump},
 		{k.Mark, k.MarkRange, k.MarkAll, k.ClearMarks, k.Export, k.Copy},
-		{k.Order, k.Zone, k.Columns, k.Back},
+		{k.Order, k.Zone, k.Columns, k.Scan, k.Back},
 	}
 }

@@ -106,6 +106,7 @@ type Model struct {
 	preview  detailState // the cursor record beside the table on a wide pane
 	connLost error       // the frame cannot reach the cluster: a live read is stalled
 	export   exportState
+	scan     scanState
 
 	notice string // a one-line message under the table (copied, dropped, ...)
 }
@@ -196,6 +197,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.notice = "connection restored: reading again"
 		}
 		m.connLost = msg.Lost
+	case scanDoneMsg:
+		var cmd tea.Cmd
+		m, cmd = m.updateScan(msg)
+		cmds = append(cmds, cmd)
 	case exportProgressMsg, exportDoneMsg:
 		if d, ok := msg.(exportDoneMsg); ok && d.id == m.export.id && d.err == nil && m.export.running {
 			m.marks.exported = m.marks.exporting // the marks as they were when it started
@@ -228,6 +233,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.promptKey(msg)
 	case m.export.open:
 		return m.exportKey(msg)
+	case m.scan.open:
+		return m.scanKey(msg)
 	case m.detail.open:
 		return m.detailKey(msg)
 	case m.jump.open:
@@ -263,6 +270,8 @@ func (m Model) View() string {
 		return m.frame(m.prompt.view(m.st(), m.width, m.height))
 	case m.export.open:
 		return m.frame(m.export.view(m.st(), m.width, m.askToken()))
+	case m.scan.open:
+		return m.scanView()
 	case m.detail.open:
 		return m.detail.view(m.st(), m.width)
 	case m.split():
@@ -303,7 +312,7 @@ func (m Model) st() common.MessagesStyles {
 // AtRoot is true when esc has nothing left to close in the pane, so the frame may
 // take it to leave the pane.
 func (m Model) AtRoot() bool {
-	return !m.CapturesInput() && !m.detail.open && !m.filter.active() && m.filter.err == "" && !m.marks.anchoring
+	return !m.CapturesInput() && !m.detail.open && !m.scan.open && !m.filter.active() && m.filter.err == "" && !m.marks.anchoring
 }
 
 // SetSize sets the pane's size.
@@ -336,6 +345,9 @@ func (m Model) Close() {
 	m.rd.stop()
 	if m.filter.cancel != nil {
 		m.filter.cancel()
+	}
+	if m.scan.cancel != nil {
+		m.scan.cancel()
 	}
 	if m.cancel != nil {
 		m.cancel() // an export runs under its own context and keeps going

@@ -215,6 +215,8 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Start):
 		return m.openPrompt()
+	case key.Matches(msg, k.Scan):
+		return m.startScan()
 	case key.Matches(msg, k.Back):
 		switch {
 		case m.marks.anchoring:

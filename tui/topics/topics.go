@@ -4,7 +4,10 @@ package topics
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -34,6 +37,7 @@ type Model struct {
 	width        int
 	height       int
 	focused      bool
+	findings     map[string][]string // topic → the classes scans in this session found, sanitized
 }
 
 var columns = []table.Column{
@@ -67,6 +71,28 @@ func (m Model) Reset() Model {
 	return n.SetSize(m.width, m.height)
 }
 
+// SetFindings records what a scan in this session found in a topic; a topic with
+// findings shows their classes as a badge ([PCI PII]) after its name. Classes add up
+// over the session's scans: a later scan of fewer records (a filter, a narrower
+// window) that found nothing does not hide what an earlier one found.
+func (m Model) SetFindings(topic string, classes []string) Model {
+	if len(classes) == 0 {
+		return m
+	}
+	m.findings = maps.Clone(m.findings)
+	if m.findings == nil {
+		m.findings = map[string][]string{}
+	}
+	all := slices.Clone(m.findings[topic])
+	for _, c := range classes {
+		if c = decode.Sanitize(c); !slices.Contains(all, c) {
+			all = append(all, c)
+		}
+	}
+	m.findings[topic] = all
+	return m.refresh()
+}
+
 // Topics is the last listing.
 func (m Model) Topics() kafka.Topics { return m.topics }
 
@@ -79,6 +105,9 @@ func (m Model) refresh() Model {
 		name := decode.Sanitize(t.Name)
 		if t.Err != nil {
 			name += " (!)"
+		}
+		if cs := m.findings[t.Name]; len(cs) > 0 {
+			name += " [" + strings.Join(cs, " ") + "]"
 		}
 		rate, known := m.rates.of(t.Name)
 		records := "?" // some partition's offsets did not answer: unknown, not 0

@@ -81,3 +81,28 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+// A topic scanned in this session with findings shows their classes after its name;
+// a later scan that found nothing (a filter, fewer records) keeps the badge, and one
+// that found another class adds it.
+func TestScanBadge(t *testing.T) {
+	m := newPage().SetFindings("auth.logins", []string{"PCI", "PII"})
+	v := ansi.Strip(m.View())
+	if l := screentest.Line(v, "auth.logins"); !strings.Contains(l, "auth.logins [PCI PII]") {
+		t.Fatalf("badge missing: %q", l)
+	}
+	if l := screentest.Line(v, "erp.audit"); strings.Contains(l, "[") {
+		t.Fatalf("badge on a topic not scanned: %q", l)
+	}
+	m = m.SetFindings("erp.audit", []string{"\x1b[31mPII"})
+	if v := m.View(); strings.Contains(v, "\x1b[31mPII") {
+		t.Fatalf("a class reached the screen unsanitized: %q", v)
+	}
+	m = m.SetFindings("auth.logins", nil).SetFindings("auth.logins", []string{"PII", "secrets"})
+	if l := screentest.Line(ansi.Strip(m.View()), "auth.logins"); !strings.Contains(l, "auth.logins [PCI PII secrets]") {
+		t.Fatalf("later scans must add to the badge, not hide it: %q", l)
+	}
+	if m.Reset().SetTopics(listing(100), t0).findings != nil {
+		t.Fatal("a new cluster must not inherit another cluster's badges")
+	}
+}
