@@ -95,6 +95,8 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.groups, cmd = a.groups.Update(k)
 	case pageSweep:
 		a.sweep, cmd = a.sweep.Update(k)
+	case pageSchemas:
+		a.schemas, cmd = a.schemas.Update(k)
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs, cmd = a.msgs.Update(k)
