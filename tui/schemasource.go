@@ -22,7 +22,7 @@ func registryFor(cfg config.Cluster, logger *slog.Logger) (*decode.Registry, err
 func schemasFrom(ctx context.Context, m schemas.Model, msg connectedMsg) schemas.Model {
 	switch {
 	case msg.regErr != nil:
-		return m.SetUnavailable("schema registry: " + msg.regErr.Error())
+		return m.SetUnavailable(msg.regErr.Error())
 	case msg.reg == nil:
 		return m.SetSource(ctx, nil, nil)
 	}

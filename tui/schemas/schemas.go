@@ -55,6 +55,7 @@ type Model struct {
 	note    string // why the topic column is empty
 	level   level
 	subject string // the open subject
+	opening bool   // a subject's versions are on their way; esc forgets them
 	vers    []decode.SchemaVersion
 	subjTbl table.Model
 	verTbl  table.Model
@@ -101,7 +102,7 @@ func (m Model) SetSource(ctx context.Context, src Source, topics TopicsFunc) Mod
 	n.req, n.focused = m.req+1, m.focused
 	n.ctx, n.src, n.topics, n.why = ctx, src, topics, ""
 	if src == nil {
-		n.why = "no schema registry configured for this cluster (--schema-registry URL or schema_registry in the config file)"
+		n.why = "no schema registry: start with --schema-registry URL"
 	}
 	return n.applyFocus()
 }
@@ -128,7 +129,7 @@ func (m Model) reload() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.req++
-	m.loading, m.err = true, ""
+	m.loading, m.opening, m.err = true, false, ""
 	ctx, req, src, topics := m.ctx, m.req, m.src, m.topics
 	return m, func() tea.Msg {
 		subjects, err := src.Subjects(ctx)
@@ -165,7 +166,7 @@ type versionsMsg struct {
 // openSubject reads every version of subject in a Cmd.
 func (m Model) openSubject(subject string) (Model, tea.Cmd) {
 	m.req++
-	m.loading, m.err = true, ""
+	m.loading, m.opening, m.err = true, true, ""
 	ctx, req, src := m.ctx, m.req, m.src
 	return m, func() tea.Msg {
 		vs, err := src.Versions(ctx, subject)
@@ -219,7 +220,7 @@ func (m Model) CapturesInput() bool {
 }
 
 // AtRoot is true when esc has nothing to close on this view.
-func (m Model) AtRoot() bool { return m.level == levelSubjects && m.subjTbl.AtRoot() }
+func (m Model) AtRoot() bool { return m.level == levelSubjects && m.subjTbl.AtRoot() && !m.opening }
 
 // Init starts nothing: the root calls Load when the view is shown.
 func (m Model) Init() tea.Cmd { return nil }
@@ -243,7 +244,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.req != m.req {
 			return m, nil
 		}
-		m.loading = false
+		m.loading, m.opening = false, false
 		if msg.err != nil {
 			m.err = decode.Sanitize(msg.err.Error())
 			return m, nil
@@ -265,6 +266,11 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.level {
 	case levelSubjects:
+		if m.opening && key.Matches(k, keys.Back) {
+			m.req++ // the subject's versions are no longer wanted
+			m.loading, m.opening = false, false
+			return m, nil
+		}
 		if !m.subjTbl.CapturesInput() && key.Matches(k, keys.Enter) {
 			if row, ok := m.subjTbl.Selected(); ok && m.src != nil {
 				return m.openSubject(row.ID)
@@ -277,8 +283,6 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			switch {
 			case key.Matches(k, keys.Back) && m.verTbl.AtRoot():
 				m.level, m.err = levelSubjects, ""
-				m.req++ // a subject still loading is no longer wanted
-				m.loading = false
 				return m, nil
 			case key.Matches(k, keys.Enter):
 				return m.openText(), nil
