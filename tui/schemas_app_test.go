@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode/registryserver"
 	"github.com/kpeek/kpeek/tui/internal/screentest"
@@ -41,6 +43,12 @@ func TestSchemasViewReadsTheClusterRegistry(t *testing.T) {
 	h.mustSee("erp.purchasing.orders-value version 1 (id 1, AVRO)", `"name": "Order",`)
 	h.press("esc", "esc")
 	h.mustSee("Schemas: the registry's subjects")
+	if _, _, err := srv.Register("crm.customers-value", registryserver.TypeJSON, `{"type":"object"}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.mustNotSee("crm.customers-value")
+	h.send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	h.mustSee("crm.customers-value")
 	h.press("esc") // from the view's root, esc goes to the navigation
 	h.press("k", "k", "enter")
 	h.mustSee("erp.purchasing.orders", "TOPIC")
