@@ -1,13 +1,18 @@
 package tui
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode/registryserver"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/internal/screentest"
 	"github.com/kpeek/kpeek/tui/nav"
 )
@@ -79,4 +84,16 @@ func TestSchemasBadRegistryConfigIsOneLine(t *testing.T) {
 	h.mustSee("Schemas", "schema registry https://registry.example: read TLS CA file")
 	h.press("esc", "k", "k", "enter")
 	h.mustSee("erp.purchasing.orders", "TOPIC")
+}
+
+func TestSchemasTopicListingHasADeadline(t *testing.T) {
+	var got error
+	f := bounded(func(ctx context.Context) (kafka.Topics, error) {
+		<-ctx.Done() // a broker that never answers
+		got = ctx.Err()
+		return nil, fmt.Errorf("list topics: %w", ctx.Err())
+	}, time.Millisecond)
+	if _, err := f(context.Background()); !errors.Is(err, context.DeadlineExceeded) || got == nil {
+		t.Fatalf("the listing was not bounded: %v", err)
+	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/tui/schemas"
 )
 
@@ -26,5 +28,15 @@ func schemasFrom(ctx context.Context, m schemas.Model, msg connectedMsg) schemas
 	case msg.reg == nil:
 		return m.SetSource(ctx, nil, nil)
 	}
-	return m.SetSource(ctx, msg.reg, msg.cluster.Topics)
+	return m.SetSource(ctx, msg.reg, bounded(msg.cluster.Topics, callTimeout))
+}
+
+// bounded gives every topic listing a deadline, so a broker that never answers cannot hold
+// the subjects back (they are shown, without topics, when it passes).
+func bounded(topics schemas.TopicsFunc, d time.Duration) schemas.TopicsFunc {
+	return func(ctx context.Context) (kafka.Topics, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return topics(ctx)
+	}
 }

@@ -342,3 +342,16 @@ func nonEmpty(screen string) []string {
 	}
 	return out
 }
+
+func TestTopicsErrorKeepsTheSubjects(t *testing.T) {
+	failing := func(context.Context) (kafka.Topics, error) {
+		return nil, errors.New("list topics: context deadline exceeded")
+	}
+	m := load(t, pane(t, demoRegistry(t), failing, 120, 10))
+	if !screentest.HasRow(m.View(), "orphan-value PROTOBUF 1 4") {
+		t.Fatalf("the subjects are not shown when the topics fail:\n%s", m.View())
+	}
+	if screentest.Line(m.View(), "topics not shown: list topics: context deadline exceeded") == "" {
+		t.Fatalf("the topics' failure is not named:\n%s", m.View())
+	}
+}
