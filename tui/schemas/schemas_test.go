@@ -292,7 +292,8 @@ func TestHostileSubjectAndSchemaNeverReachTheScreen(t *testing.T) {
 	requireInert(t, "json text", m.View())
 }
 
-// requireInert fails when screen holds an ESC, BEL, a C1 control or a bidi control.
+// requireInert fails when screen holds a C0 control other than a line feed (ESC, BEL, ...),
+// DEL, a C1 control or a bidi control.
 func requireInert(t *testing.T, what, screen string) {
 	t.Helper()
 	if i, r := firstControl(screen); i >= 0 {
@@ -302,7 +303,7 @@ func requireInert(t *testing.T, what, screen string) {
 
 func firstControl(s string) (int, rune) {
 	for i, r := range s {
-		if r == 0x1b || r == 0x07 || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
+		if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
 			(r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c {
 			return i, r
 		}
@@ -312,7 +313,7 @@ func firstControl(s string) (int, rune) {
 
 // TestFirstControlSeesEveryKind: the screen check must catch each kind it claims to.
 func TestFirstControlSeesEveryKind(t *testing.T) {
-	for _, bad := range []string{"\x1b[1m", "\a", "\u009b", "\u202e", "\u2066", "\u200f"} {
+	for _, bad := range []string{"\x1b[1m", "\a", "\b", "\r", "\x7f", "\u009b", "\u202e", "\u2066", "\u200f"} {
 		if i, _ := firstControl("ok " + bad); i != 3 {
 			t.Errorf("%q not seen (at %d)", bad, i)
 		}
@@ -354,4 +355,18 @@ func TestTopicsErrorKeepsTheSubjects(t *testing.T) {
 	if screentest.Line(m.View(), "topics not shown: list topics: context deadline exceeded") == "" {
 		t.Fatalf("the topics' failure is not named:\n%s", m.View())
 	}
+}
+
+// FuzzSchemaText: whatever text a registry returns, what reaches the screen holds no
+// terminal control.
+func FuzzSchemaText(f *testing.F) {
+	for _, s := range []string{ordersV2, "syntax = \"proto3\";\n\tmessage M {}\n", `{"d":"\u001b[2J"}`,
+		"{\"d\":\"\x1b]52;c;eA==\x07\"}", "\xff\xfe\u202e\u0085", "[1, 2e400, 12345678901234567890]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if i, r := firstControl(SchemaText(s)); i >= 0 {
+			t.Fatalf("raw %U at byte %d of the text shown for %q", r, i, s)
+		}
+	})
 }
