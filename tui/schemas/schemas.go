@@ -190,7 +190,7 @@ func (m Model) SetSize(width, height int) Model {
 	m.subjTbl = m.subjTbl.SetSize(width, body)
 	m.verTbl = m.verTbl.SetSize(width, body)
 	m.text.SetWidth(width)
-	m.text.SetHeight(body)
+	m.text.SetHeight(max(height-2, 0)) // under a title and a hint, no table header
 	return m
 }
 
@@ -316,7 +316,7 @@ func (m Model) openText() Model {
 		if strconv.Itoa(v.Version) == row.ID {
 			m.level = levelText
 			m.textTtl = fmt.Sprintf("%s version %d (id %d, %s)", decode.Sanitize(v.Subject), v.Version, v.ID, decode.Sanitize(v.Type))
-			m.text.SetContent(SchemaText(v.Text))
+			m.text.SetContent(schemaText(v.Text))
 			m.text.GotoTop()
 			return m
 		}
@@ -324,9 +324,9 @@ func (m Model) openText() Model {
 	return m
 }
 
-// SchemaText prepares a schema for the screen: JSON (Avro and JSON Schema) indented, tabs
+// schemaText prepares a schema for the screen: JSON (Avro and JSON Schema) indented, tabs
 // as spaces, everything sanitized so no control sequence reaches the terminal.
-func SchemaText(s string) string {
+func schemaText(s string) string {
 	var b bytes.Buffer
 	if json.Valid([]byte(s)) && json.Indent(&b, []byte(s), "", "  ") == nil {
 		s = b.String()

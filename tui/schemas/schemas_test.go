@@ -172,6 +172,9 @@ func TestSchemaTextScrolls(t *testing.T) {
 	if !strings.Contains(top, `"type": "record"`) {
 		t.Fatalf("the text does not start at the top:\n%s", top)
 	}
+	if lines := strings.Split(top, "\n"); len(lines) != 12 || strings.TrimSpace(lines[11]) == "" {
+		t.Fatalf("the text does not fill the pane's 12 lines:\n%s", top)
+	}
 	m = press(t, m, pgdn)
 	if m.View() == top || strings.Contains(m.View(), `"type": "record"`) {
 		t.Fatalf("pgdn did not scroll:\n%s", m.View())
@@ -365,7 +368,7 @@ func FuzzSchemaText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if i, r := firstControl(SchemaText(s)); i >= 0 {
+		if i, r := firstControl(schemaText(s)); i >= 0 {
 			t.Fatalf("raw %U at byte %d of the text shown for %q", r, i, s)
 		}
 	})
