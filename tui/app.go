@@ -20,6 +20,7 @@ import (
 	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 	"github.com/kpeek/kpeek/tui/overview"
+	"github.com/kpeek/kpeek/tui/schemas"
 	"github.com/kpeek/kpeek/tui/sweep"
 	"github.com/kpeek/kpeek/tui/topics"
 )
@@ -33,6 +34,7 @@ const (
 	pageGroups
 	pageMessages
 	pageSweep
+	pageSchemas
 )
 
 // conn is the cluster the explorer is connected (or connecting) to.
@@ -74,6 +76,7 @@ type App struct {
 	topics    topics.Model
 	groups    groups.Model
 	sweep     sweep.Model
+	schemas   schemas.Model
 	msgs      messagesPane // the open messages pane, nil when none
 	msgsTopic string       // the topic it reads
 	msgsID    int          // the open pane's id: its Cmds' results are routed back to it alone
@@ -112,6 +115,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		topics:     topics.New(c),
 		groups:     groups.New(c),
 		sweep:      sweep.New(c),
+		schemas:    schemas.New(c),
 		help:       help.New(),
 		newMsgs:    realMessagesWithCap(opts.MaxRecords),
 		ticker:     refreshCmd,
@@ -150,7 +154,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case nav.OpenClusterMsg:
 		return a.openCluster(msg.Name)
 	case nav.OpenViewMsg:
-		return a.showView(msg.View), nil
+		a = a.showView(msg.View)
+		var cmd tea.Cmd
+		if msg.View == nav.Schemas {
+			a.schemas, cmd = a.schemas.Load()
+		}
+		return a, cmd
 	case topics.OpenMsg:
 		return a.openTopic(msg.Topic)
 	case sweep.OpenMsg:
@@ -211,9 +220,10 @@ func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pageGroups:
 		a.groups, cmd = a.groups.Update(msg)
 	}
-	var sweepCmd tea.Cmd // a sweep reports back even while another page shows
+	var sweepCmd, schemasCmd tea.Cmd // a sweep reports back even while another page shows
 	a.sweep, sweepCmd = a.sweep.Update(msg)
-	return a, tea.Batch(append(cmds, cmd, sweepCmd)...)
+	a.schemas, schemasCmd = a.schemas.Update(msg) // so does the registry
+	return a, tea.Batch(append(cmds, cmd, sweepCmd, schemasCmd)...)
 }
 
 func (a App) cfgNamed(name string) (config.Cluster, bool) {
@@ -242,9 +252,10 @@ func (a App) openCluster(name string) (tea.Model, tea.Cmd) {
 	a.conn = conn{req: a.lastReq, cfg: cfg, state: nav.Connecting}
 	a.notice = ""
 	a.topics, a.groups, a.sweep = a.topics.Reset(), a.groups.Reset(), a.sweep.SetSource(nil, nil)
+	a.schemas = a.schemas.SetUnavailable("not connected to " + name)
 	a.nav = a.nav.SetCluster(name, nav.Connecting).SetCount(nav.Topics, "").SetCount(nav.Groups, "")
 	a.c.Logger.Debug("connect", "cluster", name, "req", a.conn.req)
-	cmds = append(cmds, connectCmd(a.ctx, a.conn.req, cfg, a.connect, a.opts.NewDecoder))
+	cmds = append(cmds, connectCmd(a.ctx, a.conn.req, cfg, a.connect, a.opts.NewDecoder, a.c.Logger))
 	return a.show(pageOverview).syncOverview(), tea.Batch(cmds...)
 }
 
@@ -269,6 +280,7 @@ func (a App) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	if w, ok := msg.cluster.(interface{ Warnings() []string }); ok {
 		a.conn.warnings = w.Warnings()
 	}
+	a.schemas = schemasFrom(a.ctx, a.schemas, msg)
 	if msg.decErr != nil {
 		a.notice = "decoding falls back to plain formats: " + msg.decErr.Error()
 	}

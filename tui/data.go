@@ -51,6 +51,8 @@ type connectedMsg struct {
 	info    kafka.ClusterInfo
 	dec     *decode.Decoder
 	decErr  error
+	reg     *decode.Registry // nil when the cluster has no schema registry
+	regErr  error            // why the registry's configuration is unusable
 	err     error
 }
 
@@ -107,7 +109,7 @@ type refreshMsg struct{ req int }
 // connectCmd connects to cfg, reads the cluster's metadata and builds its decoder.
 // Everything it uses is copied in: the Cmd runs off the event loop.
 func connectCmd(ctx context.Context, req int, cfg config.Cluster, connect connectFunc,
-	newDecoder func(config.Cluster) (*decode.Decoder, error)) tea.Cmd {
+	newDecoder func(config.Cluster) (*decode.Decoder, error), logger *slog.Logger) tea.Cmd {
 	return func() tea.Msg {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -127,6 +129,7 @@ func connectCmd(ctx context.Context, req int, cfg config.Cluster, connect connec
 		if msg.dec == nil {
 			msg.dec = decode.New()
 		}
+		msg.reg, msg.regErr = registryFor(cfg, logger)
 		return msg
 	}
 }

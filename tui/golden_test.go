@@ -22,6 +22,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"connect-error", []string{"tab", "k", "k", "k", "j", "enter"}},
 		{"messages", []string{"j", "enter"}},
 		{"help", []string{"?"}},
+		{"schemas-no-registry", []string{"tab", "j", "j", "j", "enter"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range scenes {

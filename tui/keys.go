@@ -73,6 +73,10 @@ func (a App) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return a.focusMain(), nil
 		}
 		return a.focusNav(), nil
+	case key.Matches(k, keys.Refresh) && a.page == pageSchemas:
+		var cmd tea.Cmd // the registry is what this view shows
+		a.schemas, cmd = a.schemas.Update(k)
+		return a, cmd
 	case key.Matches(k, keys.Refresh) && a.conn.cluster != nil:
 		return a.fetch()
 	}
@@ -95,6 +99,8 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.groups, cmd = a.groups.Update(k)
 	case pageSweep:
 		a.sweep, cmd = a.sweep.Update(k)
+	case pageSchemas:
+		a.schemas, cmd = a.schemas.Update(k)
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs, cmd = a.msgs.Update(k)

@@ -55,6 +55,7 @@ func (a App) layout() App {
 	a.topics = a.topics.SetSize(w, h)
 	a.groups = a.groups.SetSize(w, h)
 	a.sweep = a.sweep.SetSize(w, h)
+	a.schemas = a.schemas.SetSize(w, h)
 	if a.msgs != nil {
 		a.msgs = a.msgs.SetSize(w, h)
 	}
@@ -73,6 +74,8 @@ func (a App) show(p page) App {
 		a.nav = a.nav.SetCurrent(nav.Groups)
 	case pageSweep:
 		a.nav = a.nav.SetCurrent(nav.Sweep)
+	case pageSchemas:
+		a.nav = a.nav.SetCurrent(nav.Schemas)
 	}
 	return a.applyFocus()
 }
@@ -90,6 +93,8 @@ func (a App) showView(v nav.View) App {
 		return a.show(pageGroups).focusMain()
 	case nav.Sweep:
 		return a.show(pageSweep).focusMain()
+	case nav.Schemas:
+		return a.show(pageSchemas).focusMain()
 	}
 	return a.show(pageOverview).focusMain()
 }
@@ -102,6 +107,7 @@ func (a App) focusNav() App { a.navFocused = true; return a.applyFocus() }
 func (a App) applyFocus() App {
 	a.nav = a.nav.Blur()
 	a.overview, a.topics, a.groups, a.sweep = a.overview.Blur(), a.topics.Blur(), a.groups.Blur(), a.sweep.Blur()
+	a.schemas = a.schemas.Blur()
 	if a.msgs != nil {
 		a.msgs = a.msgs.Blur()
 	}
@@ -119,6 +125,8 @@ func (a App) applyFocus() App {
 		a.groups = a.groups.Focus()
 	case pageSweep:
 		a.sweep = a.sweep.Focus()
+	case pageSchemas:
+		a.schemas = a.schemas.Focus()
 	case pageMessages:
 		if a.msgs != nil {
 			a.msgs = a.msgs.Focus()
@@ -145,6 +153,8 @@ func (a App) focused() (pane, string) {
 		return a.groups, "Consumer groups"
 	case pageSweep:
 		return a.sweep, "Sweep"
+	case pageSchemas:
+		return a.schemas, "Schemas"
 	case pageMessages:
 		if a.msgs != nil {
 			return a.msgs, "Messages"
@@ -165,6 +175,8 @@ func (a App) capturesInput() bool {
 		return a.groups.CapturesInput()
 	case pageSweep:
 		return a.sweep.CapturesInput()
+	case pageSchemas:
+		return a.schemas.CapturesInput()
 	case pageMessages:
 		return a.msgs != nil && a.msgs.CapturesInput()
 	}
@@ -183,6 +195,8 @@ func (a App) atRoot() bool {
 		return a.groups.AtRoot()
 	case pageSweep:
 		return a.sweep.AtRoot()
+	case pageSchemas:
+		return a.schemas.AtRoot()
 	case pageMessages:
 		return a.msgs == nil || a.msgs.AtRoot()
 	}

@@ -63,6 +63,8 @@ func (a App) panes(height int) string {
 		main = a.groups.View()
 	case pageSweep:
 		main = a.sweep.View()
+	case pageSchemas:
+		main = a.schemas.View()
 	case pageMessages:
 		if a.msgs != nil {
 			main = a.msgs.View()

@@ -23,6 +23,7 @@ const (
 	Topics
 	Groups
 	Sweep
+	Schemas
 )
 
 // ConnState is how far a cluster's connection got.
@@ -119,7 +120,7 @@ func (m Model) items() []item {
 		out = append(out, item{cluster: c})
 	}
 	if m.active != "" && m.states[m.active] == Connected {
-		out = append(out, item{view: Overview}, item{view: Topics}, item{view: Groups}, item{view: Sweep})
+		out = append(out, item{view: Overview}, item{view: Topics}, item{view: Groups}, item{view: Sweep}, item{view: Schemas})
 	}
 	return out
 }
@@ -150,7 +151,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: "Consumer groups", Sweep: "Sweep"}
+var viewNames = map[View]string{Overview: "Overview", Topics: "Topics", Groups: "Consumer groups", Sweep: "Sweep", Schemas: "Schemas"}
 
 // View renders the column, scrolled so the cursor stays on screen when there are
 // more clusters than lines.
