@@ -113,7 +113,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		groups:     groups.New(c),
 		sweep:      sweep.New(c),
 		help:       help.New(),
-		newMsgs:    realMessagesWithCap(opts.MaxRecords),
+		newMsgs:    realMessagesWithCap(opts.MaxRecords, opts.Audit),
 		ticker:     refreshCmd,
 		navFocused: true,
 	}

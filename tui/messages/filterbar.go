@@ -198,7 +198,8 @@ func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
 		m.cursor = m.rowCount() - 1
 	}
 	m.tl = m.tl.refresh(m.store, m.filter)
-	return m.background()
+	m, cmd := m.background()
+	return m, tea.Batch(cmd, m.auditFilter(expr))
 }
 
 // missingText says which fields the filter names that no loaded record has.
