@@ -45,14 +45,23 @@ func (m Model) auditDetails(kv ...string) map[string]string {
 	return d
 }
 
-// auditRead logs a read opened from the start prompt: the resolved window and partitions.
+// auditRead logs a read opened from the start prompt or a widening: the whole resolved
+// window the pane now covers, the span this read adds, and the partitions.
 func (m Model) auditRead(req kafka.ReadRequest, win window) tea.Cmd {
 	parts := req.PartitionSpec
 	if parts == "" {
+		parts = partitionsFlag(req.Partitions)
+	}
+	if parts == "" {
 		parts = "all"
 	}
-	return m.auditCmd("explorer-read", m.auditDetails("window", win.resolved, "partitions", parts,
-		"follow", strconv.FormatBool(req.Follow)))
+	d := m.auditDetails("window", win.resolved, "partitions", parts, "follow", strconv.FormatBool(req.Follow))
+	if req.From.Kind == kafka.StartTime && req.To.Kind == kafka.StopTime && !req.Follow {
+		if span := sideText("", true, req.From.Time, false) + ".." + sideText("", true, req.To.Time, true); span != win.resolved {
+			d["read"] = span // a widening: the part this read adds
+		}
+	}
+	return m.auditCmd("explorer-read", d)
 }
 
 // auditFilter logs a filter applied to the pane ("" when it was cleared).

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kpeek/kpeek/export/audit"
 	"github.com/kpeek/kpeek/export/hectest"
@@ -229,5 +230,39 @@ func TestAuditHostileTopicAndFilterStoredEscaped(t *testing.T) {
 	}
 	if len(topics) != 2 || topics[0] != hostile || topics[1] != hostile || filters[1] != hostileFilter {
 		t.Errorf("topics %q filters %q", topics, filters)
+	}
+}
+
+// TestAuditWidenLogsTheNewWindow: widening with [ logs the whole window the pane now
+// covers and the hour the new read adds.
+func TestAuditWidenLogsTheNewWindow(t *testing.T) {
+	rec := &auditRecorder{}
+	var reqs []kafka.ReadRequest
+	m := newTest(t, 120, 40, nil, WithReader(windowReader(logins(240), &reqs)), WithAudit(rec.fn))
+	m.prompt.inputs[fieldWindow].SetValue("03:00..04:00")
+	m.prompt.now = func() time.Time { return base.Add(5 * time.Hour) }
+	keys(t, m, "enter", "[")
+	got := rec.only("explorer-read")
+	if len(got) != 2 {
+		t.Fatalf("read entries %v, want two", got)
+	}
+	if w := got[1]["window"]; !strings.HasPrefix(w, "2026-11-26T02:00:00") || !strings.Contains(w, "..2026-11-26T04:00:00") {
+		t.Errorf("widened window %q, want 02:00..04:00", w)
+	}
+	if r := got[1]["read"]; !strings.HasPrefix(r, "2026-11-26T02:00:00") || !strings.Contains(r, "..2026-11-26T03:00:00") {
+		t.Errorf("widening read %q, want 02:00..03:00", r)
+	}
+}
+
+// TestAuditClearingAFilterIsLogged: esc removing an applied filter logs an empty filter;
+// esc with none applied logs nothing.
+func TestAuditClearingAFilterIsLogged(t *testing.T) {
+	m, rec := audited(t, logins(20))
+	m = keys(t, m, "/")
+	m = typeText(t, m, `value.result == "failure"`)
+	m = keys(t, m, "enter", "esc", "esc")
+	got := rec.only("explorer-filter")
+	if len(got) != 2 || got[0]["filter"] == "" || got[1]["filter"] != "" {
+		t.Errorf("filter entries %v, want the filter then its removal", got)
 	}
 }
