@@ -266,3 +266,21 @@ func TestAuditClearingAFilterIsLogged(t *testing.T) {
 		t.Errorf("filter entries %v, want the filter then its removal", got)
 	}
 }
+
+// TestAuditExportStoppedAtQuitIsLoggedBeforeQuit: when the explorer quits during an
+// export, FinishExport returns only after the export's end is in the audit trail.
+func TestAuditExportStoppedAtQuitIsLoggedBeforeQuit(t *testing.T) {
+	dir := t.TempDir()
+	m, rec := audited(t, logins(20000))
+	m = keys(t, m, "e")
+	m.export.path.SetValue(filepath.Join(dir, "out.ndjson"))
+	m, cmd := m.runExport()
+	startInBackground(cmd)
+	if r := m.FinishExport(30 * time.Second); r == "" {
+		t.Fatal("no report of the stopped export")
+	}
+	end := rec.only("export")
+	if len(end) != 1 || end[0]["result"] == "" || end[0]["records"] != "20000" {
+		t.Errorf("export entries at quit %v", end)
+	}
+}
