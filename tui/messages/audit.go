@@ -6,6 +6,7 @@ package messages
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,9 @@ func (m Model) exportStartDetails(records int, what string) map[string]string {
 		"chosen", what, "marked", strconv.Itoa(m.marks.count), "redact", e.redact.Value())
 	if e.dest == destFile {
 		d["destination"], d["format"] = strings.TrimSpace(e.path.Value()), formats[e.format]
+		if abs, err := filepath.Abs(d["destination"]); err == nil {
+			d["destination"] = abs // the case ticket needs where, not relative to a forgotten folder
+		}
 	} else {
 		d["destination"], d["format"], d["index"] = export.RedactArgs([]string{e.url.Value()})[0], "hec", e.index.Value()
 	}
