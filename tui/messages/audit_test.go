@@ -132,7 +132,7 @@ func TestAuditFileExportStartAndEnd(t *testing.T) {
 	m, rec := audited(t, logins(30))
 	t.Chdir(filepath.Dir(dir))
 	m = keys(t, m, "space", "space", "space", "e", "tab")
-	m.export.format = 2 // bundle
+	m.export.format = 2                        // bundle
 	m.export.path.SetValue(filepath.Base(dir)) // relative: logged absolute
 	m = runToEnd(t, keys(t, m, "enter"))
 	if m.export.failure != nil {
