@@ -96,13 +96,14 @@ func (g *globals) audit(action string, details map[string]string) audit.Ref {
 	return ref
 }
 
-// syncAudit is audit for callers on several goroutines (the explorer's commands).
-func (g *globals) syncAudit() func(action string, details map[string]string) {
+// syncAudit is audit for callers on several goroutines (the explorer's commands); it
+// returns the entry's reference for export manifests.
+func (g *globals) syncAudit() func(action string, details map[string]string) string {
 	var mu sync.Mutex
-	return func(action string, details map[string]string) {
+	return func(action string, details map[string]string) string {
 		mu.Lock()
 		defer mu.Unlock()
-		g.audit(action, details)
+		return g.audit(action, details).String()
 	}
 }
 

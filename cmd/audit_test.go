@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -95,5 +96,23 @@ func TestAuditWithoutALog(t *testing.T) {
 	_, stderr, code := kpeek(t, "audit", "verify")
 	if code != exitError || !strings.Contains(stderr, "nothing was logged yet") {
 		t.Errorf("exit %d, %s", code, stderr)
+	}
+}
+
+// TestExplorerAuditReturnsTheEntry: the explorer's audit function returns the reference
+// of the entry it wrote (after the session's own), for its bundles' manifests.
+func TestExplorerAuditReturnsTheEntry(t *testing.T) {
+	t.Setenv(audit.PathEnv, filepath.Join(t.TempDir(), "audit.jsonl"))
+	g := &globals{stderr: &strings.Builder{}, explorer: true}
+	ref := g.syncAudit()("export-start", map[string]string{"topic": "auth.logins"})
+	var last audit.Entry
+	var lastLine []byte
+	must(t, audit.Read(t.Context(), os.Getenv(audit.PathEnv), func(e audit.Entry, line []byte) error {
+		last, lastLine = e, line
+		return nil
+	}))
+	want := fmt.Sprintf("audit#%d sha256:%x", last.Seq, sha256.Sum256(lastLine))
+	if last.Action != "export-start" || ref != want {
+		t.Errorf("reference %q for entry %d %s, want %q", ref, last.Seq, last.Action, want)
 	}
 }

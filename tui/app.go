@@ -117,7 +117,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		sweep:      sweep.New(c),
 		schemas:    schemas.New(c),
 		help:       help.New(),
-		newMsgs:    realMessagesWithCap(opts.MaxRecords),
+		newMsgs:    realMessagesWithCap(opts.MaxRecords, opts.Audit),
 		ticker:     refreshCmd,
 		navFocused: true,
 	}

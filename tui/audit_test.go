@@ -6,7 +6,11 @@ import (
 	"slices"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/kpeek/kpeek/config"
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/tui/messages"
 )
 
 // TestAuditedLogsStartAndConnections: the explorer's start and every connection attempt,
@@ -14,8 +18,9 @@ import (
 func TestAuditedLogsStartAndConnections(t *testing.T) {
 	var got []string
 	opts := Options{Clusters: []config.Cluster{{Connection: config.Connection{Name: "prod"}}}, Version: "v1",
-		Audit: func(action string, d map[string]string) {
+		Audit: func(action string, d map[string]string) string {
 			got = append(got, action+" "+d["cluster"]+d["clusters"]+" "+d["as"]+" "+d["result"])
+			return ""
 		}}
 	refused := errors.New("refused")
 	connect := audited(opts, func(context.Context, config.Cluster) (Cluster, error) { return nil, refused })
@@ -29,5 +34,33 @@ func TestAuditedLogsStartAndConnections(t *testing.T) {
 	}
 	if c := audited(Options{}, nil); c != nil {
 		t.Error("without an audit trail the connect function must be the one given")
+	}
+}
+
+// TestExplorerHandsItsAuditTrailToMessagesPanes: the messages panes the explorer opens
+// log to Options.Audit (here, the read a pane starts from its prompt).
+func TestExplorerHandsItsAuditTrailToMessagesPanes(t *testing.T) {
+	var got []string
+	opts := Options{Audit: func(action string, d map[string]string) string {
+		got = append(got, action+" "+d["topic"])
+		return ""
+	}}
+	a := newApp(t.Context(), opts, nil)
+	pane := a.newMsgs(a.c, messages.Source{Topic: kafka.TopicInfo{Name: "auth.logins"}})
+	_, cmd := pane.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // no reader: the read fails at once
+	var drain func(tea.Cmd)
+	drain = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		if b, ok := c().(tea.BatchMsg); ok {
+			for _, c := range b {
+				drain(c)
+			}
+		}
+	}
+	drain(cmd)
+	if want := []string{"explorer-read auth.logins"}; !slices.Equal(got, want) {
+		t.Errorf("audit entries %q, want %q", got, want)
 	}
 }

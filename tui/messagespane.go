@@ -32,10 +32,11 @@ type messagesPane interface {
 // newMessagesFunc opens the messages pane on a source.
 type newMessagesFunc func(c *common.Common, src messages.Source) messagesPane
 
-// realMessagesWithCap opens real messages panes holding at most capacity records.
-func realMessagesWithCap(capacity int) newMessagesFunc {
+// realMessagesWithCap opens real messages panes holding at most capacity records,
+// logging what the analyst reads, filters, copies and exports to audit (nil: nothing).
+func realMessagesWithCap(capacity int, audit messages.AuditFunc) newMessagesFunc {
 	return func(c *common.Common, src messages.Source) messagesPane {
-		return realMessages{messages.New(c, src, messages.WithCap(capacity))}
+		return realMessages{messages.New(c, src, messages.WithCap(capacity), messages.WithAudit(audit))}
 	}
 }
 

@@ -29,8 +29,10 @@ type Options struct {
 	// MaxRecords caps the records a messages pane holds; beyond it the oldest are dropped
 	// with a visible notice. 0 means messages.DefaultCap.
 	MaxRecords int
-	// Audit appends an entry to the analyst's audit trail (action, details); nil keeps none.
-	Audit func(action string, details map[string]string)
+	// Audit appends an entry to the analyst's audit trail (action, details) and returns
+	// the entry's reference for export manifests ("" if none was written); nil keeps
+	// none. The explorer calls it from several goroutines.
+	Audit func(action string, details map[string]string) string
 }
 
 // Run runs the explorer until the user quits or ctx ends.

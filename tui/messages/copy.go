@@ -32,12 +32,12 @@ func (m Model) copyRecord() (Model, tea.Cmd) {
 	}
 	dec, ctx := m.dec, m.ctx
 	m.notice = fmt.Sprintf("copied partition %d offset %d as an envelope line (OSC 52)", r.Partition, r.Offset)
-	return m, func() tea.Msg {
+	return m, tea.Batch(m.auditCopy(r, "envelope line"), func() tea.Msg {
 		e := dec.Decode(ctx, r)
 		line := e.AppendJSON(nil, decode.JSONOptions{})
 		if len(line) > copyMax {
 			line = line[:copyMax]
 		}
 		return copyCmd(string(line))()
-	}
+	})
 }

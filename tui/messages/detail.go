@@ -156,7 +156,7 @@ func (m Model) detailKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		text := d.copies[d.mode]
 		d.notice = fmt.Sprintf("copied %s of the value (%s) to the clipboard (OSC 52)", bytesize(len(text)), modeNames[d.mode])
-		return m, copyCmd(text)
+		return m, tea.Batch(copyCmd(text), m.auditCopy(m.store.At(d.seq), "detail "+modeNames[d.mode]))
 	}
 	return m, nil
 }

@@ -321,7 +321,7 @@ func (m *Model) sink() (sinkFunc, tea.Cmd) {
 // progress comes back through a channel read by a Cmd re-armed per update.
 func (m Model) runExport() (Model, tea.Cmd) {
 	e := &m.export
-	seqs, _ := m.selection()
+	seqs, what := m.selection()
 	if len(seqs) == 0 {
 		e.err = "nothing to export"
 		return m, nil
@@ -336,6 +336,7 @@ func (m Model) runExport() (Model, tea.Cmd) {
 		return m, cmd
 	}
 	e.token.SetValue("") // the export has it; the dialog does not keep it
+	start, audit := m.exportStartDetails(len(seqs), what), m.audit
 
 	e.id++
 	// Not the pane's context: leaving the pane keeps the export running. FinishExport
@@ -356,11 +357,17 @@ func (m Model) runExport() (Model, tea.Cmd) {
 	run := func() tea.Msg {
 		defer close(finished)
 		defer cancel()
+		if audit != nil {
+			capture.Provenance.AuditEntry = audit("export-start", start)
+		}
 		batches := make(chan kafka.Batch, 4)
 		go feed(feedCtx, snap, seqs, batches)
 		req := export.Request{Records: batches, Total: int64(len(seqs)), Decoder: dec, Capture: capture, Redact: redact,
 			Progress: func(p export.Progress) { latest(progCh, p) }}
 		sum, err := sink(ctx, req)
+		if audit != nil {
+			audit("export", exportEndDetails(start, sum, err))
+		}
 		result.mu.Lock()
 		result.sum, result.err = sum, err
 		result.mu.Unlock()

@@ -105,8 +105,7 @@ func (m Model) openFilter() (Model, tea.Cmd) {
 func (m Model) filterKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Back):
-		m = m.clearFilter()
-		return m, nil
+		return m.dropFilter()
 	case key.Matches(msg, m.keys.Submit):
 		m.filter.typing = false
 		m.filter.input.Blur()
@@ -137,6 +136,16 @@ func (m Model) clearFilter() Model {
 	m.filter.err = ""
 	m, _ = m.applyFilter("")
 	return m
+}
+
+// dropFilter is clearFilter for the analyst's esc: removing an applied filter is logged.
+func (m Model) dropFilter() (Model, tea.Cmd) {
+	had := m.filter.expr != ""
+	m = m.clearFilter()
+	if !had {
+		return m, nil
+	}
+	return m, m.auditFilter("")
 }
 
 func (m Model) updateFilter(msg tea.Msg) (Model, tea.Cmd) {
@@ -198,7 +207,8 @@ func (m Model) applyFilter(expr string) (Model, tea.Cmd) {
 		m.cursor = m.rowCount() - 1
 	}
 	m.tl = m.tl.refresh(m.store, m.filter)
-	return m.background()
+	m, cmd := m.background()
+	return m, tea.Batch(cmd, m.auditFilter(expr))
 }
 
 // missingText says which fields the filter names that no loaded record has.

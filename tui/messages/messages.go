@@ -70,6 +70,7 @@ type Model struct {
 	styles common.MessagesStyles // used when the frame's Common has none
 	dec    *decode.Decoder
 	read   ReadFunc
+	audit  AuditFunc                                                         // nil: no audit trail
 	after  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd              // tea.Tick; tests stop the clock
 	now    func() time.Time                                                  // nil: time.Now
 	wait   func(id int, ch <-chan kafka.Batch, gather time.Duration) tea.Cmd // waitBatch; tests never block

@@ -101,7 +101,7 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		p.open = false
 		m.win = win
 		m, cmd := m.startRead(req, sel)
-		return m, tea.Batch(cmd, windowChosen(win.resolved))
+		return m, tea.Batch(cmd, windowChosen(win.resolved), m.auditRead(req, win))
 	case key.Matches(msg, k.NextField):
 		return m, p.setFocus(p.focus + 1)
 	case key.Matches(msg, k.PrevField):

@@ -222,7 +222,7 @@ func (m Model) tableKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case m.marks.anchoring:
 			m.marks.anchoring, m.notice = false, ""
 		case m.filter.active() || m.filter.err != "":
-			return m.clearFilter(), nil
+			return m.dropFilter()
 		}
 	}
 	return m, nil

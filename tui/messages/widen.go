@@ -137,7 +137,7 @@ func (m Model) widen(before bool) (Model, tea.Cmd) {
 	m.win = win
 	m.notice = "widening to " + WindowLabel(win.resolved)
 	m, cmd := m.extendRead(req, selectionFlags(win, false, partitionsFlag(req.Partitions)))
-	return m, tea.Batch(cmd, windowChosen(win.resolved))
+	return m, tea.Batch(cmd, windowChosen(win.resolved), m.auditRead(req, win))
 }
 
 // partitionsFlag is -p's value for partitions ("" for all).
