@@ -125,15 +125,9 @@ func (g *globals) auditConnect(cfg config.Cluster) {
 
 // exportDetails describes an export for the audit log.
 func exportDetails(sel *selection, dest string, sum export.Summary, err error) map[string]string {
-	d := map[string]string{"topic": sel.topic, "selection": sel.describe(), "filter": sel.filter, "destination": export.RedactArgs([]string{dest})[0],
-		"selected": fmt.Sprint(sum.Selected), "written": fmt.Sprint(sum.Written), "confirmed": fmt.Sprint(sum.Acked), "failed": fmt.Sprint(sum.Failed)}
-	if sum.RootDigest != "" {
-		d["root_digest"], d["signer"] = sum.RootDigest, sum.Signer
-	}
-	if sum.Spool != "" {
-		d["spool"] = sum.Spool
-	}
-	d["result"] = errText(err)
+	d := map[string]string{"topic": sel.topic, "selection": sel.describe(), "filter": sel.filter,
+		"destination": export.RedactArgs([]string{dest})[0]}
+	sum.AddAuditDetails(d, err)
 	return d
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,4 +125,22 @@ func (s Summary) Report() []string {
 		lines = append(lines, fmt.Sprintf("export: %s in %s; finish with: %s", what, s.Spool, finish))
 	}
 	return lines
+}
+
+// AddAuditDetails records how an export ended in an audit entry's details d: the counts,
+// the root digest and signer of sealed evidence, the spool left behind, and the result
+// ("ok" or the error). The CLI and the explorer log their exports through it alike.
+func (s Summary) AddAuditDetails(d map[string]string, err error) {
+	d["selected"], d["written"] = strconv.FormatInt(s.Selected, 10), strconv.FormatInt(s.Written, 10)
+	d["confirmed"], d["failed"] = strconv.FormatInt(s.Acked, 10), strconv.FormatInt(s.Failed, 10)
+	if s.RootDigest != "" {
+		d["root_digest"], d["signer"] = s.RootDigest, s.Signer
+	}
+	if s.Spool != "" {
+		d["spool"] = s.Spool
+	}
+	d["result"] = "ok"
+	if err != nil {
+		d["result"] = err.Error()
+	}
 }

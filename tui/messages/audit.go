@@ -101,17 +101,6 @@ func exportEndDetails(start map[string]string, sum export.Summary, err error) ma
 	for k, v := range start {
 		d[k] = v
 	}
-	d["selected"], d["written"] = strconv.FormatInt(sum.Selected, 10), strconv.FormatInt(sum.Written, 10)
-	d["confirmed"], d["failed"] = strconv.FormatInt(sum.Acked, 10), strconv.FormatInt(sum.Failed, 10)
-	if sum.RootDigest != "" {
-		d["root_digest"], d["signer"] = sum.RootDigest, sum.Signer
-	}
-	if sum.Spool != "" {
-		d["spool"] = sum.Spool
-	}
-	d["result"] = "ok"
-	if err != nil {
-		d["result"] = err.Error()
-	}
+	sum.AddAuditDetails(d, err)
 	return d
 }

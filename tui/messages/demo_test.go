@@ -20,21 +20,7 @@ func TestDemoClusterEndToEnd(t *testing.T) {
 		t.Skip("starts the demo cluster")
 	}
 	ctx := t.Context()
-	cl, err := demo.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	cfg := cl.ClusterConfig()
-	client, err := kafka.New(ctx, cfg.Connection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Close() })
-	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, dec := demoReader(t)
 	open := func(name string) Model {
 		topic, err := client.Topic(ctx, name)
 		if err != nil {
@@ -174,4 +160,26 @@ func (d *driver) step(m Model, msg tea.Msg, until func(Model) bool) Model {
 func incidentWindow() string {
 	from, to := demo.IncidentWindow(time.Now())
 	return from.Add(-10*time.Minute).UTC().Format(time.RFC3339) + ".." + to.UTC().Format(time.RFC3339)
+}
+
+// demoReader starts the in-process demo cluster and returns a client of it and the decoder
+// its registry and topic formats call for; both end with the test.
+func demoReader(t *testing.T) (*kafka.Client, *decode.Decoder) {
+	t.Helper()
+	cl, err := demo.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	cfg := cl.ClusterConfig()
+	client, err := kafka.New(t.Context(), cfg.Connection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, dec
 }

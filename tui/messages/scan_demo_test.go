@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kpeek/kpeek/decode"
-	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/kafka/demo"
 	"github.com/kpeek/kpeek/tui/common"
 )
@@ -17,21 +15,7 @@ func TestDemoScan(t *testing.T) {
 		t.Skip("starts the demo cluster")
 	}
 	ctx := t.Context()
-	cl, err := demo.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	cfg := cl.ClusterConfig()
-	client, err := kafka.New(ctx, cfg.Connection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Close() })
-	dec, err := decode.FromConfig(decode.Config{Registry: cfg.SchemaRegistry, Topics: cfg.Topics})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, dec := demoReader(t)
 	d := newDriver(t)
 	scanOf := func(name string) Model {
 		topic, err := client.Topic(ctx, name)
