@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kpeek/kpeek/export"
@@ -58,7 +60,9 @@ func newHistoryCmd(g *globals) *cobra.Command {
 				g.printNotes([]string{fmt.Sprintf("history reaches back to %s (oldest of %d records read from %s)",
 					rep.Oldest.UTC().Format(time.RFC3339), rep.Records, history.OffsetsTopic)})
 			}
-			return nil
+			notes, err := unmatchedNames(ctx, cl, rep, groups, topics)
+			g.printNotes(notes)
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -68,6 +72,59 @@ func newHistoryCmd(g *globals) *cobra.Command {
 	f.StringVar(&from, "from", "", "window start: RFC3339 or relative (-24h) (default: the oldest record)")
 	f.StringVar(&to, "to", "", "window end: RFC3339, relative or now (default now)")
 	return cmd
+}
+
+// topicLookup is what unmatchedNames asks of the cluster.
+type topicLookup interface {
+	Topic(ctx context.Context, name string) (kafka.TopicInfo, error)
+}
+
+// unmatchedNames says which of the groups and topics asked for the history shows nothing
+// of, and which topics it shows that no longer exist, so that an empty table never passes
+// for an answer. It fails (exit 1) when nothing was shown and a name asked for is unknown
+// both to the history and to the cluster: most likely a typo, not "nobody read it".
+func unmatchedNames(ctx context.Context, tl topicLookup, rep history.Report, groups, topics []string) ([]string, error) {
+	seenGroups, seenTopics := map[string]bool{}, map[string]bool{}
+	for _, e := range rep.Events {
+		seenGroups[e.Group] = true
+		if e.Topic != "" {
+			seenTopics[e.Topic] = true
+		}
+	}
+	for _, s := range rep.Summaries {
+		seenGroups[s.Group], seenTopics[s.Topic] = true, true
+	}
+	var notes, unknown []string
+	for _, gr := range groups {
+		switch {
+		case seenGroups[gr]:
+		case len(topics) > 0:
+			notes = append(notes, fmt.Sprintf("group %q: nothing within the window on the topics asked for", gr))
+		default:
+			notes = append(notes, fmt.Sprintf("no record in %s within the window mentions group %q", history.OffsetsTopic, gr))
+			unknown = append(unknown, fmt.Sprintf("group %q", gr))
+		}
+	}
+	for _, t := range topics {
+		_, err := tl.Topic(ctx, t)
+		var missing *kafka.TopicNotFoundError
+		exists := !errors.As(err, &missing)
+		switch {
+		case err != nil && exists:
+			notes = append(notes, fmt.Sprintf("topic %q: %v", t, err))
+		case seenTopics[t] && !exists:
+			notes = append(notes, fmt.Sprintf("topic %q does not exist now (deleted?); the commits above are what %s still holds of it", t, history.OffsetsTopic))
+		case !seenTopics[t] && !exists:
+			notes = append(notes, fmt.Sprintf("topic %q does not exist and no commit in %s within the window mentions it", t, history.OffsetsTopic))
+			unknown = append(unknown, fmt.Sprintf("topic %q", t))
+		case !seenTopics[t]:
+			notes = append(notes, fmt.Sprintf("no group committed offsets on topic %q within the window", t))
+		}
+	}
+	if len(rep.Events) == 0 && len(rep.Summaries) == 0 && len(unknown) > 0 {
+		return notes, fmt.Errorf("history: nothing found for %s", strings.Join(unknown, ", "))
+	}
+	return notes, nil
 }
 
 // parseWindow parses a time window; offsets make no sense for history and are refused.

@@ -2,10 +2,15 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kpeek/kpeek/kafka"
+	"github.com/kpeek/kpeek/kafka/history"
 )
 
 // TestReadersNamesBackupAgent is the issue's "done when": backup-agent with its host, first
@@ -173,5 +178,45 @@ func TestForensicsUsageErrors(t *testing.T) {
 	_, errOut, code := kpeek(t, "--demo", "readers", "-t", "no.such.topic")
 	if code != 1 || !strings.Contains(errOut, "no.such.topic") {
 		t.Errorf("readers of a missing topic: exit %d, %q", code, errOut)
+	}
+}
+
+// An empty history never passes for an answer: a name nothing mentions is said so, and a
+// typo (a topic that does not exist and never did within the window) exits 1.
+func TestHistoryUnknownNames(t *testing.T) {
+	out, errOut, code := kpeek(t, "--demo", "history", "-t", "erp.purchasing.order")
+	if code != 1 || !strings.Contains(errOut, `topic "erp.purchasing.order" does not exist`) ||
+		!strings.Contains(errOut, `nothing found for topic "erp.purchasing.order"`) {
+		t.Errorf("a misspelt topic: exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
+	_, errOut, code = kpeek(t, "--demo", "history", "-g", "backup-agnet")
+	if code != 1 || !strings.Contains(errOut, `mentions group "backup-agnet"`) {
+		t.Errorf("a misspelt group: exit %d, stderr %q", code, errOut)
+	}
+	// A topic that exists but that no group committed on is an answer, not an error.
+	_, errOut, code = kpeek(t, "--demo", "history", "-t", "hostile.payloads")
+	if code != 0 || !strings.Contains(errOut, `no group committed offsets on topic "hostile.payloads"`) {
+		t.Errorf("an unread topic: exit %d, stderr %q", code, errOut)
+	}
+}
+
+type lookupFunc func(string) error
+
+func (f lookupFunc) Topic(_ context.Context, name string) (kafka.TopicInfo, error) {
+	return kafka.TopicInfo{Name: name}, f(name)
+}
+
+// A deleted topic's commits are still history: shown, with a note that it is gone.
+func TestHistoryDeletedTopic(t *testing.T) {
+	rep := history.Report{Summaries: []history.Summary{{Group: "backup-agent", Topic: "erp.payroll"}}}
+	gone := lookupFunc(func(name string) error { return &kafka.TopicNotFoundError{Topic: name} })
+	notes, err := unmatchedNames(t.Context(), gone, rep, nil, []string{"erp.payroll"})
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], `topic "erp.payroll" does not exist now (deleted?)`) {
+		t.Errorf("deleted topic with commits: notes %q, err %v", notes, err)
+	}
+	denied := lookupFunc(func(string) error { return errors.New("not authorized to describe topic") })
+	notes, err = unmatchedNames(t.Context(), denied, history.Report{}, nil, []string{"erp.payroll"})
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "not authorized") {
+		t.Errorf("a topic we may not describe: notes %q, err %v", notes, err)
 	}
 }
