@@ -46,7 +46,7 @@ written user:NAME, and any other line as a plain case-insensitive string.`,
 			if err != nil {
 				return err
 			}
-			if _, err := sweep.Select(nil, topics, internal); err != nil {
+			if err := sweep.CheckPatterns(topics); err != nil {
 				return usageError{fmt.Errorf("-t: %w", err)}
 			}
 			if concurrency < 0 {

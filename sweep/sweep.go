@@ -121,26 +121,56 @@ type Progress struct {
 const KindFilter filter.IOCKind = "filter"
 
 // Select picks the topics a sweep reads: those matching any pattern (all when none),
-// internal ones only when asked. A malformed pattern is an error.
+// internal ones only when asked. A malformed pattern is an error, and so is a pattern that
+// matches no topic: a sweep must never report "no hits" over topics it did not read.
 func Select(topics kafka.Topics, patterns []string, internal bool) ([]string, error) {
-	for _, p := range patterns {
-		if _, err := path.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("topic pattern %q: %w", decode.Sanitize(p), err)
-		}
+	if err := CheckPatterns(patterns); err != nil {
+		return nil, err
 	}
 	var out []string
+	matched := make([]bool, len(patterns))
+	hiddenInternal := make([]bool, len(patterns))
 	for _, t := range topics {
-		if t.Internal && !internal {
+		if len(patterns) == 0 {
+			if !t.Internal || internal {
+				out = append(out, t.Name)
+			}
 			continue
 		}
-		if len(patterns) == 0 || slices.ContainsFunc(patterns, func(p string) bool {
-			ok, _ := path.Match(p, t.Name)
-			return ok
-		}) {
+		hit := false
+		for i, p := range patterns {
+			if ok, _ := path.Match(p, t.Name); ok {
+				if t.Internal && !internal {
+					hiddenInternal[i] = true
+					continue
+				}
+				matched[i], hit = true, true
+			}
+		}
+		if hit {
 			out = append(out, t.Name)
 		}
 	}
+	for i, p := range patterns {
+		switch {
+		case matched[i]:
+		case hiddenInternal[i]:
+			return nil, fmt.Errorf("topic pattern %q matches only internal topics (add --internal)", decode.Sanitize(p))
+		default:
+			return nil, fmt.Errorf("topic pattern %q matches none of the %d topics", decode.Sanitize(p), len(topics))
+		}
+	}
 	return out, nil
+}
+
+// CheckPatterns reports the first malformed topic pattern, before anything is listed.
+func CheckPatterns(patterns []string) error {
+	for _, p := range patterns {
+		if _, err := path.Match(p, ""); err != nil {
+			return fmt.Errorf("topic pattern %q: %w", decode.Sanitize(p), err)
+		}
+	}
+	return nil
 }
 
 // Run sweeps the window and hands every hit to emit in time order (timestamp, topic,

@@ -145,7 +145,10 @@ func TestSelect(t *testing.T) {
 		{nil, true, "__consumer_offsets auth.logins erp.audit erp.purchasing.orders"},
 		{[]string{"erp.*"}, false, "erp.audit erp.purchasing.orders"},
 		{[]string{"auth.logins", "erp.p*"}, false, "auth.logins erp.purchasing.orders"},
-		{[]string{"__*"}, false, ""},
+		{[]string{"__*"}, false, `error: topic pattern "__*" matches only internal topics (add --internal)`},
+		{[]string{"__*"}, true, "__consumer_offsets"},
+		{[]string{"erp.*", "hr.*"}, false, `error: topic pattern "hr.*" matches none of the 4 topics`},
+		{[]string{"erp.audit.old"}, false, `error: topic pattern "erp.audit.old" matches none of the 4 topics`},
 		{[]string{"[erp"}, false, `error: topic pattern "[erp": syntax error in pattern`},
 	} {
 		if got := names(tt.patterns, tt.internal); got != tt.want {
