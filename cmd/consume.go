@@ -48,11 +48,15 @@ func newConsumeCmd(g *globals) *cobra.Command {
 			}
 			defer stream.Close()
 			g.audit("consume", map[string]string{"topic": sel.topic, "selection": sel.describe(), "filter": sel.filter, "follow": fmt.Sprint(sel.follow)})
-			n, err := copyRecords(ctx, stream, dec, flt, w, sel.follow)
+			read, n, err := copyRecords(ctx, stream, dec, flt, w, sel.follow)
 			if ferr := w.Flush(); err == nil {
 				err = ferr
 			}
-			g.logger.Debug("consume done", "records", n)
+			g.logger.Debug("consume done", "read", read, "records", n)
+			if err == nil && n == 0 {
+				// An empty output is an answer only when it says what it answers.
+				g.printNotes([]string{emptyNote(&sel, read)})
+			}
 			if err != nil && sel.follow && ctx.Err() != nil {
 				return nil // interrupted follow is the normal way to stop
 			}
@@ -68,30 +72,44 @@ func newConsumeCmd(g *globals) *cobra.Command {
 // copyRecords decodes, filters and writes every record of the stream; it flushes after
 // each batch while following so records appear as they arrive.
 func copyRecords(ctx context.Context, s *kafka.Stream, dec *decode.Decoder, flt *filter.Filter,
-	w export.RecordWriter, follow bool) (int, error) {
+	w export.RecordWriter, follow bool) (read, written int, err error) {
 	n := 0
 	// Decode only what the filter and the output look at (raw output: the value alone).
 	need := flt.Needs() | export.Needs(w)
 	var sc decode.Scratch
 	for b := range s.Batches() {
 		if b.Err != nil {
-			return n, b.Err
+			return read, n, b.Err
 		}
+		read += len(b.Records)
 		for i := range b.Records {
 			env, _ := dec.DecodeParts(ctx, &b.Records[i], decode.ClassDecode, need, &sc)
 			if !flt.Match(env) {
 				continue
 			}
 			if err := w.Write(env); err != nil {
-				return n, fmt.Errorf("write output: %w", err)
+				return read, n, fmt.Errorf("write output: %w", err)
 			}
 			n++
 		}
 		if follow {
 			if err := w.Flush(); err != nil {
-				return n, fmt.Errorf("write output: %w", err)
+				return read, n, fmt.Errorf("write output: %w", err)
 			}
 		}
 	}
-	return n, ctx.Err()
+	return read, n, ctx.Err()
+}
+
+// emptyNote says why a finished read printed nothing: the selection held no record, or
+// none of those read matched the filter.
+func emptyNote(sel *selection, read int) string {
+	what := "the selection"
+	if d := sel.describe(); d != "" {
+		what = "the selection (" + d + ")"
+	}
+	if read == 0 {
+		return fmt.Sprintf("no records: %s holds none in topic %q", what, sel.topic)
+	}
+	return fmt.Sprintf("none of the %d records read matched the filter", read)
 }

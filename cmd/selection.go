@@ -34,7 +34,7 @@ func (s *selection) register(cmd *cobra.Command) {
 	f.StringVar(&s.from, "from", "", "start: beginning|end|OFFSET|-N (last N per partition)|RFC3339|-1h (default beginning)")
 	f.StringVar(&s.to, "to", "", "stop: end|now|OFFSET|RFC3339|-1h (default end as of now)")
 	f.StringVarP(&s.partitions, "partitions", "p", "", "partitions, e.g. 0,2 (default all)")
-	f.Int64VarP(&s.max, "max", "n", 0, "stop after this many records")
+	f.Int64VarP(&s.max, "max", "n", 0, "stop after reading this many records (the filter applies to those)")
 	f.BoolVarP(&s.follow, "follow", "f", false, "keep reading new records until interrupted")
 	f.StringVar(&s.order, "order", "", "time (merge partitions by timestamp) or partition (default time, partition with --follow)")
 	f.StringVar(&s.filter, "filter", "", "text, /regex/ or CEL expression, e.g. 'value.amount > 10000'")

@@ -174,3 +174,20 @@ func TestTopicsConfigs(t *testing.T) {
 		t.Errorf("--configs on a missing topic: exit %d, %q", code, errOut)
 	}
 }
+
+// A read that prints nothing says why on stderr: an empty window, or a filter nothing read matched.
+func TestConsumeEmptySaysWhy(t *testing.T) {
+	out, errOut, code := kpeek(t, "--demo", "consume", "-t", "auth.logins",
+		"--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z")
+	if code != 0 || out != "" || !strings.Contains(errOut, `no records: the selection (--from 2020-01-01T00:00:00Z --to 2020-01-02T00:00:00Z) holds none in topic "auth.logins"`) {
+		t.Errorf("empty window: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = kpeek(t, "--demo", "consume", "-t", "auth.logins", "-n", "5", "--filter", "no-such-text-anywhere")
+	if code != 0 || out != "" || !strings.Contains(errOut, "none of the 5 records read matched the filter") {
+		t.Errorf("filter matching nothing: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = kpeek(t, "--demo", "consume", "-t", "auth.logins", "-n", "1")
+	if code != 0 || out == "" || strings.Contains(errOut, "note:") {
+		t.Errorf("a read with output: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
