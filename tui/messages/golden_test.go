@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	xgolden "github.com/charmbracelet/x/exp/golden"
 
 	"github.com/kpeek/kpeek/kafka"
@@ -126,5 +127,16 @@ func TestHostilePayloadsCannotReachTheTerminal(t *testing.T) {
 			t.Errorf("the 2 MB value rendered %d bytes", len(d.detail.bodies[viewDecoded]))
 		}
 		m = keys(t, m, "j")
+	}
+}
+
+// The window field shows an absolute window (an RFC3339 pair, what the demo and a sweep hit
+// open on) in full at 80 columns, not scrolled so that its first characters are hidden.
+func TestPromptShowsWholeWindow(t *testing.T) {
+	m := newTest(t, 80, 24, newFake(true))
+	const win = "2026-11-30T07:19:15Z..2026-11-30T08:29:15Z"
+	m.prompt = newStartPrompt(m.src.Topic, win)
+	if v := ansi.Strip(m.View()); !strings.Contains(v, win) {
+		t.Errorf("the prompt does not show %q whole:\n%s", win, v)
 	}
 }

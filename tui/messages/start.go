@@ -48,7 +48,7 @@ func newStartPrompt(topic kafka.TopicInfo, win string) startPrompt {
 	defaults := []string{win, ""}
 	for i := range p.inputs {
 		in := newInput(64)
-		in.SetWidth(36)
+		in.SetWidth(48) // an RFC3339 pair (42 characters) in full, inside the 80-column dialog
 		in.SetValue(defaults[i])
 		p.inputs[i] = in
 	}
