@@ -123,6 +123,7 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 	}
 	if opts.Demo {
 		a.intro, a.window = demoIntro, demoWindow(time.Now())
+		a.sweep = a.sweep.OfferWindow(a.window)
 	}
 	if len(opts.Clusters) == 0 {
 		a.notice = "no clusters configured: start with --demo, -b HOST:PORT or a config file"

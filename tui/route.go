@@ -59,6 +59,7 @@ func (a App) route(pm paneMsg) (tea.Model, tea.Cmd) {
 	if a.msgs != nil && pm.id == a.msgsID {
 		if w, ok := pm.msg.(messages.WindowMsg); ok {
 			a.window = w.Window
+			a.sweep = a.sweep.OfferWindow(a.window)
 			return a, nil
 		}
 		var cmd tea.Cmd

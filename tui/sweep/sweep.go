@@ -70,20 +70,22 @@ type Model struct {
 	width   int
 	height  int
 	focused bool
+	offered [2]string // the window last offered by the explorer (from, to): replaced while untouched
 }
 
 var columns = []table.Column{
 	{Title: "TOPIC", Width: 14, Flex: 1},
 	{Title: "HITS", Width: 6, Right: true},
 	{Title: "SCANNED", Width: 8, Right: true},
-	{Title: "FIRST HIT", Width: 8},
+	{Title: "FIRST HIT", Width: 9},
 	{Title: "LAST HIT", Width: 8},
 	{Title: "NOTE", Width: 10, Flex: 1},
 }
 
 // New returns the view with an empty form (window: the last hour).
 func New(c *common.Common) Model {
-	m := Model{c: c, now: time.Now, table: table.New(c, columns, "no topic has a hit in this window")}
+	m := Model{c: c, now: time.Now, table: table.New(c, columns, "no topic has a hit in this window"),
+		offered: [2]string{"-1h", "now"}}
 	defaults := [fields]string{"-1h", "now", "", ""}
 	for i := range m.inputs {
 		in := textinput.New()
@@ -94,6 +96,31 @@ func New(c *common.Common) Model {
 		m.inputs[i] = in
 	}
 	return m.focusField(fieldIndicators)
+}
+
+// OfferWindow proposes the explorer's current window ("FROM..TO", as the messages pane
+// reports it) as the sweep's, so that a sweep searches the hour being investigated. It
+// replaces the form's window only while the analyst has not typed one; windows a sweep
+// cannot take (offsets, "beginning") are ignored.
+func (m Model) OfferWindow(window string) Model {
+	from, to, ok := strings.Cut(window, "..")
+	if !ok || from == "" || to == "" {
+		return m
+	}
+	now := m.now()
+	if _, err := windowEnd("from", from, now); err != nil {
+		return m
+	}
+	if _, err := windowEnd("to", to, now); err != nil {
+		return m
+	}
+	if m.inputs[fieldFrom].Value() != m.offered[0] || m.inputs[fieldTo].Value() != m.offered[1] {
+		return m // the analyst's own window stays
+	}
+	m.inputs[fieldFrom].SetValue(from)
+	m.inputs[fieldTo].SetValue(to)
+	m.offered = [2]string{from, to}
+	return m
 }
 
 // SetSource is the cluster to sweep and the decoder to use; nil while not connected.

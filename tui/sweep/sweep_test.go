@@ -154,3 +154,25 @@ func TestSweepPaneDropsStaleResults(t *testing.T) {
 		t.Error("esc did not stop the sweep")
 	}
 }
+
+// The form takes the explorer's window while the analyst has not typed one of their own.
+func TestSweepPaneOffersTheExplorersWindow(t *testing.T) {
+	m := New(common.New(nil))
+	const from, to = "2026-11-30T07:19:15Z", "2026-11-30T08:29:15Z"
+	m = m.OfferWindow(from + ".." + to)
+	if got := [2]string{m.inputs[fieldFrom].Value(), m.inputs[fieldTo].Value()}; got != [2]string{from, to} {
+		t.Fatalf("after the explorer's window: %q", got)
+	}
+	// Windows a sweep cannot take leave the form alone.
+	for _, w := range []string{"-100", "beginning..end", "10..20", ""} {
+		if got := m.OfferWindow(w).inputs[fieldFrom].Value(); got != from {
+			t.Errorf("window %q changed from to %q", w, got)
+		}
+	}
+	// A window the analyst typed stays.
+	m.inputs[fieldFrom].SetValue("-3h")
+	m = m.OfferWindow("-2h..-1h")
+	if got := [2]string{m.inputs[fieldFrom].Value(), m.inputs[fieldTo].Value()}; got != [2]string{"-3h", to} {
+		t.Errorf("the analyst's window was replaced: %q", got)
+	}
+}
