@@ -77,14 +77,14 @@ type App struct {
 	groups    groups.Model
 	sweep     sweep.Model
 	schemas   schemas.Model
-	msgs      messagesPane // the open messages pane, nil when none
-	msgsTopic string       // the topic it reads
-	msgsID    int          // the open pane's id: its Cmds' results are routed back to it alone
-	lastPane  int          // the last pane id handed out
-	parked    []keptPane   // panes left while an export runs; they keep receiving messages
-	kept      []keptPane   // panes left recently, oldest first; opening their topic restores them
-	forgotten []string     // topics whose kept pane was dropped to make room
-	newMsgs   newMessagesFunc
+	msgs      *messages.Model       // the open messages pane, nil when none
+	msgsTopic string                // the topic it reads
+	msgsID    int                   // the open pane's id: its Cmds' results are routed back to it alone
+	lastPane  int                   // the last pane id handed out
+	parked    []keptPane            // panes left while an export runs; they keep receiving messages
+	kept      []keptPane            // panes left recently, oldest first; opening their topic restores them
+	forgotten []string              // topics whose kept pane was dropped to make room
+	msgOpts   []messages.Option     // given to every messages pane after the frame's own (tests: a reader of fixed records)
 	ticker    func(req int) tea.Cmd // arms the refresh timer
 
 	page         page
@@ -117,7 +117,6 @@ func newApp(ctx context.Context, opts Options, connect connectFunc) App {
 		sweep:      sweep.New(c),
 		schemas:    schemas.New(c),
 		help:       help.New(),
-		newMsgs:    realMessagesWithCap(opts.MaxRecords, opts.Audit),
 		ticker:     refreshCmd,
 		navFocused: true,
 	}
@@ -192,8 +191,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a App) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	if a.msgs != nil {
-		var cmd tea.Cmd
-		a.msgs, cmd = a.msgs.Update(msg)
+		m, cmd := a.msgs.Update(msg)
+		a.msgs = &m
 		cmds = append(cmds, tagCmd(a.msgsID, cmd))
 	}
 	busy := a.parked[:0:0]
@@ -408,16 +407,17 @@ func (a App) openTopic(t kafka.TopicInfo) (tea.Model, tea.Cmd) {
 	a, kept, a.hint = a.restore(t.Name)
 	a.msgsTopic = t.Name
 	if kept != nil {
-		a.msgs, a.msgsID = kept.pane.SetSize(a.mainSize()), kept.id
+		a.msgs, a.msgsID = new(kept.pane.SetSize(a.mainSize())), kept.id
 		a.hint = "restored " + decode.Sanitize(t.Name) + " as you left it"
 		return a.show(pageMessages).focusMain(), nil
 	}
-	a.msgs = a.newMsgs(a.c, messages.Source{
+	opts := append([]messages.Option{messages.WithCap(a.opts.MaxRecords), messages.WithAudit(a.opts.Audit)}, a.msgOpts...)
+	a.msgs = new(messages.New(a.c, messages.Source{
 		Reader: a.conn.cluster, Decoder: a.conn.dec, Topic: t, ClusterName: a.conn.cfg.Name,
 		ClusterID: a.conn.info.ID, Bootstrap: a.conn.cluster.Bootstrap(), Version: a.opts.Version,
 		Splunk: a.conn.cfg.Splunk,
 		Window: a.window,
-	}).SetSize(a.mainSize())
+	}, opts...).SetSize(a.mainSize()))
 	a.lastPane++
 	a.msgsID = a.lastPane
 	a = a.show(pageMessages).focusMain()
@@ -469,18 +469,16 @@ const exportStopWait = 10 * time.Second
 func (a App) shutdown() error {
 	var reports []string
 	a.sweep.Close()
-	panes := []messagesPane{a.msgs}
+	var panes []messages.Model
+	if a.msgs != nil {
+		panes = append(panes, *a.msgs)
+	}
 	for _, p := range a.parked {
 		panes = append(panes, p.pane)
 	}
 	for _, p := range panes {
-		if p == nil {
-			continue
-		}
-		if f, ok := p.(interface{ FinishExport(time.Duration) string }); ok {
-			if r := f.FinishExport(exportStopWait); r != "" {
-				reports = append(reports, r)
-			}
+		if r := p.FinishExport(exportStopWait); r != "" {
+			reports = append(reports, r)
 		}
 		p.Close()
 	}

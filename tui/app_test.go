@@ -60,34 +60,46 @@ func TestTopicsMoveFilterAndToggleInternal(t *testing.T) {
 func TestEnterOpensMessagesAndEscReturns(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.press("/", "hostile", "enter", "enter")
-	if h.app.page != pageMessages || h.pane == nil || h.pane.src.Topic.Name != "hostile.payloads" {
+	if h.app.page != pageMessages || h.app.msgsTopic != "hostile.payloads" {
 		t.Fatalf("enter did not open the messages pane on hostile.payloads (page %d)", h.app.page)
 	}
-	if h.pane.src.Reader != Cluster(h.cluster) {
-		t.Fatalf("the pane reads from %v, want the connected cluster", h.pane.src.Reader)
+	h.mustSee("Read hostile.payloads — which window?", "topics › hostile.payloads")
+	if w, ht := h.paneSize(); w != 120-navWidth(120)-1 || ht != 40-chromeRows {
+		t.Fatalf("pane size %d×%d", w, ht)
 	}
-	if !h.pane.focused || h.pane.w != 120-navWidth(120)-1 || h.pane.h != 40-chromeRows {
-		t.Fatalf("pane focused %v size %d×%d", h.pane.focused, h.pane.w, h.pane.h)
-	}
-	h.mustSee("messages of hostile.payloads", "12 loaded · 0 marked", "space mark", "topics › hostile.payloads")
+	h.press("enter") // the prompt has the keyboard: enter reads
+	h.mustSee("hostile.payloads  20 / 20 in range · done", "20 loaded", "space mark")
 
-	// While the pane's input has the keyboard, esc and q are the pane's.
-	h.pane.input = true
-	h.press("q", "esc")
+	// While the pane's input has the keyboard, esc and q are the pane's: q goes into
+	// the filter, esc closes it.
+	h.press("/", "q")
 	if h.quit || h.app.page != pageMessages {
-		t.Fatalf("keys for the pane's input reached the frame (quit %v, page %d)", h.quit, h.app.page)
+		t.Fatalf("q typed into the filter reached the frame (quit %v, page %d)", h.quit, h.app.page)
 	}
-	if got := strings.Join(h.pane.keys, ","); got != "q,esc" {
-		t.Fatalf("pane got %q", got)
-	}
-	h.pane.input = false
+	h.mustSee("/ q", "0 match")
 	h.press("esc")
-	if h.app.page != pageTopics || h.closed || len(h.app.kept) != 1 {
-		t.Fatalf("esc: page %d, pane closed %v, kept %d (want kept open for coming back)", h.app.page, h.closed, len(h.app.kept))
+	if h.app.page != pageMessages {
+		t.Fatalf("esc closing the filter left the pane (page %d)", h.app.page)
+	}
+	h.mustNotSee("/ q")
+	h.press("esc")
+	if h.app.page != pageTopics || len(h.app.kept) != 1 || h.reader.last(t, "hostile.payloads").stopped() {
+		t.Fatalf("esc: page %d, kept %d, read stopped %v (want kept reading for coming back)",
+			h.app.page, len(h.app.kept), h.reader.last(t, "hostile.payloads").stopped())
 	}
 	if tp, _ := h.app.topics.Selected(); tp.Name != "hostile.payloads" {
 		t.Fatalf("back on topics the cursor is on %q", tp.Name)
 	}
+}
+
+// TestThePaneReadsTheConnectedCluster: the pane reads from the cluster the frame is
+// connected to (this one has no records and says so).
+func TestThePaneReadsTheConnectedCluster(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.app.msgOpts = nil // no reader of the test's own
+	h.openTopic("auth.logins")
+	h.press("enter")
+	h.mustSee("the fake cluster holds no records")
 }
 
 func TestFindBackupAgentAndItsTopics(t *testing.T) {
@@ -144,8 +156,9 @@ func TestHelpToggles(t *testing.T) {
 
 func TestQuitAsksWhileExportRuns(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.press("enter")
-	h.pane.busy = true
+	h.read("auth.logins")
+	srv, _ := newCollector(t)
+	h.exportTo(srv)
 	h.press("q")
 	if h.quit || !h.app.confirmQuit {
 		t.Fatalf("q with an export running: quit %v, asking %v", h.quit, h.app.confirmQuit)
@@ -162,9 +175,7 @@ func TestQuitAsksWhileExportRuns(t *testing.T) {
 	}
 	h.mustSee("1 export(s) running")
 	h.press("q", "y")
-	if !h.quit {
-		t.Fatal("y did not quit")
-	}
+	h.waitUntil(func() bool { return h.quit }, "y to quit")
 }
 
 func TestQuitWhenIdle(t *testing.T) {
@@ -239,16 +250,16 @@ func TestResizeKeepsTheFrame(t *testing.T) {
 
 func TestNarrowTerminalGivesRecordsTheWholeWidth(t *testing.T) {
 	h := newHarness(t, 80, 24)
-	h.press("enter")
-	if h.pane.w != 80 {
-		t.Fatalf("messages pane is %d wide at 80 columns, want all 80", h.pane.w)
+	h.press("enter", "esc") // the pane, its prompt closed
+	if w, _ := h.paneSize(); w != 80 {
+		t.Fatalf("messages pane is %d wide at 80 columns, want all 80", w)
 	}
 	h.mustNotSee("Clusters")
 	h.press("tab")
-	if h.pane.w != 80-navWidth(80)-1 {
-		t.Fatalf("with the navigation back the pane is %d wide", h.pane.w)
+	if w, _ := h.paneSize(); w != 80-navWidth(80)-1 {
+		t.Fatalf("with the navigation back the pane is %d wide", w)
 	}
-	h.mustSee("Clusters", "messages of auth.logins")
+	h.mustSee("Clusters", "nothing read yet")
 	h.press("tab")
 	h.mustNotSee("Clusters")
 }
@@ -287,8 +298,11 @@ func TestRefreshAsksOnlyForWhatIsOnScreen(t *testing.T) {
 
 func TestCtrlCReachesTheFrameEvenWhileTyping(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.press("enter")
-	h.pane.input = true
+	h.press("enter") // the pane opens with its prompt, which takes what is typed
+	h.press("q")
+	if h.quit {
+		t.Fatal("q typed into the prompt quit")
+	}
 	h.press("ctrl+c")
 	if !h.quit {
 		t.Fatal("ctrl+c while the pane's input had the keyboard did not quit")
@@ -299,7 +313,7 @@ func TestPickingAClusterByHand(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.app.opts.Initial = ""
 	fresh := newApp(context.Background(), h.app.opts, h.app.connect)
-	fresh.ticker, fresh.newMsgs = h.app.ticker, h.app.newMsgs
+	fresh.ticker, fresh.msgOpts = h.app.ticker, h.app.msgOpts
 	h.app = fresh
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.run(h.app.Init())

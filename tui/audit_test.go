@@ -6,11 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/kpeek/kpeek/config"
-	"github.com/kpeek/kpeek/kafka"
-	"github.com/kpeek/kpeek/tui/messages"
 )
 
 // TestAuditedLogsStartAndConnections: the explorer's start and every connection attempt,
@@ -41,25 +37,13 @@ func TestAuditedLogsStartAndConnections(t *testing.T) {
 // log to Options.Audit (here, the read a pane starts from its prompt).
 func TestExplorerHandsItsAuditTrailToMessagesPanes(t *testing.T) {
 	var got []string
-	opts := Options{Audit: func(action string, d map[string]string) string {
+	h := newHarness(t, 120, 40)
+	h.app.opts.Audit = func(action string, d map[string]string) string {
 		got = append(got, action+" "+d["topic"])
 		return ""
-	}}
-	a := newApp(t.Context(), opts, nil)
-	pane := a.newMsgs(a.c, messages.Source{Topic: kafka.TopicInfo{Name: "auth.logins"}})
-	_, cmd := pane.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // no reader: the read fails at once
-	var drain func(tea.Cmd)
-	drain = func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		if b, ok := c().(tea.BatchMsg); ok {
-			for _, c := range b {
-				drain(c)
-			}
-		}
 	}
-	drain(cmd)
+	h.read("auth.logins")
+
 	if want := []string{"explorer-read auth.logins"}; !slices.Equal(got, want) {
 		t.Errorf("audit entries %q, want %q", got, want)
 	}

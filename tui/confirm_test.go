@@ -1,26 +1,34 @@
 package tui
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kpeek/kpeek/tui/messages"
 	"github.com/kpeek/kpeek/tui/nav"
 )
 
 // openTopic opens the messages pane on the topic the topics filter finds.
-func (h *harness) openTopic(name string) *fakeMessages {
+func (h *harness) openTopic(name string) {
 	h.t.Helper()
 	h.press("/", name, "enter", "enter")
-	if h.app.page != pageMessages || h.app.msgsTopic != name {
-		h.t.Fatalf("did not open %s: page %d, topic %q\n%s", name, h.app.page, h.app.msgsTopic, h.screen())
+	h.waitUntil(func() bool { return h.app.page == pageMessages && h.app.msgsTopic == name }, "the messages pane of "+name)
+}
+
+// mark reads topic and marks its first n records with space.
+func (h *harness) mark(topic string, n int) {
+	h.t.Helper()
+	h.read(topic)
+	for range n {
+		h.press("space")
 	}
-	return h.pane
+	h.mustSee(fmt.Sprintf("%d marked", n))
 }
 
 func TestEscWithMarksAsksAndComingBackRestores(t *testing.T) {
-	h := newHarness(t, 120, 40)
-	p := h.openTopic("auth.logins")
-	p.marks = 3
+	h := newHarness(t, 200, 40)
+	h.mark("auth.logins", 3)
 	h.press("esc")
 	if h.app.page != pageMessages || !h.app.confirmLeave {
 		t.Fatalf("esc with 3 marks left at once (page %d, asking %v)", h.app.page, h.app.confirmLeave)
@@ -34,24 +42,23 @@ func TestEscWithMarksAsksAndComingBackRestores(t *testing.T) {
 	if h.app.page != pageMessages || h.app.confirmLeave {
 		t.Fatal("esc on the question did not keep the pane")
 	}
+	read := h.reader.last(t, "auth.logins")
 	h.press("esc", "y")
-	if h.app.page != pageTopics || h.closed {
-		t.Fatalf("y: page %d, pane closed %v", h.app.page, h.closed)
+	if h.app.page != pageTopics || read.stopped() {
+		t.Fatalf("y: page %d, read stopped %v", h.app.page, read.stopped())
 	}
-	h.pane = nil
 	h.press("enter") // the cursor is back on auth.logins
-	if h.app.page != pageMessages || h.pane != nil || h.app.msgs != p {
+	if h.app.page != pageMessages || h.reader.last(t, "auth.logins") != read {
 		t.Fatal("reopening auth.logins opened a new pane instead of restoring the one with the marks")
 	}
-	if !p.focused {
-		t.Error("the restored pane does not have the keyboard")
-	}
-	h.mustSee("restored auth.logins as you left it", "messages of auth.logins")
+	h.mustSee("restored auth.logins as you left it", "auth.logins  20 / 20 in range · done", "3 marked")
+	h.press("space") // the restored pane has the keyboard
+	h.mustSee("4 marked")
 }
 
 func TestEscWithoutMarksLeavesAtOnce(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.openTopic("auth.logins")
+	h.read("auth.logins")
 	h.press("esc")
 	if h.app.page != pageTopics || h.app.confirmLeave {
 		t.Fatalf("esc without marks: page %d, asking %v", h.app.page, h.app.confirmLeave)
@@ -60,7 +67,7 @@ func TestEscWithoutMarksLeavesAtOnce(t *testing.T) {
 
 func TestQuitWithMarksAsks(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.openTopic("auth.logins").marks = 2
+	h.mark("auth.logins", 2)
 	h.press("q")
 	if h.quit || !h.app.confirmQuit {
 		t.Fatalf("q with marks: quit %v, asking %v", h.quit, h.app.confirmQuit)
@@ -84,7 +91,7 @@ func TestQuitWithMarksAsks(t *testing.T) {
 
 func TestCtrlCWithMarksAsksAndASecondQuits(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.openTopic("auth.logins").marks = 1
+	h.mark("auth.logins", 1)
 	h.press("ctrl+c")
 	if h.quit || !h.app.confirmQuit {
 		t.Fatalf("ctrl+c with a mark: quit %v, asking %v", h.quit, h.app.confirmQuit)
@@ -98,60 +105,61 @@ func TestCtrlCWithMarksAsksAndASecondQuits(t *testing.T) {
 
 func TestCtrlCDuringExportAsks(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.openTopic("auth.logins").busy = true
+	h.read("auth.logins")
+	srv, _ := newCollector(t)
+	h.exportTo(srv)
 	h.press("ctrl+c")
 	if h.quit || !h.app.confirmQuit {
 		t.Fatalf("ctrl+c during an export: quit %v, asking %v", h.quit, h.app.confirmQuit)
 	}
 	h.mustSee("An export is still running")
 	h.press("y")
-	if !h.quit {
-		t.Fatal("y did not quit")
-	}
+	h.waitUntil(func() bool { return h.quit }, "y to quit")
 }
 
 func TestOnlyTheLastTopicsAreKept(t *testing.T) {
-	h := newHarness(t, 120, 40)
-	first := h.openTopic("auth.logins")
-	closed := false
-	first.closed = &closed
-	for _, name := range []string{"crm.customers", "erp.audit", "telemetry.raw", "hostile.payloads"} {
-		h.press("esc")
-		h.openTopic(name)
-	}
-	if !closed || len(h.app.kept) != keptPanes {
-		t.Fatalf("the oldest pane closed %v; kept %d, want %d", closed, len(h.app.kept), keptPanes)
-	}
+	h := newHarness(t, 200, 40)
+	h.read("auth.logins")
+	first := h.reader.last(t, "auth.logins")
 	h.press("esc")
-	p := h.openTopic("auth.logins")
-	if p == first {
-		t.Fatal("a dropped pane came back")
+	for _, name := range []string{"crm.customers", "erp.audit", "telemetry.raw", "hostile.payloads"} {
+		h.openTopic(name)
+		h.press("esc", "esc") // closes the prompt, then the pane
 	}
-	h.mustSee("auth.logins opens afresh (only the last 3 topics are kept)")
+	if !first.stopped() || len(h.app.kept) != keptPanes {
+		t.Fatalf("the oldest pane's read stopped %v; kept %d, want %d", first.stopped(), len(h.app.kept), keptPanes)
+	}
+	h.openTopic("auth.logins")
+	h.mustSee("auth.logins opens afresh (only the last 3 topics are kept)", "Read auth.logins — which window?")
+	h.mustNotSee("20 loaded") // a dropped pane does not come back
 }
 
 func TestAnotherClusterClosesKeptPanes(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.openTopic("auth.logins")
+	h.read("auth.logins")
 	h.press("esc")
+	read := h.reader.last(t, "auth.logins")
+	if read.stopped() {
+		t.Fatal("leaving the pane stopped its read")
+	}
 	h.send(nav.OpenClusterMsg{Name: "prod"})
-	if !h.closed || len(h.app.kept) != 0 {
-		t.Fatalf("kept panes not closed: closed %v, kept %d", h.closed, len(h.app.kept))
+	if !read.stopped() || len(h.app.kept) != 0 {
+		t.Fatalf("kept panes not closed: read stopped %v, kept %d", read.stopped(), len(h.app.kept))
 	}
 }
 
 func TestTheWindowCarriesAcrossTopics(t *testing.T) {
 	h := newHarness(t, 160, 40)
 	h.openTopic("auth.logins")
-	if h.pane.src.Window != "" {
-		t.Fatalf("the first topic got window %q, want the default", h.pane.src.Window)
+	h.mustSee(messages.DefaultWindow) // the first topic opens on the default window
+	h.send(paneMsg{id: h.app.msgsID, msg: messages.WindowMsg{Window: "2026-11-26T01:00:00Z..2026-11-26T01:30:00Z"}})
+	h.mustSee("window 11-26 01:00:00–01:30:00 UTC")
+	h.press("esc", "esc")
+	h.mustSee("window 11-26 01:00:00–01:30:00 UTC") // on the topics page too
+	h.openTopic("erp.audit")
+	h.press("enter") // reads the window the prompt holds
+	if from := h.reader.last(t, "erp.audit").req.From; !from.Time.Equal(time.Date(2026, 11, 26, 1, 0, 0, 0, time.UTC)) {
+		t.Fatalf("erp.audit read from %+v, want the window chosen on auth.logins", from)
 	}
-	h.send(paneMsg{id: h.app.msgsID, msg: messages.WindowMsg{Window: "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z"}})
-	h.mustSee("window 11-26 02:00:00–03:00:00 UTC")
-	h.press("esc")
-	h.mustSee("window 11-26 02:00:00–03:00:00 UTC") // on the topics page too
-	p := h.openTopic("erp.audit")
-	if p.src.Window != "2026-11-26T02:00:00Z..2026-11-26T03:00:00Z" {
-		t.Fatalf("erp.audit opened on window %q, want the one chosen on auth.logins", p.src.Window)
-	}
+	h.mustSee("window 11-26 01:00:00–01:30:00 UTC")
 }

@@ -9,13 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka"
-	"github.com/kpeek/kpeek/tui/common"
 	"github.com/kpeek/kpeek/tui/messages"
 )
 
@@ -104,59 +102,24 @@ func newFakeCluster() *fakeCluster {
 	}
 }
 
-// fakeMessages stands in for the messages pane.
-type fakeMessages struct {
-	src     messages.Source
-	busy    bool
-	marks   int
-	input   bool
-	keys    []string
-	conn    []messages.ConnectionMsg // what the frame said about the connection
-	closed  *bool
-	w, h    int
-	focused bool
-}
-
-func (f *fakeMessages) Init() tea.Cmd { return nil }
-func (f *fakeMessages) Update(msg tea.Msg) (messagesPane, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		f.keys = append(f.keys, k.String())
-	}
-	if c, ok := msg.(messages.ConnectionMsg); ok {
-		f.conn = append(f.conn, c)
-	}
-	return f, nil
-}
-func (f *fakeMessages) View() string {
-	return fmt.Sprintf("messages of %s (%d×%d)", f.src.Topic.Name, f.w, f.h)
-}
-func (f *fakeMessages) SetSize(w, h int) messagesPane { f.w, f.h = w, h; return f }
-func (f *fakeMessages) Focus() messagesPane           { f.focused = true; return f }
-func (f *fakeMessages) Blur() messagesPane            { f.focused = false; return f }
-func (f *fakeMessages) Close()                        { *f.closed = true }
-func (f *fakeMessages) CapturesInput() bool           { return f.input }
-func (f *fakeMessages) AtRoot() bool                  { return !f.input }
-func (f *fakeMessages) Busy() bool                    { return f.busy }
-func (f *fakeMessages) Marks() int                    { return f.marks }
-func (f *fakeMessages) Status() string                { return "12 loaded · 0 marked" }
-func (f *fakeMessages) ShortHelp() []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark"))}
-}
-func (f *fakeMessages) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
-
-// harness drives an App the way the Program would, running Cmds synchronously.
+// harness drives an App the way the Program would. Cmds run synchronously until
+// background is called; the messages panes are real, reading fixed records from reader.
 type harness struct {
 	t       *testing.T
 	app     App
 	cluster *fakeCluster
-	pane    *fakeMessages
-	closed  bool
+	reader  *memReader
 	quit    bool
+	inbox   chan tea.Msg  // messages of Cmds running in the background; nil: Cmds run inline
+	done    chan struct{} // closed when the test ends: background Cmds stop delivering
 }
+
+// harnessNow is the harness's "now", an hour after the fixed records began.
+var harnessNow = time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
 
 func newHarness(t *testing.T, width, height int) *harness {
 	t.Helper()
-	h := &harness{t: t, cluster: newFakeCluster()}
+	h := &harness{t: t, cluster: newFakeCluster(), reader: &memReader{}, done: make(chan struct{})}
 	opts := Options{
 		Clusters: []config.Cluster{{Connection: config.Connection{Name: "demo", Brokers: []string{"127.0.0.1:39092"}}},
 			{Connection: config.Connection{Name: "prod", Brokers: []string{"kafka-1.prod:9092"}}}},
@@ -170,12 +133,13 @@ func newHarness(t *testing.T, width, height int) *harness {
 		return h.cluster, nil
 	})
 	a.ticker = func(int) tea.Cmd { return nil }
-	a.now = func() time.Time { return time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC) }
-	a.newMsgs = func(_ *common.Common, src messages.Source) messagesPane {
-		h.pane = &fakeMessages{src: src, closed: &h.closed}
-		return h.pane
-	}
+	a.now = func() time.Time { return harnessNow }
+	a.msgOpts = []messages.Option{messages.WithReader(h.reader.read), messages.WithClock(a.now)}
 	h.app = a
+	t.Cleanup(func() {
+		close(h.done)
+		_ = h.app.shutdown() // stops what the test left running: reads, exports
+	})
 	h.send(tea.WindowSizeMsg{Width: width, Height: height})
 	h.run(a.Init())
 	return h
@@ -194,7 +158,22 @@ func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	msg := cmd()
+	if h.inbox != nil {
+		go func() {
+			msg := cmd()
+			select {
+			case h.inbox <- msg:
+			case <-h.done:
+			}
+		}()
+		return
+	}
+	h.handle(cmd())
+}
+
+// handle takes a Cmd's message as the Program would.
+func (h *harness) handle(msg tea.Msg) {
+	h.t.Helper()
 	switch msg := msg.(type) {
 	case nil:
 	case tea.BatchMsg:
@@ -205,6 +184,43 @@ func (h *harness) run(cmd tea.Cmd) {
 		h.quit = true
 	default:
 		h.send(msg)
+	}
+}
+
+// background runs every later Cmd in a goroutine, as the Program does, so a live read
+// or a running export may wait on its channel; waitFor and waitUntil take their messages.
+func (h *harness) background() { h.inbox = make(chan tea.Msg, 64) }
+
+// waitFor takes the background Cmds' messages until the screen shows every one of parts.
+func (h *harness) waitFor(parts ...string) {
+	h.t.Helper()
+	h.waitUntil(func() bool {
+		s := h.screen()
+		for _, p := range parts {
+			if !strings.Contains(s, p) {
+				return false
+			}
+		}
+		return true
+	}, fmt.Sprintf("the screen to show %q", parts))
+}
+
+// waitUntil takes the background Cmds' messages until cond holds. The bound only ends a
+// hang; nothing is measured.
+func (h *harness) waitUntil(cond func() bool, what string) {
+	h.t.Helper()
+	if h.inbox == nil && !cond() { // every Cmd has run: nothing more will come
+		h.t.Fatalf("%s: not so:\n%s", what, h.screen())
+	}
+	giveUp := time.After(30 * time.Second)
+	for !cond() {
+		select {
+		case msg := <-h.inbox:
+			h.handle(msg)
+		case <-time.After(10 * time.Millisecond): // cond may turn on outside the program (a collector)
+		case <-giveUp:
+			h.t.Fatalf("gave up waiting for %s:\n%s", what, h.screen())
+		}
 	}
 }
 

@@ -20,7 +20,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"group-backup-agent", []string{"tab", "j", "enter", "j", "enter"}},
 		{"overview", []string{"tab", "k", "enter"}},
 		{"connect-error", []string{"tab", "k", "k", "k", "j", "enter"}},
-		{"messages", []string{"j", "enter"}},
+		{"messages", []string{"j", "enter", "enter"}}, // crm.customers, read
 		{"help", []string{"?"}},
 		{"schemas-no-registry", []string{"tab", "j", "j", "j", "enter"}},
 	}

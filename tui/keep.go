@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/kpeek/kpeek/decode"
+	"github.com/kpeek/kpeek/tui/messages"
 )
 
 // keptPanes is how many messages panes the frame keeps after the analyst leaves them, so
@@ -14,7 +15,7 @@ const keptPanes = 3
 // keptPane is a messages pane the analyst left; it still receives its messages.
 type keptPane struct {
 	topic string
-	pane  messagesPane
+	pane  messages.Model
 	id    int // see App.msgsID
 }
 

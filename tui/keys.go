@@ -103,8 +103,8 @@ func (a App) toPane(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.schemas, cmd = a.schemas.Update(k)
 	case pageMessages:
 		if a.msgs != nil {
-			a.msgs, cmd = a.msgs.Update(k)
-			cmd = tagCmd(a.msgsID, cmd)
+			m, mcmd := a.msgs.Update(k)
+			a.msgs, cmd = &m, tagCmd(a.msgsID, mcmd)
 		}
 	}
 	return a, cmd

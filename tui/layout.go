@@ -57,7 +57,7 @@ func (a App) layout() App {
 	a.sweep = a.sweep.SetSize(w, h)
 	a.schemas = a.schemas.SetSize(w, h)
 	if a.msgs != nil {
-		a.msgs = a.msgs.SetSize(w, h)
+		a.msgs = new(a.msgs.SetSize(w, h))
 	}
 	return a
 }
@@ -109,7 +109,7 @@ func (a App) applyFocus() App {
 	a.overview, a.topics, a.groups, a.sweep = a.overview.Blur(), a.topics.Blur(), a.groups.Blur(), a.sweep.Blur()
 	a.schemas = a.schemas.Blur()
 	if a.msgs != nil {
-		a.msgs = a.msgs.Blur()
+		a.msgs = new(a.msgs.Blur())
 	}
 	a = a.layout() // the navigation may have appeared or gone
 	if a.navFocused {
@@ -129,7 +129,7 @@ func (a App) applyFocus() App {
 		a.schemas = a.schemas.Focus()
 	case pageMessages:
 		if a.msgs != nil {
-			a.msgs = a.msgs.Focus()
+			a.msgs = new(a.msgs.Focus())
 		}
 	}
 	return a
@@ -157,7 +157,7 @@ func (a App) focused() (pane, string) {
 		return a.schemas, "Schemas"
 	case pageMessages:
 		if a.msgs != nil {
-			return a.msgs, "Messages"
+			return *a.msgs, "Messages"
 		}
 	}
 	return a.overview, "Cluster"

@@ -62,8 +62,8 @@ func (a App) route(pm paneMsg) (tea.Model, tea.Cmd) {
 			a.sweep = a.sweep.OfferWindow(a.window)
 			return a, nil
 		}
-		var cmd tea.Cmd
-		a.msgs, cmd = a.msgs.Update(pm.msg)
+		m, cmd := a.msgs.Update(pm.msg)
+		a.msgs = &m
 		return a, tagCmd(pm.id, cmd)
 	}
 	for _, list := range []*[]keptPane{&a.kept, &a.parked} {
