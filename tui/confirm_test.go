@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,8 +53,34 @@ func TestEscWithMarksAsksAndComingBackRestores(t *testing.T) {
 		t.Fatal("reopening auth.logins opened a new pane instead of restoring the one with the marks")
 	}
 	h.mustSee("restored auth.logins as you left it", "auth.logins  20 / 20 in range · done", "3 marked")
-	h.press("space") // the restored pane has the keyboard
+	focused := h.cursorRow()
+	h.press("tab") // the navigation has the keyboard
+	if blurred := h.cursorRow(); blurred == focused {
+		t.Fatalf("the restored pane's cursor row looks the same with and without the keyboard: %q", focused)
+	}
+	h.press("tab") // the pane again
+	if h.cursorRow() != focused {
+		t.Fatal("tab back to the pane did not highlight its cursor row again")
+	}
+	h.press("space") // the restored pane takes keys
 	h.mustSee("4 marked")
+}
+
+// cursorRow is the messages table's cursor row as drawn, its colour included (it is
+// highlighted only while the pane has the keyboard), without the columns around it.
+func (h *harness) cursorRow() string {
+	h.t.Helper()
+	for _, l := range strings.Split(h.app.render(), "\n") {
+		if i := strings.Index(l, " ▸ "); i >= 0 {
+			start, end := strings.LastIndex(l[:i], "\x1b["), strings.Index(l[i:], "\x1b[m")
+			if start < 0 || end < 0 {
+				h.t.Fatalf("the cursor row has no colour: %q", l)
+			}
+			return l[start : i+end]
+		}
+	}
+	h.t.Fatalf("no cursor row:\n%s", h.screen())
+	return ""
 }
 
 func TestEscWithoutMarksLeavesAtOnce(t *testing.T) {
