@@ -53,3 +53,23 @@ func TestKeptPaneNeverTakesAnotherPanesRead(t *testing.T) {
 	h.openTopic("auth.logins")
 	h.mustSee("auth.logins  20 / 20 in range · done", "restored auth.logins")
 }
+
+// A read that answers after its pane was left reaches that pane, not the one open then
+// (whose own read has the same number).
+func TestALeftPanesReadReachesIt(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	open := h.reader.hold("auth.logins")
+	h.openTopic("auth.logins")
+	h.background()
+	h.press("enter") // the read waits for the gate
+	h.mustSee("auth.logins  0 / ? in range · starting")
+	h.press("esc") // left while starting: kept
+	h.read("erp.audit")
+	open()
+	h.waitUntil(func() bool { return len(h.app.kept) == 1 && h.app.kept[0].pane.Status() == "20 loaded" },
+		"the left pane to load its records")
+	h.mustSee("erp.audit  20 / 20 in range · done", "20 loaded")
+	h.press("esc")
+	h.openTopic("auth.logins")
+	h.waitFor("restored auth.logins", "auth.logins  20 / 20 in range · done", "20 loaded")
+}

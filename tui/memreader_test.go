@@ -25,6 +25,7 @@ const memRecords = 20
 type memReader struct {
 	mu    sync.Mutex
 	reads []*memStream
+	gates map[string]chan struct{} // a read of the topic starts once its gate opens
 }
 
 // memStream is one read of a memReader.
@@ -38,6 +39,16 @@ type memStream struct {
 }
 
 func (r *memReader) read(ctx context.Context, req kafka.ReadRequest) (messages.Stream, error) {
+	r.mu.Lock()
+	gate := r.gates[req.Topic]
+	r.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	at := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 	recs := make([]kafka.Record, memRecords)
 	for i := range recs {
@@ -54,6 +65,18 @@ func (r *memReader) read(ctx context.Context, req kafka.ReadRequest) (messages.S
 	r.reads = append(r.reads, s)
 	r.mu.Unlock()
 	return s, nil
+}
+
+// hold makes reads of topic wait until the returned func is called.
+func (r *memReader) hold(topic string) (open func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gates == nil {
+		r.gates = map[string]chan struct{}{}
+	}
+	gate := make(chan struct{})
+	r.gates[topic] = gate
+	return func() { close(gate) }
 }
 
 // last is the latest read of topic; the test fails if there was none.
