@@ -55,7 +55,7 @@ type chunk struct {
 	slabs [][]byte
 	fill  int // 1 + the index of the slab being filled; 0 before the first
 	used  int // bytes used in that slab
-	// classes says which records can skip the decoder (fastpath.go). It is replaced,
+	// classes says which records can skip the decoder (decode.Classify; classified in the background by warm.go). It is replaced,
 	// never written in place.
 	classes []uint8
 }
@@ -291,7 +291,7 @@ func (v *view) Offset(seq int64) int64 {
 	return c.recs[i].offset
 }
 
-// Class is what fastpath.go knows about the record at seq.
+// Class is what the background classification (warm.go) knows about the record at seq.
 func (v *view) Class(seq int64) uint8 {
 	c, i := v.locate(seq)
 	if c.classes == nil {
