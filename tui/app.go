@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -476,9 +477,16 @@ func (a App) shutdown() error {
 	for _, p := range a.parked {
 		panes = append(panes, p.pane)
 	}
-	for _, p := range panes {
-		if r := p.FinishExport(exportStopWait); r != "" {
-			reports = append(reports, r)
+	// All exports stop at once: quitting waits for the slowest, not for the sum.
+	stopped := make([]string, len(panes))
+	var wg sync.WaitGroup
+	for i, p := range panes {
+		wg.Go(func() { stopped[i] = p.FinishExport(exportStopWait) })
+	}
+	wg.Wait()
+	for i, p := range panes {
+		if stopped[i] != "" {
+			reports = append(reports, stopped[i])
 		}
 		p.Close()
 	}
