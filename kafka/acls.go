@@ -33,7 +33,7 @@ var ErrNoAuthorizer = errors.New("the cluster has no authorizer (security disabl
 func (c *Client) ACLs(ctx context.Context) (ACLs, error) {
 	filter := sarama.AclFilter{ResourceType: sarama.AclResourceAny, ResourcePatternTypeFilter: sarama.AclPatternAny,
 		Operation: sarama.AclOperationAny, PermissionType: sarama.AclPermissionAny}
-	res, err := call(ctx, func() ([]sarama.ResourceAcls, error) { return c.admin.ListAcls(filter) })
+	res, err := request(ctx, c.client, nil, func(*sarama.Broker) ([]sarama.ResourceAcls, error) { return c.admin.ListAcls(filter) })
 	if err != nil {
 		if errors.Is(err, sarama.ErrSecurityDisabled) {
 			return nil, ErrNoAuthorizer

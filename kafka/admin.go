@@ -69,7 +69,7 @@ func (c *Client) metadata(ctx context.Context, topics []string) (*sarama.Metadat
 	}
 	req := sarama.NewMetadataRequest(c.sc.Version, topics)
 	req.AllowAutoTopicCreation = false
-	return call(ctx, func() (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+	return request(ctx, c.client, b, func(b *sarama.Broker) (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
 }
 
 // describeTopics fills in watermarks and configs for topics from a metadata response.
@@ -188,7 +188,9 @@ func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPar
 	for _, tp := range tps {
 		req.AddBlock(tp.Topic, tp.Partition, ts, 1)
 	}
-	resp, err := call(ctx, func() (*sarama.OffsetResponse, error) { return b.GetAvailableOffsets(req) })
+	resp, err := request(ctx, c.client, b, func(b *sarama.Broker) (*sarama.OffsetResponse, error) {
+		return b.GetAvailableOffsets(req)
+	})
 	if err != nil {
 		failAll(c.translate(err, "list offsets on", fmt.Sprintf("broker %d", leader)))
 		return offs, errs
@@ -227,7 +229,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics Topics) (map[string]to
 		res = append(res, &sarama.ConfigResource{Type: sarama.TopicResource, Name: t.Name,
 			ConfigNames: []string{"cleanup.policy", "retention.ms", "retention.bytes"}})
 	}
-	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
+	results, err := request(ctx, c.client, nil, func(*sarama.Broker) ([]*sarama.ConfigResourceResult, error) {
 		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
 	})
 	if err != nil {

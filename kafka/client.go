@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -273,7 +274,71 @@ func (s *scramClient) Step(challenge string) (string, error) { return s.conv.Ste
 // Done reports whether the conversation is over.
 func (s *scramClient) Done() bool { return s.conv.Done() }
 
-// call runs a blocking sarama call so that ctx can end the wait. The call itself shares its
-// broker connection with other calls, so it is not cut short: it ends at its response,
-// sarama's read timeout, or when the Client closes, which closes the connection under it.
+// call runs a blocking sarama call so that ctx ends the wait. It is for calls on a broker of
+// their own (the connection probes, which close it when they return); a call on a Client's
+// shared connections goes through request, which also ends the call's work.
 func call[T any](ctx context.Context, fn func() (T, error)) (T, error) { return ctxwait.Call(ctx, fn) }
+
+// request runs fn, a sarama request on broker b of client, so that the end of ctx ends it:
+// request returns ctx's error at once and closes b's connection, which makes sarama's read
+// fail and fn return now rather than at socket.timeout.ms; sarama then drops the dead
+// connection and the next request on b dials a new one. A nil b means fn picks its brokers
+// itself (sarama's admin calls): then every connection of the client that is waiting for an
+// answer is closed, since the one fn waits on cannot be told apart.
+//
+// The cost: other requests on a closed connection fail with it (sarama sends one request at
+// a time per broker; the others wait for its lock). Such a request, its own context still
+// live, is retried once on a new connection after the cancelled one has returned; if that
+// fails too, its error says that its connection was closed to end another request.
+func request[T any](ctx context.Context, client sarama.Client, b *sarama.Broker,
+	fn func(b *sarama.Broker) (T, error)) (T, error) {
+	tc, ok := client.(*trackedClient)
+	if !ok {
+		return ctxwait.Call(ctx, func() (T, error) { return fn(b) })
+	}
+	cs := tc.conns
+	addr := ""
+	if b != nil {
+		addr = b.Addr()
+	}
+	cuts := cs.cuts.Load()
+	v, err := ctxwait.Call(ctx, func() (T, error) { return cutOnEnd(ctx, cs, addr, b, fn) })
+	if err == nil || ctx.Err() != nil || !cutShort(cs, cuts, err) {
+		return v, err
+	}
+	if b != nil {
+		select {
+		case <-cs.drained(addr):
+		case <-ctx.Done():
+			return v, ctx.Err()
+		}
+		if b, err = client.Broker(b.ID()); err != nil {
+			return v, fmt.Errorf("%w (%w)", errCut, err)
+		}
+	}
+	cuts = cs.cuts.Load()
+	v, err = ctxwait.Call(ctx, func() (T, error) { return cutOnEnd(ctx, cs, addr, b, fn) })
+	if err != nil && ctx.Err() == nil && cutShort(cs, cuts, err) && !errors.Is(err, errCut) {
+		err = fmt.Errorf("%w (%w)", errCut, err)
+	}
+	return v, err
+}
+
+// cutOnEnd runs fn(b); if ctx ends meanwhile, it cuts addr's connections and keeps them cut
+// until fn has returned.
+func cutOnEnd[T any](ctx context.Context, cs *conns, addr string, b *sarama.Broker,
+	fn func(*sarama.Broker) (T, error)) (T, error) {
+	ended := make(chan func(), 1)
+	stop := context.AfterFunc(ctx, func() { ended <- cs.cut(addr) })
+	v, err := fn(b)
+	if !stop() {
+		(<-ended)()
+	}
+	return v, err
+}
+
+// cutShort reports an error caused by a cut since the cuts-th: a connection closed under
+// the request, or a dial refused while a cancelled request was ending.
+func cutShort(cs *conns, cuts uint64, err error) bool {
+	return errors.Is(err, errCut) || (errors.Is(err, net.ErrClosed) && cs.cuts.Load() != cuts)
+}

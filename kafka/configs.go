@@ -31,7 +31,7 @@ func (c *Client) BrokerConfigs(ctx context.Context, id int32) ([]ConfigEntry, er
 // describeConfigs describes every config of one resource.
 func (c *Client) describeConfigs(ctx context.Context, kind sarama.ConfigResourceType, name, what string) ([]ConfigEntry, error) {
 	res := []*sarama.ConfigResource{{Type: kind, Name: name}}
-	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
+	results, err := request(ctx, c.client, nil, func(*sarama.Broker) ([]*sarama.ConfigResourceResult, error) {
 		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
 	})
 	if err != nil {

@@ -2,8 +2,11 @@ package kafka
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/IBM/sarama"
 )
@@ -12,7 +15,12 @@ import (
 // the read times out, so closing the broker waits too. What does end a request at once is
 // closing its network connection. kpeek therefore dials every connection itself (through
 // sarama's dialer hook) and keeps them, so that a context ending while connecting, or the
-// client closing, closes the connections it opened and no sarama goroutine is left waiting.
+// client closing, or a request's context ending (see request in client.go), closes the
+// connections it was waiting on and no sarama goroutine is left waiting.
+
+// errCut is the cause a request sees when its connection was closed to end another,
+// cancelled request that shared it.
+var errCut = errors.New("the connection was closed to end a cancelled request that shared it")
 
 // conns dials and remembers the connections of one sarama client.
 type conns struct {
@@ -20,14 +28,21 @@ type conns struct {
 	wrap   func(raw net.Conn, addr string) net.Conn // from a connWrapper in sc's dialer hook, or nil
 	mu     sync.Mutex
 	ctx    context.Context // while connecting: its end closes what was dialed; then nil
-	open   map[net.Conn]func() bool
+	open   map[*trackedConn]func() bool
 	closed bool
+	// draining counts, per broker address, the cancelled requests still running there: while
+	// one runs, no connection to that address is dialed, so it cannot start waiting again.
+	draining map[string]int
+	idle     map[string]chan struct{} // closed when draining[addr] drops to 0
+	cuts     atomic.Uint64            // how many times connections were cut, ever
 }
 
 func newConns(sc *sarama.Config) *conns {
 	cs := &conns{
-		dialer: net.Dialer{Timeout: sc.Net.DialTimeout, KeepAlive: sc.Net.KeepAlive, LocalAddr: sc.Net.LocalAddr},
-		open:   map[net.Conn]func() bool{},
+		dialer:   net.Dialer{Timeout: sc.Net.DialTimeout, KeepAlive: sc.Net.KeepAlive, LocalAddr: sc.Net.LocalAddr},
+		open:     map[*trackedConn]func() bool{},
+		draining: map[string]int{},
+		idle:     map[string]chan struct{}{},
 	}
 	if w, ok := sc.Net.Proxy.Dialer.(connWrapper); ok && sc.Net.Proxy.Enable {
 		cs.wrap = w.wrapConn
@@ -44,8 +59,11 @@ type connWrapper interface {
 // Dial opens a connection for sarama, bound to the connecting context while there is one.
 func (cs *conns) Dial(network, addr string) (net.Conn, error) {
 	cs.mu.Lock()
-	ctx := cs.ctx
+	ctx, draining := cs.ctx, cs.draining[addr] > 0
 	cs.mu.Unlock()
+	if draining {
+		return nil, fmt.Errorf("connect to broker %s: %w", addr, errCut)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -57,12 +75,16 @@ func (cs *conns) Dial(network, addr string) (net.Conn, error) {
 	if cs.wrap != nil {
 		conn = cs.wrap(raw, addr)
 	}
-	c := &trackedConn{Conn: conn, cs: cs}
+	c := &trackedConn{Conn: conn, cs: cs, addr: addr}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.closed {
 		_ = raw.Close()
 		return nil, net.ErrClosed
+	}
+	if cs.draining[addr] > 0 {
+		_ = raw.Close()
+		return nil, fmt.Errorf("connect to broker %s: %w", addr, errCut)
 	}
 	stop := func() bool { return true }
 	if cs.ctx != nil {
@@ -93,20 +115,76 @@ func (cs *conns) bind(ctx context.Context) (release func() bool) {
 	}
 }
 
+// cut ends the requests a cancelled one may be waiting on: with an address, it closes every
+// connection to that broker and dials none there until the returned end is called (when the
+// cancelled request has returned); with none (a request that picks its brokers itself), it
+// closes every connection that is waiting for an answer. Other requests on those
+// connections fail too; request retries them once on a new connection.
+func (cs *conns) cut(addr string) (end func()) {
+	cs.mu.Lock()
+	var victims []*trackedConn
+	for c := range cs.open {
+		if (addr != "" && c.addr == addr) || (addr == "" && c.busy.Load() > 0) {
+			victims = append(victims, c)
+		}
+	}
+	end = func() {}
+	if addr != "" {
+		cs.draining[addr]++
+		if cs.idle[addr] == nil {
+			cs.idle[addr] = make(chan struct{})
+		}
+		var once sync.Once
+		end = func() { once.Do(func() { cs.undrain(addr) }) }
+	}
+	cs.cuts.Add(1)
+	cs.mu.Unlock()
+	for _, c := range victims {
+		_ = c.Conn.Close() // sarama's read fails at once; sarama then closes the broker
+	}
+	return end
+}
+
+func (cs *conns) undrain(addr string) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.draining[addr]--
+	if cs.draining[addr] > 0 {
+		return
+	}
+	delete(cs.draining, addr)
+	if ch := cs.idle[addr]; ch != nil {
+		close(ch)
+		delete(cs.idle, addr)
+	}
+}
+
+// drained is closed when no cancelled request is running on broker addr any more.
+func (cs *conns) drained(addr string) <-chan struct{} {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if ch := cs.idle[addr]; ch != nil {
+		return ch
+	}
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}
+
 // closeAll closes every open connection and refuses new ones.
 func (cs *conns) closeAll() {
 	cs.mu.Lock()
 	cs.closed = true
 	open := cs.open
-	cs.open = map[net.Conn]func() bool{}
+	cs.open = map[*trackedConn]func() bool{}
 	cs.mu.Unlock()
 	for c, stop := range open {
 		stop()
-		_ = c.(*trackedConn).Conn.Close()
+		_ = c.Conn.Close()
 	}
 }
 
-func (cs *conns) forget(c net.Conn) {
+func (cs *conns) forget(c *trackedConn) {
 	cs.mu.Lock()
 	if stop, ok := cs.open[c]; ok {
 		stop()
@@ -115,10 +193,28 @@ func (cs *conns) forget(c net.Conn) {
 	cs.mu.Unlock()
 }
 
-// trackedConn leaves its set when sarama closes it.
+// trackedConn leaves its set when sarama closes it, and knows its broker and whether a
+// request on it is waiting (a read or write in progress: sarama reads only when a response
+// is due).
 type trackedConn struct {
 	net.Conn
-	cs *conns
+	cs   *conns
+	addr string
+	busy atomic.Int32
+}
+
+// Read reads from the connection, marked busy meanwhile.
+func (c *trackedConn) Read(p []byte) (int, error) {
+	c.busy.Add(1)
+	defer c.busy.Add(-1)
+	return c.Conn.Read(p)
+}
+
+// Write writes to the connection, marked busy meanwhile.
+func (c *trackedConn) Write(p []byte) (int, error) {
+	c.busy.Add(1)
+	defer c.busy.Add(-1)
+	return c.Conn.Write(p)
 }
 
 // Close closes the connection and forgets it.

@@ -23,7 +23,7 @@ const groupFetchers = 8
 // the groups it may DESCRIBE: the groups come back with an *IncompleteError saying so, and
 // are valid (possibly none).
 func (c *Client) Groups(ctx context.Context) (Groups, error) {
-	list, err := call(ctx, c.admin.ListConsumerGroups)
+	list, err := request(ctx, c.client, nil, func(*sarama.Broker) (map[string]string, error) { return c.admin.ListConsumerGroups() })
 	if err != nil {
 		if len(list) == 0 {
 			return nil, c.explain(ctx, err, "list", "consumer groups")
@@ -67,7 +67,7 @@ func (c *Client) groupsHidden(ctx context.Context, visible int) error {
 	}
 	req := sarama.NewDescribeClusterRequest(c.sc.Version)
 	req.IncludeClusterAuthorizedOperations = true
-	resp, err := call(ctx, func() (*sarama.DescribeClusterResponse, error) { return b.DescribeCluster(req) })
+	resp, err := request(ctx, c.client, b, func(b *sarama.Broker) (*sarama.DescribeClusterResponse, error) { return b.DescribeCluster(req) })
 	if err != nil || !errors.Is(resp.Err, sarama.ErrNoError) || resp.ClusterAuthorizedOperations == math.MinInt32 {
 		c.log.Debug("cluster authorized operations unknown", "err", cmp.Or(err, error(resp.Err)))
 		return nil
@@ -86,7 +86,9 @@ func (c *Client) describeGroups(ctx context.Context, gs Groups) {
 	for i, g := range gs {
 		ids[i] = g.ID
 	}
-	descs, err := call(ctx, func() ([]*sarama.GroupDescription, error) { return c.admin.DescribeConsumerGroups(ids) })
+	descs, err := request(ctx, c.client, nil, func(*sarama.Broker) ([]*sarama.GroupDescription, error) {
+		return c.admin.DescribeConsumerGroups(ids)
+	})
 	if err != nil {
 		err = c.translate(err, "describe", "consumer groups")
 		for i := range gs {
@@ -151,7 +153,7 @@ func sortMembers(ms []MemberInfo) {
 // committedOffsets fills the group's committed offsets (OffsetFetch, read-only) plus every
 // assigned partition with nothing committed.
 func (c *Client) committedOffsets(ctx context.Context, g *GroupInfo) {
-	resp, err := call(ctx, func() (*sarama.OffsetFetchResponse, error) {
+	resp, err := request(ctx, c.client, nil, func(*sarama.Broker) (*sarama.OffsetFetchResponse, error) {
 		return c.admin.ListConsumerGroupOffsets(g.ID, nil)
 	})
 	if err != nil {
@@ -212,7 +214,9 @@ func (c *Client) fillLag(ctx context.Context, gs Groups) {
 	}
 	slices.Sort(topics)
 	topics = slices.Compact(topics)
-	if _, err := call(ctx, func() (struct{}, error) { return struct{}{}, c.client.RefreshMetadata(topics...) }); err != nil {
+	if _, err := request(ctx, c.client, nil, func(*sarama.Broker) (struct{}, error) {
+		return struct{}{}, c.client.RefreshMetadata(topics...)
+	}); err != nil {
 		c.log.Debug("refresh metadata for lag", "err", err)
 	}
 	leaders := map[TopicPartition]int32{}

@@ -28,7 +28,7 @@ func (c *Client) describeNextGen(ctx context.Context, gs Groups, idx []int) {
 	byBroker := map[*sarama.Broker][]int{}
 	for _, i := range idx {
 		g := &gs[i]
-		b, err := call(ctx, func() (*sarama.Broker, error) { return c.client.Coordinator(g.ID) })
+		b, err := request(ctx, c.client, nil, func(*sarama.Broker) (*sarama.Broker, error) { return c.client.Coordinator(g.ID) })
 		if err != nil {
 			g.Err = c.translate(err, "find the coordinator of", fmt.Sprintf("group %q", g.ID))
 			continue
@@ -41,7 +41,9 @@ func (c *Client) describeNextGen(ctx context.Context, gs Groups, idx []int) {
 		for _, i := range is {
 			req.GroupIDs = append(req.GroupIDs, gs[i].ID)
 		}
-		resp, err := call(ctx, func() (*sarama.ConsumerGroupDescribeResponse, error) { return b.ConsumerGroupDescribe(req) })
+		resp, err := request(ctx, c.client, b, func(b *sarama.Broker) (*sarama.ConsumerGroupDescribeResponse, error) {
+			return b.ConsumerGroupDescribe(req)
+		})
 		for _, i := range is {
 			g := &gs[i]
 			switch {

@@ -29,7 +29,7 @@ func (c *Client) AverageRecordSizes(ctx context.Context, topics Topics) (RecordS
 	for _, b := range info.Brokers {
 		ids = append(ids, b.ID)
 	}
-	dirs, err := call(ctx, func() (map[int32][]sarama.DescribeLogDirsResponseDirMetadata, error) {
+	dirs, err := request(ctx, c.client, nil, func(*sarama.Broker) (map[int32][]sarama.DescribeLogDirsResponseDirMetadata, error) {
 		return c.admin.DescribeLogDirs(ids)
 	})
 	if err != nil && len(dirs) == 0 {

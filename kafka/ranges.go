@@ -172,7 +172,7 @@ func endOffset(s Stop, follow bool, pr PartitionRange, atTime map[TopicPartition
 // records count as producer-stamped, which is Kafka's default.
 func (c *Client) timestampType(ctx context.Context, topic string) TimestampType {
 	res := []*sarama.ConfigResource{{Type: sarama.TopicResource, Name: topic, ConfigNames: []string{"message.timestamp.type"}}}
-	results, err := call(ctx, func() ([]*sarama.ConfigResourceResult, error) {
+	results, err := request(ctx, c.client, nil, func(*sarama.Broker) ([]*sarama.ConfigResourceResult, error) {
 		return c.admin.DescribeConfigs(res, sarama.DescribeConfigsOptions{})
 	})
 	if err != nil || len(results) == 0 {
@@ -199,7 +199,7 @@ func (r *rangeRead) readableBefore(ctx context.Context, partition int32, from, e
 	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: 0, MinBytes: 0, MaxBytes: sc.Consumer.Fetch.MaxBytes,
 		Isolation: sarama.ReadCommitted, SessionID: 0, SessionEpoch: -1}
 	req.AddBlock(r.req.Topic, partition, from, sc.Consumer.Fetch.Default, -1)
-	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	resp, err := request(ctx, r.rc, b, func(b *sarama.Broker) (*sarama.FetchResponse, error) { return b.Fetch(req) })
 	if err != nil {
 		return false, err
 	}

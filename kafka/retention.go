@@ -146,7 +146,7 @@ func (c *Client) oldestOn(ctx context.Context, leader int32, tps []TopicPartitio
 	for _, tp := range tps {
 		req.AddBlock(tp.Topic, tp.Partition, starts[tp], oldestProbeBytes, -1)
 	}
-	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	resp, err := request(ctx, c.client, b, func(b *sarama.Broker) (*sarama.FetchResponse, error) { return b.Fetch(req) })
 	if err != nil {
 		return nil, c.translate(err, "fetch the oldest records on", fmt.Sprintf("broker %d", leader))
 	}
@@ -198,7 +198,7 @@ func (c *Client) logSizes(ctx context.Context) (map[TopicPartition]int64, error)
 	if len(brokers) == 0 {
 		return nil, nil
 	}
-	dirs, err := call(ctx, func() (map[int32][]sarama.DescribeLogDirsResponseDirMetadata, error) {
+	dirs, err := request(ctx, c.client, nil, func(*sarama.Broker) (map[int32][]sarama.DescribeLogDirsResponseDirMetadata, error) {
 		return c.admin.DescribeLogDirs(brokers)
 	})
 	if err != nil {
