@@ -136,16 +136,22 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 }
 
 // offsetResult is a ListOffsets answer per partition; a partition is in offsets or in errs.
+// times holds the time of the record found, for a lookup by time (ListOffsets v1 and later).
 type offsetResult struct {
 	offsets map[TopicPartition]int64
+	times   map[TopicPartition]int64
 	errs    map[TopicPartition]error
+}
+
+func newOffsetResult() offsetResult {
+	return offsetResult{offsets: map[TopicPartition]int64{}, times: map[TopicPartition]int64{}, errs: map[TopicPartition]error{}}
 }
 
 // listOffsets asks each partition's leader for the offset at ts (a time in ms, or
 // sarama.OffsetOldest/OffsetNewest), one request per leader, all leaders at once.
 func (c *Client) listOffsets(ctx context.Context, leaders map[TopicPartition]int32, ts int64,
 	iso sarama.IsolationLevel) offsetResult {
-	res := offsetResult{offsets: map[TopicPartition]int64{}, errs: map[TopicPartition]error{}}
+	res := newOffsetResult()
 	byLeader := map[int32][]TopicPartition{}
 	for tp, l := range leaders {
 		byLeader[l] = append(byLeader[l], tp)
@@ -154,11 +160,12 @@ func (c *Client) listOffsets(ctx context.Context, leaders map[TopicPartition]int
 	var wg sync.WaitGroup
 	for leader, tps := range byLeader {
 		wg.Go(func() {
-			offs, errs := c.listOffsetsOn(ctx, leader, tps, ts, iso)
+			on := c.listOffsetsOn(ctx, leader, tps, ts, iso)
 			mu.Lock()
 			defer mu.Unlock()
-			maps.Copy(res.offsets, offs)
-			maps.Copy(res.errs, errs)
+			maps.Copy(res.offsets, on.offsets)
+			maps.Copy(res.times, on.times)
+			maps.Copy(res.errs, on.errs)
 		})
 	}
 	wg.Wait()
@@ -166,9 +173,9 @@ func (c *Client) listOffsets(ctx context.Context, leaders map[TopicPartition]int
 }
 
 func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPartition, ts int64,
-	iso sarama.IsolationLevel) (map[TopicPartition]int64, map[TopicPartition]error) {
-	offs := map[TopicPartition]int64{}
-	errs := map[TopicPartition]error{}
+	iso sarama.IsolationLevel) offsetResult {
+	res := newOffsetResult()
+	offs, errs := res.offsets, res.errs
 	failAll := func(err error) {
 		for _, tp := range tps {
 			errs[tp] = err
@@ -176,12 +183,12 @@ func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPar
 	}
 	if leader < 0 {
 		failAll(errors.New("partition has no leader"))
-		return offs, errs
+		return res
 	}
 	b, err := c.client.Broker(leader)
 	if err != nil {
 		failAll(fmt.Errorf("leader broker %d: %w", leader, err))
-		return offs, errs
+		return res
 	}
 	req := sarama.NewOffsetRequest(c.sc.Version)
 	req.IsolationLevel = iso
@@ -193,7 +200,7 @@ func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPar
 	})
 	if err != nil {
 		failAll(c.translate(err, "list offsets on", fmt.Sprintf("broker %d", leader)))
-		return offs, errs
+		return res
 	}
 	for _, tp := range tps {
 		blk := resp.GetBlock(tp.Topic, tp.Partition)
@@ -206,9 +213,10 @@ func (c *Client) listOffsetsOn(ctx context.Context, leader int32, tps []TopicPar
 			offs[tp] = blk.Offsets[0]
 		default:
 			offs[tp] = blk.Offset
+			res.times[tp] = blk.Timestamp
 		}
 	}
-	return offs, errs
+	return res
 }
 
 // topicConfig is the part of a topic's configuration kpeek shows.

@@ -92,9 +92,34 @@ func expiry(t *TopicInfo, oldest map[TopicPartition]time.Time, sizes map[TopicPa
 	}
 }
 
-// oldestTimestamps fetches the head of each partition's log (one request per leader) and
-// returns the first record's time; partitions that could not be probed are left out.
+// oldestTimestamps returns the time of the first record of each partition's log;
+// partitions that could not be probed are left out.
+//
+// One ListOffsets per leader asks for the first record at or after time 0: the broker finds
+// it in its time index and answers with its offset and time, without sending any record.
+// Where that record is not the one at the log start (records without a time, from before
+// Kafka 0.10, or a broker too old to answer), the head of the log is fetched instead: one
+// request per leader, then one per partition whose first batch did not fit (a broker sends
+// only one batch larger than asked for per request).
 func (c *Client) oldestTimestamps(ctx context.Context, leaders map[TopicPartition]int32,
+	starts map[TopicPartition]int64) map[TopicPartition]time.Time {
+	out := map[TopicPartition]time.Time{}
+	rest := map[TopicPartition]int32{}
+	byTime := c.listOffsets(ctx, leaders, 0, sarama.ReadUncommitted)
+	for tp, l := range leaders {
+		if off, ok := byTime.offsets[tp]; ok && off == starts[tp] && byTime.times[tp] > 0 {
+			out[tp] = time.UnixMilli(byTime.times[tp])
+		} else {
+			rest[tp] = l
+		}
+	}
+	maps.Copy(out, c.fetchHeads(ctx, rest, starts))
+	return out
+}
+
+// fetchHeads fetches the head of each partition's log (one request per leader) and returns
+// the first record's time; partitions that could not be probed are left out.
+func (c *Client) fetchHeads(ctx context.Context, leaders map[TopicPartition]int32,
 	starts map[TopicPartition]int64) map[TopicPartition]time.Time {
 	byLeader := map[int32][]TopicPartition{}
 	for tp, l := range leaders {

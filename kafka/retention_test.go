@@ -61,8 +61,13 @@ func TestTopicOldestAndExpiry(t *testing.T) {
 	for _, p := range by["big"].Partitions {
 		leaders[TopicPartition{"big", p.ID}], starts[TopicPartition{"big", p.ID}] = p.Leader, 0
 	}
-	if got := kc.oldestTimestamps(testCtx(t), leaders, starts); len(got) != 3 {
-		t.Errorf("probed the head of %d of big's 3 partitions: %v", len(got), got)
+	if got := kc.fetchHeads(testCtx(t), leaders, starts); len(got) != 3 {
+		t.Errorf("fetched the head of %d of big's 3 partitions: %v", len(got), got)
+	}
+	for tp, at := range kc.fetchHeads(testCtx(t), leaders, starts) {
+		if !at.Equal(old) {
+			t.Errorf("fetched head of %v: %v, want %v", tp, at, old)
+		}
 	}
 
 	full := by["full"]
@@ -96,10 +101,19 @@ func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
 	pc := producer(t, c)
 	produce(t, pc, "logins", []int32{0, 1, 2}, 3, time.Now().Add(-time.Hour))
 	kc := connectTo(t, c)
+	// The heads are probed with a ListOffsets by time (or, failing that, a Fetch).
 	var fetches, logDirs atomic.Int64
 	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		fetches.Add(1)
+		return nil, nil, false
+	})
+	c.ControlKey(kmsg.ListOffsets.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if lo := r.(*kmsg.ListOffsetsRequest); len(lo.Topics) > 0 && len(lo.Topics[0].Partitions) > 0 &&
+			lo.Topics[0].Partitions[0].Timestamp == 0 {
+			fetches.Add(1)
+		}
 		return nil, nil, false
 	})
 	c.ControlKey(kmsg.DescribeLogDirs.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
@@ -109,7 +123,7 @@ func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
 	})
 	first, err := kc.Topic(testCtx(t), "logins")
 	if err != nil || first.OldestTimestamp.IsZero() || fetches.Load() == 0 {
-		t.Fatalf("first listing: oldest %v, %d fetches, err %v", first.OldestTimestamp, fetches.Load(), err)
+		t.Fatalf("first listing: oldest %v, %d head probes, err %v", first.OldestTimestamp, fetches.Load(), err)
 	}
 	probed := fetches.Load()
 	again, err := kc.Topic(testCtx(t), "logins")
@@ -117,9 +131,88 @@ func TestTopicsRefreshDoesNotFetchHeadsAgain(t *testing.T) {
 		t.Fatalf("second listing: oldest %v, err %v", again.OldestTimestamp, err)
 	}
 	if n := fetches.Load() - probed; n != 0 {
-		t.Errorf("listing again fetched %d times: the heads did not move", n)
+		t.Errorf("listing again probed the heads %d times: they did not move", n)
 	}
 	if n := logDirs.Load(); n != 1 || again.LogBytes != first.LogBytes || first.LogBytes <= 0 {
 		t.Errorf("%d DescribeLogDirs for two listings in a row (sizes %d, %d), want one", n, first.LogBytes, again.LogBytes)
+	}
+}
+
+// TestOldestRecordWithoutFetching: the oldest record of every partition comes from one
+// ListOffsets by time per leader, with no record fetched, even where a partition's first
+// batch is larger than a fetch probe would ask for (which costs a fetch per partition).
+func TestOldestRecordWithoutFetching(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(3, "big"), kfake.SeedTopics(2, "small"))
+	pc := producer(t, c)
+	old := time.Now().Add(-5 * time.Hour).Truncate(time.Millisecond)
+	for p := range int32(3) {
+		for i := range 2 {
+			rec := &kgo.Record{Topic: "big", Partition: p, Value: incompressible(8 << 10), Timestamp: old.Add(time.Duration(i+int(p)) * time.Minute)}
+			if err := pc.ProduceSync(testCtx(t), rec).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	produce(t, pc, "small", []int32{0, 1}, 3, old.Add(time.Hour))
+	kc := connectTo(t, c)
+	var fetches, lists atomic.Int64
+	for key, n := range map[int16]*atomic.Int64{kmsg.Fetch.Int16(): &fetches, kmsg.ListOffsets.Int16(): &lists} {
+		c.ControlKey(key, func(kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			n.Add(1)
+			return nil, nil, false
+		})
+	}
+	topics, err := kc.Topics(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Time{"big": old, "small": old.Add(time.Hour)}
+	for _, tp := range topics {
+		if !tp.OldestTimestamp.Equal(want[tp.Name]) || tp.Err != nil {
+			t.Errorf("%s: oldest %v (err %v), want %v", tp.Name, tp.OldestTimestamp, tp.Err, want[tp.Name])
+		}
+	}
+	if fetches.Load() != 0 || lists.Load() != 3 {
+		t.Errorf("%d fetches and %d ListOffsets (one broker), want none and 3 (earliest, latest, by time)", fetches.Load(), lists.Load())
+	}
+}
+
+// TestOldestRecordFallsBackToFetch: where the record a ListOffsets by time finds is not the
+// one at the log start (records without a time), the head of the log is fetched.
+func TestOldestRecordFallsBackToFetch(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "t"))
+	pc := producer(t, c)
+	old := time.Now().Add(-5 * time.Hour).Truncate(time.Millisecond)
+	produce(t, pc, "t", []int32{0}, 3, old)
+	kc := connectTo(t, c)
+	var fetches atomic.Int64
+	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		fetches.Add(1)
+		return nil, nil, false
+	})
+	c.ControlKey(kmsg.ListOffsets.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := r.(*kmsg.ListOffsetsRequest)
+		if req.Topics[0].Partitions[0].Timestamp != 0 {
+			return nil, nil, false
+		}
+		// As a broker answers when the first records carry no time: a later offset.
+		resp := req.ResponseKind().(*kmsg.ListOffsetsResponse)
+		rt := kmsg.NewListOffsetsResponseTopic()
+		rt.Topic = "t"
+		rp := kmsg.NewListOffsetsResponseTopicPartition()
+		rp.Offset, rp.Timestamp = 2, old.Add(2*time.Second).UnixMilli()
+		rt.Partitions = append(rt.Partitions, rp)
+		resp.Topics = append(resp.Topics, rt)
+		return resp, nil, true
+	})
+	info, err := kc.Topic(testCtx(t), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.OldestTimestamp.Equal(old) || fetches.Load() != 1 {
+		t.Errorf("oldest %v after %d fetches, want %v from one fetch", info.OldestTimestamp, fetches.Load(), old)
 	}
 }

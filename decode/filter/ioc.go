@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kpeek/kpeek/decode"
 )
@@ -60,11 +61,18 @@ type iocString struct {
 	ioc   *IOC
 }
 
+// The shapes of indicators, compiled at first use rather than at start-up: only sweep reads
+// indicator files.
 var (
-	hashRe   = regexp.MustCompile(`^(?i:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$`)
-	emailRe  = regexp.MustCompile(`^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$`)
-	domainRe = regexp.MustCompile(`^([a-z0-9_]([a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$`)
+	hashRe   = lazyRegexp(`^(?i:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$`)
+	emailRe  = lazyRegexp(`^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+	domainRe = lazyRegexp(`^([a-z0-9_]([a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$`)
 )
+
+// lazyRegexp returns expr compiled on the first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // kindPrefixes lets a line say its kind ("user:slyon", "string:rm -rf"), needed for user
 // names, which look like plain strings.
@@ -117,11 +125,11 @@ func parseIOC(line string) (IOC, error) {
 		return IOC{Text: line, Kind: IOCIP}, nil
 	case strings.Contains(line, "/") && isPrefix(line):
 		return IOC{Text: line, Kind: IOCCIDR}, nil
-	case hashRe.MatchString(line):
+	case hashRe().MatchString(line):
 		return IOC{Text: lower, Kind: IOCHash}, nil
-	case emailRe.MatchString(lower):
+	case emailRe().MatchString(lower):
 		return IOC{Text: lower, Kind: IOCEmail}, nil
-	case domainRe.MatchString(lower):
+	case domainRe().MatchString(lower):
 		return IOC{Text: lower, Kind: IOCDomain}, nil
 	}
 	return IOC{Text: line, Kind: IOCString}, nil
@@ -143,8 +151,8 @@ func checkIOC(ioc IOC) (IOC, error) {
 		}
 	case IOCHash, IOCEmail, IOCDomain, IOCUser:
 		ioc.Text = strings.ToLower(ioc.Text)
-		if ioc.Kind == IOCHash && !hashRe.MatchString(ioc.Text) || ioc.Kind == IOCEmail && !emailRe.MatchString(ioc.Text) ||
-			ioc.Kind == IOCDomain && !domainRe.MatchString(ioc.Text) || ioc.Kind == IOCUser && strings.ContainsAny(ioc.Text, " \t") {
+		if ioc.Kind == IOCHash && !hashRe().MatchString(ioc.Text) || ioc.Kind == IOCEmail && !emailRe().MatchString(ioc.Text) ||
+			ioc.Kind == IOCDomain && !domainRe().MatchString(ioc.Text) || ioc.Kind == IOCUser && strings.ContainsAny(ioc.Text, " \t") {
 			return bad()
 		}
 	}

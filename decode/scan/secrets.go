@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // tokenRule finds one well-known token format. The rules are a subset of gitleaks'
@@ -19,7 +20,8 @@ type tokenRule struct {
 }
 
 // tokenRules are tried in order; a rule's first submatch, when it has one, is the token.
-var tokenRules = func() []tokenRule {
+// They are compiled at first use, not at start-up: most commands never scan.
+var tokenRules = sync.OnceValue(func() []tokenRule {
 	end := `(?:[\x60'"\s;,]|\\[nr]|$)`
 	rules := []struct{ id, keyword, re string }{
 		{"aws-access-token", "", `\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`},
@@ -53,7 +55,7 @@ var tokenRules = func() []tokenRule {
 		out[i] = tokenRule{id: r.id, keyword: r.keyword, re: regexp.MustCompile(r.re)}
 	}
 	return out
-}()
+})
 
 // awsPrefixes are the access key id prefixes the aws rule (which has no single
 // keyword) needs one of.
@@ -68,7 +70,7 @@ func findSecrets(t string, st stats, add func(det string, class Class, start, en
 		return
 	}
 	findJWTs(t, func(start, end int) { add(JWT, Secrets, start, end) })
-	for _, r := range tokenRules {
+	for _, r := range tokenRules() {
 		switch {
 		case r.keyword != "" && !strings.Contains(t, r.keyword):
 			continue
