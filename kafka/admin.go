@@ -93,13 +93,25 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 	}
 	slices.SortFunc(out, func(a, b TopicInfo) int { return cmp.Compare(a.Name, b.Name) })
 
+	// Every request that does not need another's answer is sent at once: requests to
+	// different brokers overlap (those to one broker take turns on its connection).
+	now := time.Now()
 	var earliest, latest offsetResult
+	var byTime *offsetResult
 	var configs map[string]topicConfig
 	var configErr error
+	var sizes map[TopicPartition]int64
 	var wg sync.WaitGroup
 	wg.Go(func() { earliest = c.listOffsets(ctx, leaders, sarama.OffsetOldest, sarama.ReadUncommitted) })
 	wg.Go(func() { latest = c.listOffsets(ctx, leaders, sarama.OffsetNewest, sarama.ReadUncommitted) })
 	wg.Go(func() { configs, configErr = c.topicConfigs(ctx, out) })
+	wg.Go(func() { sizes = c.cachedLogSizes(ctx, now) })
+	if c.heads.empty() { // a first listing: ask for the oldest records now rather than after
+		wg.Go(func() {
+			r := c.listOffsets(ctx, leaders, 0, sarama.ReadUncommitted)
+			byTime = &r
+		})
+	}
 	wg.Wait()
 
 	for i := range out {
@@ -131,7 +143,7 @@ func (c *Client) describeTopics(ctx context.Context, mds []*sarama.TopicMetadata
 			t.Err = cmp.Or(t.Err, t.ConfigErr)
 		}
 	}
-	c.retentionRace(ctx, out, time.Now())
+	c.retention(ctx, out, sizes, byTime, now)
 	return out
 }
 

@@ -27,10 +27,12 @@ func (t *TopicInfo) ExpiresWithin(now time.Time, d time.Duration) bool {
 	return !t.ExpiresAt.IsZero() && t.ExpiresAt.Before(now.Add(d))
 }
 
-// retentionRace fills in each topic's oldest record time, log size and expiry. What cannot
-// be learnt (no leader, no DESCRIBE on the cluster for log sizes) stays unknown: zero
-// times, LogBytes -1.
-func (c *Client) retentionRace(ctx context.Context, topics Topics, now time.Time) {
+// retention fills in each topic's oldest record time, log size and expiry, given the log
+// sizes and, when already asked for, each partition's first record by time (see
+// oldestTimestamps). What cannot be learnt (no leader, no DESCRIBE on the cluster for log
+// sizes) stays unknown: zero times, LogBytes -1.
+func (c *Client) retention(ctx context.Context, topics Topics, sizes map[TopicPartition]int64,
+	byTime *offsetResult, now time.Time) {
 	leaders := map[TopicPartition]int32{}
 	starts := map[TopicPartition]int64{}
 	for _, t := range topics {
@@ -41,26 +43,21 @@ func (c *Client) retentionRace(ctx context.Context, topics Topics, now time.Time
 			}
 		}
 	}
-	var oldest map[TopicPartition]time.Time
-	var sizes map[TopicPartition]int64
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		oldest = c.heads.get(starts, leaders, func(miss map[TopicPartition]int32) map[TopicPartition]time.Time {
-			return c.oldestTimestamps(ctx, miss, starts)
-		})
+	oldest := c.heads.get(starts, leaders, func(miss map[TopicPartition]int32) map[TopicPartition]time.Time {
+		return c.oldestTimestamps(ctx, miss, starts, byTime)
 	})
-	wg.Go(func() {
-		var err error
-		if sizes, err = c.heads.logSizes(now, func() (map[TopicPartition]int64, error) {
-			return c.logSizes(ctx)
-		}); err != nil {
-			c.log.Debug("log sizes unknown", "err", err)
-		}
-	})
-	wg.Wait()
 	for i := range topics {
 		expiry(&topics[i], oldest, sizes, now)
 	}
+}
+
+// cachedLogSizes is logSizes, reused for a while (see headCache.logSizes); nil when unknown.
+func (c *Client) cachedLogSizes(ctx context.Context, now time.Time) map[TopicPartition]int64 {
+	sizes, err := c.heads.logSizes(now, func() (map[TopicPartition]int64, error) { return c.logSizes(ctx) })
+	if err != nil {
+		c.log.Debug("log sizes unknown", "err", err)
+	}
+	return sizes
 }
 
 // expiry sets t's oldest record time, log size and the earliest time retention may delete
@@ -101,11 +98,16 @@ func expiry(t *TopicInfo, oldest map[TopicPartition]time.Time, sizes map[TopicPa
 // Kafka 0.10, or a broker too old to answer), the head of the log is fetched instead: one
 // request per leader, then one per partition whose first batch did not fit (a broker sends
 // only one batch larger than asked for per request).
+//
+// byTime, when not nil, is that ListOffsets' answer, asked for already.
 func (c *Client) oldestTimestamps(ctx context.Context, leaders map[TopicPartition]int32,
-	starts map[TopicPartition]int64) map[TopicPartition]time.Time {
+	starts map[TopicPartition]int64, byTime *offsetResult) map[TopicPartition]time.Time {
 	out := map[TopicPartition]time.Time{}
 	rest := map[TopicPartition]int32{}
-	byTime := c.listOffsets(ctx, leaders, 0, sarama.ReadUncommitted)
+	if byTime == nil {
+		r := c.listOffsets(ctx, leaders, 0, sarama.ReadUncommitted)
+		byTime = &r
+	}
 	for tp, l := range leaders {
 		if off, ok := byTime.offsets[tp]; ok && off == starts[tp] && byTime.times[tp] > 0 {
 			out[tp] = time.UnixMilli(byTime.times[tp])
@@ -283,6 +285,13 @@ func (h *headCache) logSizes(now time.Time, ask func() (map[TopicPartition]int64
 	defer h.mu.Unlock()
 	h.sizes, h.sizesAt = sizes, now
 	return sizes, nil
+}
+
+// empty reports whether no head time is known yet (a first listing).
+func (h *headCache) empty() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.m) == 0
 }
 
 type headEntry struct {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpeek/kpeek/config"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -214,5 +215,61 @@ func TestOldestRecordFallsBackToFetch(t *testing.T) {
 	}
 	if !info.OldestTimestamp.Equal(old) || fetches.Load() != 1 {
 		t.Errorf("oldest %v after %d fetches, want %v from one fetch", info.OldestTimestamp, fetches.Load(), old)
+	}
+}
+
+// TestTopicsAskForOldestWithoutWaiting: a first listing asks for each partition's oldest
+// record at the same time as its watermarks, not after them: while one broker holds back
+// its answer about log start offsets until another broker has been asked for the oldest
+// records, the listing still completes, every partition known.
+func TestTopicsAskForOldestWithoutWaiting(t *testing.T) {
+	c := newCluster(t, kfake.NumBrokers(2), kfake.SeedTopics(4, "t"))
+	pc := producer(t, c)
+	produce(t, pc, "t", []int32{0, 1, 2, 3}, 2, time.Now().Add(-time.Hour))
+	for p := range int32(4) {
+		if err := c.MoveTopicPartition("t", p, p%2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A short socket timeout only makes the failure quick: the client gives up on the
+	// broker holding back, and those partitions are left unknown.
+	kc, err := New(testCtx(t), config.Connection{Brokers: c.ListenAddrs(), SocketTimeoutMs: 2000}, WithLogger(testLogger(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kc.Close()
+	asked, done := make(chan struct{}), make(chan struct{})
+	var askedOnce, stalled atomic.Bool
+	c.ControlKey(kmsg.ListOffsets.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		switch ts := r.(*kmsg.ListOffsetsRequest).Topics[0].Partitions[0].Timestamp; {
+		case ts == 0 && askedOnce.CompareAndSwap(false, true):
+			close(asked)
+		case ts == -2 && stalled.CompareAndSwap(false, true):
+			c.SleepControl(func() {
+				select {
+				case <-asked:
+				case <-done:
+				}
+			})
+		}
+		return nil, nil, false
+	})
+	topics, err := kc.Topics(testCtx(t))
+	close(done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaders := map[int32]bool{}
+	for _, tp := range topics {
+		if tp.Err != nil || !tp.RecordsKnown() || tp.OldestTimestamp.IsZero() {
+			t.Errorf("%s: err %v, records known %v, oldest %v", tp.Name, tp.Err, tp.RecordsKnown(), tp.OldestTimestamp)
+		}
+		for _, p := range tp.Partitions {
+			leaders[p.Leader] = true
+		}
+	}
+	if len(leaders) != 2 {
+		t.Fatalf("leaders %v: the test needs partitions led by both brokers", leaders)
 	}
 }
