@@ -124,7 +124,7 @@ func (cs *conns) cut(addr string) (end func()) {
 	cs.mu.Lock()
 	var victims []*trackedConn
 	for c := range cs.open {
-		if (addr != "" && c.addr == addr) || (addr == "" && c.busy.Load() > 0) {
+		if (addr != "" && c.addr == addr) || (addr == "" && c.waiting()) {
 			victims = append(victims, c)
 		}
 	}
@@ -194,27 +194,42 @@ func (cs *conns) forget(c *trackedConn) {
 }
 
 // trackedConn leaves its set when sarama closes it, and knows its broker and whether a
-// request on it is waiting (a read or write in progress: sarama reads only when a response
-// is due).
+// request on it is waiting for its answer.
 type trackedConn struct {
 	net.Conn
 	cs   *conns
 	addr string
-	busy atomic.Int32
+	// io counts reads and writes in progress; awaiting is set when a request was written
+	// and no answer has arrived since. sarama sends one request at a time per connection
+	// and reads only when an answer is due, so the two together say a request waits, also
+	// in the moment between sending it and starting to read.
+	io       atomic.Int32
+	awaiting atomic.Bool
 }
 
-// Read reads from the connection, marked busy meanwhile.
+// waiting reports whether a request on the connection is waiting for its answer.
+func (c *trackedConn) waiting() bool { return c.io.Load() > 0 || c.awaiting.Load() }
+
+// Read reads from the connection; data arriving means the awaited answer has begun.
 func (c *trackedConn) Read(p []byte) (int, error) {
-	c.busy.Add(1)
-	defer c.busy.Add(-1)
-	return c.Conn.Read(p)
+	c.io.Add(1)
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.awaiting.Store(false)
+	}
+	c.io.Add(-1)
+	return n, err
 }
 
-// Write writes to the connection, marked busy meanwhile.
+// Write writes to the connection; a request sent awaits its answer.
 func (c *trackedConn) Write(p []byte) (int, error) {
-	c.busy.Add(1)
-	defer c.busy.Add(-1)
-	return c.Conn.Write(p)
+	c.io.Add(1)
+	n, err := c.Conn.Write(p)
+	if n > 0 {
+		c.awaiting.Store(true)
+	}
+	c.io.Add(-1)
+	return n, err
 }
 
 // Close closes the connection and forgets it.

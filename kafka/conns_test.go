@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -119,4 +120,31 @@ func mustSaramaConfig(t *testing.T) *sarama.Config {
 // uses, starts one ticker for the whole process and never stops it.
 func leakOptions() []goleak.Option {
 	return []goleak.Option{goleak.IgnoreTopFunction("github.com/rcrowley/go-metrics.(*meterArbiter).tick")}
+}
+
+// TestTrackedConnWaitsFromRequestToAnswer: a connection counts as waiting from the moment a
+// request is written, before anyone reads, until the answer starts to arrive; a request
+// cancelled in that moment must still find its connection to close.
+func TestTrackedConnWaitsFromRequestToAnswer(t *testing.T) {
+	client, broker := net.Pipe()
+	defer broker.Close()
+	c := &trackedConn{Conn: client, cs: newConns(mustSaramaConfig(t)), addr: "b:9092"}
+	defer c.Close()
+	if c.waiting() {
+		t.Fatal("a new connection counts as waiting")
+	}
+	go func() { _, _ = io.ReadFull(broker, make([]byte, 3)) }()
+	if _, err := c.Write([]byte("req")); err != nil {
+		t.Fatal(err)
+	}
+	if !c.waiting() {
+		t.Fatal("a connection with a request written and no answer read does not count as waiting")
+	}
+	go func() { _, _ = broker.Write([]byte("answer")) }()
+	if _, err := io.ReadFull(c, make([]byte, 6)); err != nil {
+		t.Fatal(err)
+	}
+	if c.waiting() {
+		t.Fatal("a connection whose answer arrived still counts as waiting")
+	}
 }
