@@ -32,28 +32,13 @@ func (e *LegacyLZ4Error) Error() string {
 
 func (e *LegacyLZ4Error) Unwrap() error { return e.Err }
 
-// salvage takes over a partition whose fetches fail on a legacy LZ4 batch, and reports
-// whether it did. A partition whose own next fetch decodes only shared a failed response
-// (sarama fetches every partition a broker leads in one request): it is left to sarama,
-// which retries it. Otherwise sarama's partition consumer is closed (its retries would fail
-// every partition sharing the broker) and readMended reads the partition on.
-func (r *rangeRead) salvage(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, next int64,
-	send func(event) bool) bool {
-	if _, err := r.fetchAt(ctx, r.rc, pr.Partition, next, r.rc.Config().Consumer.Fetch.Default); !legacyLZ4(err) {
-		return false
-	}
-	pc.AsyncClose()
-	go func() {
-		for range pc.Messages() {
-		}
-	}()
-	go func() {
-		for range pc.Errors() {
-		}
-	}()
-	r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", r.req.Topic, "partition", pr.Partition, "offset", next)
-	r.readMended(ctx, pr, next, send)
-	return true
+// ownFetchFails reports whether the partition's own fetch at next fails on a legacy LZ4
+// batch. sarama decodes a whole fetch response at once, so one such batch fails every
+// partition in the response: only those whose own fetch fails too are read by readMended,
+// the others are fetched again without them.
+func (r *rangeRead) ownFetchFails(ctx context.Context, partition int32, next int64) bool {
+	_, err := r.fetchAt(ctx, r.rc, partition, next, r.rc.Config().Consumer.Fetch.Default)
+	return legacyLZ4(err)
 }
 
 // readMended reads a partition from next with fetches of its own, through a client whose
@@ -88,14 +73,7 @@ func (r *rangeRead) readMended(ctx context.Context, pr PartitionRange, next int6
 			send(event{err: r.c.translate(err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))})
 			return
 		}
-		msgs, last := blockMessages(r.req.Topic, pr.Partition, blk, next)
-		chunk := make([]Record, 0, len(msgs))
-		for _, m := range msgs {
-			if pr.End >= 0 && m.Offset >= pr.End {
-				break
-			}
-			chunk = append(chunk, toRecord(m, r.tsType))
-		}
+		chunk, last := blockRecords(r.req.Topic, pr.Partition, blk, next, pr.End, r.tsType)
 		if len(chunk) > 0 && !send(event{recs: chunk}) {
 			return
 		}
@@ -136,57 +114,4 @@ func (r *rangeRead) fetchAt(ctx context.Context, client sarama.Client, partition
 		return nil, blk.Err
 	}
 	return blk, nil
-}
-
-// blockMessages are the records of a fetched block at or after from, as sarama's consumer
-// would deliver them (committed only), and the last offset the block covers (from-1 when it
-// holds nothing), so the next fetch starts after skipped markers too.
-func blockMessages(topic string, partition int32, blk *sarama.FetchResponseBlock, from int64) ([]*sarama.ConsumerMessage, int64) {
-	var out []*sarama.ConsumerMessage
-	last := from - 1
-	for i, recs := range blk.RecordsSet {
-		switch {
-		case recs == nil:
-		case recs.MsgSet != nil:
-			for _, wrapper := range recs.MsgSet.Messages {
-				inner := wrapper.Messages()
-				for _, msg := range inner {
-					off, ts := msg.Offset, msg.Msg.Timestamp
-					if msg.Msg.Version >= 1 && wrapper.Msg.Set != nil {
-						// v1 inner offsets are relative; the wrapper holds the last absolute one.
-						off += wrapper.Offset - inner[len(inner)-1].Offset
-						if wrapper.Msg.LogAppendTime {
-							ts = wrapper.Msg.Timestamp
-						}
-					}
-					last = max(last, off)
-					if off >= from {
-						out = append(out, &sarama.ConsumerMessage{Topic: topic, Partition: partition,
-							Key: msg.Msg.Key, Value: msg.Msg.Value, Offset: off, Timestamp: ts})
-					}
-				}
-			}
-		case recs.RecordBatch != nil:
-			rb := recs.RecordBatch
-			last = max(last, rb.LastOffset())
-			// The read-committed verdict on this batch, given every batch before it.
-			prefix := &sarama.FetchResponseBlock{RecordsSet: blk.RecordsSet[:i+1], AbortedTransactions: blk.AbortedTransactions}
-			if rb.Control || !hasReadable(prefix, max(from, rb.FirstOffset), rb.LastOffset()+1) {
-				continue
-			}
-			for _, rec := range rb.Records {
-				off := rb.FirstOffset + rec.OffsetDelta
-				if off < from {
-					continue
-				}
-				ts := rb.FirstTimestamp.Add(rec.TimestampDelta)
-				if rb.LogAppendTime {
-					ts = rb.MaxTimestamp
-				}
-				out = append(out, &sarama.ConsumerMessage{Topic: topic, Partition: partition, Key: rec.Key,
-					Value: rec.Value, Offset: off, Timestamp: ts, Headers: rec.Headers})
-			}
-		}
-	}
-	return out, last
 }

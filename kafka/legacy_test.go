@@ -42,10 +42,10 @@ func TestLegacyLZ4Recognised(t *testing.T) {
 	}
 }
 
-// TestBlockMessages checks the salvage reader's decoding of a fetched block against what
+// TestBlockRecords checks the reader's decoding of a fetched block against what
 // sarama's consumer delivers: v0 (no timestamp), a compressed v1 wrapper (relative inner
 // offsets, log-append time), a v2 batch, and a control batch that is skipped but counted.
-func TestBlockMessages(t *testing.T) {
+func TestBlockRecords(t *testing.T) {
 	appended := time.UnixMilli(1_700_000_000_000)
 	created := time.UnixMilli(1_600_000_000_000)
 	v0 := &sarama.MessageSet{Messages: []*sarama.MessageBlock{
@@ -66,7 +66,7 @@ func TestBlockMessages(t *testing.T) {
 	marker := &sarama.RecordBatch{Version: 2, FirstOffset: 7, Control: true, Records: []*sarama.Record{{Value: []byte{0, 0, 0, 1}}}}
 	blk := &sarama.FetchResponseBlock{RecordsSet: []*sarama.Records{{MsgSet: v0}, {MsgSet: v1}, {RecordBatch: v2}, {RecordBatch: marker}}}
 
-	msgs, last := blockMessages("t", 3, blk, 1)
+	msgs, last := blockRecords("t", 3, blk, 1, -1, TimestampCreate)
 	var got []string
 	for _, m := range msgs {
 		got = append(got, fmt.Sprintf("%d:%s:%d", m.Offset, m.Value, m.Timestamp.UnixMilli()))
@@ -81,12 +81,12 @@ func TestBlockMessages(t *testing.T) {
 		fmt.Sprintf("5:f:%d", created.UnixMilli()), fmt.Sprintf("6:g:%d", created.Add(time.Second).UnixMilli()),
 	}
 	if !slices.Equal(got, want) || last != 7 {
-		t.Fatalf("blockMessages = %v, last %d\nwant %v, last 7", got, last, want)
+		t.Fatalf("blockRecords = %v, last %d\nwant %v, last 7", got, last, want)
 	}
-	if len(msgs[5].Headers) != 1 || toRecord(msgs[0], TimestampCreate).TimestampType != TimestampNone {
-		t.Fatalf("headers %v, v0 type %q", msgs[5].Headers, toRecord(msgs[0], TimestampCreate).TimestampType)
+	if len(msgs[5].Headers) != 1 || msgs[0].TimestampType != TimestampNone {
+		t.Fatalf("headers %v, v0 type %q", msgs[5].Headers, msgs[0].TimestampType)
 	}
-	if msgs, last := blockMessages("t", 3, &sarama.FetchResponseBlock{}, 9); len(msgs) != 0 || last != 8 {
+	if msgs, last := blockRecords("t", 3, &sarama.FetchResponseBlock{}, 9, -1, TimestampCreate); len(msgs) != 0 || last != 8 {
 		t.Fatalf("empty block: %d messages, last %d", len(msgs), last)
 	}
 }
@@ -104,19 +104,10 @@ func TestSalvageReadsOnThroughTheMendingClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	consumer, err := sarama.NewConsumerFromClient(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &rangeRead{c: kc, rc: rc, consumer: consumer, req: ReadRequest{Topic: "shared"}, tsType: TimestampCreate}
-	defer r.closeAll(nil)
-	pc, err := consumer.ConsumePartition("shared", 0, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close()
+	defer func() { _ = rc.Close() }()
+	r := &rangeRead{c: kc, rc: rc, req: ReadRequest{Topic: "shared"}, tsType: TimestampCreate}
 	pr := PartitionRange{Partition: 0, Start: 5, End: 40}
-	if r.salvage(ctx, pc, pr, 5, func(event) bool { t.Fatal("salvage sent an event"); return false }) {
+	if r.ownFetchFails(ctx, pr.Partition, 5) {
 		t.Fatal("salvage took over a partition that decodes")
 	}
 	var got []int64

@@ -4,18 +4,16 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/IBM/sarama"
 )
 
-func TestToRecordWithoutTimestamp(t *testing.T) {
+func TestNewRecordWithoutTimestamp(t *testing.T) {
 	// sarama leaves Timestamp at the zero time for message format v0 and for a -1 timestamp.
-	rec := toRecord(&sarama.ConsumerMessage{Topic: "legacy", Offset: 4}, TimestampLogAppend)
+	rec := newRecord("legacy", 0, 4, time.Time{}, TimestampLogAppend, nil, nil, nil)
 	if rec.TimestampType != TimestampType("none") || !rec.Timestamp.IsZero() {
 		t.Fatalf("v0 record: type %q time %v, want none", rec.TimestampType, rec.Timestamp)
 	}
 	ts := time.UnixMilli(1_700_000_000_000)
-	rec = toRecord(&sarama.ConsumerMessage{Topic: "t", Timestamp: ts}, TimestampLogAppend)
+	rec = newRecord("t", 0, 0, ts, TimestampLogAppend, nil, nil, nil)
 	if rec.TimestampType != TimestampLogAppend || !rec.Timestamp.Equal(ts) {
 		t.Fatalf("v2 record: type %q time %v", rec.TimestampType, rec.Timestamp)
 	}

@@ -17,13 +17,11 @@ const (
 	defaultBatchWindow = 50 * time.Millisecond
 	defaultMaxBytes    = 32 << 20
 	defaultBatchBytes  = 8 << 20 // a batch is also cut at this many payload bytes
-	partitionBuffer    = 64      // records sarama may hold per partition before we take them
+	partitionBuffer    = 64      // chunks a partition may hold for the merge in time order
 	pumpBuffer         = 8       // chunks in flight between the partition pumps and the batcher
-	// A pump hands records on in chunks of what sarama already holds, so a record costs no
-	// channel operation of kpeek's own: at most chunkRecords records or chunkBytes of payload.
-	chunkRecords     = 256
-	chunkBytes       = 1 << 20
-	partitionOpeners = 8 // partition consumers opened at once
+	// A pump hands on one chunk per fetch response; the merge in time order hands on
+	// chunks of at most chunkRecords records.
+	chunkRecords = 256
 	// How long a broker may hold a fetch that finds nothing new: closing a read waits for it.
 	followMaxWait  = 250 * time.Millisecond
 	boundedMaxWait = 20 * time.Millisecond
@@ -53,9 +51,9 @@ func (s *Stream) Close() error {
 	return nil
 }
 
-// Read starts a read-only range read with sarama's plain consumer: it never joins a group
-// and never commits. Batches arrive on the stream until the ranges are read, Max records
-// were delivered, ctx is cancelled or Close is called.
+// Read starts a read-only range read with fetches of its own (fetch.go): it never joins a
+// group and never commits. Batches arrive on the stream until the ranges are read, Max
+// records were delivered, ctx is cancelled or Close is called.
 func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	if req.Topic == "" {
 		return nil, errors.New("read: no topic given")
@@ -68,23 +66,16 @@ func (c *Client) Read(ctx context.Context, req ReadRequest) (*Stream, error) {
 	if err != nil {
 		return nil, c.explain(ctx, err, "read", fmt.Sprintf("topic %q", req.Topic))
 	}
-	// A consumer per read: sarama's Consumer refuses to consume a partition twice, and two
-	// reads of one topic (a window widened while a read runs) must both work.
-	consumer, err := sarama.NewConsumerFromClient(rc)
-	if err != nil {
-		c.releaseReadClient(kindOf(req), rc)
-		return nil, fmt.Errorf("read topic %q: %w", req.Topic, err)
-	}
 	rctx, cancel := context.WithCancel(ctx)
 	s := &Stream{ch: make(chan Batch), ranges: ranges, cancel: cancel, done: make(chan struct{})}
-	r := &rangeRead{c: c, rc: rc, consumer: consumer, req: req, s: s, tsType: c.timestampType(ctx, req.Topic)}
-	pcs, err := r.start(rctx)
+	r := &rangeRead{c: c, rc: rc, req: req, s: s, tsType: c.timestampType(ctx, req.Topic)}
+	fetchers, parts, err := r.start(rctx)
 	if err != nil {
 		cancel()
-		r.closeAll(pcs)
+		c.releaseReadClient(kindOf(req), rc)
 		return nil, err
 	}
-	go r.run(rctx, pcs)
+	go r.run(rctx, fetchers, parts)
 	return s, nil
 }
 
@@ -187,7 +178,6 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 	sc := *c.sc
 	maxBytes := fetchBytes(req)
 	sc.Metadata.Full = false // only the topic being read
-	sc.ChannelBufferSize = partitionBuffer
 	sc.Consumer.Fetch.Default = min(1<<20, maxBytes)
 	sc.Consumer.Fetch.Max = maxBytes
 	sc.Consumer.Fetch.MaxBytes = maxBytes
@@ -206,73 +196,62 @@ func (c *Client) readerConfig(req ReadRequest) *sarama.Config {
 	return &sc
 }
 
-// rangeRead is one running read: its consumer and partition pumps over a reading client.
+// rangeRead is one running read: its fetchers and partition pumps over a reading client.
 type rangeRead struct {
-	c        *Client
-	rc       sarama.Client // handed back to the Client's pool when the read ends
-	consumer sarama.Consumer
-	req      ReadRequest
-	s        *Stream
-	tsType   TimestampType
+	c      *Client
+	rc     sarama.Client // handed back to the Client's pool when the read ends
+	req    ReadRequest
+	s      *Stream
+	tsType TimestampType
 }
 
-// event is what a partition pump hands the batcher: a record, its end, or its failure.
+// event is what a partition pump hands the batcher: records, its end, or its failure.
 type event struct {
 	recs []Record // one partition's records in offset order (a merge's output: in time order)
 	done bool
 	err  error
 }
 
-// start opens a partition consumer for every range that has something to read, several
-// at once: each costs sarama a few round trips, which add up on topics with many partitions.
-func (r *rangeRead) start(ctx context.Context) (map[int32]sarama.PartitionConsumer, error) {
-	var (
-		mu    sync.Mutex
-		pcs   = map[int32]sarama.PartitionConsumer{}
-		first error
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, partitionOpeners)
-	)
+// start prepares every range that has something to read and groups the partitions by
+// their leader, one fetcher each. A partition without a leader yet (a fresh client, an
+// election) is retried briefly; a lasting failure is the read's error.
+func (r *rangeRead) start(ctx context.Context) ([]*fetcher, []*partFetch, error) {
+	sc := r.rc.Config()
+	byLeader := map[int32]*fetcher{}
+	var fetchers []*fetcher
+	var parts []*partFetch
 	for _, pr := range r.s.ranges {
 		if pr.End >= 0 && pr.Start >= pr.End {
 			continue
 		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			pc, err := r.consumePartition(ctx, pr)
-			mu.Lock()
-			defer mu.Unlock()
-			if pc != nil {
-				pcs[pr.Partition] = pc
-			}
-			if err != nil && first == nil {
-				first = err
-			}
-		})
+		b, err := r.leader(ctx, pr.Partition)
+		if err != nil {
+			return nil, nil, err
+		}
+		f := byLeader[b.ID()]
+		if f == nil {
+			f = &fetcher{r: r, wake: make(chan struct{}, 1)}
+			byLeader[b.ID()] = f
+			fetchers = append(fetchers, f)
+		}
+		p := newPartFetch(pr, sc.Consumer.Fetch.Default)
+		f.parts = append(f.parts, p)
+		parts = append(parts, p)
 	}
-	wg.Wait()
-	return pcs, first
+	return fetchers, parts, nil
 }
 
-func (r *rangeRead) consumePartition(ctx context.Context, pr PartitionRange) (sarama.PartitionConsumer, error) {
-	// Not through call: a consumer abandoned on ctx's end would never be closed. sarama's
-	// own timeouts bound the wait.
-	start := pr.Start
-	var pc sarama.PartitionConsumer
-	var err error
+// leader is the partition's leader, after a few tries while the leader is not known yet.
+func (r *rangeRead) leader(ctx context.Context, partition int32) (*sarama.Broker, error) {
 	for try := 1; ; try++ {
-		pc, err = r.consumer.ConsumePartition(r.req.Topic, pr.Partition, start)
-		if errors.Is(err, sarama.ErrOffsetOutOfRange) && start != sarama.OffsetOldest {
-			// Retention removed the start while we were setting up: begin at what is left.
-			start = sarama.OffsetOldest
-			continue
+		b, err := r.rc.Leader(r.req.Topic, partition)
+		if err == nil {
+			return b, nil
 		}
-		if err == nil || !transient(err) || try >= transientTries {
-			break
+		if !transient(err) || try >= transientTries {
+			return nil, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, partition))
 		}
-		// A fresh client's connection to the leader is not up yet, or the leader moved.
-		r.c.log.Debug("open partition retrying", "topic", r.req.Topic, "partition", pr.Partition, "try", try, "err", err)
+		r.c.log.Debug("partition leader retrying", "topic", r.req.Topic, "partition", partition, "try", try, "err", err)
 		if perr := pause(ctx, try); perr != nil {
 			return nil, perr
 		}
@@ -280,75 +259,69 @@ func (r *rangeRead) consumePartition(ctx context.Context, pr PartitionRange) (sa
 			r.c.log.Debug("refresh metadata", "topic", r.req.Topic, "err", rerr)
 		}
 	}
-	if err != nil {
-		return nil, r.c.explain(ctx, err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))
-	}
-	return pc, nil
 }
 
-// run pumps every partition into the batcher and releases everything when the read ends.
-func (r *rangeRead) run(ctx context.Context, pcs map[int32]sarama.PartitionConsumer) {
+// run fetches and pumps every partition into the batcher and releases everything when the
+// read ends.
+func (r *rangeRead) run(ctx context.Context, fetchers []*fetcher, parts []*partFetch) {
 	defer close(r.s.done)
-	defer r.closeAll(pcs)
-	// The reader learns of the end before sarama's in-flight fetches wind down; Close
-	// still waits for all of it.
-	defer close(r.s.ch)
-	defer r.s.cancel()
-	in := make(chan event, pumpBuffer)
 	var wg sync.WaitGroup
-	if r.req.effectiveOrder() == OrderTime && len(pcs) > 1 {
+	wakes := map[*partFetch]chan struct{}{}
+	for _, f := range fetchers {
+		for _, p := range f.parts {
+			wakes[p] = f.wake
+		}
+		wg.Go(func() { f.run(ctx) })
+	}
+	in := make(chan event, pumpBuffer)
+	if r.req.effectiveOrder() == OrderTime && len(parts) > 1 {
 		// Each partition pumps into a small buffer of its own; the merge takes the
 		// smallest head, so memory stays bounded however long the read.
-		var chans []<-chan event
-		for _, pr := range r.s.ranges {
-			if pc := pcs[pr.Partition]; pc != nil {
-				ch := make(chan event, partitionBuffer)
-				chans = append(chans, ch)
-				wg.Go(func() {
-					defer close(ch) // a pump that stops early must not leave the merge waiting
-					r.pump(ctx, pc, pr, ch)
-				})
-			}
+		chans := make([]<-chan event, 0, len(parts))
+		for _, p := range parts {
+			ch := make(chan event, partitionBuffer)
+			chans = append(chans, ch)
+			wg.Go(func() {
+				defer close(ch) // a pump that stops early must not leave the merge waiting
+				r.pump(ctx, p, wakes[p], ch)
+			})
 		}
 		holdBack := time.Duration(0)
-		if r.req.Follow || r.req.To.Kind == StopNever {
+		if follows(r.req) {
 			holdBack = FollowHoldBack
 		}
 		wg.Go(func() { mergeByTime(ctx, chans, holdBack, in) })
 		r.batch(ctx, in, 1)
 	} else {
-		for _, pr := range r.s.ranges {
-			if pc := pcs[pr.Partition]; pc != nil {
-				wg.Go(func() { r.pump(ctx, pc, pr, in) })
-			}
+		for _, p := range parts {
+			wg.Go(func() { r.pump(ctx, p, wakes[p], in) })
 		}
-		r.batch(ctx, in, len(pcs))
+		r.batch(ctx, in, len(parts))
 	}
 	r.s.cancel()
+	// The reader learns of the end before the fetches in flight wind down; Close still
+	// waits for all of it, and the reading client goes back to the pool idle.
+	close(r.s.ch)
 	wg.Wait()
-}
-
-func (r *rangeRead) closeAll(pcs map[int32]sarama.PartitionConsumer) {
-	// Each Close waits for its broker's in-flight fetch; closing all at once waits once.
-	var wg sync.WaitGroup
-	for _, pc := range pcs {
-		wg.Go(func() { _ = pc.Close() })
-	}
-	wg.Wait()
-	_ = r.consumer.Close()
 	r.c.releaseReadClient(kindOf(r.req), r.rc)
 }
 
-// pump forwards one partition's records until its end offset, ctx's end or an error.
-func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr PartitionRange, in chan<- event) {
+// pump forwards one partition's fetched records until its end offset, ctx's end or an
+// error, and checks the end itself when the partition falls silent short of it.
+func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}, out chan<- event) {
+	defer func() {
+		p.stopped.Store(true)
+		notify(wake)
+	}()
 	send := func(ev event) bool {
 		select {
-		case in <- ev:
+		case out <- ev:
 			return true
 		case <-ctx.Done():
 			return false
 		}
 	}
+	pr := p.pr
 	next := pr.Start
 	var quiet <-chan time.Time
 	var timer *time.Timer
@@ -361,36 +334,29 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 		select {
 		case <-ctx.Done():
 			return
-		case m, ok := <-pc.Messages():
-			if !ok {
+		case f := <-p.feed:
+			notify(wake) // the fetcher may fetch the partition again while this one is handed on
+			switch {
+			case f.salvage:
+				r.readMended(ctx, pr, f.salvageAt, send) // see legacy.go
+				return
+			case f.ev.err != nil:
+				send(f.ev)
 				return
 			}
-			chunk, finished := r.drain(pc, m, pr, &next)
-			if len(chunk) > 0 && !send(event{recs: chunk}) {
-				return
+			if n := len(f.ev.recs); n > 0 {
+				next = f.ev.recs[n-1].Offset + 1
+				if !send(event{recs: f.ev.recs}) {
+					return
+				}
 			}
-			if finished {
+			if f.ev.done {
 				send(event{done: true})
 				return
 			}
 			if timer != nil {
 				timer.Reset(endQuiet)
 			}
-		case e, ok := <-pc.Errors():
-			if !ok {
-				return
-			}
-			if legacyLZ4(e.Err) && r.salvage(ctx, pc, pr, next, send) { // see legacy.go
-				return
-			}
-			if !fatalReadError(e.Err) {
-				// sarama retries these itself (a leader moved, a broker restarts) and gives
-				// up with ErrConsumerRetriesExhausted when they last too long.
-				r.c.log.Debug("partition read retrying", "topic", r.req.Topic, "partition", pr.Partition, "err", e.Err)
-				continue
-			}
-			send(event{err: r.c.translate(e.Err, "read", fmt.Sprintf("topic %q partition %d", r.req.Topic, pr.Partition))})
-			return
 		case <-quiet:
 			// Silence short of the end: the rest may be transaction markers, aborted or
 			// compacted records that will never arrive. Ask the leader directly.
@@ -407,37 +373,11 @@ func (r *rangeRead) pump(ctx context.Context, pc sarama.PartitionConsumer, pr Pa
 	}
 }
 
-// drain turns first and whatever else sarama already holds for the partition into one
-// chunk, without waiting: up to chunkRecords records or chunkBytes of payload. finished
-// says the range's end was reached (records at or past End are not returned).
-func (r *rangeRead) drain(pc sarama.PartitionConsumer, first *sarama.ConsumerMessage, pr PartitionRange,
-	next *int64) (chunk []Record, finished bool) {
-	m, size := first, 0
-	for {
-		if pr.End >= 0 && m.Offset >= pr.End {
-			return chunk, true
-		}
-		if chunk == nil {
-			chunk = make([]Record, 0, min(len(pc.Messages())+1, chunkRecords))
-		}
-		chunk = append(chunk, toRecord(m, r.tsType))
-		size += chunk[len(chunk)-1].Size()
-		*next = m.Offset + 1
-		if pr.End >= 0 && *next >= pr.End {
-			return chunk, true
-		}
-		if len(chunk) >= chunkRecords || size >= chunkBytes {
-			return chunk, false
-		}
-		select {
-		case more, ok := <-pc.Messages():
-			if !ok {
-				return chunk, false // the pump's next receive sees the close
-			}
-			m = more
-		default:
-			return chunk, false
-		}
+// notify wakes whoever waits on ch, unless a wake-up is already pending.
+func notify(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }
 
@@ -507,13 +447,25 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 				active--
 				continue
 			}
-			for i := range ev.recs {
-				if buf == nil {
-					buf = make([]Record, 0, size)
+			for i := 0; i < len(ev.recs); {
+				// As many records as the batch takes, by count, bytes and Max; a batch that
+				// starts empty shares the chunk's array instead of copying it.
+				room := size - len(buf)
+				if r.req.Max > 0 {
+					room = min(room, int(r.req.Max-total))
 				}
-				buf = append(buf, ev.recs[i])
-				bufBytes += ev.recs[i].Size()
-				total++
+				j := i
+				for j < len(ev.recs) && j-i < room && bufBytes < defaultBatchBytes {
+					bufBytes += ev.recs[j].Size()
+					j++
+				}
+				if buf == nil {
+					buf = ev.recs[i:j:j]
+				} else {
+					buf = append(buf, ev.recs[i:j]...)
+				}
+				total += int64(j - i)
+				i = j
 				if r.req.Max > 0 && total >= r.req.Max {
 					flush()
 					return
@@ -533,27 +485,4 @@ func (r *rangeRead) batch(ctx context.Context, in <-chan event, active int) {
 		}
 	}
 	flush()
-}
-
-// toRecord copies sarama's message into kpeek's record. sarama reports a record without a
-// timestamp (message format v0, or v1/v2 with -1) as the zero time; such a record's type is
-// TimestampNone whatever the topic's configuration says.
-func toRecord(m *sarama.ConsumerMessage, tsType TimestampType) Record {
-	if m.Timestamp.IsZero() {
-		tsType = TimestampNone
-	}
-	rec := Record{
-		Topic: m.Topic, Partition: m.Partition, Offset: m.Offset,
-		Timestamp: m.Timestamp, TimestampType: tsType,
-		Key: m.Key, Value: m.Value,
-	}
-	if len(m.Headers) > 0 {
-		rec.Headers = make([]Header, 0, len(m.Headers))
-		for _, h := range m.Headers {
-			if h != nil {
-				rec.Headers = append(rec.Headers, Header{Key: string(h.Key), Value: h.Value})
-			}
-		}
-	}
-	return rec
 }

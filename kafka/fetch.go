@@ -1,0 +1,286 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// A read fetches with sarama's Broker.Fetch directly rather than through sarama's Consumer:
+// the Consumer wraps every record in a message of its own and hands it over a channel, and
+// holds new partitions back for a batching timer before their first fetch. Here one fetcher
+// per leader asks for all of its partitions in one request and hands each partition's
+// records to that partition's pump as one chunk per response.
+
+// partFetch is one partition of a read: what its fetcher has asked for and what its pump
+// has not taken yet.
+type partFetch struct {
+	pr   PartitionRange
+	next int64 // the next offset to fetch (the fetcher's alone)
+	size int32 // the partition's fetch size: grows while a record does not fit
+	// tries counts the fetches in a row that failed with an error worth retrying.
+	tries int
+	// reset is set once a fetch out of range moved next up to the log start.
+	reset bool
+	ended bool // the fetcher gave its last feed (end, failure or salvage)
+	// feed holds at most one fetch result the pump has not taken: the fetcher fetches a
+	// partition only while its feed is empty, so it never waits on one partition's reader
+	// (a merge in time order may be waiting for another partition of the same fetch).
+	feed    chan fetched
+	stopped atomic.Bool // the pump has ended: the partition is no longer fetched
+}
+
+// fetched is one fetch result for a partition: records (in offset order) and/or its end, a
+// failure, or the offset from which a legacy LZ4 batch must be read by readMended.
+type fetched struct {
+	ev        event
+	salvageAt int64
+	salvage   bool
+}
+
+// newPartFetch prepares a partition's read from its range.
+func newPartFetch(pr PartitionRange, size int32) *partFetch {
+	return &partFetch{pr: pr, next: pr.Start, size: size, feed: make(chan fetched, 1)}
+}
+
+// fetcher fetches a set of partitions, grouped by their leader at the read's start; a
+// partition whose leader moves is fetched from the new leader by the same fetcher.
+type fetcher struct {
+	r     *rangeRead
+	parts []*partFetch
+	wake  chan struct{} // a pump took a feed or ended: some partition may be ready again
+}
+
+// run fetches until every partition has ended or ctx ends. It never abandons a fetch in
+// flight (the broker answers within MaxWaitTime, a silent one within the socket timeout),
+// so the read's client is idle when the read releases it.
+func (f *fetcher) run(ctx context.Context) {
+	sc := f.r.rc.Config()
+	for ctx.Err() == nil {
+		ready, open := f.ready()
+		if !open {
+			return
+		}
+		if len(ready) == 0 {
+			select {
+			case <-f.wake:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		byLeader := map[*sarama.Broker][]*partFetch{}
+		var leaders []*sarama.Broker
+		failed := false
+		for _, p := range ready {
+			b, err := f.r.rc.Leader(f.r.req.Topic, p.pr.Partition)
+			switch {
+			case err != nil && fatalReadError(err):
+				f.fail(p, err)
+				continue
+			case err != nil:
+				failed = f.retry(p, err) || failed
+				continue
+			}
+			if byLeader[b] == nil {
+				leaders = append(leaders, b)
+			}
+			byLeader[b] = append(byLeader[b], p)
+		}
+		for _, b := range leaders {
+			failed = f.fetchFrom(ctx, b, byLeader[b]) || failed
+		}
+		if failed {
+			// A leader moved or a broker restarts: wait, learn where the partitions are now.
+			if pause := sleep(ctx, sc.Consumer.Retry.Backoff); pause != nil {
+				return
+			}
+			if err := f.r.rc.RefreshMetadata(f.r.req.Topic); err != nil {
+				f.r.c.log.Debug("refresh metadata", "topic", f.r.req.Topic, "err", err)
+			}
+		}
+	}
+}
+
+// ready lists the partitions to fetch now; open is false once every partition has ended.
+func (f *fetcher) ready() (ready []*partFetch, open bool) {
+	for _, p := range f.parts {
+		if p.ended || p.stopped.Load() {
+			continue
+		}
+		open = true
+		if len(p.feed) == 0 {
+			ready = append(ready, p)
+		}
+	}
+	return ready, open
+}
+
+// fetchFrom sends one fetch for parts to their leader b and feeds each partition what it
+// got; it reports whether some partition failed in a way worth retrying.
+func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*partFetch) (retry bool) {
+	sc := f.r.rc.Config()
+	req := &sarama.FetchRequest{Version: fetchVersion(sc.Version), MinBytes: 1,
+		MaxWaitTime: int32(sc.Consumer.MaxWaitTime.Milliseconds()), MaxBytes: sc.Consumer.Fetch.MaxBytes,
+		Isolation: sc.Consumer.IsolationLevel, SessionID: 0, SessionEpoch: -1}
+	// A partition that has grown its fetch goes first: the broker fills partitions in
+	// request order up to MaxBytes, and always returns the first one's first batch whole.
+	slices.SortStableFunc(parts, func(a, b *partFetch) int { return int(b.size>>20) - int(a.size>>20) })
+	for _, p := range parts {
+		req.AddBlock(f.r.req.Topic, p.pr.Partition, p.next, p.size, -1)
+	}
+	resp, err := b.Fetch(req)
+	if ctx.Err() != nil {
+		return false
+	}
+	if err != nil {
+		if legacyLZ4(err) && f.salvage(ctx, parts) {
+			return false
+		}
+		if errors.Is(err, sarama.ErrClosedClient) {
+			for _, p := range parts {
+				f.fail(p, err)
+			}
+			return false
+		}
+		// The connection broke (a broker restarting): close it so the next Leader call
+		// opens a fresh one.
+		_ = b.Close()
+		for _, p := range parts {
+			retry = f.retry(p, err) || retry
+		}
+		return retry
+	}
+	for _, p := range parts {
+		blk := resp.GetBlock(f.r.req.Topic, p.pr.Partition)
+		if blk == nil {
+			retry = f.retry(p, sarama.ErrIncompleteResponse) || retry
+			continue
+		}
+		retry = f.take(p, blk) || retry
+	}
+	return retry
+}
+
+// take feeds p the records of its block, ends it at its range's end, grows its fetch for a
+// record that did not fit, or handles the block's error.
+func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock) (retry bool) {
+	sc := f.r.rc.Config()
+	switch {
+	case errors.Is(blk.Err, sarama.ErrOffsetOutOfRange) && !p.reset:
+		// Retention removed the start while the read was setting up: begin at what is left.
+		p.reset = true
+		if oldest, err := f.r.rc.GetOffset(f.r.req.Topic, p.pr.Partition, sarama.OffsetOldest); err == nil && oldest > p.next {
+			p.next = oldest
+			return false
+		}
+		f.fail(p, blk.Err)
+		return false
+	case !errors.Is(blk.Err, sarama.ErrNoError):
+		if fatalReadError(blk.Err) {
+			f.fail(p, blk.Err)
+			return false
+		}
+		return f.retry(p, blk.Err)
+	}
+	p.tries = 0
+	recs, last := blockRecords(f.r.req.Topic, p.pr.Partition, blk, p.next, p.pr.End, f.r.tsType)
+	if last < p.next && cutOff(blk) {
+		// A record larger than the fetch: ask for more, up to what the read accepts.
+		if p.size >= sc.Consumer.Fetch.Max {
+			f.fail(p, sarama.ErrMessageTooLarge)
+			return false
+		}
+		p.size = min(p.size*2, sc.Consumer.Fetch.Max)
+		return false
+	}
+	p.size = sc.Consumer.Fetch.Default
+	if last >= p.next {
+		p.next = last + 1
+	}
+	done := p.pr.End >= 0 && p.next >= p.pr.End
+	if len(recs) > 0 || done {
+		p.ended = done
+		p.feed <- fetched{ev: event{recs: recs, done: done}}
+	}
+	return false
+}
+
+// cutOff reports whether blk ended in a record cut off by the fetch size.
+func cutOff(blk *sarama.FetchResponseBlock) bool {
+	if blk.Partial {
+		return true
+	}
+	for _, recs := range blk.RecordsSet {
+		switch {
+		case recs == nil:
+		case recs.RecordBatch != nil && recs.RecordBatch.PartialTrailingRecord:
+			return true
+		case recs.MsgSet != nil && recs.MsgSet.PartialTrailingMessage:
+			return true
+		}
+	}
+	return false
+}
+
+// retry counts a failed fetch of p and reports true, or fails p with
+// ErrConsumerRetriesExhausted once the reading client's Retry.Max tries are used up.
+func (f *fetcher) retry(p *partFetch, err error) bool {
+	p.tries++
+	if p.tries > f.r.rc.Config().Consumer.Retry.Max {
+		f.fail(p, fmt.Errorf("%w: %w", sarama.ErrConsumerRetriesExhausted, err))
+		return false
+	}
+	f.r.c.log.Debug("partition read retrying", "topic", f.r.req.Topic, "partition", p.pr.Partition, "try", p.tries, "err", err)
+	return true
+}
+
+// fail ends p with err, translated for a person.
+func (f *fetcher) fail(p *partFetch, err error) {
+	p.ended = true
+	p.feed <- fetched{ev: event{err: f.r.c.translate(err, "read", fmt.Sprintf("topic %q partition %d", f.r.req.Topic, p.pr.Partition))}}
+}
+
+// salvage handles a fetch that failed on a legacy LZ4 batch (legacy.go): a partition
+// whose own fetch fails too is handed to readMended; the others only shared the failed
+// response and are fetched again without it. It reports whether it handed any over.
+func (f *fetcher) salvage(ctx context.Context, parts []*partFetch) (any bool) {
+	for _, p := range parts {
+		if !f.r.ownFetchFails(ctx, p.pr.Partition, p.next) {
+			continue
+		}
+		f.r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", f.r.req.Topic, "partition", p.pr.Partition, "offset", p.next)
+		p.ended = true
+		p.feed <- fetched{salvage: true, salvageAt: p.next}
+		any = true
+	}
+	return any
+}
+
+// fetchVersion is the newest Fetch version the client's configured Kafka version speaks
+// that kpeek decodes (sarama lowers it to what each broker advertises).
+func fetchVersion(v sarama.KafkaVersion) int16 {
+	switch {
+	case v.IsAtLeast(sarama.V2_7_0_0):
+		return 12
+	case v.IsAtLeast(sarama.V2_3_0_0):
+		return 11
+	}
+	return 10
+}
+
+// sleep waits d or until ctx ends, and returns ctx's error then.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
