@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ type partFetch struct {
 	pr   PartitionRange
 	next int64 // the next offset to fetch (the fetcher's alone)
 	size int32 // the partition's fetch size: grows while a record does not fit
+	// front puts the partition first in its next request: a record did not fit although
+	// size is at its maximum.
+	front bool
 	// tries counts the fetches in a row that failed with an error worth retrying.
 	tries int
 	// reset is set once a fetch out of range moved next up to the log start.
@@ -129,7 +133,15 @@ func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*part
 		Isolation: sc.Consumer.IsolationLevel, SessionID: 0, SessionEpoch: -1}
 	// A partition that has grown its fetch goes first: the broker fills partitions in
 	// request order up to MaxBytes, and always returns the first one's first batch whole.
-	slices.SortStableFunc(parts, func(a, b *partFetch) int { return int(b.size>>20) - int(a.size>>20) })
+	slices.SortStableFunc(parts, func(a, b *partFetch) int {
+		if a.front != b.front {
+			if a.front {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(b.size, a.size)
+	})
 	for _, p := range parts {
 		req.AddBlock(f.r.req.Topic, p.pr.Partition, p.next, p.size, -1)
 	}
@@ -155,20 +167,27 @@ func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*part
 		}
 		return retry
 	}
-	for _, p := range parts {
+	if len(resp.Blocks) == 0 && resp.ThrottleTime > 0 {
+		// The broker holds back a client over its quota: wait as long as it says.
+		f.r.c.log.Debug("fetch throttled", "topic", f.r.req.Topic, "for", resp.ThrottleTime)
+		_ = sleep(ctx, resp.ThrottleTime)
+		return false
+	}
+	for i, p := range parts {
 		blk := resp.GetBlock(f.r.req.Topic, p.pr.Partition)
 		if blk == nil {
 			retry = f.retry(p, sarama.ErrIncompleteResponse) || retry
 			continue
 		}
-		retry = f.take(p, blk) || retry
+		retry = f.take(p, blk, i == 0) || retry
 	}
 	return retry
 }
 
 // take feeds p the records of its block, ends it at its range's end, grows its fetch for a
-// record that did not fit, or handles the block's error.
-func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock) (retry bool) {
+// record that did not fit, or handles the block's error. first says p came first in the
+// request, where the broker returns a batch whole whatever the fetch size.
+func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock, first bool) (retry bool) {
 	sc := f.r.rc.Config()
 	switch {
 	case errors.Is(blk.Err, sarama.ErrOffsetOutOfRange) && !p.reset:
@@ -190,15 +209,20 @@ func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock) (retry bool
 	p.tries = 0
 	recs, last := blockRecords(f.r.req.Topic, p.pr.Partition, blk, p.next, p.pr.End, f.r.tsType)
 	if last < p.next && cutOff(blk) {
-		// A record larger than the fetch: ask for more, up to what the read accepts.
+		// A record larger than the fetch: ask for more, up to what the read accepts, and
+		// fail only once the partition came first in a request and still did not fit.
 		if p.size >= sc.Consumer.Fetch.Max {
+			if !first {
+				p.front = true
+				return false
+			}
 			f.fail(p, sarama.ErrMessageTooLarge)
 			return false
 		}
 		p.size = min(p.size*2, sc.Consumer.Fetch.Max)
 		return false
 	}
-	p.size = sc.Consumer.Fetch.Default
+	p.size, p.front = sc.Consumer.Fetch.Default, false
 	if last >= p.next {
 		p.next = last + 1
 	}
@@ -259,6 +283,97 @@ func (f *fetcher) salvage(ctx context.Context, parts []*partFetch) (any bool) {
 		any = true
 	}
 	return any
+}
+
+// pump forwards one partition's fetched records until its end offset, ctx's end or an
+// error, and checks the end itself when the partition falls silent short of it.
+func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}, out chan<- event) {
+	defer func() {
+		p.stopped.Store(true)
+		notify(wake)
+	}()
+	send := func(ev event) bool {
+		select {
+		case out <- ev:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	pr := p.pr
+	next := pr.Start
+	var quiet <-chan time.Time
+	var timer *time.Timer
+	if pr.End >= 0 {
+		timer = time.NewTimer(endQuiet)
+		defer timer.Stop()
+		quiet = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case f := <-p.feed:
+			notify(wake) // the fetcher may fetch the partition again while this one is handed on
+			switch {
+			case f.salvage:
+				r.readMended(ctx, pr, f.salvageAt, send) // see legacy.go
+				return
+			case f.ev.err != nil:
+				send(f.ev)
+				return
+			}
+			if n := len(f.ev.recs); n > 0 {
+				next = f.ev.recs[n-1].Offset + 1
+				for recs := f.ev.recs; len(recs) > 0; {
+					var chunk []Record
+					chunk, recs = cutChunk(recs)
+					if !send(event{recs: chunk}) {
+						return
+					}
+				}
+			}
+			if f.ev.done {
+				send(event{done: true})
+				return
+			}
+			if timer != nil {
+				timer.Reset(endQuiet)
+			}
+		case <-quiet:
+			// Silence short of the end: the rest may be transaction markers, aborted or
+			// compacted records that will never arrive. Ask the leader directly.
+			more, err := r.readableBefore(ctx, pr.Partition, next, pr.End)
+			if err == nil && !more {
+				send(event{done: true})
+				return
+			}
+			if err != nil {
+				r.c.log.Debug("end check failed", "topic", r.req.Topic, "partition", pr.Partition, "err", err)
+			}
+			timer.Reset(endQuiet)
+		}
+	}
+}
+
+// cutChunk splits off the first chunk of recs: at most chunkRecords records or chunkBytes
+// of payload (at least one record). Chunks share recs' array; what a read holds in its
+// buffers stays bounded by chunks, however large a fetch response is.
+func cutChunk(recs []Record) (chunk, rest []Record) {
+	n, size := 0, 0
+	for n < len(recs) && n < chunkRecords && size < chunkBytes {
+		size += recs[n].Size()
+		n++
+	}
+	return recs[:n:n], recs[n:]
+}
+
+// notify wakes whoever waits on ch, unless a wake-up is already pending.
+func notify(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // fetchVersion is the newest Fetch version the client's configured Kafka version speaks

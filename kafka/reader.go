@@ -19,9 +19,10 @@ const (
 	defaultBatchBytes  = 8 << 20 // a batch is also cut at this many payload bytes
 	partitionBuffer    = 64      // chunks a partition may hold for the merge in time order
 	pumpBuffer         = 8       // chunks in flight between the partition pumps and the batcher
-	// A pump hands on one chunk per fetch response; the merge in time order hands on
-	// chunks of at most chunkRecords records.
+	// Pumps and the merge in time order hand records on in chunks of at most chunkRecords
+	// records or chunkBytes of payload, cut from a fetch response without copying.
 	chunkRecords = 256
+	chunkBytes   = 1 << 20
 	// How long a broker may hold a fetch that finds nothing new: closing a read waits for it.
 	followMaxWait  = 250 * time.Millisecond
 	boundedMaxWait = 20 * time.Millisecond
@@ -304,81 +305,6 @@ func (r *rangeRead) run(ctx context.Context, fetchers []*fetcher, parts []*partF
 	close(r.s.ch)
 	wg.Wait()
 	r.c.releaseReadClient(kindOf(r.req), r.rc)
-}
-
-// pump forwards one partition's fetched records until its end offset, ctx's end or an
-// error, and checks the end itself when the partition falls silent short of it.
-func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}, out chan<- event) {
-	defer func() {
-		p.stopped.Store(true)
-		notify(wake)
-	}()
-	send := func(ev event) bool {
-		select {
-		case out <- ev:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	pr := p.pr
-	next := pr.Start
-	var quiet <-chan time.Time
-	var timer *time.Timer
-	if pr.End >= 0 {
-		timer = time.NewTimer(endQuiet)
-		defer timer.Stop()
-		quiet = timer.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case f := <-p.feed:
-			notify(wake) // the fetcher may fetch the partition again while this one is handed on
-			switch {
-			case f.salvage:
-				r.readMended(ctx, pr, f.salvageAt, send) // see legacy.go
-				return
-			case f.ev.err != nil:
-				send(f.ev)
-				return
-			}
-			if n := len(f.ev.recs); n > 0 {
-				next = f.ev.recs[n-1].Offset + 1
-				if !send(event{recs: f.ev.recs}) {
-					return
-				}
-			}
-			if f.ev.done {
-				send(event{done: true})
-				return
-			}
-			if timer != nil {
-				timer.Reset(endQuiet)
-			}
-		case <-quiet:
-			// Silence short of the end: the rest may be transaction markers, aborted or
-			// compacted records that will never arrive. Ask the leader directly.
-			more, err := r.readableBefore(ctx, pr.Partition, next, pr.End)
-			if err == nil && !more {
-				send(event{done: true})
-				return
-			}
-			if err != nil {
-				r.c.log.Debug("end check failed", "topic", r.req.Topic, "partition", pr.Partition, "err", err)
-			}
-			timer.Reset(endQuiet)
-		}
-	}
-}
-
-// notify wakes whoever waits on ch, unless a wake-up is already pending.
-func notify(ch chan<- struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
 }
 
 // fatalReadError tells the errors that end a partition's read from those sarama retries.
