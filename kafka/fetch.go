@@ -32,10 +32,12 @@ type partFetch struct {
 	// reset is set once a fetch out of range moved next up to the log start.
 	reset bool
 	ended bool // the fetcher gave its last feed (end, failure or salvage)
-	// feed holds at most one fetch result the pump has not taken: the fetcher fetches a
-	// partition only while its feed is empty, so it never waits on one partition's reader
-	// (a merge in time order may be waiting for another partition of the same fetch).
+	// feed holds the fetch result the pump has not handed on yet. The fetcher fetches a
+	// partition only while it is not busy (the pump has handed on the last result), so it
+	// never waits on one partition's reader (a merge in time order may be waiting for
+	// another partition of the same fetch), and a partition holds one response at a time.
 	feed    chan fetched
+	busy    atomic.Bool
 	stopped atomic.Bool // the pump has ended: the partition is no longer fetched
 }
 
@@ -57,7 +59,7 @@ func newPartFetch(pr PartitionRange, size int32) *partFetch {
 type fetcher struct {
 	r     *rangeRead
 	parts []*partFetch
-	wake  chan struct{} // a pump took a feed or ended: some partition may be ready again
+	wake  chan struct{} // a pump handed a result on or ended: a partition may be ready again
 }
 
 // run fetches until every partition has ended or ctx ends. It never abandons a fetch in
@@ -117,7 +119,7 @@ func (f *fetcher) ready() (ready []*partFetch, open bool) {
 			continue
 		}
 		open = true
-		if len(p.feed) == 0 {
+		if !p.busy.Load() {
 			ready = append(ready, p)
 		}
 	}
@@ -229,7 +231,7 @@ func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock, first bool)
 	done := p.pr.End >= 0 && p.next >= p.pr.End
 	if len(recs) > 0 || done {
 		p.ended = done
-		p.feed <- fetched{ev: event{recs: recs, done: done}}
+		f.give(p, fetched{ev: event{recs: recs, done: done}})
 	}
 	return false
 }
@@ -251,6 +253,13 @@ func cutOff(blk *sarama.FetchResponseBlock) bool {
 	return false
 }
 
+// give hands p's pump a fetch result; p is busy until the pump has handed it on. The feed
+// never blocks: only a partition that is not busy is fetched.
+func (f *fetcher) give(p *partFetch, r fetched) {
+	p.busy.Store(true)
+	p.feed <- r
+}
+
 // retry counts a failed fetch of p and reports true, or fails p with
 // ErrConsumerRetriesExhausted once the reading client's Retry.Max tries are used up.
 func (f *fetcher) retry(p *partFetch, err error) bool {
@@ -266,7 +275,8 @@ func (f *fetcher) retry(p *partFetch, err error) bool {
 // fail ends p with err, translated for a person.
 func (f *fetcher) fail(p *partFetch, err error) {
 	p.ended = true
-	p.feed <- fetched{ev: event{err: f.r.c.translate(err, "read", fmt.Sprintf("topic %q partition %d", f.r.req.Topic, p.pr.Partition))}}
+	resource := fmt.Sprintf("topic %q partition %d", f.r.req.Topic, p.pr.Partition)
+	f.give(p, fetched{ev: event{err: f.r.c.translate(err, "read", resource)}})
 }
 
 // salvage handles a fetch that failed on a legacy LZ4 batch (legacy.go): a partition
@@ -279,7 +289,7 @@ func (f *fetcher) salvage(ctx context.Context, parts []*partFetch) (any bool) {
 		}
 		f.r.c.log.Debug("partition read salvaging a legacy LZ4 batch", "topic", f.r.req.Topic, "partition", p.pr.Partition, "offset", p.next)
 		p.ended = true
-		p.feed <- fetched{salvage: true, salvageAt: p.next}
+		f.give(p, fetched{salvage: true, salvageAt: p.next})
 		any = true
 	}
 	return any
@@ -314,7 +324,6 @@ func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}
 		case <-ctx.Done():
 			return
 		case f := <-p.feed:
-			notify(wake) // the fetcher may fetch the partition again while this one is handed on
 			switch {
 			case f.salvage:
 				r.readMended(ctx, pr, f.salvageAt, send) // see legacy.go
@@ -337,6 +346,8 @@ func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}
 				send(event{done: true})
 				return
 			}
+			p.busy.Store(false)
+			notify(wake) // the fetcher may fetch the partition again
 			if timer != nil {
 				timer.Reset(endQuiet)
 			}
