@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -119,4 +121,44 @@ func truncatedBatch(offset int64, batchLen int32) []byte {
 	b[16] = 2 // magic
 	binary.BigEndian.PutUint32(b[57:], 1)
 	return b
+}
+
+// TestReadRetriesWhenTheLeaderMoves: the first fetch answers NOT_LEADER_FOR_PARTITION for
+// every partition (a leader election); the reader learns the leaders again and reads
+// everything, each partition in offset order.
+func TestReadRetriesWhenTheLeaderMoves(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(2, "moved"))
+	produce(t, producer(t, c), "moved", []int32{0, 1}, 30, base)
+	var refused atomic.Int64
+	// Handled once: kfake drops the control function after the first fetch it answers.
+	c.ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		freq := req.(*kmsg.FetchRequest)
+		resp := freq.ResponseKind().(*kmsg.FetchResponse)
+		resp.Version = freq.Version
+		for _, rt := range freq.Topics {
+			st := kmsg.NewFetchResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewFetchResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, kerr.NotLeaderForPartition.Code
+				sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
+				st.Partitions = append(st.Partitions, sp)
+				refused.Add(1)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "moved", Order: OrderPartition})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := readAll(t, s)
+	if refused.Load() == 0 {
+		t.Fatal("no fetch was refused: the test proves nothing")
+	}
+	if len(got) != 60 || !perPartitionOrdered(got) {
+		t.Fatalf("read %d records (per-partition ordered %v), want 60", len(got), perPartitionOrdered(got))
+	}
 }
