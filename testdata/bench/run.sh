@@ -133,7 +133,7 @@ tusage() {
 	awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f ", ($14 + $15) / hz}' "/proc/$pid/stat"
 	awk '/^VmHWM:/ {print $2}' "/proc/$pid/status"
 }
-# explorer FIRST LOAD FILTER: one run: opens bench.json from the beginning and appends
+# explorer FIRST LOAD FILTER: one run: opens bench.json on the window beginning..end and appends
 # "wall cpu rss_kb" of the first record on screen, the load and the CEL filter to the files.
 explorer() {
 	local t0 t1 c0 c1 u
@@ -141,8 +141,8 @@ explorer() {
 	tmux new-session -d -s "$SESSION" -x 120 -y 40 "exec $K"
 	twait 'bench\.json' 60
 	tkeys / && tkeys -l bench.json && tkeys Enter && tkeys Enter
-	twait 'where to start' 30
-	tkeys C-u && tkeys -l beginning
+	twait 'which window' 30
+	tkeys C-u && tkeys -l beginning..end
 	read -r c0 _ <<<"$(tusage)"
 	t0=$(now)
 	tmux send-keys -t "$SESSION" Enter
