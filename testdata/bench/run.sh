@@ -4,6 +4,7 @@
 #   bash testdata/bench/run.sh            # ~10 min on 2 cores; not part of .ci/run
 #   BENCH_RUNS=3 BENCH_RECORDS=200000 bash testdata/bench/run.sh   # a quicker look
 #   BENCH_ROWS=explorer bash testdata/bench/run.sh                   # the explorer rows only
+#   BENCH_ROWS=topics bash testdata/bench/run.sh                     # the topics row only
 #   BENCH_KPEEK=/tmp/kpeek-old bash testdata/bench/run.sh            # measure another build
 #
 # Starts the real broker of testdata/kafka (up.sh, PLAINTEXT on 127.0.0.1:29092), writes the
@@ -64,12 +65,16 @@ ORDER=()
 if "$KPEEK" consume --help 2>/dev/null | grep -q -- '--order'; then ORDER=(--order partition); fi
 
 # sample FILE CMD...: one run of CMD (stdout discarded), "wall cpu rss_kb" appended to FILE.
+# The wall time is taken with nanosecond clock reads around GNU time (whose %e has only
+# centiseconds, too coarse for `topics`); both sides of a pair pay the same small overhead.
 sample() {
-	local out=$1
+	local out=$1 t0 t1
 	shift
-	/usr/bin/time -f '%e %U %S %M' -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" ||
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%U %S %M' -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" ||
 		{ cat "$WORK/err" >&2; die "bench: failed: $*"; }
-	awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}' "$WORK/t" >>"$out"
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) '{printf "%.4f %.3f %s\n", ns / 1e9, $1 + $2, $3}' "$WORK/t" >>"$out"
 }
 
 # median COLUMN FILE: the median of one column.
@@ -101,7 +106,11 @@ pair() {
 
 K="$KPEEK -b $B"
 C="kcat -b $B -C -e -q"
-if [[ ${BENCH_ROWS:-all} != explorer ]]; then
+ROWS_WANTED=${BENCH_ROWS:-all} # all, explorer (the explorer rows only) or topics (that row only)
+if [[ $ROWS_WANTED == topics ]]; then
+	pair "topics (one metadata call)" "$K topics" "kcat -b $B -L"
+fi
+if [[ $ROWS_WANTED == all ]]; then
 	pair "consume -o raw" "$K consume -t bench.json ${ORDER[*]} -o raw" "$C -t bench.json -f '%s\n'"
 	pair "consume -o ndjson (vs kcat -J)" "$K consume -t bench.json ${ORDER[*]}" "$C -t bench.json -J"
 	pair "consume --filter failure -o raw" "$K consume -t bench.json ${ORDER[*]} --filter failure -o raw" \
@@ -176,6 +185,7 @@ row() {
 		"$(median 1 "$2")" "$(median 2 "$2")" "$(($(median 3 "$2" | cut -d. -f1) / 1024))" \
 		"${peer[0]}" "${peer[1]}" "${peer[2]}" "${peer[3]}" "${peer[4]}")")
 }
+if [[ $ROWS_WANTED == all || $ROWS_WANTED == explorer ]]; then
 log "bench: the explorer (tmux session $SESSION)"
 EF=$WORK/ef EL=$WORK/el EC=$WORK/ec HL=$WORK/hl
 explorer /dev/null /dev/null /dev/null # warm-up
@@ -186,6 +196,7 @@ done
 row "explorer load (vs consume -o raw)" "$EL" "$HL"
 row "explorer CEL filter, all loaded" "$EC"
 row "explorer first record on screen" "$EF"
+fi
 
 printf '\nKafka %s, %d JSON records, %d Avro records, %d interleaved runs each (medians; ratios are kpeek/kcat)\n' \
 	"$VERSION" "$RECORDS" "$AVRO_RECORDS" "$RUNS"
