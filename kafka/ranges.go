@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -213,52 +212,12 @@ func (r *rangeRead) readableBefore(ctx context.Context, partition int32, from, e
 	return hasReadable(blk, from, end), nil
 }
 
-// hasReadable mirrors the Java consumer's read-committed filter: aborted transactions are
-// taken in order of their first offset; a producer is aborting from the batch that reaches
-// that offset until its ABORT marker (a COMMIT marker does not end it); control batches and
-// the aborting producer's transactional batches are skipped; everything else in range would
-// be delivered.
+// hasReadable reports whether blk holds a record in [from, end) that a read delivers: the
+// read's own rule (blockRecords, with its read-committed filter), so the end check and the
+// read never disagree about what counts.
 func hasReadable(blk *sarama.FetchResponseBlock, from, end int64) bool {
-	pending := slices.Clone(blk.AbortedTransactions)
-	slices.SortFunc(pending, func(a, b *sarama.AbortedTransaction) int { return cmp.Compare(a.FirstOffset, b.FirstOffset) })
-	aborting := map[int64]bool{}
-	for _, recs := range blk.RecordsSet {
-		if recs == nil {
-			continue
-		}
-		if recs.RecordBatch == nil {
-			if recs.MsgSet != nil {
-				for _, m := range recs.MsgSet.Messages {
-					if m.Offset >= from && m.Offset < end {
-						return true
-					}
-				}
-			}
-			continue
-		}
-		rb := recs.RecordBatch
-		for len(pending) > 0 && pending[0].FirstOffset <= rb.LastOffset() {
-			aborting[pending[0].ProducerID] = true
-			pending = pending[1:]
-		}
-		if rb.Control {
-			if t, ok := controlType(rb); !ok || t == sarama.ControlRecordAbort {
-				// An unreadable marker ends the transaction too: guessing "still aborting"
-				// could hide committed records and end the read early.
-				delete(aborting, rb.ProducerID)
-			}
-			continue
-		}
-		if rb.IsTransactional && aborting[rb.ProducerID] {
-			continue
-		}
-		for _, rec := range rb.Records {
-			if off := rb.FirstOffset + rec.OffsetDelta; off >= from && off < end {
-				return true
-			}
-		}
-	}
-	return false
+	recs, _ := blockRecords("", 0, blk, from, end, TimestampCreate)
+	return len(recs) > 0
 }
 
 // controlType reads a control batch's marker type from its first record's key (int16
