@@ -192,10 +192,14 @@ func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*part
 func (f *fetcher) take(p *partFetch, blk *sarama.FetchResponseBlock, first bool) (retry bool) {
 	sc := f.r.rc.Config()
 	switch {
-	case errors.Is(blk.Err, sarama.ErrOffsetOutOfRange) && !p.reset:
-		// Retention removed the start while the read was setting up: begin at what is left.
+	case errors.Is(blk.Err, sarama.ErrOffsetOutOfRange) && !p.reset && p.next == p.pr.Start:
+		// Retention removed the start between resolving the range and its first fetch: the
+		// read never had those records, so it begins at what is left. Once the read has
+		// begun, out of range means records it was due to read are gone: that fails below.
 		p.reset = true
 		if oldest, err := f.r.rc.GetOffset(f.r.req.Topic, p.pr.Partition, sarama.OffsetOldest); err == nil && oldest > p.next {
+			f.r.c.log.Debug("partition read starts at the log start", "topic", f.r.req.Topic, "partition", p.pr.Partition,
+				"resolved", p.next, "log_start", oldest)
 			p.next = oldest
 			return false
 		}

@@ -3,9 +3,13 @@ package kafka
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/IBM/sarama"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -88,4 +92,115 @@ func TestReadRidesOutDroppedConnections(t *testing.T) {
 			goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
 		})
 	}
+}
+
+// deleteBeforeFetch makes the cluster, on the nth fetch (counted from 1), first delete the
+// partition's records below `to` (DeleteRecords, as retention would) and then answer the
+// fetch as usual; deleted is closed once that happened.
+func deleteBeforeFetch(t *testing.T, c *kfake.Cluster, admin *kgo.Client, topic string, partition int32, nth, to int64) (deleted <-chan struct{}) {
+	t.Helper()
+	done := make(chan struct{})
+	var seen atomic.Int64
+	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		if seen.Add(1) != nth {
+			return nil, nil, false
+		}
+		c.DropControl()
+		go func() {
+			defer close(done)
+			req := kmsg.NewPtrDeleteRecordsRequest()
+			rt := kmsg.NewDeleteRecordsRequestTopic()
+			rt.Topic = topic
+			rp := kmsg.NewDeleteRecordsRequestTopicPartition()
+			rp.Partition, rp.Offset = partition, to
+			rt.Partitions = append(rt.Partitions, rp)
+			req.Topics = append(req.Topics, rt)
+			resp, err := req.RequestWith(testCtx(t), admin)
+			if err == nil {
+				err = kerr.ErrorForCode(resp.Topics[0].Partitions[0].ErrorCode)
+			}
+			if err != nil {
+				t.Errorf("delete records: %v", err)
+			}
+		}()
+		// The fetch waits (other connections are served) until the records are gone.
+		c.SleepControl(func() { <-done })
+		return nil, nil, false
+	})
+	return done
+}
+
+// produceApart writes n records to partition 0 of topic, each in a batch of its own.
+func produceApart(t *testing.T, pc *kgo.Client, topic string, n int) {
+	t.Helper()
+	for i := range n {
+		r := &kgo.Record{Topic: topic, Partition: 0, Value: []byte(fmt.Sprintf("p0-%d", i)), Timestamp: base}
+		if err := pc.ProduceSync(testCtx(t), r).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestReadStartsAtTheLogStartRetentionLeft: retention removes the start of the range after
+// the read resolved it and before its first fetch; the read begins at what is left and
+// reports no loss: the read never had those records.
+func TestReadStartsAtTheLogStartRetentionLeft(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "aged"))
+	pc := producer(t, c)
+	produceApart(t, pc, "aged", 10)
+	deleted := deleteBeforeFetch(t, c, pc, "aged", 0, 1, 4)
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "aged"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if r := s.Ranges(); r[0].Start != 0 || r[0].End != 10 {
+		t.Fatalf("ranges %+v: want 0..10 resolved before the deletion", r)
+	}
+	got := readAll(t, s) // fails on a stream error
+	<-deleted
+	if want := seq(0, 4, 10, -1, 0, 0); !slices.Equal(values(got), want) {
+		t.Errorf("read %v, want %v", values(got), want)
+	}
+}
+
+// TestReadFailsWhenRetentionOvertakesIt: retention removes records the read has not reached
+// after it has begun reading; that is not the start moving: the read ends with the error
+// saying the next records were deleted while reading, naming the partition, having
+// delivered what it read before.
+func TestReadFailsWhenRetentionOvertakesIt(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "overtaken"))
+	pc := producer(t, c)
+	produceApart(t, pc, "overtaken", 10)
+	deleteBeforeFetch(t, c, pc, "overtaken", 0, 2, 6)
+	// Fetches so small that each takes one batch: the first fetch reads offset 0 only.
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "overtaken", MaxBytes: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var (
+		got  []Record
+		last error
+	)
+	for b := range s.Batches() {
+		got = append(got, b.Records...)
+		if b.Err != nil {
+			last = b.Err
+		}
+	}
+	if !slices.Equal(offsets(got), []int64{0}) {
+		t.Errorf("read offsets %v, want [0]: what the first fetch read, and nothing skipped after it", offsets(got))
+	}
+	if !errors.Is(last, sarama.ErrOffsetOutOfRange) || !strings.Contains(last.Error(), `read topic "overtaken" partition 0: the next records were deleted while reading`) {
+		t.Errorf("stream ended with %v, want the deletion named for the partition", last)
+	}
+}
+
+func offsets(recs []Record) []int64 {
+	out := make([]int64, len(recs))
+	for i, r := range recs {
+		out[i] = r.Offset
+	}
+	return out
 }
