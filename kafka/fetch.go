@@ -161,14 +161,25 @@ func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*part
 			}
 			return false
 		}
-		// The connection broke (a broker restarting): close it so the next Leader call
-		// opens a fresh one.
+		// The connection broke (a broker restarting) or the broker fell silent: close it so
+		// the next Leader call opens a fresh one.
 		_ = b.Close()
+		if isTimeout(err) && dialAddr(err) == "" {
+			err = &silentError{addr: b.Addr(), timeout: sc.Net.ReadTimeout, err: err}
+			if !follows(f.r.req) {
+				for _, p := range parts {
+					f.fail(p, err)
+				}
+				return false
+			}
+			f.r.s.stalls.set(b.Addr(), err)
+		}
 		for _, p := range parts {
 			retry = f.retry(p, err) || retry
 		}
 		return retry
 	}
+	f.r.s.stalls.set(b.Addr(), nil)
 	if len(resp.Blocks) == 0 && resp.ThrottleTime > 0 {
 		// The broker holds back a client over its quota: wait as long as it says.
 		f.r.c.log.Debug("fetch throttled", "topic", f.r.req.Topic, "for", resp.ThrottleTime)

@@ -1,14 +1,18 @@
 package kafka
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/kpeek/kpeek/config"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -203,4 +207,144 @@ func offsets(recs []Record) []int64 {
 		out[i] = r.Offset
 	}
 	return out
+}
+
+// silenceFetches makes the cluster take fetches from the nth on (counted from 1) and not
+// answer them until the returned wake is called (or the test ends); silent counts them.
+func silenceFetches(t *testing.T, c *kfake.Cluster, nth int64) (silent *atomic.Int64, wake func()) {
+	t.Helper()
+	var seen atomic.Int64
+	silent = new(atomic.Int64)
+	woken := make(chan struct{})
+	var once sync.Once
+	wake = func() { once.Do(func() { close(woken) }) }
+	t.Cleanup(wake)
+	c.ControlKey(kmsg.Fetch.Int16(), func(kmsg.Request) (kmsg.Response, error, bool) {
+		if seen.Add(1) < nth {
+			return nil, nil, false
+		}
+		select {
+		case <-woken:
+			return nil, nil, false
+		default:
+		}
+		silent.Add(1)
+		c.SleepControl(func() { <-woken })
+		return nil, nil, false // answered after waking, on a connection the client gave up
+	})
+	return silent, wake
+}
+
+// connectWithTimeout opens a kpeek client on the cluster with socket.timeout.ms set.
+func connectWithTimeout(t *testing.T, c *kfake.Cluster, ms int) *Client {
+	t.Helper()
+	kc, err := New(testCtx(t), config.Connection{Name: "test", Brokers: c.ListenAddrs(), SocketTimeoutMs: ms},
+		WithLogger(testLogger(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kc.Close() })
+	return kc
+}
+
+// TestReadNamesABrokerThatFallsSilent: the broker answers the first fetches of a bounded
+// read, then takes one and never answers. The read fails after that one fetch (not after
+// retrying it for minutes) with an error naming the partition and the silent broker, having
+// delivered what came before, and leaves nothing running.
+func TestReadNamesABrokerThatFallsSilent(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "quiet"))
+	pc := producer(t, c)
+	produceApart(t, pc, "quiet", 10)
+	pc.Close()
+	ignore := goleak.IgnoreCurrent()
+	kc := connectWithTimeout(t, c, 300)
+	silent, _ := silenceFetches(t, c, 3)
+	// Fetches so small that each takes one batch: fetches 1 and 2 read offsets 0 and 1.
+	s, err := kc.Read(testCtx(t), ReadRequest{Topic: "quiet", MaxBytes: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		got  []Record
+		last error
+	)
+	for b := range s.Batches() {
+		got = append(got, b.Records...)
+		if b.Err != nil {
+			last = b.Err
+		}
+	}
+	s.Close()
+	addr := c.ListenAddrs()[0]
+	if !slices.Equal(offsets(got), []int64{0, 1}) {
+		t.Errorf("read offsets %v, want [0 1]", offsets(got))
+	}
+	if last == nil || !strings.Contains(last.Error(), `read topic "quiet" partition 0: broker `+addr+` stopped answering: no answer to a fetch within 300ms (socket.timeout.ms)`) {
+		t.Errorf("stream ended with %v, want the silent broker named", last)
+	}
+	if n := silent.Load(); n != 1 {
+		t.Errorf("%d fetches went to the silent broker, want 1: a bounded read names it at the first silence", n)
+	}
+	kc.Close()
+	goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
+}
+
+// TestFollowSaysWhileABrokerIsSilent: a followed read whose broker stops answering goes on
+// (a broker may come back) and says so through Stalled, naming the broker; once the broker
+// answers again, new records arrive and Stalled is nil. Nothing is left running.
+func TestFollowSaysWhileABrokerIsSilent(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "hush"))
+	pc := producer(t, c)
+	produceApart(t, pc, "hush", 3)
+	ignore := goleak.IgnoreCurrent()
+	// The timeout must exceed the follow's long poll, or idle polls would count as silence.
+	kc := connectWithTimeout(t, c, 1000)
+	silent, wake := silenceFetches(t, c, 2)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	s, err := kc.Read(ctx, ReadRequest{Topic: "hush", Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func() []Record {
+		t.Helper()
+		b, ok := <-s.Batches()
+		if !ok || b.Err != nil {
+			t.Fatalf("stream ended: open %v, err %v", ok, b.Err)
+		}
+		return b.Records
+	}
+	var got []Record
+	for len(got) < 3 {
+		got = append(got, next()...)
+	}
+	// Guard, not a timing: wait until the read says it is stalled (the test's deadline
+	// fails it if it never does).
+	for s.Stalled() == nil {
+		if err := sleep(testCtx(t), 10*time.Millisecond); err != nil {
+			t.Fatalf("the read never said it was stalled (%d silent fetches)", silent.Load())
+		}
+	}
+	addr := c.ListenAddrs()[0]
+	if msg := s.Stalled().Error(); !strings.Contains(msg, "broker "+addr+" stopped answering") {
+		t.Errorf("Stalled() = %q, want the broker named", msg)
+	}
+	wake()
+	produceApart(t, pc, "hush", 4) // offsets 3..6 hold p0-0..p0-3
+	for len(got) < 7 {
+		got = append(got, next()...)
+	}
+	if err := s.Stalled(); err != nil {
+		t.Errorf("Stalled() = %v after the broker answered again", err)
+	}
+	if offs := offsets(got); !slices.Equal(offs, []int64{0, 1, 2, 3, 4, 5, 6}) {
+		t.Errorf("read offsets %v, want 0..6 once each", offs)
+	}
+	cancel()
+	for range s.Batches() {
+	}
+	s.Close()
+	kc.Close()
+	pc.Close()
+	goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
 }

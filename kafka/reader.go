@@ -37,6 +37,7 @@ type Stream struct {
 	ranges []PartitionRange
 	cancel context.CancelFunc
 	done   chan struct{}
+	stalls stalls
 }
 
 // Batches yields record batches; it is closed when the read ends and its goroutines are gone.
@@ -44,6 +45,11 @@ func (s *Stream) Batches() <-chan Batch { return s.ch }
 
 // Ranges is what the read covers per partition, resolved at start.
 func (s *Stream) Ranges() []PartitionRange { return append([]PartitionRange(nil), s.ranges...) }
+
+// Stalled is nil while the read's brokers answer; while a followed read waits on a broker
+// that stopped answering its fetches (within socket.timeout.ms), it names that broker. The
+// read goes on trying; a bounded read fails with the same error instead.
+func (s *Stream) Stalled() error { return s.stalls.err() }
 
 // Close stops the read and waits for its goroutines.
 func (s *Stream) Close() error {
