@@ -311,13 +311,20 @@ func (f *fetcher) salvage(ctx context.Context, parts []*partFetch) (any bool) {
 }
 
 // pump forwards one partition's fetched records until its end offset, ctx's end or an
-// error, and checks the end itself when the partition falls silent short of it.
-func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}, out chan<- event) {
+// error, and checks the end itself when the partition falls silent short of it. With a
+// budget (time order), records wait until they fit it.
+func (r *rangeRead) pump(ctx context.Context, p *partFetch, wake chan<- struct{}, out chan<- event, room *budget) {
 	defer func() {
 		p.stopped.Store(true)
 		notify(wake)
 	}()
 	send := func(ev event) bool {
+		if room != nil && len(ev.recs) > 0 {
+			ev.spent, ev.cost = room, chunkCost(ev.recs)
+			if !room.acquire(ctx, ev.cost) {
+				return false
+			}
+		}
 		select {
 		case out <- ev:
 			return true

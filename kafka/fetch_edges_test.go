@@ -348,3 +348,44 @@ func TestFollowSaysWhileABrokerIsSilent(t *testing.T) {
 	pc.Close()
 	goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
 }
+
+// TestReadTimeOrderOfLargeRecords: two partitions of large records, one far ahead in time,
+// each far more than a partition's budget; the merge gives the budget back as it takes
+// chunks, so the read goes through in time order instead of stalling at the budget.
+func TestReadTimeOrderOfLargeRecords(t *testing.T) {
+	const n, size = 40, 512 << 10
+	c := newCluster(t, kfake.SeedTopics(2, "big"))
+	pc := producer(t, c, kgo.ProducerBatchMaxBytes(2<<20))
+	value := make([]byte, size)
+	late := time.UnixMilli(1_700_000_000_000)
+	for i := range n {
+		recs := []*kgo.Record{
+			{Topic: "big", Partition: 0, Key: []byte(fmt.Sprintf("late-%d", i)), Value: value, Timestamp: late.Add(time.Hour + time.Duration(i)*time.Second)},
+			{Topic: "big", Partition: 1, Key: []byte(fmt.Sprintf("early-%d", i)), Value: value, Timestamp: late.Add(time.Duration(i) * time.Second)},
+		}
+		if err := pc.ProduceSync(testCtx(t), recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n*(size+recordOverhead) < 2*partitionBudget {
+		t.Fatal("the records do not exceed the budget: the test proves nothing")
+	}
+	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "big", Order: OrderTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := readAll(t, s)
+	if len(got) != 2*n {
+		t.Fatalf("read %d records, want %d", len(got), 2*n)
+	}
+	for i, r := range got {
+		want := fmt.Sprintf("early-%d", i)
+		if i >= n {
+			want = fmt.Sprintf("late-%d", i-n)
+		}
+		if string(r.Key) != want {
+			t.Fatalf("record %d is %s, want %s", i, r.Key, want)
+		}
+	}
+}

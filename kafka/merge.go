@@ -254,6 +254,9 @@ func (m *merger) take(ctx context.Context, s *mergeSource) error {
 
 // accept files one event from s: a new head, the end of s, or a failure.
 func (m *merger) accept(s *mergeSource, ev event, ok bool) error {
+	if ev.spent != nil {
+		ev.spent.release(ev.cost)
+	}
 	switch {
 	case !ok || ev.done:
 		s.done = true

@@ -302,3 +302,30 @@ func BenchmarkMergeByTime(b *testing.B) {
 		})
 	}
 }
+
+// TestBudgetHoldsAPartitionBack: a pump may hand the merge chunks only while they fit its
+// budget (a chunk larger than the whole budget passes alone); a chunk that does not fit
+// waits for the merge to take earlier ones. An ended context shows whether acquire would
+// have waited.
+func TestBudgetHoldsAPartitionBack(t *testing.T) {
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	b := newBudget(100)
+	if !b.acquire(ended, 60) || !b.acquire(ended, 40) {
+		t.Fatal("chunks within the budget must pass without waiting")
+	}
+	if b.acquire(ended, 1) {
+		t.Fatal("a chunk beyond the budget passed without waiting for the merge")
+	}
+	b.release(60)
+	if !b.acquire(ended, 60) {
+		t.Fatal("a chunk that fits again after a release had to wait")
+	}
+	b.release(100)
+	if !b.acquire(ended, 500) {
+		t.Fatal("a chunk larger than the budget must pass an empty budget")
+	}
+	if got, want := chunkCost([]Record{{Key: []byte("k"), Value: make([]byte, 99)}}), 100+recordOverhead; got != want {
+		t.Errorf("chunkCost = %d, want %d", got, want)
+	}
+}

@@ -217,6 +217,10 @@ type event struct {
 	recs []Record // one partition's records in offset order (a merge's output: in time order)
 	done bool
 	err  error
+	// spent is what recs took of their partition's budget (time order), released when the
+	// merge takes them.
+	spent *budget
+	cost  int
 }
 
 // start prepares every range that has something to read and groups the partitions by
@@ -290,7 +294,7 @@ func (r *rangeRead) run(ctx context.Context, fetchers []*fetcher, parts []*partF
 			chans = append(chans, ch)
 			wg.Go(func() {
 				defer close(ch) // a pump that stops early must not leave the merge waiting
-				r.pump(ctx, p, wakes[p], ch)
+				r.pump(ctx, p, wakes[p], ch, newBudget(partitionBudget))
 			})
 		}
 		holdBack := time.Duration(0)
@@ -301,7 +305,7 @@ func (r *rangeRead) run(ctx context.Context, fetchers []*fetcher, parts []*partF
 		r.batch(ctx, in, 1)
 	} else {
 		for _, p := range parts {
-			wg.Go(func() { r.pump(ctx, p, wakes[p], in) })
+			wg.Go(func() { r.pump(ctx, p, wakes[p], in, nil) })
 		}
 		r.batch(ctx, in, len(parts))
 	}
