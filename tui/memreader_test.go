@@ -94,6 +94,7 @@ func (r *memReader) last(t *testing.T, topic string) *memStream {
 }
 
 func (s *memStream) Batches() <-chan kafka.Batch { return s.ch }
+func (s *memStream) Stalled() error              { return nil }
 
 func (s *memStream) Ranges() []kafka.PartitionRange {
 	end := int64(memRecords)

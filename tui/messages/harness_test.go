@@ -19,13 +19,15 @@ var base = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 
 // fakeStream is a read whose batches are queued before it starts.
 type fakeStream struct {
-	ch     chan kafka.Batch
-	ranges []kafka.PartitionRange
+	ch      chan kafka.Batch
+	ranges  []kafka.PartitionRange
+	stalled error // what Stalled says
 }
 
 func (f *fakeStream) Batches() <-chan kafka.Batch    { return f.ch }
 func (f *fakeStream) Ranges() []kafka.PartitionRange { return f.ranges }
 func (f *fakeStream) Close() error                   { return nil }
+func (f *fakeStream) Stalled() error                 { return f.stalled }
 
 // newFake returns a stream holding batches; closed ends it after them.
 func newFake(closed bool, batches ...[]kafka.Record) *fakeStream {

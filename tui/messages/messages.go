@@ -44,6 +44,9 @@ type Source struct {
 type Stream interface {
 	Batches() <-chan kafka.Batch
 	Ranges() []kafka.PartitionRange
+	// Stalled names the broker a followed read waits on while it does not answer; nil while
+	// the read's brokers answer.
+	Stalled() error
 	Close() error
 }
 

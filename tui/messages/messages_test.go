@@ -192,3 +192,25 @@ func TestFollowSaysWhenTheConnectionIsLost(t *testing.T) {
 		t.Fatalf("recovery not said:\n%s", v)
 	}
 }
+
+// A broker that stops answering a followed read's fetches, while the cluster still answers
+// the frame's probe, shows as stalled naming the broker, and live again once it answers.
+func TestFollowSaysWhenABrokerFallsSilent(t *testing.T) {
+	f := newFake(false, logins(5))
+	m := newTest(t, 160, 24, f)
+	m = keys(t, m, "tab", "tab", "space", "enter") // follow
+	f.stalled = errors.New("broker 127.0.0.1:9092 stopped answering: no answer to a fetch within 10s (socket.timeout.ms)\x1b[2J")
+	m = run(t, m, tickMsg{id: m.rd.id, at: time.Now()})
+	v := plain(m)
+	if strings.Contains(v, "following ↓") || !strings.Contains(v, "stalled: broker 127.0.0.1:9092 stopped") {
+		t.Fatalf("a silent broker still looks live:\n%s", v)
+	}
+	if strings.Contains(m.View(), "\x1b[2J") {
+		t.Error("the broker's error reached the screen unsanitized")
+	}
+	f.stalled = nil
+	m = run(t, m, tickMsg{id: m.rd.id, at: time.Now()})
+	if v := plain(m); !strings.Contains(v, "following ↓") {
+		t.Fatalf("the read answering again is not shown:\n%s", v)
+	}
+}

@@ -23,6 +23,7 @@ type readState struct {
 	starting  bool
 	live      bool // the stream is open
 	err       error
+	stalled   error // a broker the read waits on stopped answering (checked each tick)
 
 	received  int64 // records received by this read, dropped ones included
 	lastTotal int64
@@ -205,6 +206,9 @@ func (m Model) updateRead(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		m.rd = m.rd.measure(msg.at)
+		if m.rd.live && m.rd.stream != nil {
+			m.rd.stalled = m.rd.stream.Stalled()
+		}
 		if m.tl.dirty {
 			m.tl = m.tl.refresh(m.store, m.filter)
 		}

@@ -385,6 +385,9 @@ func (m Model) counterLine() string {
 	switch {
 	case m.rd.live && m.connLost != nil:
 		s += " · stalled: connection lost, retrying"
+	case m.rd.live && m.rd.stalled != nil:
+		// The cluster answers the frame's probe, but a broker stopped answering this read.
+		s += " · stalled: " + decode.Sanitize(m.rd.stalled.Error()) + ", retrying"
 	default:
 		s += " · " + m.rd.state()
 		if m.tail && m.rd.live {
