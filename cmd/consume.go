@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
@@ -48,6 +49,10 @@ func newConsumeCmd(g *globals) *cobra.Command {
 			}
 			defer stream.Close()
 			g.audit("consume", map[string]string{"topic": sel.topic, "selection": sel.describe(), "filter": sel.filter, "follow": fmt.Sprint(sel.follow)})
+			if sel.follow {
+				stopWatch := watchStalls(ctx, stream, stallCheck, g.printNotes)
+				defer stopWatch()
+			}
 			read, n, err := copyRecords(ctx, stream, dec, flt, w, sel.follow)
 			if ferr := w.Flush(); err == nil {
 				err = ferr
@@ -112,4 +117,37 @@ func emptyNote(sel *selection, read int) string {
 		return fmt.Sprintf("no records: %s holds none in topic %q", what, sel.topic)
 	}
 	return fmt.Sprintf("none of the %d records read matched the filter", read)
+}
+
+// stallCheck is how often a followed read is asked whether a broker stopped answering.
+const stallCheck = time.Second
+
+// watchStalls says on stderr when a followed read's broker stops answering its fetches
+// and when it answers again: a follow that prints nothing must not pass for a quiet topic.
+// The returned func stops the watch and waits for it.
+func watchStalls(ctx context.Context, s interface{ Stalled() error }, every time.Duration, note func([]string)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		var said error
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			now := s.Stalled()
+			switch {
+			case now != nil && (said == nil || now.Error() != said.Error()):
+				note([]string{"stalled: " + now.Error() + "; retrying"})
+			case now == nil && said != nil:
+				note([]string{"reading again"})
+			}
+			said = now
+		}
+	}()
+	return func() { cancel(); <-done }
 }
