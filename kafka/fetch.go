@@ -147,8 +147,16 @@ func (f *fetcher) fetchFrom(ctx context.Context, b *sarama.Broker, parts []*part
 	for _, p := range parts {
 		req.AddBlock(f.r.req.Topic, p.pr.Partition, p.next, p.size, -1)
 	}
-	resp, err := b.Fetch(req)
+	// Through request: the read's end (Ctrl-C, Close) cuts a fetch still waiting on a broker
+	// that stopped answering instead of waiting out socket.timeout.ms. The connection is the
+	// read's own, so nothing else loses it.
+	resp, err := request(ctx, f.r.rc, b, func(b *sarama.Broker) (*sarama.FetchResponse, error) { return b.Fetch(req) })
 	if ctx.Err() != nil {
+		if err != nil {
+			// The fetch was cut or failed: close the broker so that the pooled reading client
+			// opens a fresh connection for its next read rather than finding a dead one.
+			_ = b.Close()
+		}
 		return false
 	}
 	if err != nil {

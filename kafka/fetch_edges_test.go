@@ -389,3 +389,61 @@ func TestReadTimeOrderOfLargeRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseEndsASilentFetch: Ctrl-C (the read's context ending) or Close while a followed
+// read's fetch waits on a broker that stopped answering ends the read at once, not at the
+// socket timeout (an hour here); the reading client goes back to the pool in working order,
+// so the next read on the same Client gets its records once the broker answers again.
+func TestCloseEndsASilentFetch(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "hush"))
+	pc := producer(t, c)
+	produceApart(t, pc, "hush", 3)
+	pc.Close()
+	ignore := goleak.IgnoreCurrent()
+	kc := connectWithTimeout(t, c, 3_600_000)
+	silent, wake := silenceFetches(t, c, 2)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	s, err := kc.Read(ctx, ReadRequest{Topic: "hush", Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for got := 0; got < 3; {
+		b, ok := <-s.Batches()
+		if !ok || b.Err != nil {
+			t.Fatalf("stream ended: open %v, err %v", ok, b.Err)
+		}
+		got += len(b.Records)
+	}
+	for silent.Load() == 0 { // guard, not a timing: the test's deadline fails it
+		if err := sleep(testCtx(t), 10*time.Millisecond); err != nil {
+			t.Fatal("no fetch was held")
+		}
+	}
+	cancel()
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second): // guard only: before the fix Close waited for the hour
+		t.Fatal("Close waited on the silent fetch")
+	}
+	wake()
+	s2, err := kc.Read(testCtx(t), ReadRequest{Topic: "hush", From: Start{Kind: StartBeginning}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Record
+	for b := range s2.Batches() {
+		if b.Err != nil {
+			t.Fatalf("the next read failed: %v", b.Err)
+		}
+		got = append(got, b.Records...)
+	}
+	if offs := offsets(got); !slices.Equal(offs, []int64{0, 1, 2}) {
+		t.Errorf("the next read got offsets %v, want 0..2", offs)
+	}
+	s2.Close()
+	kc.Close()
+	goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
+}
