@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -35,6 +36,7 @@ type conns struct {
 	draining map[string]int
 	idle     map[string]chan struct{} // closed when draining[addr] drops to 0
 	cuts     atomic.Uint64            // how many times connections were cut, ever
+	emptied  chan struct{}            // made by closeAfter; closed when open is empty
 }
 
 func newConns(sc *sarama.Config) *conns {
@@ -88,7 +90,7 @@ func (cs *conns) Dial(network, addr string) (net.Conn, error) {
 	}
 	stop := func() bool { return true }
 	if cs.ctx != nil {
-		stop = context.AfterFunc(cs.ctx, func() { _ = raw.Close() })
+		stop = context.AfterFunc(cs.ctx, func() { c.killed.Store(true); _ = raw.Close() })
 	}
 	cs.open[c] = stop
 	return c, nil
@@ -140,7 +142,7 @@ func (cs *conns) cut(addr string) (end func()) {
 	cs.cuts.Add(1)
 	cs.mu.Unlock()
 	for _, c := range victims {
-		_ = c.Conn.Close() // sarama's read fails at once; sarama then closes the broker
+		c.kill() // sarama's read fails at once; sarama then closes the broker
 	}
 	return end
 }
@@ -180,8 +182,50 @@ func (cs *conns) closeAll() {
 	cs.mu.Unlock()
 	for c, stop := range open {
 		stop()
-		_ = c.Conn.Close()
+		c.kill()
 	}
+}
+
+// closeAfter closes what a closing sarama client leaves open, after sarama has closed what
+// it will. sarama closes each broker in a goroutine of its own once the request running on
+// it has ended, so closeAfter first closes the connections with a request waiting for an
+// answer (they end now, not at the read timeout), refuses new ones, then waits until
+// sarama has closed the others itself, at most grace (a request sent while the client was
+// closing holds its broker that long), and closes any left. Closing them
+// all before sarama did made sarama's own close fail and log "use of closed network
+// connection" at every exit.
+func (cs *conns) closeAfter(grace time.Duration) {
+	cs.mu.Lock()
+	cs.closed = true
+	var waiting []*trackedConn
+	for c := range cs.open {
+		if c.waiting() {
+			waiting = append(waiting, c)
+		}
+	}
+	emptied := cs.emptiedLocked()
+	cs.mu.Unlock()
+	for _, c := range waiting {
+		c.kill()
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-emptied:
+	case <-t.C:
+	}
+	cs.closeAll()
+}
+
+// emptiedLocked is closed when no connection is open any more; cs.mu is held.
+func (cs *conns) emptiedLocked() <-chan struct{} {
+	if cs.emptied == nil {
+		cs.emptied = make(chan struct{})
+		if len(cs.open) == 0 {
+			close(cs.emptied)
+		}
+	}
+	return cs.emptied
 }
 
 func (cs *conns) forget(c *trackedConn) {
@@ -189,6 +233,13 @@ func (cs *conns) forget(c *trackedConn) {
 	if stop, ok := cs.open[c]; ok {
 		stop()
 		delete(cs.open, c)
+		if len(cs.open) == 0 && cs.emptied != nil {
+			select {
+			case <-cs.emptied:
+			default:
+				close(cs.emptied)
+			}
+		}
 	}
 	cs.mu.Unlock()
 }
@@ -205,6 +256,7 @@ type trackedConn struct {
 	// in the moment between sending it and starting to read.
 	io       atomic.Int32
 	awaiting atomic.Bool
+	killed   atomic.Bool // closed by kpeek (cut, closeAll, a connect's context), not by sarama
 }
 
 // waiting reports whether a request on the connection is waiting for its answer.
@@ -232,10 +284,21 @@ func (c *trackedConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Close closes the connection and forgets it.
+// kill closes the connection for kpeek, to end the request waiting on it or the client.
+func (c *trackedConn) kill() {
+	c.killed.Store(true)
+	_ = c.Conn.Close()
+}
+
+// Close closes the connection and forgets it. Closing one kpeek has already closed (kill)
+// is no error: sarama, closing its broker afterwards, wants it closed, and it is.
 func (c *trackedConn) Close() error {
 	c.cs.forget(c)
-	return c.Conn.Close()
+	err := c.Conn.Close()
+	if c.killed.Load() {
+		return nil
+	}
+	return err
 }
 
 // trackedClient is a sarama client whose Close also closes the connections of requests
@@ -245,10 +308,14 @@ type trackedClient struct {
 	conns *conns
 }
 
+// closeGrace bounds the wait for sarama to close its own connections when a client closes;
+// sarama closes an idle connection at once, and closeAfter has ended the waiting ones.
+const closeGrace = 2 * time.Second
+
 // Close closes the client, then any connection it left open.
 func (t *trackedClient) Close() error {
 	err := t.Client.Close()
-	t.conns.closeAll()
+	t.conns.closeAfter(closeGrace)
 	return err
 }
 

@@ -148,3 +148,61 @@ func TestTrackedConnWaitsFromRequestToAnswer(t *testing.T) {
 		t.Fatal("a connection whose answer arrived still counts as waiting")
 	}
 }
+
+// TestCloseLetsSaramaCloseItsConnections: closing an idle client leaves each connection to
+// sarama to close (kpeek closing them first made sarama's own close fail and log it); none
+// is left open.
+func TestCloseLetsSaramaCloseItsConnections(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "t"))
+	kc := connectTo(t, c)
+	if _, err := kc.Topics(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	cs := kc.client.(*trackedClient).conns
+	cs.mu.Lock()
+	var open []*trackedConn
+	for tc := range cs.open {
+		open = append(open, tc)
+	}
+	cs.mu.Unlock()
+	if len(open) == 0 {
+		t.Fatal("no connection open after a call")
+	}
+	if err := kc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range open {
+		if tc.killed.Load() {
+			t.Errorf("connection to %s was closed by kpeek before sarama closed it", tc.addr)
+		}
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if len(cs.open) != 0 {
+		t.Errorf("%d connections still open after Close", len(cs.open))
+	}
+}
+
+// TestClosingAClosedConnectionIsNoError: sarama closing a connection kpeek has closed is
+// not an error; a close kpeek did not cause still reports one.
+func TestClosingAClosedConnectionIsNoError(t *testing.T) {
+	cs := newConns(mustSaramaConfig(t))
+	addr, _ := blackHole(t, func() {})
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	killed := &trackedConn{Conn: dial(), cs: cs, addr: addr}
+	killed.kill()
+	if err := killed.Close(); err != nil {
+		t.Errorf("close after kpeek's: %v", err)
+	}
+	twice := &trackedConn{Conn: dial(), cs: cs, addr: addr}
+	_ = twice.Close()
+	if err := twice.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("a second close of a connection kpeek never closed: err %v, want net.ErrClosed", err)
+	}
+}
