@@ -44,6 +44,8 @@ type clientOptions struct {
 	logger      *slog.Logger
 	dialTimeout time.Duration
 	clientID    string
+	// silenceCheck bounds the ApiVersions check that names a silent bootstrap broker.
+	silenceCheck time.Duration
 }
 
 // WithLogger routes the client's (and sarama's) logs to l.
@@ -58,7 +60,7 @@ func WithClientID(id string) Option { return func(o *clientOptions) { o.clientID
 // New connects to the cluster cfg names and checks that a broker answers. Failures
 // name the cause: unreachable broker, refused credentials, TLS problem.
 func New(ctx context.Context, cfg config.Connection, opts ...Option) (*Client, error) {
-	o := clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek"}
+	o := clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek", silenceCheck: silenceCheck}
 	for _, opt := range opts {
 		opt(&o)
 	}

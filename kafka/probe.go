@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -129,11 +130,11 @@ func (c *Client) probeAddr(ctx context.Context, addr string) error {
 	if !c.sc.Net.SASL.Enable {
 		return nil
 	}
-	b := sarama.NewBroker(addr)
-	if err := b.Open(c.sc); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+	b, done, err := openProbe(ctx, addr, c.sc)
+	if err != nil {
 		return c.translate(err, "connect to", "broker "+addr)
 	}
-	defer b.Close()
+	defer done()
 	if _, err := call(ctx, func() (bool, error) { return b.Connected() }); err != nil {
 		if t := c.translate(err, "log in to", "broker "+addr); isTyped(t) {
 			return t
@@ -152,11 +153,11 @@ func (c *Client) probeAddr(ctx context.Context, addr string) error {
 // advertised address: a broker advertising a name the client cannot reach (a container
 // host name, an internal listener) is a common reason for a cluster to look dead.
 func (c *Client) probeAdvertised(ctx context.Context, addr string) error {
-	b := sarama.NewBroker(addr)
-	if err := b.Open(c.sc); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+	b, done, err := openProbe(ctx, addr, c.sc)
+	if err != nil {
 		return nil
 	}
-	defer b.Close()
+	defer done()
 	md, err := call(ctx, func() (*sarama.MetadataResponse, error) {
 		return b.GetMetadata(sarama.NewMetadataRequest(c.sc.Version, nil))
 	})
@@ -197,11 +198,11 @@ func (c *Client) answersApiVersions(ctx context.Context, addr string) bool {
 	// Only this one ApiVersions: a SASL listener allows a single one before the handshake.
 	conf := *c.sc
 	conf.ApiVersionsRequest = false
-	b := sarama.NewBroker(addr)
-	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+	b, done, err := openProbe(ctx, addr, &conf)
+	if err != nil {
 		return false
 	}
-	defer b.Close()
+	defer done()
 	resp, err := call(ctx, func() (*sarama.ApiVersionsResponse, error) {
 		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 0})
 	})
@@ -273,7 +274,7 @@ func timedOut(ctx context.Context, err error) bool {
 }
 
 // silenceCheck bounds the check that names a silent broker: a broker that answers at all
-// answers ApiVersions within a round trip.
+// answers ApiVersions within a round trip. (A Client's opts.silenceCheck; tests change it.)
 const silenceCheck = 3 * time.Second
 
 // checkBrokers asks every bootstrap broker at once for its ApiVersions (allowed before any
@@ -307,17 +308,42 @@ func (c *Client) askApiVersions(ctx context.Context, addr string) error {
 	conf := *c.sc
 	conf.Net.SASL.Enable = false
 	conf.ApiVersionsRequest = false
-	conf.Net.DialTimeout = min(conf.Net.DialTimeout, silenceCheck)
-	conf.Net.ReadTimeout = silenceCheck
-	b := sarama.NewBroker(addr)
-	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+	limit := cmp.Or(c.opts.silenceCheck, silenceCheck)
+	conf.Net.DialTimeout = min(conf.Net.DialTimeout, limit)
+	conf.Net.ReadTimeout = limit
+	b, done, err := openProbe(ctx, addr, &conf)
+	if err != nil {
 		return err
 	}
-	defer b.Close()
-	_, err := call(ctx, func() (*sarama.ApiVersionsResponse, error) {
+	defer done()
+	_, err = call(ctx, func() (*sarama.ApiVersionsResponse, error) {
 		return b.ApiVersions(&sarama.ApiVersionsRequest{Version: 0})
 	})
 	return err
+}
+
+// openProbe opens a broker of the probe's own on a connection that ctx's end closes: the
+// request in flight then fails at once, and closing the broker, which waits for that
+// request, does not wait for the read timeout (a silent broker's, up to socket.timeout.ms or
+// silenceCheck). done closes the broker and whatever it left open.
+func openProbe(ctx context.Context, addr string, sc *sarama.Config) (b *sarama.Broker, done func(), err error) {
+	conf := *sc
+	cs := newConns(&conf)
+	conf.Net.Proxy.Enable, conf.Net.Proxy.Dialer = true, cs
+	release := cs.bind(ctx)
+	end := func() {
+		release()
+		cs.closeAll()
+	}
+	b = sarama.NewBroker(addr)
+	if err := b.Open(&conf); err != nil && !errors.Is(err, sarama.ErrAlreadyConnected) {
+		end()
+		return nil, nil, err
+	}
+	return b, func() {
+		_ = b.Close()
+		end()
+	}, nil
 }
 
 // isDial reports an error from making the connection, as opposed to using it.

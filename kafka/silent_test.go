@@ -1,14 +1,19 @@
 package kafka
 
 import (
+	"context"
 	"errors"
+	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/kafka/kafkatest"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"go.uber.org/goleak"
 )
 
 // TestSilentBrokerIsNamed: a broker that takes the connection and says nothing is named,
@@ -53,5 +58,94 @@ func TestSilentBootstrapBrokerBesideAGoodOne(t *testing.T) {
 			t.Errorf("topics through the good broker: %v", err)
 		}
 		kc.Close()
+	}
+}
+
+// deafBroker accepts connections and reads what arrives without ever answering; heard runs
+// when the first bytes of a request arrive. Its goroutines end with the test.
+func deafBroker(t *testing.T, heard func()) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Go(func() {
+				buf := make([]byte, 512)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					once.Do(heard)
+				}
+			})
+		}
+	})
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
+
+// TestCancelEndsConnectProbes: Ctrl-C while a probe waits on a broker that took its request
+// and says nothing ends the probe at once, with nothing of it left running. The probes'
+// own read timeouts are set to an hour, so a probe that waited for one would hang: the
+// guard below is only there to fail such a test instead of hanging it.
+func TestCancelEndsConnectProbes(t *testing.T) {
+	probes := []struct {
+		name string
+		run  func(ctx context.Context, c *Client, addr string)
+	}{
+		{"silence check (ApiVersions)", func(ctx context.Context, c *Client, addr string) { c.checkBrokers(ctx) }},
+		{"listener check (ApiVersions)", func(ctx context.Context, c *Client, addr string) { c.answersApiVersions(ctx, addr) }},
+		{"advertised addresses (Metadata)", func(ctx context.Context, c *Client, addr string) { _ = c.probeAdvertised(ctx, addr) }},
+	}
+	for _, p := range probes {
+		t.Run(p.name, func(t *testing.T) {
+			ignore := goleak.IgnoreCurrent()
+			ctx, cancel := context.WithCancel(testCtx(t))
+			defer cancel()
+			addr := deafBroker(t, cancel)
+			cfg := config.Connection{Brokers: []string{addr}, SocketTimeoutMs: int(time.Hour / time.Millisecond)}
+			o := clientOptions{dialTimeout: 5 * time.Second, clientID: "kpeek", silenceCheck: time.Hour}
+			sc, _, err := saramaConfig(cfg, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &Client{cfg: cfg, sc: sc, opts: o, log: testLogger(t)}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				p.run(ctx, c, addr)
+			}()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the probe still runs 30s after its context ended")
+			}
+			if err := goleak.Find(append(leakOptions(), ignore,
+				goleak.IgnoreAnyFunction("github.com/kpeek/kpeek/kafka.deafBroker.func1"),
+				goleak.IgnoreAnyFunction("github.com/kpeek/kpeek/kafka.deafBroker.func1.1"))...); err != nil {
+				t.Fatalf("the cancelled probe left goroutines behind: %v", err)
+			}
+		})
 	}
 }
