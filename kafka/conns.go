@@ -31,6 +31,8 @@ type conns struct {
 	ctx    context.Context // while connecting: its end closes what was dialed; then nil
 	open   map[*trackedConn]func() bool
 	closed bool
+	// closing is set when the client closes; a request written after it is cut at once.
+	closing atomic.Bool
 	// draining counts, per broker address, the cancelled requests still running there: while
 	// one runs, no connection to that address is dialed, so it cannot start waiting again.
 	draining map[string]int
@@ -175,6 +177,7 @@ func (cs *conns) drained(addr string) <-chan struct{} {
 
 // closeAll closes every open connection and refuses new ones.
 func (cs *conns) closeAll() {
+	cs.closing.Store(true)
 	cs.mu.Lock()
 	cs.closed = true
 	open := cs.open
@@ -189,12 +192,13 @@ func (cs *conns) closeAll() {
 // closeAfter closes what a closing sarama client leaves open, after sarama has closed what
 // it will. sarama closes each broker in a goroutine of its own once the request running on
 // it has ended, so closeAfter first closes the connections with a request waiting for an
-// answer (they end now, not at the read timeout), refuses new ones, then waits until
-// sarama has closed the others itself, at most grace (a request sent while the client was
-// closing holds its broker that long), and closes any left. Closing them
+// answer (they end now, not at the read timeout; one sent from now on is cut as it is
+// sent, see Write), refuses new ones, then waits until sarama has closed the others
+// itself, at most grace, and closes any left. Closing them
 // all before sarama did made sarama's own close fail and log "use of closed network
 // connection" at every exit.
 func (cs *conns) closeAfter(grace time.Duration) {
+	cs.closing.Store(true)
 	cs.mu.Lock()
 	cs.closed = true
 	var waiting []*trackedConn
@@ -273,7 +277,10 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write writes to the connection; a request sent awaits its answer.
+// Write writes to the connection; a request sent awaits its answer. Once the client is
+// closing, the connection is closed right after what was written (a request then fails at
+// once instead of holding its broker, which sarama wants to close, until the answer; a TLS
+// close alert has been sent).
 func (c *trackedConn) Write(p []byte) (int, error) {
 	c.io.Add(1)
 	n, err := c.Conn.Write(p)
@@ -281,6 +288,9 @@ func (c *trackedConn) Write(p []byte) (int, error) {
 		c.awaiting.Store(true)
 	}
 	c.io.Add(-1)
+	if c.cs.closing.Load() {
+		c.kill()
+	}
 	return n, err
 }
 

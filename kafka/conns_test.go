@@ -206,3 +206,29 @@ func TestClosingAClosedConnectionIsNoError(t *testing.T) {
 		t.Errorf("a second close of a connection kpeek never closed: err %v, want net.ErrClosed", err)
 	}
 }
+
+// TestWriteWhileClosingIsCut: a request written while its client closes cannot wait for an
+// answer (and hold Close until sarama can close its broker): its connection is closed.
+func TestWriteWhileClosingIsCut(t *testing.T) {
+	cs := newConns(mustSaramaConfig(t))
+	addr, _ := blackHole(t, func() {})
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &trackedConn{Conn: raw, cs: cs, addr: addr}
+	defer c.Close()
+	if _, err := c.Write([]byte("before")); err != nil || c.killed.Load() {
+		t.Fatalf("write before closing: err %v, cut %v", err, c.killed.Load())
+	}
+	cs.closing.Store(true)
+	if _, err := c.Write([]byte("request")); err != nil {
+		t.Fatalf("write while closing: %v", err)
+	}
+	if !c.killed.Load() {
+		t.Fatal("a request written while the client closes left its connection open")
+	}
+	if _, err := c.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("read after the cut: %v, want net.ErrClosed", err)
+	}
+}
