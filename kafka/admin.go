@@ -61,8 +61,18 @@ func (c *Client) Topic(ctx context.Context, name string) (TopicInfo, error) {
 	return TopicInfo{}, &TopicNotFoundError{Topic: name}
 }
 
-// metadata asks one broker for topic metadata; nil topics means all of them.
+// metadata asks one broker for topic metadata; nil topics means all of them, and then the
+// metadata fetched while connecting serves the first call if it is fresh (see
+// trackedClient.list).
 func (c *Client) metadata(ctx context.Context, topics []string) (*sarama.MetadataResponse, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if tc, ok := c.client.(*trackedClient); ok && topics == nil {
+		if md := tc.freshListing(); md != nil {
+			return md, nil
+		}
+	}
 	b := c.client.LeastLoadedBroker()
 	if b == nil {
 		return nil, sarama.ErrOutOfBrokers

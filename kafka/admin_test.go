@@ -2,12 +2,15 @@ package kafka
 
 import (
 	"errors"
+	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 func TestTopicsAndClusterInfo(t *testing.T) {
@@ -104,5 +107,65 @@ func TestGroups(t *testing.T) {
 	}
 	if got := groups.Reading("orders"); len(got) != 2 {
 		t.Errorf("groups reading orders = %d, want 2", len(got))
+	}
+}
+
+// metadataRequests counts the cluster's Metadata requests from now on: full ones (every
+// topic) and those naming topics.
+func metadataRequests(c *kfake.Cluster) (full, named *atomic.Int64) {
+	full, named = new(atomic.Int64), new(atomic.Int64)
+	c.ControlKey(kmsg.Metadata.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if r.(*kmsg.MetadataRequest).Topics == nil {
+			full.Add(1)
+		} else {
+			named.Add(1)
+		}
+		return nil, nil, false
+	})
+	return full, named
+}
+
+// TestListingAsksForMetadataOnce: connecting and listing the topics (what `kpeek topics`
+// does) sends one full Metadata request, not one to connect and one to list; the listing
+// is the one a fresh request gives. The same holds for the cluster's description.
+func TestListingAsksForMetadataOnce(t *testing.T) {
+	c := newCluster(t, kfake.NumBrokers(2), kfake.SeedTopics(3, "orders"), kfake.SeedTopics(1, "audit"))
+	produce(t, producer(t, c), "orders", []int32{0, 1, 2}, 4, time.Now().Add(-time.Hour))
+	full, named := metadataRequests(c)
+	kc := connectTo(t, c)
+	first, err := kc.Topics(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := full.Load(); n != 1 {
+		t.Errorf("connect and list: %d full Metadata requests, want 1", n)
+	}
+	if n := named.Load(); n > 1 {
+		t.Errorf("connect and list: %d Metadata requests naming topics, want at most 1", n)
+	}
+	again, err := kc.Topics(testCtx(t)) // asks the cluster again
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Load() != 2 {
+		t.Errorf("a second listing used the connect's metadata too (%d full requests)", full.Load())
+	}
+	if !reflect.DeepEqual(first, again) {
+		t.Errorf("the listing from the connect's metadata differs from a fresh one:\n%+v\n%+v", first, again)
+	}
+	if len(first) != 2 || first[1].Name != "orders" || len(first[1].Partitions) != 3 || first[1].OldestTimestamp.IsZero() {
+		t.Errorf("listing = %+v", first)
+	}
+
+	c2 := newCluster(t, kfake.SeedTopics(1, "t"))
+	full, _ = metadataRequests(c2)
+	kc2 := connectTo(t, c2)
+	info, err := kc2.ClusterInfo(testCtx(t))
+	if err != nil || info.ID != "kfake" || len(info.Brokers) != 1 {
+		t.Fatalf("ClusterInfo = %+v, %v", info, err)
+	}
+	if n := full.Load(); n != 1 {
+		t.Errorf("connect and describe the cluster: %d full Metadata requests, want 1", n)
 	}
 }

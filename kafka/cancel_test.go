@@ -113,6 +113,9 @@ func TestCancelEndsCallInFlight(t *testing.T) {
 func TestCancelSparesSharedCall(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "t"))
 	kc := connectTo(t, c)
+	if _, err := kc.ClusterInfo(testCtx(t)); err != nil { // the first one uses connect's metadata
+		t.Fatal(err)
+	}
 	inFlight, _ := stallFirst(t, c, kmsg.Metadata.Int16())
 	cancelled, cancel := context.WithCancel(testCtx(t))
 	done := make(chan error, 1)

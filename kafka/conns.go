@@ -315,7 +315,10 @@ func (c *trackedConn) Close() error {
 // still waiting, so their goroutines end now rather than at the read timeout.
 type trackedClient struct {
 	sarama.Client
-	conns *conns
+	conns    *conns
+	mu       sync.Mutex
+	listing  *sarama.MetadataResponse // the full metadata fetched while connecting (list)
+	listedAt time.Time
 }
 
 // closeGrace bounds the wait for sarama to close its own connections when a client closes;
@@ -332,6 +335,10 @@ func (t *trackedClient) Close() error {
 // connect runs sarama.NewClient so that ctx ends it: the connections dialed while
 // connecting are closed when ctx ends, which makes NewClient return at once with nothing
 // left running. A client that connected as ctx ended is closed.
+//
+// With sc.Metadata.Full (kpeek's admin client), the full metadata that proves a broker
+// answers is asked for by kpeek rather than by sarama (see list), so that the first
+// listing can use it instead of asking again.
 func connect(ctx context.Context, brokers []string, sc *sarama.Config) (sarama.Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -339,20 +346,112 @@ func connect(ctx context.Context, brokers []string, sc *sarama.Config) (sarama.C
 	conf := *sc
 	cs := newConns(&conf)
 	conf.Net.Proxy.Enable, conf.Net.Proxy.Dialer = true, cs
+	full := conf.Metadata.Full
+	conf.Metadata.Full = false
 	release := cs.bind(ctx)
 	client, err := sarama.NewClient(brokers, &conf)
+	var tc *trackedClient
+	if err == nil {
+		tc = &trackedClient{Client: client, conns: cs}
+		if full {
+			err = tc.list(ctx)
+		}
+	}
 	intact := release()
 	if err != nil {
+		if tc != nil {
+			_ = tc.Close()
+		}
 		cs.closeAll()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, err
 	}
-	tc := &trackedClient{Client: client, conns: cs}
 	if !intact || ctx.Err() != nil {
 		_ = tc.Close()
 		return nil, ctx.Err()
 	}
 	return tc, nil
+}
+
+// listingReuse is how long the metadata fetched while connecting stands in for a listing.
+const listingReuse = time.Second
+
+// list fetches the cluster's full metadata on a connecting client and keeps it for the
+// first listing (freshListing). sarama can neither hand out the metadata it fetches nor take one fetched
+// for it, and it needs its own broker registry (leaders, coordinators, the controller):
+// list fills it by refreshing one topic of the answer (any refresh carries the brokers; a
+// healthy topic, so that sarama has nothing to retry), which is cheap where a second full
+// fetch would not be on a cluster of many topics. If the first broker fails, sarama's own
+// full fetch, which tries the other bootstrap brokers, takes over; its errors are the
+// connect's, as they were when sarama fetched it all.
+func (t *trackedClient) list(ctx context.Context) error {
+	b := t.LeastLoadedBroker()
+	if b == nil {
+		return sarama.ErrOutOfBrokers
+	}
+	req := sarama.NewMetadataRequest(t.Config().Version, nil)
+	req.AllowAutoTopicCreation = false
+	md, err := request(ctx, t, b, func(b *sarama.Broker) (*sarama.MetadataResponse, error) { return b.GetMetadata(req) })
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil || len(md.Brokers) == 0 {
+		return tolerated(t.RefreshMetadata())
+	}
+	if err := tolerated(t.RefreshMetadata(healthyTopic(md)...)); err != nil {
+		return err
+	}
+	// A listing asked for after connecting went to an address the cluster advertises and
+	// so proved it reachable (or named it when it is not, see Client.explain); one taken
+	// here must not skip that. The listing's next requests use this connection anyway.
+	if b := t.LeastLoadedBroker(); b != nil {
+		if _, err := request(ctx, t, b, func(b *sarama.Broker) (bool, error) { return b.Connected() }); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	t.listing, t.listedAt = md, time.Now()
+	t.mu.Unlock()
+	return nil
+}
+
+// healthyTopic names a topic of md with a leader for every partition, or none (then the
+// refresh is a full one: a cluster without such a topic has few or none).
+func healthyTopic(md *sarama.MetadataResponse) []string {
+	for _, tm := range md.Topics {
+		ok := errors.Is(tm.Err, sarama.ErrNoError) && len(tm.Partitions) > 0
+		for _, p := range tm.Partitions {
+			ok = ok && errors.Is(p.Err, sarama.ErrNoError) && p.Leader >= 0
+		}
+		if ok {
+			return []string{tm.Name}
+		}
+	}
+	return nil
+}
+
+// tolerated drops the refresh errors sarama itself lets a new client live with: part of the
+// cluster down, topics or the cluster the account may not describe.
+func tolerated(err error) error {
+	if errors.Is(err, sarama.ErrLeaderNotAvailable) || errors.Is(err, sarama.ErrReplicaNotAvailable) ||
+		errors.Is(err, sarama.ErrTopicAuthorizationFailed) || errors.Is(err, sarama.ErrClusterAuthorizationFailed) {
+		return nil
+	}
+	return err
+}
+
+// freshListing hands out, once, the full metadata fetched while connecting if it is under
+// listingReuse old: the first listing after connecting uses it instead of asking again;
+// later ones ask.
+func (t *trackedClient) freshListing() *sarama.MetadataResponse {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	md := t.listing
+	t.listing = nil
+	if md == nil || time.Since(t.listedAt) > listingReuse {
+		return nil
+	}
+	return md
 }
