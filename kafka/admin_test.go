@@ -2,12 +2,15 @@ package kafka
 
 import (
 	"errors"
+	"net"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -167,5 +170,36 @@ func TestListingAsksForMetadataOnce(t *testing.T) {
 	}
 	if n := full.Load(); n != 1 {
 		t.Errorf("connect and describe the cluster: %d full Metadata requests, want 1", n)
+	}
+}
+
+// TestConnectWhileTheListedTopicGoes: the topic whose refresh fills sarama's broker registry
+// is deleted between the listing and the refresh; the connect still succeeds (the brokers
+// came with the answer) and the topics can be listed.
+func TestConnectWhileTheListedTopicGoes(t *testing.T) {
+	c := newCluster(t, kfake.SeedTopics(1, "gone"))
+	host, port, _ := net.SplitHostPort(c.ListenAddrs()[0])
+	portN, _ := strconv.Atoi(port)
+	c.ControlKey(kmsg.Metadata.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := r.(*kmsg.MetadataRequest)
+		if req.Topics == nil {
+			return nil, nil, false
+		}
+		resp := req.ResponseKind().(*kmsg.MetadataResponse)
+		resp.Version = req.Version
+		b := kmsg.NewMetadataResponseBroker()
+		b.NodeID, b.Host, b.Port = 0, host, int32(portN)
+		resp.Brokers, resp.ControllerID = append(resp.Brokers, b), 0
+		for _, rt := range req.Topics {
+			mt := kmsg.NewMetadataResponseTopic()
+			mt.Topic, mt.ErrorCode = rt.Topic, kerr.UnknownTopicOrPartition.Code
+			resp.Topics = append(resp.Topics, mt)
+		}
+		return resp, nil, true
+	})
+	kc := connectTo(t, c)
+	if _, err := kc.Topics(testCtx(t)); err != nil {
+		t.Fatal(err)
 	}
 }

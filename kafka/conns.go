@@ -194,9 +194,8 @@ func (cs *conns) closeAll() {
 // it has ended, so closeAfter first closes the connections with a request waiting for an
 // answer (they end now, not at the read timeout; one sent from now on is cut as it is
 // sent, see Write), refuses new ones, then waits until sarama has closed the others
-// itself, at most grace, and closes any left. Closing them
-// all before sarama did made sarama's own close fail and log "use of closed network
-// connection" at every exit.
+// itself, at most grace, and closes any left. Closing them all before sarama did made
+// sarama's own close fail and log "use of closed network connection" at every exit.
 func (cs *conns) closeAfter(grace time.Duration) {
 	cs.closing.Store(true)
 	cs.mu.Lock()
@@ -379,13 +378,13 @@ func connect(ctx context.Context, brokers []string, sc *sarama.Config) (sarama.C
 const listingReuse = time.Second
 
 // list fetches the cluster's full metadata on a connecting client and keeps it for the
-// first listing (freshListing). sarama can neither hand out the metadata it fetches nor take one fetched
-// for it, and it needs its own broker registry (leaders, coordinators, the controller):
-// list fills it by refreshing one topic of the answer (any refresh carries the brokers; a
-// healthy topic, so that sarama has nothing to retry), which is cheap where a second full
-// fetch would not be on a cluster of many topics. If the first broker fails, sarama's own
-// full fetch, which tries the other bootstrap brokers, takes over; its errors are the
-// connect's, as they were when sarama fetched it all.
+// first listing (freshListing). sarama can neither hand out the metadata it fetches nor
+// take one fetched for it, and it needs its own broker registry (leaders, coordinators, the
+// controller): list fills it by refreshing one topic of the answer (any refresh carries
+// the brokers; a healthy topic, so that sarama has nothing to retry), which is cheap where
+// a second full fetch would not be on a cluster of many topics. If the first broker fails,
+// sarama's own full fetch, which tries the other bootstrap brokers, takes over; its errors
+// are the connect's, as they were when sarama fetched it all.
 func (t *trackedClient) list(ctx context.Context) error {
 	b := t.LeastLoadedBroker()
 	if b == nil {
@@ -400,7 +399,11 @@ func (t *trackedClient) list(ctx context.Context) error {
 	if err != nil || len(md.Brokers) == 0 {
 		return tolerated(t.RefreshMetadata())
 	}
-	if err := tolerated(t.RefreshMetadata(healthyTopic(md)...)); err != nil {
+	err = t.RefreshMetadata(healthyTopic(md)...)
+	if errors.Is(err, sarama.ErrUnknownTopicOrPartition) { // deleted since: the brokers came all the same
+		err = nil
+	}
+	if err := tolerated(err); err != nil {
 		return err
 	}
 	// A listing asked for after connecting went to an address the cluster advertises and
