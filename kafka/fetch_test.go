@@ -69,24 +69,13 @@ func TestReadRecordLargerThanTheReadAccepts(t *testing.T) {
 	)
 	c.ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
-		freq := req.(*kmsg.FetchRequest)
-		resp := freq.ResponseKind().(*kmsg.FetchResponse)
-		resp.Version = freq.Version
-		for _, rt := range freq.Topics {
-			st := kmsg.NewFetchResponseTopic()
-			st.Topic, st.TopicID = rt.Topic, rt.TopicID
-			for _, rp := range rt.Partitions {
-				mu.Lock()
-				sizes = append(sizes, rp.PartitionMaxBytes)
-				mu.Unlock()
-				sp := kmsg.NewFetchResponseTopicPartition()
-				sp.Partition, sp.HighWatermark, sp.LastStableOffset = rp.Partition, 3, 3
-				sp.RecordBatches = truncatedBatch(rp.FetchOffset, 64<<20)
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
+		return fetchAnswer(req, func(rp *kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition) {
+			mu.Lock()
+			sizes = append(sizes, rp.PartitionMaxBytes)
+			mu.Unlock()
+			sp.HighWatermark, sp.LastStableOffset = 3, 3
+			sp.RecordBatches = truncatedBatch(rp.FetchOffset, 64<<20)
+		}), nil, true
 	})
 	const accepts = 4 << 20
 	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "huge", MaxBytes: accepts})
@@ -132,22 +121,11 @@ func TestReadRetriesWhenTheLeaderMoves(t *testing.T) {
 	var refused atomic.Int64
 	// Handled once: kfake drops the control function after the first fetch it answers.
 	c.ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		freq := req.(*kmsg.FetchRequest)
-		resp := freq.ResponseKind().(*kmsg.FetchResponse)
-		resp.Version = freq.Version
-		for _, rt := range freq.Topics {
-			st := kmsg.NewFetchResponseTopic()
-			st.Topic, st.TopicID = rt.Topic, rt.TopicID
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewFetchResponseTopicPartition()
-				sp.Partition, sp.ErrorCode = rp.Partition, kerr.NotLeaderForPartition.Code
-				sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
-				st.Partitions = append(st.Partitions, sp)
-				refused.Add(1)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
+		return fetchAnswer(req, func(_ *kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition) {
+			sp.ErrorCode = kerr.NotLeaderForPartition.Code
+			sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
+			refused.Add(1)
+		}), nil, true
 	})
 	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "moved", Order: OrderPartition})
 	if err != nil {

@@ -180,3 +180,23 @@ func waitJoined(t *testing.T, member *kgo.Client) {
 		}
 	}
 }
+
+// fetchAnswer builds the answer to a fetch request: each requested partition of each topic,
+// filled in by part.
+func fetchAnswer(req kmsg.Request, part func(rp *kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition)) *kmsg.FetchResponse {
+	freq := req.(*kmsg.FetchRequest)
+	resp := freq.ResponseKind().(*kmsg.FetchResponse)
+	resp.Version = freq.Version
+	for _, rt := range freq.Topics {
+		st := kmsg.NewFetchResponseTopic()
+		st.Topic, st.TopicID = rt.Topic, rt.TopicID
+		for i := range rt.Partitions {
+			sp := kmsg.NewFetchResponseTopicPartition()
+			sp.Partition = rt.Partitions[i].Partition
+			part(&rt.Partitions[i], &sp)
+			st.Partitions = append(st.Partitions, sp)
+		}
+		resp.Topics = append(resp.Topics, st)
+	}
+	return resp
+}

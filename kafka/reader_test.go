@@ -391,21 +391,10 @@ func TestReadRecordsDeletedMidRead(t *testing.T) {
 	produce(t, producer(t, c), "shrinking", []int32{0}, 10, base)
 	c.ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
-		freq := req.(*kmsg.FetchRequest)
-		resp := freq.ResponseKind().(*kmsg.FetchResponse)
-		resp.Version = freq.Version
-		for _, rt := range freq.Topics {
-			st := kmsg.NewFetchResponseTopic()
-			st.Topic, st.TopicID = rt.Topic, rt.TopicID
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewFetchResponseTopicPartition()
-				sp.Partition, sp.ErrorCode = rp.Partition, kerr.OffsetOutOfRange.Code
-				sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
+		return fetchAnswer(req, func(_ *kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition) {
+			sp.ErrorCode = kerr.OffsetOutOfRange.Code
+			sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
+		}), nil, true
 	})
 	s, err := connectTo(t, c).Read(testCtx(t), ReadRequest{Topic: "shrinking"})
 	if err != nil {

@@ -33,12 +33,5 @@ func transient(err error) bool {
 // pause waits before retry number try (1, 2, ...), longer each time; it returns ctx's error
 // if ctx ends first.
 func pause(ctx context.Context, try int) error {
-	t := time.NewTimer(time.Duration(try) * transientBackoff)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, time.Duration(try)*transientBackoff)
 }
