@@ -375,19 +375,7 @@ func TestReadTimeOrderOfLargeRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got := readAll(t, s)
-	if len(got) != 2*n {
-		t.Fatalf("read %d records, want %d", len(got), 2*n)
-	}
-	for i, r := range got {
-		want := fmt.Sprintf("early-%d", i)
-		if i >= n {
-			want = fmt.Sprintf("late-%d", i-n)
-		}
-		if string(r.Key) != want {
-			t.Fatalf("record %d is %s, want %s", i, r.Key, want)
-		}
-	}
+	earlyThenLate(t, readAll(t, s), n, func(r Record) []byte { return r.Key })
 }
 
 // TestCloseEndsASilentFetch: Ctrl-C (the read's context ending) or Close while a followed
