@@ -222,3 +222,16 @@ func BenchmarkDecodeCBOR(b *testing.B) {
 	benchDecode(b, &kafka.Record{Topic: "t", Value: unhex(b,
 		"a4 6475736572 65736c796f6e 626970 6b3230332e302e3131332e37 66726573756c74 6773756363657373 65636f756e74 190400")}, EncodingCBOR)
 }
+
+// BenchmarkAppendDisplayValue is one line of `consume -o raw`: a ~190-byte JSON value made
+// safe for a terminal (it already is: the check is the cost).
+func BenchmarkAppendDisplayValue(b *testing.B) {
+	d := Decoded{JSON: []byte(`{"user":"slyon","ip":"203.0.113.7","result":"failure","method":"password",` +
+		`"reason":"bad_password","user_agent":"Mozilla/5.0 (X11; Linux x86_64)","session":"9f1c2b7e4d"}`),
+		Encoding: EncodingJSON}
+	b.SetBytes(int64(len(d.JSON)))
+	dst := make([]byte, 0, 512)
+	for b.Loop() {
+		dst = AppendDisplayValue(dst[:0], &d)
+	}
+}

@@ -137,6 +137,13 @@ func sanitize(s string, keepNewlines bool) string {
 // isSafe reports whether s needs no escaping, so the common case does not allocate.
 func isSafe(s string, keepNewlines bool) bool {
 	for i := 0; i < len(s); {
+		// Printable ASCII, the bulk of most values, is checked eight bytes at a time.
+		for i+8 <= len(s) && printableWord(leUint64(s[i:])) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 || c == 0x7f) && !(c == '\n' && keepNewlines) {
@@ -152,4 +159,17 @@ func isSafe(s string, keepNewlines bool) bool {
 		i += size
 	}
 	return true
+}
+
+// printableWord reports whether all eight bytes of x are printable ASCII (0x20 to 0x7e).
+func printableWord(x uint64) bool {
+	below := (x - 0x20*lowBits) & ^x // a byte below 0x20 borrows into its top bit
+	return (x|below|hasZeroByte(x^(0x7f*lowBits)))&highBits == 0
+}
+
+// leUint64 reads the first eight bytes of s, little-endian, without copying s.
+func leUint64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

@@ -126,3 +126,38 @@ func TestAppendDisplayValueIsDisplayValue(t *testing.T) {
 		}
 	}
 }
+
+// isSafeBytewise is isSafe as the definition reads, one byte or rune at a time: the
+// reference for the word-at-a-time fast path.
+func isSafeBytewise(s string, keepNewlines bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 || c == 0x7f) && !(c == '\n' && keepNewlines) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func FuzzIsSafe(f *testing.F) {
+	for _, s := range []string{"plain text of more than eight bytes", "0123456\x7f89abcdef", "01234567\x1fabc",
+		"abcdefgh\nijklmnop", "abcdefg\u00e9hijklmn", "abcdefgh\u202eijk", "\xff2345678", " ~~~~~~~~~~~~~~~"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, keep := range []bool{false, true} {
+			if got, want := isSafe(s, keep), isSafeBytewise(s, keep); got != want {
+				t.Fatalf("isSafe(%q, %v) = %v, bytewise %v", s, keep, got, want)
+			}
+		}
+	})
+}
