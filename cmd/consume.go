@@ -21,6 +21,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 		Short: "Print records (read-only: never joins a group or commits)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer streamingGC()()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.OutputFormats...); err != nil {
 				return err

@@ -32,6 +32,7 @@ func newExportCmd(g *globals) *cobra.Command {
 		Short: "Export records to a file or evidence bundle, or to Splunk HEC, losing none",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer streamingGC()()
 			if x.resume != "" {
 				if err := onlyResumeFlags(cmd); err != nil {
 					return err

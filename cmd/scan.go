@@ -28,6 +28,7 @@ func newScanCmd(g *globals) *cobra.Command {
 			"records, when, and one masked example; then a verdict per topic.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer streamingGC()()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err

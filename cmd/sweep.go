@@ -38,6 +38,7 @@ networks, domains (subdomains match too), e-mail addresses, MD5/SHA hashes, user
 written user:NAME, and any other line as a plain case-insensitive string.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer streamingGC()()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, sweep.OutputFormats...); err != nil {
 				return err
