@@ -62,9 +62,9 @@ type fetcher struct {
 	wake  chan struct{} // a pump handed a result on or ended: a partition may be ready again
 }
 
-// run fetches until every partition has ended or ctx ends. It never abandons a fetch in
-// flight (the broker answers within MaxWaitTime, a silent one within the socket timeout),
-// so the read's client is idle when the read releases it.
+// run fetches until every partition has ended or ctx ends. A fetch in flight when ctx ends
+// is cut (its connection closed) and its broker closed, which waits for the fetch to return,
+// so the read's client is idle when the read releases it and opens a fresh connection next.
 func (f *fetcher) run(ctx context.Context) {
 	sc := f.r.rc.Config()
 	for ctx.Err() == nil {
