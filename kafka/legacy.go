@@ -102,7 +102,8 @@ func (r *rangeRead) fetchAt(ctx context.Context, client sarama.Client, partition
 	req := &sarama.FetchRequest{Version: 11, MaxWaitTime: int32(sc.Consumer.MaxWaitTime.Milliseconds()), MinBytes: 1,
 		MaxBytes: maxBytes, Isolation: sarama.ReadCommitted, SessionID: 0, SessionEpoch: -1}
 	req.AddBlock(r.req.Topic, partition, offset, maxBytes, -1)
-	resp, err := call(ctx, func() (*sarama.FetchResponse, error) { return b.Fetch(req) })
+	// Through request: the read's end cuts a fetch waiting on a silent broker (see fetch.go).
+	resp, err := request(ctx, client, b, func(b *sarama.Broker) (*sarama.FetchResponse, error) { return b.Fetch(req) })
 	if err != nil {
 		return nil, err
 	}
