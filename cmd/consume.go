@@ -8,6 +8,7 @@ import (
 	"github.com/kpeek/kpeek/decode"
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/internal/gctarget"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +22,7 @@ func newConsumeCmd(g *globals) *cobra.Command {
 		Short: "Print records (read-only: never joins a group or commits)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer streamingGC()()
+			defer gctarget.Set(streamingGCPercent)()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.OutputFormats...); err != nil {
 				return err

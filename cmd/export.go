@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpeek/kpeek/config"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/internal/gctarget"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 )
@@ -32,7 +33,7 @@ func newExportCmd(g *globals) *cobra.Command {
 		Short: "Export records to a file or evidence bundle, or to Splunk HEC, losing none",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer streamingGC()()
+			defer gctarget.Set(streamingGCPercent)()
 			if x.resume != "" {
 				if err := onlyResumeFlags(cmd); err != nil {
 					return err

@@ -207,3 +207,10 @@ func (g *globals) waitLine(brokers string, limit time.Duration) (stop func()) {
 func (g *globals) note(msg string) {
 	fmt.Fprintf(g.stderr, "kpeek: note: %s\n", oneLine(msg))
 }
+
+// streamingGCPercent is the garbage-collection target of commands that stream records
+// (consume, export, sweep, scan). Their live heap is small and bounded by the read's
+// buffers, while every record read turns into garbage: twice the default target cuts the
+// collector's CPU by about a tenth of the whole read (1M records: 0.66 → 0.58 CPU-s) for
+// about 20 MB more resident memory.
+const streamingGCPercent = 200

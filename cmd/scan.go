@@ -9,6 +9,7 @@ import (
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/decode/scan"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/internal/gctarget"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -28,7 +29,7 @@ func newScanCmd(g *globals) *cobra.Command {
 			"records, when, and one masked example; then a verdict per topic.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer streamingGC()()
+			defer gctarget.Set(streamingGCPercent)()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, export.ListingFormats...); err != nil {
 				return err

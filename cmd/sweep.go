@@ -12,6 +12,7 @@ import (
 	"github.com/kpeek/kpeek/decode/filter"
 	"github.com/kpeek/kpeek/decode/scan"
 	"github.com/kpeek/kpeek/export"
+	"github.com/kpeek/kpeek/internal/gctarget"
 	"github.com/kpeek/kpeek/kafka"
 	"github.com/kpeek/kpeek/sweep"
 	"github.com/spf13/cobra"
@@ -38,7 +39,7 @@ networks, domains (subdomains match too), e-mail addresses, MD5/SHA hashes, user
 written user:NAME, and any other line as a plain case-insensitive string.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer streamingGC()()
+			defer gctarget.Set(streamingGCPercent)()
 			ctx := cmd.Context()
 			if err := checkChoice("-o", output, sweep.OutputFormats...); err != nil {
 				return err

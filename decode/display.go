@@ -144,21 +144,24 @@ func isSafe(s string, keepNewlines bool) bool {
 		if i >= len(s) {
 			break
 		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 || c == 0x7f) && !(c == '\n' && keepNewlines) {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+		size, ok := safeAt(s, i, keepNewlines)
+		if !ok {
 			return false
 		}
 		i += size
 	}
 	return true
+}
+
+// safeAt reports whether the byte or rune at s[i] may reach a terminal as it is (printable,
+// not a control, not a bidi or other unsafe rune, valid UTF-8; a line feed only with
+// keepNewlines), and its size.
+func safeAt(s string, i int, keepNewlines bool) (size int, ok bool) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return 1, (c >= 0x20 && c != 0x7f) || (c == '\n' && keepNewlines)
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size, !(r == utf8.RuneError && size == 1) && !unsafeRune(r)
 }
 
 // printableWord reports whether all eight bytes of x are printable ASCII (0x20 to 0x7e).

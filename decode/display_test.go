@@ -127,20 +127,12 @@ func TestAppendDisplayValueIsDisplayValue(t *testing.T) {
 	}
 }
 
-// isSafeBytewise is isSafe as the definition reads, one byte or rune at a time: the
-// reference for the word-at-a-time fast path.
+// isSafeBytewise is isSafe without its word-at-a-time fast path: the reference the fuzz
+// test holds the fast path to.
 func isSafeBytewise(s string, keepNewlines bool) bool {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 || c == 0x7f) && !(c == '\n' && keepNewlines) {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+		size, ok := safeAt(s, i, keepNewlines)
+		if !ok {
 			return false
 		}
 		i += size

@@ -306,17 +306,9 @@ func TestFollowSaysWhileABrokerIsSilent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := func() []Record {
-		t.Helper()
-		b, ok := <-s.Batches()
-		if !ok || b.Err != nil {
-			t.Fatalf("stream ended: open %v, err %v", ok, b.Err)
-		}
-		return b.Records
-	}
 	var got []Record
 	for len(got) < 3 {
-		got = append(got, next()...)
+		got = append(got, nextRecords(t, s)...)
 	}
 	// Guard, not a timing: wait until the read says it is stalled (the test's deadline
 	// fails it if it never does).
@@ -332,7 +324,7 @@ func TestFollowSaysWhileABrokerIsSilent(t *testing.T) {
 	wake()
 	produceApart(t, pc, "hush", 4) // offsets 3..6 hold p0-0..p0-3
 	for len(got) < 7 {
-		got = append(got, next()...)
+		got = append(got, nextRecords(t, s)...)
 	}
 	if err := s.Stalled(); err != nil {
 		t.Errorf("Stalled() = %v after the broker answered again", err)
@@ -397,11 +389,7 @@ func TestCloseEndsASilentFetch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for got := 0; got < 3; {
-		b, ok := <-s.Batches()
-		if !ok || b.Err != nil {
-			t.Fatalf("stream ended: open %v, err %v", ok, b.Err)
-		}
-		got += len(b.Records)
+		got += len(nextRecords(t, s))
 	}
 	for silent.Load() == 0 { // guard, not a timing: the test's deadline fails it
 		if err := sleep(testCtx(t), 10*time.Millisecond); err != nil {
@@ -421,17 +409,20 @@ func TestCloseEndsASilentFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []Record
-	for b := range s2.Batches() {
-		if b.Err != nil {
-			t.Fatalf("the next read failed: %v", b.Err)
-		}
-		got = append(got, b.Records...)
-	}
-	if offs := offsets(got); !slices.Equal(offs, []int64{0, 1, 2}) {
+	if offs := offsets(readAll(t, s2)); !slices.Equal(offs, []int64{0, 1, 2}) {
 		t.Errorf("the next read got offsets %v, want 0..2", offs)
 	}
 	s2.Close()
 	kc.Close()
 	goleak.VerifyNone(t, append(brokerLeakOptions(), ignore)...)
+}
+
+// nextRecords is the next batch of a read that must still be running.
+func nextRecords(t *testing.T, s *Stream) []Record {
+	t.Helper()
+	b, ok := <-s.Batches()
+	if !ok || b.Err != nil {
+		t.Fatalf("stream ended: open %v, err %v", ok, b.Err)
+	}
+	return b.Records
 }
